@@ -1,0 +1,85 @@
+#include "common.h"
+
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "banned.h"
+
+int
+tool_usage(const struct tool *t, FILE *f)
+{
+	fprintf(f, "usage: %s", t->synopsis);
+	return EXIT_FATAL;
+}
+
+int
+tool_std_options(const struct tool *t, int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			tool_usage(t, stdout);
+			if (t->options)
+				fprintf(stdout, "\noptions:\n%s", t->options);
+			fprintf(stdout, "\nsee man %s\n", t->name);
+			return 1;
+		}
+		if (!strcmp(argv[i], "--version")) {
+			printf("%s %s\n", t->name, PAYROLL_VERSION);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+tool_usage_error(const struct tool *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", t->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	tool_usage(t, stderr);
+	fprintf(stderr, "try '%s --help'\n", t->name);
+	return EXIT_FATAL;
+}
+
+void
+tool_diag(void *ctx, const struct payroll_error *d)
+{
+	char line[PAYROLL_PATH_MAX + 700];
+
+	(void)ctx;
+	payroll_error_format(d, line, sizeof line);
+	fprintf(stderr, "%s\n", line);
+}
+
+int
+tool_fail(const struct tool *t, int rc, const struct payroll_error *e)
+{
+	char line[PAYROLL_PATH_MAX + 700];
+
+	if (e && (e->message[0] || e->code[0])) {
+		payroll_error_format(e, line, sizeof line);
+		if (e->file[0])
+			fprintf(stderr, "%s\n", line);
+		else
+			fprintf(stderr, "%s: %s\n", t->name, line);
+	} else {
+		fprintf(stderr, "%s: %s\n", t->name, payroll_strerror(rc));
+	}
+	return EXIT_FATAL;
+}
+
+int
+tool_stderr_is_tty(void)
+{
+	return isatty(STDERR_FILENO);
+}

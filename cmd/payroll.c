@@ -1,0 +1,99 @@
+/* payroll: run "payroll VERB ARGS" as the tool payroll-VERB beside it. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "banned.h"
+
+static const struct {
+	const char *verb;
+	const char *what;
+} verbs[] = {
+	{ "check", "validate a roster, standards and grants; write nothing" },
+	{ "calc", "compute the month's payments into a ledger" },
+	{ "bankfile", "write the bank's transfer file(s) from a ledger" },
+	{ "keygen", "make a signing key pair" },
+	{ "sign", "sign files, optionally with a SHA256SUMS manifest" },
+	{ "verify", "check signatures (and the run journal)" },
+	{ "disclose", "write the public disclosure list, names masked" },
+	{ "diff", "compare two ledgers or bank files" },
+	{ "reconcile", "match the bank's result file to the ledger" },
+	{ "run", "the whole monthly batch, for cron" },
+};
+
+static const struct tool tool = {
+	"payroll",
+	"payroll VERB [ARGS...]\n       payroll --help | --version\n",
+	NULL,
+};
+
+static void
+list_verbs(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "\nverbs:\n");
+	for (i = 0; i < sizeof verbs / sizeof *verbs; i++)
+		fprintf(f, "  %-10s %s\n", verbs[i].verb, verbs[i].what);
+	fprintf(f, "\n'payroll VERB --help' for each; see man payroll(7)\n");
+}
+
+static int
+known(const char *verb)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof verbs / sizeof *verbs; i++)
+		if (!strcmp(verbs[i].verb, verb))
+			return 1;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 32];
+	ssize_t n;
+	char *slash;
+
+	if (argc < 2) {
+		tool_usage(&tool, stderr);
+		list_verbs(stderr);
+		return EXIT_FATAL;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		tool_usage(&tool, stdout);
+		list_verbs(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("payroll %s\n", PAYROLL_VERSION);
+		return EXIT_OK;
+	}
+	if (!known(argv[1]))
+		return tool_usage_error(&tool, "unknown verb '%s'", argv[1]);
+
+	/* The tools live beside this binary; fall back to PATH. */
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash) {
+			*slash = '\0';
+			if (snprintf(path, sizeof path, "%s/payroll-%s", self, argv[1]) < (int)sizeof path &&
+			    access(path, X_OK) == 0) {
+				argv[1] = path;
+				execv(path, argv + 1);
+			}
+		}
+	}
+	if (snprintf(path, sizeof path, "payroll-%s", argv[1]) >= (int)sizeof path)
+		return tool_usage_error(&tool, "verb too long");
+	argv[1] = path;
+	execvp(path, argv + 1);
+	fprintf(stderr, "payroll: cannot run %s: %s\n", path, strerror(errno));
+	return EXIT_FATAL;
+}

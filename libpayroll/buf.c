@@ -1,0 +1,158 @@
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "money.h"
+#include "banned.h"
+
+int
+payroll_buf_reserve(struct payroll_buf *b, size_t n)
+{
+	size_t want, cap;
+	char *p;
+
+	if (n > SIZE_MAX - b->len - 1)
+		return PAYROLL_ENOMEM;
+	want = b->len + n + 1;
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 64;
+	while (cap < want)
+		cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+	p = realloc(b->p, cap);
+	if (!p)
+		return PAYROLL_ENOMEM;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int
+payroll_buf_add(struct payroll_buf *b, const void *data, size_t n)
+{
+	if (payroll_buf_reserve(b, n))
+		return PAYROLL_ENOMEM;
+	if (n)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int
+payroll_buf_addstr(struct payroll_buf *b, const char *s)
+{
+	return payroll_buf_add(b, s, strlen(s));
+}
+
+int
+payroll_buf_addch(struct payroll_buf *b, char c)
+{
+	if (b->len + 1 < b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return 0;
+	}
+	return payroll_buf_add(b, &c, 1);
+}
+
+int
+payroll_buf_addf(struct payroll_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || payroll_buf_reserve(b, (size_t)n))
+		return PAYROLL_ENOMEM;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int
+payroll_buf_addmoney(struct payroll_buf *b, int64_t fen)
+{
+	char tmp[PAYROLL_MONEY_MAX];
+
+	return payroll_buf_add(b, tmp, payroll_money_format(fen, tmp));
+}
+
+int
+payroll_buf_addcsv(struct payroll_buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int quote = 0;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') {
+			quote = 1;
+			break;
+		}
+	if (!quote)
+		return payroll_buf_add(b, s, n);
+	if (payroll_buf_reserve(b, 2 * n + 2))
+		return PAYROLL_ENOMEM;
+	b->p[b->len++] = '"';
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			b->p[b->len++] = '"';
+		b->p[b->len++] = s[i];
+	}
+	b->p[b->len++] = '"';
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+int
+payroll_buf_addjson(struct payroll_buf *b, const char *s, size_t n)
+{
+	size_t i;
+	unsigned char c;
+
+	if (payroll_buf_reserve(b, n))
+		return PAYROLL_ENOMEM;
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			if (payroll_buf_addch(b, '\\') || payroll_buf_addch(b, (char)c))
+				return PAYROLL_ENOMEM;
+		} else if (c < 0x20) {
+			if (payroll_buf_addf(b, "\\u%04x", c))
+				return PAYROLL_ENOMEM;
+		} else if (payroll_buf_addch(b, (char)c)) {
+			return PAYROLL_ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void
+payroll_buf_reset(struct payroll_buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+void
+payroll_buf_release(struct payroll_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+const char *
+payroll_buf_str(const struct payroll_buf *b)
+{
+	return b->p ? b->p : "";
+}

@@ -1,0 +1,70 @@
+/*
+ * ledger.h: the ledger schema (SPEC 5.6), written and read back.
+ *
+ * Every tool that reads a ledger goes through payroll_ledger_open/next,
+ * so amounts, columns and errors are treated the same everywhere.
+ * Lines of one case are contiguous and in ledger order.
+ */
+#ifndef PAYROLL_LEDGER_H
+#define PAYROLL_LEDGER_H
+
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "source.h"
+
+#define PAYROLL_LEDGER_HEADER \
+	"period,case_id,program,item,month,region,locality,name,id_number," \
+	"bank,account,account_name,members,amount,basis\n"
+
+/* One ledger line. Strings are NUL-terminated UTF-8. */
+struct payroll_ledger_line {
+	long line;		/* line in the ledger file (reader only) */
+	const char *period;	/* YYYY-MM */
+	const char *case_id;
+	const char *program;	/* subsistence, extreme-poverty, temporary */
+	const char *item;	/* allowance, supplement, ... */
+	const char *month;	/* YYYY-MM */
+	const char *region;
+	const char *locality;
+	const char *name;
+	const char *id_number;
+	const char *bank;
+	const char *account;
+	const char *account_name;
+	int members;
+	int64_t amount;		/* fen */
+	const char *basis;
+};
+
+/* Append one ledger line (CSV, LF) to b. 0 or PAYROLL_ENOMEM. */
+int payroll_ledger_format(struct payroll_buf *b,
+			  const struct payroll_ledger_line *l);
+
+struct payroll_ledger_reader;
+
+/*
+ * Open a ledger (path or "-"; gzip and GB18030 are accepted as for any
+ * input). Returns 0, or PAYROLL_EFORMAT ("missing-column" ...),
+ * PAYROLL_EIO, PAYROLL_ENOMEM with err filled.
+ */
+int payroll_ledger_open(struct payroll_ledger_reader **out, const char *path,
+			struct payroll_error *err);
+
+/*
+ * Next line into *l (strings valid until the next call). Returns 1, 0 at
+ * end, or PAYROLL_EFORMAT naming file, line and code for a line that is
+ * not a valid ledger line ("bad-money", "bad-members", "bad-csv"...): a
+ * ledger is machine-written, so a bad line makes the file unusable.
+ */
+int payroll_ledger_next(struct payroll_ledger_reader *r,
+			struct payroll_ledger_line *l,
+			struct payroll_error *err);
+
+const char *payroll_ledger_path(const struct payroll_ledger_reader *r);
+
+/* Close and free; NULL is allowed. */
+void payroll_ledger_close(struct payroll_ledger_reader *r);
+
+#endif

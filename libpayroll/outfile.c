@@ -1,0 +1,282 @@
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "banned.h"
+
+#define OUT_BUFSIZE (256 * 1024)
+
+struct payroll_outfile {
+	char path[PAYROLL_PATH_MAX];
+	char tmp[PAYROLL_PATH_MAX];
+	int fd;
+	int is_stdout;
+	int failed_errno;	/* first write error, reported at commit */
+	off_t size;
+	z_stream z;
+	int gzip;
+	size_t len;
+	unsigned char buf[OUT_BUFSIZE];
+	unsigned char zbuf[OUT_BUFSIZE];
+};
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+static int
+split_dir(const char *path, char *dir, size_t dirn, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	if (!slash) {
+		*base = path;
+		n = snprintf(dir, dirn, ".");
+	} else {
+		*base = slash + 1;
+		n = snprintf(dir, dirn, "%.*s", (int)(slash == path ? 1 : slash - path), path);
+	}
+	return n < 0 || (size_t)n >= dirn ? -1 : 0;
+}
+
+int
+payroll_outfile_open(struct payroll_outfile **out, const char *path,
+		     unsigned flags, struct payroll_error *err)
+{
+	struct payroll_outfile *o;
+	char dir[PAYROLL_PATH_MAX];
+	const char *base;
+	int n;
+
+	*out = NULL;
+	o = calloc(1, sizeof *o);
+	if (!o)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate output buffer");
+	if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path) {
+		free(o);
+		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
+	}
+	o->fd = -1;
+	if (!strcmp(path, "-")) {
+		o->is_stdout = 1;
+		o->fd = STDOUT_FILENO;
+	} else {
+		if (split_dir(path, dir, sizeof dir, &base) || !*base) {
+			free(o);
+			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "not a file path");
+		}
+		n = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp-XXXXXX", dir, base);
+		if (n < 0 || (size_t)n >= sizeof o->tmp) {
+			free(o);
+			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
+		}
+		o->fd = mkstemp(o->tmp);
+		if (o->fd < 0) {
+			payroll_error_errno(err, PAYROLL_EIO, path, "cannot create output file");
+			free(o);
+			return PAYROLL_EIO;
+		}
+		if (!(flags & PAYROLL_OUT_PRIVATE)) {
+			mode_t mask = umask(0);
+
+			umask(mask);
+			if (fchmod(o->fd, 0666 & ~mask) != 0) {
+				payroll_error_errno(err, PAYROLL_EIO, path, "cannot set mode of output file");
+				payroll_outfile_abort(o);
+				return PAYROLL_EIO;
+			}
+		}
+	}
+	if (!(flags & PAYROLL_OUT_NOGZIP) && ends_with(path, ".gz")) {
+		o->gzip = 1;
+		/* windowBits 15 + 16: gzip wrapper; no name or time in the
+		 * header, so equal inputs give equal bytes. */
+		if (deflateInit2(&o->z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16,
+				 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			o->gzip = 0;
+			payroll_outfile_abort(o);
+			return payroll_error_set(err, PAYROLL_ENOMEM, path, 0, 0, "no-memory",
+						 "cannot start gzip compression");
+		}
+	}
+	*out = o;
+	return 0;
+}
+
+static int
+write_all(struct payroll_outfile *o, const unsigned char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(o->fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (!o->failed_errno)
+				o->failed_errno = errno;
+			return PAYROLL_EIO;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+deflate_out(struct payroll_outfile *o, const unsigned char *p, size_t n,
+	    int flush)
+{
+	int zr;
+
+	o->z.next_in = (unsigned char *)p;
+	o->z.avail_in = (uInt)n;
+	do {
+		o->z.next_out = o->zbuf;
+		o->z.avail_out = sizeof o->zbuf;
+		zr = deflate(&o->z, flush);
+		if (zr == Z_STREAM_ERROR) {
+			o->failed_errno = EIO;
+			return PAYROLL_EIO;
+		}
+		if (write_all(o, o->zbuf, sizeof o->zbuf - o->z.avail_out))
+			return PAYROLL_EIO;
+	} while (o->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+	return 0;
+}
+
+static int
+flush_buf(struct payroll_outfile *o, int final)
+{
+	int rc;
+
+	if (o->failed_errno)
+		return PAYROLL_EIO;
+	if (o->gzip)
+		rc = deflate_out(o, o->buf, o->len, final ? Z_FINISH : Z_NO_FLUSH);
+	else
+		rc = write_all(o, o->buf, o->len);
+	o->len = 0;
+	return rc;
+}
+
+int
+payroll_outfile_write(struct payroll_outfile *o, const void *buf, size_t n)
+{
+	const unsigned char *p = buf;
+
+	if (o->failed_errno)
+		return PAYROLL_EIO;
+	o->size += (off_t)n;
+	while (n) {
+		size_t room = sizeof o->buf - o->len, k = n < room ? n : room;
+
+		memcpy(o->buf + o->len, p, k);
+		o->len += k;
+		p += k;
+		n -= k;
+		if (o->len == sizeof o->buf && flush_buf(o, 0))
+			return PAYROLL_EIO;
+	}
+	return 0;
+}
+
+int
+payroll_outfile_puts(struct payroll_outfile *o, const char *s)
+{
+	return payroll_outfile_write(o, s, strlen(s));
+}
+
+off_t
+payroll_outfile_size(const struct payroll_outfile *o)
+{
+	return o->size;
+}
+
+const char *
+payroll_outfile_path(const struct payroll_outfile *o)
+{
+	return o->path;
+}
+
+int
+payroll_fsync_dir_of(const char *path, struct payroll_error *err)
+{
+	char dir[PAYROLL_PATH_MAX];
+	const char *base;
+	int fd, rc = 0;
+
+	if (split_dir(path, dir, sizeof dir, &base))
+		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
+	fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, dir, "cannot open directory");
+	if (fsync(fd) != 0 && errno != EINVAL)
+		rc = payroll_error_errno(err, PAYROLL_EIO, dir, "cannot sync directory");
+	close(fd);
+	return rc;
+}
+
+int
+payroll_outfile_commit(struct payroll_outfile *o, struct payroll_error *err)
+{
+	int rc = flush_buf(o, 1);
+
+	if (rc == 0 && !o->is_stdout && fsync(o->fd) != 0)
+		o->failed_errno = errno;
+	if (o->failed_errno || rc) {
+		errno = o->failed_errno ? o->failed_errno : EIO;
+		payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot write output file");
+		payroll_outfile_abort(o);
+		return PAYROLL_EIO;
+	}
+	if (o->is_stdout) {
+		if (o->gzip)
+			deflateEnd(&o->z);
+		free(o);
+		return 0;
+	}
+	if (close(o->fd) != 0) {
+		o->fd = -1;
+		payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot write output file");
+		payroll_outfile_abort(o);
+		return PAYROLL_EIO;
+	}
+	o->fd = -1;
+	if (rename(o->tmp, o->path) != 0) {
+		payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot rename output into place");
+		payroll_outfile_abort(o);
+		return PAYROLL_EIO;
+	}
+	rc = payroll_fsync_dir_of(o->path, err);
+	if (o->gzip)
+		deflateEnd(&o->z);
+	free(o);
+	return rc;
+}
+
+void
+payroll_outfile_abort(struct payroll_outfile *o)
+{
+	if (!o)
+		return;
+	if (!o->is_stdout) {
+		if (o->fd >= 0)
+			close(o->fd);
+		unlink(o->tmp);
+	}
+	if (o->gzip)
+		deflateEnd(&o->z);
+	free(o);
+}

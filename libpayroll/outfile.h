@@ -1,0 +1,60 @@
+/*
+ * outfile.h: every output file is written here, atomically.
+ *
+ * payroll_outfile_open() creates a temporary file beside the target (same
+ * directory, so rename is atomic); writes are buffered; commit flushes,
+ * fsyncs, renames over the target and fsyncs the directory. abort (or any
+ * failure) unlinks the temporary file, so no partial output survives. A
+ * path ending in ".gz" is written gzip-compressed through zlib. The path
+ * "-" writes to standard output (not atomic; nothing to rename).
+ *
+ * A process killed between open and commit leaves only a hidden
+ * ".NAME.tmp-XXXXXX" file, never NAME.
+ */
+#ifndef PAYROLL_OUTFILE_H
+#define PAYROLL_OUTFILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct payroll_outfile;
+
+/* Flags for payroll_outfile_open. */
+#define PAYROLL_OUT_NOGZIP 0x1	/* never compress, even for ".gz" */
+#define PAYROLL_OUT_PRIVATE 0x2	/* mode 0600 instead of 0644 (umask applies) */
+
+/*
+ * Start writing path. Returns 0 and *out, or PAYROLL_EIO / PAYROLL_ENOMEM
+ * with err filled. The handle must be ended by commit or abort.
+ */
+int payroll_outfile_open(struct payroll_outfile **out, const char *path,
+			 unsigned flags, struct payroll_error *err);
+
+/* Append n bytes. 0, or PAYROLL_EIO with the error kept for commit. */
+int payroll_outfile_write(struct payroll_outfile *o, const void *buf,
+			  size_t n);
+int payroll_outfile_puts(struct payroll_outfile *o, const char *s);
+
+/* Bytes handed to write so far (before compression). */
+off_t payroll_outfile_size(const struct payroll_outfile *o);
+
+/* The target path as given to open. */
+const char *payroll_outfile_path(const struct payroll_outfile *o);
+
+/*
+ * Finish: flush, fsync, rename into place, fsync the directory; frees o.
+ * Returns 0, or PAYROLL_EIO with err filled (the temporary file removed
+ * and the target untouched).
+ */
+int payroll_outfile_commit(struct payroll_outfile *o,
+			   struct payroll_error *err);
+
+/* Give up: remove the temporary file, free o. NULL is allowed. */
+void payroll_outfile_abort(struct payroll_outfile *o);
+
+/* fsync the directory holding path (after a rename into it). */
+int payroll_fsync_dir_of(const char *path, struct payroll_error *err);
+
+#endif

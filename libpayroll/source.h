@@ -1,0 +1,56 @@
+/*
+ * source.h: an input file as a stream of UTF-8 bytes.
+ *
+ * Opens a path or "-" (standard input), gunzips when the bytes start with
+ * the gzip magic, and detects the encoding from the first 64 KiB: a UTF-8
+ * BOM (dropped) or valid UTF-8 means UTF-8, anything else GB18030 (which
+ * includes GBK), converted with iconv. An invalid byte sequence in either
+ * encoding is passed on as U+FFFD so that the table reader can reject that
+ * row as "bad-encoding" instead of guessing. Knows nothing of CSV.
+ */
+#ifndef PAYROLL_SOURCE_H
+#define PAYROLL_SOURCE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+enum payroll_encoding {
+	PAYROLL_ENC_AUTO = 0,
+	PAYROLL_ENC_UTF8,
+	PAYROLL_ENC_GB18030,
+};
+
+struct payroll_source;
+
+/* Encoding by name: "auto", "utf-8"/"utf8", "gb18030"/"gbk"; -1 unknown. */
+int payroll_encoding_parse(const char *name);
+const char *payroll_encoding_name(enum payroll_encoding enc);
+
+/*
+ * Open path ("-" = stdin) with enc (AUTO to detect). Returns 0 and *out,
+ * or PAYROLL_EIO (cannot open or read), PAYROLL_EFORMAT (UTF-16, a broken
+ * gzip header), PAYROLL_ENOMEM; err names the file.
+ */
+int payroll_source_open(struct payroll_source **out, const char *path,
+			enum payroll_encoding enc, struct payroll_error *err);
+
+/*
+ * Read up to n bytes of UTF-8 into buf. Returns the count, 0 at end of
+ * input, or a negative PAYROLL_E* (PAYROLL_EIO, PAYROLL_EFORMAT for a
+ * corrupt or truncated gzip stream) with err filled.
+ */
+ssize_t payroll_source_read(struct payroll_source *s, char *buf, size_t n,
+			    struct payroll_error *err);
+
+/* The path as opened, and the encoding in use after detection. */
+const char *payroll_source_path(const struct payroll_source *s);
+enum payroll_encoding payroll_source_encoding(const struct payroll_source *s);
+/* Count of invalid sequences replaced by U+FFFD so far. */
+unsigned long payroll_source_bad_sequences(const struct payroll_source *s);
+
+/* Close and free; NULL is allowed. */
+void payroll_source_close(struct payroll_source *s);
+
+#endif

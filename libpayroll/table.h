@@ -1,0 +1,88 @@
+/*
+ * table.h: CSV (RFC 4180) rows with a header, read through libcsv.
+ *
+ * The caller names the columns it wants (name, Chinese alias, required);
+ * the header row is matched case-insensitively against them, unknown
+ * columns are ignored. Rows are pulled one at a time with their physical
+ * line number (LF, CRLF and CR-only line ends all count). Field bytes are
+ * trimmed of surrounding spaces and tabs (unquoted fields, as libcsv does)
+ * and belong to the table until the next call.
+ */
+#ifndef PAYROLL_TABLE_H
+#define PAYROLL_TABLE_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "source.h"
+
+#define PAYROLL_COL_REQUIRED 0x1
+
+struct payroll_column {
+	const char *name;	/* "case_id" */
+	const char *alias;	/* "编号", or NULL */
+	unsigned flags;		/* PAYROLL_COL_REQUIRED */
+};
+
+/* Row problems found by the reader itself (see payroll_row.problem). */
+enum payroll_row_problem {
+	PAYROLL_ROW_OK = 0,
+	PAYROLL_ROW_FIELD_COUNT,	/* more or fewer fields than the header */
+	PAYROLL_ROW_ENCODING,		/* a field holds an invalid sequence */
+	PAYROLL_ROW_CONTROL,		/* a field holds NUL or another control byte */
+};
+
+struct payroll_row {
+	long line;		/* physical line where the row starts */
+	size_t nfields;		/* fields in the file's row */
+	const char **v;		/* v[i]: value of the caller's column i, "" if absent */
+	const size_t *n;	/* n[i]: its length in bytes */
+	const int *col;		/* col[i]: 1-based column in the file, 0 if absent */
+	enum payroll_row_problem problem;
+	int problem_col;	/* 1-based file column of the problem, 0 if none */
+};
+
+struct payroll_table;
+
+/*
+ * Take src (owned from now on, even on failure) and read its header.
+ * Returns 0 and *out, or PAYROLL_EFORMAT with err naming file, line and
+ * code: "empty-file", "missing-column" (a required column is absent),
+ * "duplicate-column" (two header cells name the same column), "bad-csv";
+ * or PAYROLL_EIO / PAYROLL_ENOMEM.
+ */
+int payroll_table_open(struct payroll_table **out, struct payroll_source *src,
+		       const struct payroll_column *cols, size_t ncols,
+		       struct payroll_error *err);
+
+/* Open path with payroll_source_open and then payroll_table_open. */
+int payroll_table_open_path(struct payroll_table **out, const char *path,
+			    enum payroll_encoding enc,
+			    const struct payroll_column *cols, size_t ncols,
+			    struct payroll_error *err);
+
+/*
+ * Next row into *row. Returns 1 (a row), 0 (end of file), or a negative
+ * PAYROLL_E* with err filled: PAYROLL_EFORMAT "bad-csv" (a quote left open
+ * at the end of the file, a stray quote), PAYROLL_EIO, PAYROLL_ENOMEM.
+ * Blank lines are skipped.
+ */
+int payroll_table_next(struct payroll_table *t, struct payroll_row *row,
+		       struct payroll_error *err);
+
+/* The path of the underlying source, for messages. */
+const char *payroll_table_path(const struct payroll_table *t);
+/* Header cell of file column c (1-based), "" when out of range. */
+const char *payroll_table_header(const struct payroll_table *t, int c);
+/* The caller's column i (as passed to open). */
+const struct payroll_column *payroll_table_column(const struct payroll_table *t, size_t i);
+/* Encoding of the underlying source after detection. */
+enum payroll_encoding payroll_table_encoding(const struct payroll_table *t);
+
+/* Close and free (and the source); NULL is allowed. */
+void payroll_table_close(struct payroll_table *t);
+
+/* Size of each read from the source; tests set it from 1 upward. 0 = default. */
+void payroll_table_set_chunk(struct payroll_table *t, size_t chunk);
+
+#endif

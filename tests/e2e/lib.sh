@@ -1,0 +1,37 @@
+# lib.sh: sourced by every end-to-end test. Each test runs the real
+# binaries from $BIN on fixtures from $FIXTURES in a fresh temporary
+# directory, and fails (exit 1) at the first assertion that does not hold.
+set -u
+: "${BIN:?BIN must name the build directory}"
+: "${SRC:?SRC must name the source directory}"
+: "${FIXTURES:=$SRC/fixtures}"
+: "${SHARED:=$SRC/../shared}"
+export PATH="$BIN:$PATH"
+export LC_ALL=C.UTF-8
+T=$(mktemp -d "${TMPDIR:-/tmp}/payroll-e2e.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+ASSERTS=0
+
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+ok() { ASSERTS=$((ASSERTS + 1)); }
+
+# expect_exit CODE CMD...: run CMD, stdout to ./out, stderr to ./err.
+expect_exit() {
+	local want=$1; shift
+	"$@" >out 2>err
+	local got=$?
+	[ "$got" = "$want" ] || { cat err >&2; fail "expected exit $want, got $got: $*"; }
+	ok
+}
+# same_file EXPECTED ACTUAL: byte for byte.
+same_file() {
+	cmp -s "$1" "$2" || { diff -u "$1" "$2" | head -40 >&2; fail "$2 differs from $1"; }
+	ok
+}
+# grep_file PATTERN FILE / no_grep PATTERN FILE (fixed strings).
+grep_file() { grep -qF -- "$1" "$2" || { cat "$2" >&2; fail "'$1' not in $2"; }; ok; }
+no_grep() { ! grep -qF -- "$1" "$2" || fail "'$1' unexpectedly in $2"; ok; }
+absent() { [ ! -e "$1" ] || fail "$1 should not exist"; ok; }
+present() { [ -e "$1" ] || fail "$1 should exist"; ok; }
+done_ok() { printf 'ok: %d assertions\n' "$ASSERTS"; exit 0; }
