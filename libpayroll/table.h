@@ -30,6 +30,7 @@ enum payroll_row_problem {
 	PAYROLL_ROW_FIELD_COUNT,	/* more or fewer fields than the header */
 	PAYROLL_ROW_ENCODING,		/* a field holds an invalid sequence */
 	PAYROLL_ROW_CONTROL,		/* a field holds NUL or another control byte */
+	PAYROLL_ROW_CSV,		/* a stray quote: libcsv could not parse the line */
 };
 
 struct payroll_row {
@@ -82,7 +83,11 @@ enum payroll_encoding payroll_table_encoding(const struct payroll_table *t);
 /* Close and free (and the source); NULL is allowed. */
 void payroll_table_close(struct payroll_table *t);
 
-/* Size of each read from the source; tests set it from 1 upward. 0 = default. */
-void payroll_table_set_chunk(struct payroll_table *t, size_t chunk);
+/* payroll_table_open reading the source chunk bytes at a time (at least
+ * 4; 0 = the default 64 KiB). Tests feed every chunk size through this. */
+int payroll_table_open_chunked(struct payroll_table **out,
+			       struct payroll_source *src,
+			       const struct payroll_column *cols, size_t ncols,
+			       size_t chunk, struct payroll_error *err);
 
 #endif

@@ -1,0 +1,173 @@
+#include "ledger.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "money.h"
+#include "table.h"
+#include "banned.h"
+
+enum {
+	L_PERIOD, L_CASE, L_PROGRAM, L_ITEM, L_MONTH, L_REGION, L_LOCALITY,
+	L_NAME, L_ID, L_BANK, L_ACCOUNT, L_ACCOUNT_NAME, L_MEMBERS, L_AMOUNT,
+	L_BASIS, L_NCOLS
+};
+
+static const struct payroll_column ledger_cols[L_NCOLS] = {
+	{ "period", NULL, PAYROLL_COL_REQUIRED },
+	{ "case_id", NULL, PAYROLL_COL_REQUIRED },
+	{ "program", NULL, PAYROLL_COL_REQUIRED },
+	{ "item", NULL, PAYROLL_COL_REQUIRED },
+	{ "month", NULL, PAYROLL_COL_REQUIRED },
+	{ "region", NULL, PAYROLL_COL_REQUIRED },
+	{ "locality", NULL, PAYROLL_COL_REQUIRED },
+	{ "name", NULL, PAYROLL_COL_REQUIRED },
+	{ "id_number", NULL, PAYROLL_COL_REQUIRED },
+	{ "bank", NULL, PAYROLL_COL_REQUIRED },
+	{ "account", NULL, PAYROLL_COL_REQUIRED },
+	{ "account_name", NULL, PAYROLL_COL_REQUIRED },
+	{ "members", NULL, PAYROLL_COL_REQUIRED },
+	{ "amount", NULL, PAYROLL_COL_REQUIRED },
+	{ "basis", NULL, 0 },
+};
+
+static int
+add_field(struct payroll_buf *b, const char *s, char sep)
+{
+	if (payroll_buf_addcsv(b, s ? s : "", s ? strlen(s) : 0))
+		return PAYROLL_ENOMEM;
+	return payroll_buf_addch(b, sep);
+}
+
+int
+payroll_ledger_format(struct payroll_buf *b,
+		      const struct payroll_ledger_line *l)
+{
+	const char *text[] = {
+		l->period, l->case_id, l->program, l->item, l->month, l->region,
+		l->locality, l->name, l->id_number, l->bank, l->account,
+		l->account_name,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof text / sizeof *text; i++)
+		if (add_field(b, text[i], ','))
+			return PAYROLL_ENOMEM;
+	if (payroll_buf_addf(b, "%d,", l->members) ||
+	    payroll_buf_addmoney(b, l->amount) || payroll_buf_addch(b, ',') ||
+	    add_field(b, l->basis, '\n'))
+		return PAYROLL_ENOMEM;
+	return 0;
+}
+
+struct payroll_ledger_reader {
+	struct payroll_table *t;
+};
+
+int
+payroll_ledger_open(struct payroll_ledger_reader **out, const char *path,
+		    struct payroll_error *err)
+{
+	struct payroll_ledger_reader *r;
+	int rc;
+
+	*out = NULL;
+	r = calloc(1, sizeof *r);
+	if (!r)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate ledger reader");
+	rc = payroll_table_open_path(&r->t, path, PAYROLL_ENC_AUTO, ledger_cols,
+				     L_NCOLS, err);
+	if (rc) {
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+static int
+bad_line(struct payroll_ledger_reader *r, const struct payroll_row *row,
+	 int c, const char *code, const char *what, struct payroll_error *err)
+{
+	return payroll_error_set(err, PAYROLL_EFORMAT, payroll_table_path(r->t),
+				 row->line, row->col[c], code,
+				 "column %d (%s): %s", row->col[c],
+				 ledger_cols[c].name, what);
+}
+
+int
+payroll_ledger_next(struct payroll_ledger_reader *r,
+		    struct payroll_ledger_line *l, struct payroll_error *err)
+{
+	struct payroll_row row;
+	const char *why;
+	int rc, i, members = 0;
+
+	rc = payroll_table_next(r->t, &row, err);
+	if (rc <= 0)
+		return rc;
+	switch (row.problem) {
+	case PAYROLL_ROW_OK:
+		break;
+	case PAYROLL_ROW_ENCODING:
+		return payroll_error_set(err, PAYROLL_EFORMAT, payroll_table_path(r->t), row.line,
+					 row.problem_col, "bad-encoding",
+					 "column %d: invalid byte sequence", row.problem_col);
+	case PAYROLL_ROW_CONTROL:
+		return payroll_error_set(err, PAYROLL_EFORMAT, payroll_table_path(r->t), row.line,
+					 row.problem_col, "bad-char",
+					 "column %d: control character in value", row.problem_col);
+	default:
+		return payroll_error_set(err, PAYROLL_EFORMAT, payroll_table_path(r->t), row.line,
+					 0, "bad-row", "line has %zu fields, the header has more or fewer",
+					 row.nfields);
+	}
+	rc = payroll_money_parse(row.v[L_AMOUNT], row.n[L_AMOUNT], &l->amount, &why);
+	if (rc == PAYROLL_EOVERFLOW)
+		return bad_line(r, &row, L_AMOUNT, "bad-money", "amount too large", err);
+	if (rc)
+		return bad_line(r, &row, L_AMOUNT, "bad-money", why, err);
+	if (row.n[L_MEMBERS] == 0 || row.n[L_MEMBERS] > 3)
+		return bad_line(r, &row, L_MEMBERS, "bad-members", "not a count of members", err);
+	for (i = 0; i < (int)row.n[L_MEMBERS]; i++) {
+		char c = row.v[L_MEMBERS][i];
+
+		if (c < '0' || c > '9')
+			return bad_line(r, &row, L_MEMBERS, "bad-members",
+					"not a count of members", err);
+		members = members * 10 + (c - '0');
+	}
+	l->line = row.line;
+	l->period = row.v[L_PERIOD];
+	l->case_id = row.v[L_CASE];
+	l->program = row.v[L_PROGRAM];
+	l->item = row.v[L_ITEM];
+	l->month = row.v[L_MONTH];
+	l->region = row.v[L_REGION];
+	l->locality = row.v[L_LOCALITY];
+	l->name = row.v[L_NAME];
+	l->id_number = row.v[L_ID];
+	l->bank = row.v[L_BANK];
+	l->account = row.v[L_ACCOUNT];
+	l->account_name = row.v[L_ACCOUNT_NAME];
+	l->members = members;
+	l->basis = row.v[L_BASIS];
+	if (!l->case_id[0])
+		return bad_line(r, &row, L_CASE, "missing-field", "case_id is empty", err);
+	return 1;
+}
+
+const char *
+payroll_ledger_path(const struct payroll_ledger_reader *r)
+{
+	return payroll_table_path(r->t);
+}
+
+void
+payroll_ledger_close(struct payroll_ledger_reader *r)
+{
+	if (!r)
+		return;
+	payroll_table_close(r->t);
+	free(r);
+}

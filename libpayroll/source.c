@@ -1,0 +1,398 @@
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "banned.h"
+
+#define RAW_SIZE (128 * 1024)
+#define PLAIN_SIZE (256 * 1024)
+#define DETECT_SIZE (64 * 1024)
+
+static const char replacement[] = "\xef\xbf\xbd";
+
+struct payroll_source {
+	char path[PAYROLL_PATH_MAX];
+	int fd;
+	int raw_eof;
+	int gzip;
+	int gz_done;		/* inflate saw the end of a member */
+	z_stream z;
+	size_t raw_len, raw_pos;
+	unsigned char raw[RAW_SIZE];
+	size_t plain_len, plain_pos;	/* decompressed bytes not yet decoded */
+	int plain_eof;
+	unsigned char plain[PLAIN_SIZE];
+	enum payroll_encoding enc;
+	iconv_t cd;
+	unsigned long bad;
+};
+
+int
+payroll_encoding_parse(const char *name)
+{
+	if (!strcasecmp(name, "auto"))
+		return PAYROLL_ENC_AUTO;
+	if (!strcasecmp(name, "utf-8") || !strcasecmp(name, "utf8"))
+		return PAYROLL_ENC_UTF8;
+	if (!strcasecmp(name, "gb18030") || !strcasecmp(name, "gbk") ||
+	    !strcasecmp(name, "gb2312") || !strcasecmp(name, "cp936"))
+		return PAYROLL_ENC_GB18030;
+	return -1;
+}
+
+const char *
+payroll_encoding_name(enum payroll_encoding enc)
+{
+	switch (enc) {
+	case PAYROLL_ENC_UTF8: return "utf-8";
+	case PAYROLL_ENC_GB18030: return "gb18030";
+	default: return "auto";
+	}
+}
+
+static int
+read_raw(struct payroll_source *s, struct payroll_error *err)
+{
+	ssize_t r;
+
+	if (s->raw_pos < s->raw_len || s->raw_eof)
+		return 0;
+	do
+		r = read(s->fd, s->raw, sizeof s->raw);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, s->path, "cannot read");
+	s->raw_pos = 0;
+	s->raw_len = (size_t)r;
+	if (r == 0)
+		s->raw_eof = 1;
+	return 0;
+}
+
+/* Append decompressed (or plain) bytes to s->plain until it is full or the
+ * input ends. */
+static int
+fill_plain(struct payroll_source *s, struct payroll_error *err)
+{
+	if (s->plain_pos > 0) {
+		memmove(s->plain, s->plain + s->plain_pos, s->plain_len - s->plain_pos);
+		s->plain_len -= s->plain_pos;
+		s->plain_pos = 0;
+	}
+	while (s->plain_len < sizeof s->plain && !s->plain_eof) {
+		if (read_raw(s, err))
+			return PAYROLL_EIO;
+		if (!s->gzip) {
+			size_t k = s->raw_len - s->raw_pos;
+
+			if (s->raw_eof) {
+				s->plain_eof = 1;
+				break;
+			}
+			if (k > sizeof s->plain - s->plain_len)
+				k = sizeof s->plain - s->plain_len;
+			memcpy(s->plain + s->plain_len, s->raw + s->raw_pos, k);
+			s->plain_len += k;
+			s->raw_pos += k;
+			continue;
+		}
+		if (s->raw_eof) {
+			if (!s->gz_done)
+				return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 0, 0,
+							 "bad-gzip", "gzip stream is truncated");
+			s->plain_eof = 1;
+			break;
+		}
+		if (s->gz_done) {
+			/* Another member follows (concatenated gzip files). */
+			if (inflateReset(&s->z) != Z_OK)
+				return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 0, 0,
+							 "bad-gzip", "cannot restart gzip stream");
+			s->gz_done = 0;
+		}
+		s->z.next_in = s->raw + s->raw_pos;
+		s->z.avail_in = (uInt)(s->raw_len - s->raw_pos);
+		s->z.next_out = s->plain + s->plain_len;
+		s->z.avail_out = (uInt)(sizeof s->plain - s->plain_len);
+		{
+			int zr = inflate(&s->z, Z_NO_FLUSH);
+
+			if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR)
+				return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 0, 0,
+							 "bad-gzip", "corrupt gzip stream: %s",
+							 s->z.msg ? s->z.msg : "inflate failed");
+			if (zr == Z_STREAM_END)
+				s->gz_done = 1;
+		}
+		s->raw_pos = s->raw_len - s->z.avail_in;
+		s->plain_len = sizeof s->plain - s->z.avail_out;
+	}
+	return 0;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), 0 when invalid, -1 when
+ * it may be valid but is cut off at p + n. */
+static int
+utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	int len, i;
+	unsigned lo = 0x80, hi = 0xbf;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef) {
+		len = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		len = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((size_t)i >= n)
+			return -1;
+		if (p[i] < lo || p[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return len;
+}
+
+static int
+looks_utf8(const unsigned char *p, size_t n, int at_eof)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		int k = utf8_seq(p + i, n - i);
+
+		if (k == 0 || (k < 0 && at_eof))
+			return 0;
+		if (k < 0)
+			break;
+		i += (size_t)k;
+	}
+	return 1;
+}
+
+static int
+detect(struct payroll_source *s, enum payroll_encoding enc,
+       struct payroll_error *err)
+{
+	const unsigned char *p;
+
+	while (s->plain_len < DETECT_SIZE && !s->plain_eof)
+		if (fill_plain(s, err))
+			return PAYROLL_EIO;
+	p = s->plain;
+	if (s->plain_len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+		return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 1, 1, "bad-encoding",
+					 "file is UTF-16; save it as CSV UTF-8 or CSV (GB18030)");
+	if (s->plain_len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+		s->plain_pos = 3;
+		if (enc == PAYROLL_ENC_AUTO)
+			enc = PAYROLL_ENC_UTF8;
+	}
+	if (enc == PAYROLL_ENC_AUTO) {
+		size_t n = s->plain_len < DETECT_SIZE ? s->plain_len : DETECT_SIZE;
+
+		enc = looks_utf8(p, n, s->plain_eof && n == s->plain_len) ?
+			PAYROLL_ENC_UTF8 : PAYROLL_ENC_GB18030;
+	}
+	s->enc = enc;
+	if (enc == PAYROLL_ENC_GB18030) {
+		s->cd = iconv_open("UTF-8", "GB18030");
+		if (s->cd == (iconv_t)-1)
+			return payroll_error_errno(err, PAYROLL_EIO, s->path,
+						   "cannot convert from GB18030");
+	}
+	return 0;
+}
+
+int
+payroll_source_open(struct payroll_source **out, const char *path,
+		    enum payroll_encoding enc, struct payroll_error *err)
+{
+	struct payroll_source *s;
+	int rc;
+
+	*out = NULL;
+	s = calloc(1, sizeof *s);
+	if (!s)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate reader");
+	s->cd = (iconv_t)-1;
+	snprintf(s->path, sizeof s->path, "%s", path);
+	if (!strcmp(path, "-")) {
+		s->fd = STDIN_FILENO;
+	} else {
+		s->fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (s->fd < 0) {
+			payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
+			free(s);
+			return PAYROLL_EIO;
+		}
+	}
+	rc = read_raw(s, err);
+	if (rc == 0 && s->raw_len >= 2 && s->raw[0] == 0x1f && s->raw[1] == 0x8b) {
+		s->gzip = 1;
+		if (inflateInit2(&s->z, 15 + 32) != Z_OK) {
+			s->gzip = 0;
+			rc = payroll_error_set(err, PAYROLL_ENOMEM, path, 0, 0, "no-memory",
+					       "cannot start gzip decompression");
+		}
+	}
+	if (rc == 0)
+		rc = detect(s, enc, err);
+	if (rc) {
+		payroll_source_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Copy valid UTF-8 from plain to out, replacing invalid sequences. */
+static size_t
+decode_utf8(struct payroll_source *s, unsigned char *out, size_t n)
+{
+	size_t o = 0;
+
+	while (s->plain_pos < s->plain_len && o + 4 <= n) {
+		const unsigned char *p = s->plain + s->plain_pos;
+		size_t avail = s->plain_len - s->plain_pos;
+		int k;
+
+		/* ASCII runs, the common case, eight bytes at a time. */
+		while (avail >= 8 && o + 8 <= n) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080ULL)
+				break;
+			memcpy(out + o, p, 8);
+			o += 8;
+			p += 8;
+			avail -= 8;
+			s->plain_pos += 8;
+		}
+		if (!avail || o + 4 > n)
+			break;
+		k = utf8_seq(p, avail);
+		if (k < 0 && !s->plain_eof)
+			break;		/* need more bytes */
+		if (k <= 0) {
+			memcpy(out + o, replacement, 3);
+			o += 3;
+			s->plain_pos += 1;
+			s->bad++;
+			continue;
+		}
+		memcpy(out + o, p, (size_t)k);
+		o += (size_t)k;
+		s->plain_pos += (size_t)k;
+	}
+	return o;
+}
+
+static size_t
+decode_gb18030(struct payroll_source *s, unsigned char *out, size_t n)
+{
+	char *in = (char *)s->plain + s->plain_pos, *o = (char *)out;
+	size_t inleft = s->plain_len - s->plain_pos, outleft = n;
+
+	while (inleft && outleft >= 4) {
+		size_t r = iconv(s->cd, &in, &inleft, &o, &outleft);
+
+		if (r != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			break;
+		if (errno == EINVAL && !s->plain_eof)
+			break;		/* incomplete sequence: need more bytes */
+		/* EILSEQ, or a sequence cut off by the end of the file */
+		memcpy(o, replacement, 3);
+		o += 3;
+		outleft -= 3;
+		in++;
+		inleft--;
+		s->bad++;
+	}
+	s->plain_pos = s->plain_len - inleft;
+	return (size_t)(o - (char *)out);
+}
+
+ssize_t
+payroll_source_read(struct payroll_source *s, char *buf, size_t n,
+		    struct payroll_error *err)
+{
+	size_t got = 0;
+
+	if (n < 4)	/* room for one whole character at least */
+		return payroll_error_set(err, PAYROLL_EINTERNAL, s->path, 0, 0, "internal",
+					 "read buffer smaller than a character");
+	while (got == 0) {
+		if (s->plain_len - s->plain_pos < 8 && !s->plain_eof)
+			if (fill_plain(s, err))
+				return PAYROLL_EIO;
+		if (s->plain_pos == s->plain_len && s->plain_eof)
+			return 0;
+		if (s->enc == PAYROLL_ENC_GB18030)
+			got = decode_gb18030(s, (unsigned char *)buf, n);
+		else
+			got = decode_utf8(s, (unsigned char *)buf, n);
+		if (got == 0 && !s->plain_eof && fill_plain(s, err))
+			return PAYROLL_EIO;
+	}
+	return (ssize_t)got;
+}
+
+const char *
+payroll_source_path(const struct payroll_source *s)
+{
+	return s->path;
+}
+
+enum payroll_encoding
+payroll_source_encoding(const struct payroll_source *s)
+{
+	return s->enc;
+}
+
+unsigned long
+payroll_source_bad_sequences(const struct payroll_source *s)
+{
+	return s->bad;
+}
+
+void
+payroll_source_close(struct payroll_source *s)
+{
+	if (!s)
+		return;
+	if (s->fd > STDIN_FILENO)
+		close(s->fd);
+	if (s->gzip)
+		inflateEnd(&s->z);
+	if (s->cd != (iconv_t)-1)
+		iconv_close(s->cd);
+	free(s);
+}

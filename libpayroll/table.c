@@ -1,0 +1,532 @@
+#include "table.h"
+
+#include <csv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "banned.h"
+
+#define DEFAULT_CHUNK (64 * 1024)
+/* A field larger than this makes the file unusable (no CSV needs it). */
+#define FIELD_LIMIT ((size_t)16 * 1024 * 1024)
+
+struct payroll_table {
+	struct payroll_source *src;
+	struct csv_parser p;
+	int parser_live;
+	const struct payroll_column *cols;
+	size_t ncols;
+
+	/* header */
+	int header_done;
+	size_t nheader;
+	int *map;		/* file column (0-based) -> caller column, -1 */
+	struct payroll_buf header_text;
+	size_t *header_off;
+
+	/* the row being built */
+	struct payroll_buf text;	/* field bytes, each NUL-terminated */
+	size_t *off;		/* per caller column: offset in text, SIZE_MAX absent */
+	size_t *len;
+	int *col;
+	const char **v;
+	size_t nf;		/* fields seen in this row */
+	int row_done;
+	int returned;		/* the last row was handed out */
+	enum payroll_row_problem problem;
+	int problem_col;
+	int csv_broken;		/* libcsv rejected this row */
+
+	/* lines */
+	long line;		/* physical line of the next byte */
+	long row_line;		/* where the current row started */
+	int last_cr;
+	int at_line_start;
+	int skip_line;		/* dropping the rest of a line libcsv rejected */
+	int finished;		/* csv_fini done */
+
+	/* input */
+	char *in;
+	size_t in_len, in_pos, chunk;
+	size_t feed_max;	/* bytes handed to libcsv at once */
+	int eof;
+};
+
+static void *
+limited_realloc(void *p, size_t n)
+{
+	if (n > FIELD_LIMIT + 64)
+		return NULL;
+	return realloc(p, n);
+}
+
+static int
+parser_init(struct payroll_table *t)
+{
+	if (csv_init(&t->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+		return PAYROLL_ENOMEM;
+	csv_set_realloc_func(&t->p, limited_realloc);
+	t->parser_live = 1;
+	return 0;
+}
+
+/* Bytes below 0x20 and DEL in a value: which file column holds them. */
+static int
+has_control(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		/* any byte < 0x20 or == 0x7f (classic has-less / has-value) */
+		if (((w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL) ||
+		    (((w ^ 0x7f7f7f7f7f7f7f7fULL) - 0x0101010101010101ULL) &
+		     ~(w ^ 0x7f7f7f7f7f7f7f7fULL) & 0x8080808080808080ULL))
+			break;
+	}
+	for (; i < n; i++)
+		if (s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+static int
+has_replacement(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, 0xef, (size_t)(end - p))) != NULL) {
+		if (end - p >= 3 && (unsigned char)p[1] == 0xbf && (unsigned char)p[2] == 0xbd)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+static void
+note_problem(struct payroll_table *t, enum payroll_row_problem pr, size_t fieldno)
+{
+	if (t->problem == PAYROLL_ROW_OK) {
+		t->problem = pr;
+		t->problem_col = (int)fieldno + 1;
+	}
+}
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct payroll_table *t = data;
+	size_t fieldno = t->nf++;
+	int c;
+
+	if (!t->header_done) {
+		t->header_off = realloc(t->header_off, (fieldno + 1) * sizeof *t->header_off);
+		if (!t->header_off) {
+			t->csv_broken = 2;
+			return;
+		}
+		t->header_off[fieldno] = t->header_text.len;
+		if (payroll_buf_add(&t->header_text, s, n) ||
+		    payroll_buf_addch(&t->header_text, '\0'))
+			t->csv_broken = 2;
+		return;
+	}
+	if (fieldno >= t->nheader)
+		return;
+	c = t->map[fieldno];
+	if (c < 0)
+		return;
+	if (has_control(s, n))
+		note_problem(t, PAYROLL_ROW_CONTROL, fieldno);
+	if (memchr(s, 0xef, n) && has_replacement(s, n))
+		note_problem(t, PAYROLL_ROW_ENCODING, fieldno);
+	t->off[c] = t->text.len;
+	t->len[c] = n;
+	if (payroll_buf_add(&t->text, s, n) || payroll_buf_addch(&t->text, '\0'))
+		t->csv_broken = 2;
+}
+
+static void
+on_row(int c, void *data)
+{
+	struct payroll_table *t = data;
+
+	(void)c;
+	t->row_done = 1;
+}
+
+static void
+reset_row(struct payroll_table *t)
+{
+	size_t i;
+
+	payroll_buf_reset(&t->text);
+	t->nf = 0;
+	t->row_done = 0;
+	t->problem = PAYROLL_ROW_OK;
+	t->problem_col = 0;
+	t->csv_broken = 0;
+	for (i = 0; i < t->ncols; i++)
+		t->off[i] = SIZE_MAX;
+}
+
+static int
+read_more(struct payroll_table *t, struct payroll_error *err)
+{
+	ssize_t r = payroll_source_read(t->src, t->in, t->chunk, err);
+
+	if (r < 0)
+		return (int)r;
+	t->in_pos = 0;
+	t->in_len = (size_t)r;
+	if (r == 0)
+		t->eof = 1;
+	return 0;
+}
+
+/* The end of the next physical line in the buffer: after its LF, CRLF's
+ * CR or a lone CR; the buffer's end when there is none. */
+static size_t
+segment_end(const struct payroll_table *t, int *terminated)
+{
+	const char *p = t->in + t->in_pos, *end = t->in + t->in_len;
+	const char *nl;
+	const char *lim, *cr;
+
+	if ((size_t)(end - p) > t->feed_max)
+		end = p + t->feed_max;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	lim = nl ? nl : end;
+	cr = memchr(p, '\r', (size_t)(lim - p));
+
+	*terminated = 1;
+	if (cr && cr + 1 != nl)
+		return (size_t)(cr + 1 - t->in);
+	if (nl)
+		return (size_t)(nl + 1 - t->in);
+	if (cr)	/* CR at the very end: the LF, if any, comes next read */
+		return (size_t)(cr + 1 - t->in);
+	*terminated = 0;
+	return (size_t)(end - t->in);
+}
+
+/* Count the line end that closes a segment of seglen bytes; the LF of
+ * a CRLF split across two reads arrives as a segment of its own. */
+static void
+count_line(struct payroll_table *t, char last, size_t seglen)
+{
+	if (!(last == '\n' && seglen == 1 && t->last_cr))
+		t->line++;
+	t->last_cr = last == '\r';
+}
+
+static int
+csv_failure(struct payroll_table *t, struct payroll_error *err)
+{
+	int e = csv_error(&t->p);
+
+	if (t->csv_broken == 2 || e == CSV_ENOMEM || e == CSV_ETOOBIG)
+		return payroll_error_set(err, PAYROLL_EFORMAT, payroll_source_path(t->src),
+					 t->row_line, 0, "bad-csv",
+					 "field too large (over 16 MiB) or out of memory");
+	return payroll_error_set(err, PAYROLL_EFORMAT, payroll_source_path(t->src),
+				 t->row_line, 0, "bad-csv", "%s", csv_strerror(e));
+}
+
+/* Feed one line segment. On a strict-mode parse error (a stray quote),
+ * drop the rest of the physical line and hand the row out as broken, so
+ * that the caller rejects it and the rows after it still count. */
+static int
+feed(struct payroll_table *t, size_t end, int terminated,
+     struct payroll_error *err)
+{
+	size_t n = end - t->in_pos;
+	size_t used;
+
+	used = csv_parse(&t->p, t->in + t->in_pos, n, on_field, on_row, t);
+	if (t->csv_broken == 2)
+		return csv_failure(t, err);
+	if (used < n) {
+		if (csv_error(&t->p) != CSV_EPARSE || !t->header_done)
+			return csv_failure(t, err);
+		csv_free(&t->p);
+		t->parser_live = 0;
+		if (parser_init(t))
+			return payroll_error_errno(err, PAYROLL_ENOMEM, payroll_source_path(t->src),
+						   "cannot restart csv parser");
+		t->problem = PAYROLL_ROW_CSV;
+		t->problem_col = (int)t->nf + 1;
+		t->row_done = 1;
+		t->skip_line = !terminated;
+	}
+	if (terminated)
+		count_line(t, t->in[end - 1], n);
+	t->in_pos = end;
+	return 0;
+}
+
+static int
+finish(struct payroll_table *t, struct payroll_error *err)
+{
+	t->finished = 1;
+	if (csv_fini(&t->p, on_field, on_row, t) != 0) {
+		if (csv_error(&t->p) == CSV_EPARSE)
+			return payroll_error_set(err, PAYROLL_EFORMAT, payroll_source_path(t->src),
+						 t->row_line, 0, "bad-csv",
+						 "a quote opened in the row starting here is never closed");
+		return csv_failure(t, err);
+	}
+	if (t->csv_broken == 2)
+		return csv_failure(t, err);
+	return 0;
+}
+
+/* Advance until a row is complete: 1, 0 at the end, or an error. */
+static int
+next_row(struct payroll_table *t, struct payroll_error *err)
+{
+	int rc, terminated;
+	size_t end;
+
+	for (;;) {
+		if (t->row_done)
+			return 1;
+		if (t->in_pos == t->in_len) {
+			if (t->finished)
+				return 0;
+			if (t->eof) {
+				if ((rc = finish(t, err)) != 0)
+					return rc;
+				continue;
+			}
+			if ((rc = read_more(t, err)) != 0)
+				return rc;
+			continue;
+		}
+		end = segment_end(t, &terminated);
+		if (t->skip_line) {
+			if (terminated) {
+				count_line(t, t->in[end - 1], end - t->in_pos);
+				t->skip_line = 0;
+			}
+			t->in_pos = end;
+			t->at_line_start = terminated;
+			continue;
+		}
+		if (t->at_line_start && t->p.pstate == 0 && t->nf == 0)
+			t->row_line = t->line;
+		if ((rc = feed(t, end, terminated, err)) != 0)
+			return rc;
+		t->at_line_start = terminated;
+	}
+}
+
+static int
+header_matches(const char *cell, const struct payroll_column *c)
+{
+	return !strcasecmp(cell, c->name) || (c->alias && !strcmp(cell, c->alias));
+}
+
+static int
+map_header(struct payroll_table *t, struct payroll_error *err)
+{
+	const char *path = payroll_source_path(t->src);
+	size_t i, j;
+
+	t->nheader = t->nf;
+	t->map = malloc((t->nheader ? t->nheader : 1) * sizeof *t->map);
+	if (!t->map)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate header");
+	for (i = 0; i < t->ncols; i++)
+		t->col[i] = 0;
+	for (j = 0; j < t->nheader; j++) {
+		const char *cell = t->header_text.p + t->header_off[j];
+
+		t->map[j] = -1;
+		for (i = 0; i < t->ncols; i++) {
+			if (!header_matches(cell, &t->cols[i]))
+				continue;
+			if (t->col[i])
+				return payroll_error_set(err, PAYROLL_EFORMAT, path, t->row_line,
+							 (int)j + 1, "duplicate-column",
+							 "columns %d and %zu both name '%s'",
+							 t->col[i], j + 1, t->cols[i].name);
+			t->col[i] = (int)j + 1;
+			t->map[j] = (int)i;
+			break;
+		}
+	}
+	for (i = 0; i < t->ncols; i++)
+		if ((t->cols[i].flags & PAYROLL_COL_REQUIRED) && !t->col[i])
+			return payroll_error_set(err, PAYROLL_EFORMAT, path, t->row_line, 0,
+						 "missing-column", "required column '%s'%s%s%s is missing",
+						 t->cols[i].name, t->cols[i].alias ? " (" : "",
+						 t->cols[i].alias ? t->cols[i].alias : "",
+						 t->cols[i].alias ? ")" : "");
+	return 0;
+}
+
+int
+payroll_table_open(struct payroll_table **out, struct payroll_source *src,
+		   const struct payroll_column *cols, size_t ncols,
+		   struct payroll_error *err)
+{
+	return payroll_table_open_chunked(out, src, cols, ncols, 0, err);
+}
+
+int
+payroll_table_open_chunked(struct payroll_table **out,
+			   struct payroll_source *src,
+			   const struct payroll_column *cols, size_t ncols,
+			   size_t chunk, struct payroll_error *err)
+{
+	struct payroll_table *t;
+	const char *path = payroll_source_path(src);
+	int rc;
+
+	*out = NULL;
+	t = calloc(1, sizeof *t);
+	if (!t) {
+		payroll_source_close(src);
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate table");
+	}
+	t->src = src;
+	t->cols = cols;
+	t->ncols = ncols;
+	t->line = 1;
+	t->row_line = 1;
+	t->at_line_start = 1;
+	t->chunk = chunk ? (chunk < 4 ? 4 : chunk) : DEFAULT_CHUNK;
+	t->feed_max = chunk ? chunk : SIZE_MAX;
+	t->in = malloc(t->chunk);
+	t->off = malloc((ncols + 1) * sizeof *t->off);
+	t->len = calloc(ncols + 1, sizeof *t->len);
+	t->col = calloc(ncols + 1, sizeof *t->col);
+	t->v = calloc(ncols + 1, sizeof *t->v);
+	if (!t->in || !t->off || !t->len || !t->col || !t->v || parser_init(t)) {
+		payroll_table_close(t);
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate table");
+	}
+	reset_row(t);
+	rc = next_row(t, err);
+	if (rc == 0)
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, 1, 0, "empty-file",
+				       "file is empty: no header row");
+	if (rc < 0) {
+		payroll_table_close(t);
+		return rc;
+	}
+	rc = map_header(t, err);
+	if (rc < 0) {
+		payroll_table_close(t);
+		return rc;
+	}
+	t->header_done = 1;
+	t->returned = 1;
+	*out = t;
+	return 0;
+}
+
+int
+payroll_table_open_path(struct payroll_table **out, const char *path,
+			enum payroll_encoding enc,
+			const struct payroll_column *cols, size_t ncols,
+			struct payroll_error *err)
+{
+	struct payroll_source *src;
+	int rc;
+
+	*out = NULL;
+	rc = payroll_source_open(&src, path, enc, err);
+	if (rc)
+		return rc;
+	return payroll_table_open(out, src, cols, ncols, err);
+}
+
+int
+payroll_table_next(struct payroll_table *t, struct payroll_row *row,
+		   struct payroll_error *err)
+{
+	size_t i;
+	int rc;
+
+	if (t->returned) {
+		reset_row(t);
+		t->returned = 0;
+	}
+	rc = next_row(t, err);
+	if (rc <= 0)
+		return rc;
+	t->returned = 1;
+	if (t->nf != t->nheader && t->problem != PAYROLL_ROW_CSV) {
+		t->problem = PAYROLL_ROW_FIELD_COUNT;
+		t->problem_col = (int)(t->nf < t->nheader ? t->nf : t->nheader + 1);
+	}
+	for (i = 0; i < t->ncols; i++) {
+		if (t->off[i] == SIZE_MAX) {
+			t->v[i] = "";
+			t->len[i] = 0;
+		} else {
+			t->v[i] = t->text.p + t->off[i];
+		}
+	}
+	row->line = t->row_line;
+	row->nfields = t->nf;
+	row->v = t->v;
+	row->n = t->len;
+	row->col = t->col;
+	row->problem = t->problem;
+	row->problem_col = t->problem_col;
+	return 1;
+}
+
+const char *
+payroll_table_path(const struct payroll_table *t)
+{
+	return payroll_source_path(t->src);
+}
+
+const char *
+payroll_table_header(const struct payroll_table *t, int c)
+{
+	if (c < 1 || (size_t)c > t->nheader)
+		return "";
+	return t->header_text.p + t->header_off[c - 1];
+}
+
+const struct payroll_column *
+payroll_table_column(const struct payroll_table *t, size_t i)
+{
+	return &t->cols[i];
+}
+
+enum payroll_encoding
+payroll_table_encoding(const struct payroll_table *t)
+{
+	return payroll_source_encoding(t->src);
+}
+
+void
+payroll_table_close(struct payroll_table *t)
+{
+	if (!t)
+		return;
+	if (t->parser_live)
+		csv_free(&t->p);
+	payroll_source_close(t->src);
+	payroll_buf_release(&t->text);
+	payroll_buf_release(&t->header_text);
+	free(t->header_off);
+	free(t->map);
+	free(t->in);
+	free(t->off);
+	free(t->len);
+	free(t->col);
+	free((void *)t->v);
+	free(t);
+}
