@@ -332,6 +332,31 @@ header_matches(const char *cell, const struct payroll_column *c)
 	return !strcasecmp(cell, c->name) || (c->alias && !strcmp(cell, c->alias));
 }
 
+/* No columns named by the caller: every file column, in file order. */
+static int
+map_all(struct payroll_table *t, struct payroll_error *err)
+{
+	size_t j, n = t->nheader + 1;
+
+	free(t->off);
+	free(t->len);
+	free(t->col);
+	free((void *)t->v);
+	t->off = malloc(n * sizeof *t->off);
+	t->len = calloc(n, sizeof *t->len);
+	t->col = calloc(n, sizeof *t->col);
+	t->v = calloc(n, sizeof *t->v);
+	if (!t->off || !t->len || !t->col || !t->v)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, payroll_source_path(t->src),
+					   "cannot allocate header");
+	t->ncols = t->nheader;
+	for (j = 0; j < t->nheader; j++) {
+		t->map[j] = (int)j;
+		t->col[j] = (int)j + 1;
+	}
+	return 0;
+}
+
 static int
 map_header(struct payroll_table *t, struct payroll_error *err)
 {
@@ -342,6 +367,8 @@ map_header(struct payroll_table *t, struct payroll_error *err)
 	t->map = malloc((t->nheader ? t->nheader : 1) * sizeof *t->map);
 	if (!t->map)
 		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate header");
+	if (!t->cols)
+		return map_all(t, err);
 	for (i = 0; i < t->ncols; i++)
 		t->col[i] = 0;
 	for (j = 0; j < t->nheader; j++) {
@@ -502,7 +529,13 @@ payroll_table_header(const struct payroll_table *t, int c)
 const struct payroll_column *
 payroll_table_column(const struct payroll_table *t, size_t i)
 {
-	return &t->cols[i];
+	return t->cols ? &t->cols[i] : NULL;
+}
+
+size_t
+payroll_table_ncolumns(const struct payroll_table *t)
+{
+	return t->ncols;
 }
 
 enum payroll_encoding

@@ -7,6 +7,9 @@
  * line number (LF, CRLF and CR-only line ends all count). Field bytes are
  * trimmed of surrounding spaces and tabs (unquoted fields, as libcsv does)
  * and belong to the table until the next call.
+ *
+ * With cols NULL the caller's columns are all the file's columns, in file
+ * order, named by the header (payroll_table_header, ncolumns).
  */
 #ifndef PAYROLL_TABLE_H
 #define PAYROLL_TABLE_H
@@ -75,8 +78,10 @@ int payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 const char *payroll_table_path(const struct payroll_table *t);
 /* Header cell of file column c (1-based), "" when out of range. */
 const char *payroll_table_header(const struct payroll_table *t, int c);
-/* The caller's column i (as passed to open). */
+/* The caller's column i (as passed to open); NULL in all-columns mode. */
 const struct payroll_column *payroll_table_column(const struct payroll_table *t, size_t i);
+/* How many caller columns a row has (the header's width with cols NULL). */
+size_t payroll_table_ncolumns(const struct payroll_table *t);
 /* Encoding of the underlying source after detection. */
 enum payroll_encoding payroll_table_encoding(const struct payroll_table *t);
 
