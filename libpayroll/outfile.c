@@ -211,6 +211,30 @@ payroll_outfile_path(const struct payroll_outfile *o)
 }
 
 int
+payroll_outfile_can_readback(const struct payroll_outfile *o)
+{
+	return !o->is_stdout && !o->gzip;
+}
+
+int
+payroll_outfile_readback(struct payroll_outfile *o, struct payroll_error *err)
+{
+	int fd;
+
+	if (!payroll_outfile_can_readback(o))
+		return payroll_error_set(err, PAYROLL_EUSAGE, o->path, 0, 0, "io",
+					 "cannot read back standard output or gzip");
+	if (flush_buf(o, 0)) {
+		errno = o->failed_errno;
+		return payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot write output file");
+	}
+	fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot reopen output file");
+	return fd;
+}
+
+int
 payroll_fsync_dir_of(const char *path, struct payroll_error *err)
 {
 	char dir[PAYROLL_PATH_MAX];

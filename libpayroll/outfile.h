@@ -54,6 +54,17 @@ int payroll_outfile_commit(struct payroll_outfile *o,
 /* Give up: remove the temporary file, free o. NULL is allowed. */
 void payroll_outfile_abort(struct payroll_outfile *o);
 
+/*
+ * Flush and open what was written so far for reading (a new descriptor
+ * the caller closes). Only for plain files: PAYROLL_EUSAGE for standard
+ * output or gzip. Returns the descriptor, or a negative PAYROLL_E*.
+ */
+int payroll_outfile_readback(struct payroll_outfile *o,
+			     struct payroll_error *err);
+
+/* 1 when o writes a plain file that readback can reopen. */
+int payroll_outfile_can_readback(const struct payroll_outfile *o);
+
 /* fsync the directory holding path (after a rename into it). */
 int payroll_fsync_dir_of(const char *path, struct payroll_error *err);
 

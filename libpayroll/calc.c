@@ -1,0 +1,1405 @@
+#include "calc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dupindex.h"
+#include "ident.h"
+#include "ledger.h"
+#include "money.h"
+#include "outfile.h"
+#include "roster.h"
+#include "standards.h"
+#include "table.h"
+#include "banned.h"
+
+#define REJECTS_HEADER "source,line,case_id,code,message\n"
+#define MAX_ARREARS 12
+
+enum { KEY_CASE, KEY_ID, KEY_ACCOUNT, NKEYS };
+static const char *const dup_codes[NKEYS] = { "duplicate-case", "duplicate-id", "duplicate-account" };
+static const char *const dup_what[NKEYS] = { "case_id", "id number", "account" };
+
+/* What the engine remembers of each input file, per row: 1 byte of line
+ * count, 1 bit of "rejected", and the duplicate index entries. */
+struct source {
+	const char *path;
+	const char *name;		/* basename, for the rejects file */
+	struct payroll_dupindex keys[NKEYS];
+	unsigned char *nlines;		/* ledger lines of each row; 255: see over */
+	unsigned char *rejected;	/* bitmap */
+	size_t nrows, cap;
+	struct { uint32_t row; uint32_t n; } *over;
+	size_t nover;
+	struct { uint32_t row; long line; } *anchors;	/* line = anchor + (row - arow) */
+	size_t nanchors;
+	off_t ledger_from, rejects_from;	/* where this source's lines start */
+};
+
+/* A row rejected at the end for a duplicate. */
+struct dup_reject {
+	int src;
+	uint32_t row;
+	long line;
+	const char *code;
+	char message[200];
+	char case_id[72];
+};
+
+/* One computed ledger line before it is written. */
+struct out_line {
+	char item[88];
+	long month;
+	int64_t amount;
+	char basis[480];
+};
+
+struct engine {
+	const struct payroll_calc_opts *o;
+	struct payroll_calc_report *rep;
+	struct payroll_error *err;
+	struct payroll_standards *std;
+	struct source src[2];
+	int cur;			/* source being read */
+	struct payroll_outfile *ledger, *rejects;
+	int ledger_spooled, rejects_spooled;
+	struct payroll_buf buf;
+	struct out_line *lines;
+	size_t nlines, lines_cap;
+	struct payroll_problems probs;
+	struct dup_reject *dups;
+	size_t ndups, dups_cap;
+	char period[8];
+	const char *reject_code;	/* calc-stage reject of the current row */
+	char reject_msg[300];
+};
+
+/* ---- per-row memory ---------------------------------------------------- */
+
+static int
+bit(const unsigned char *map, size_t i)
+{
+	return (map[i >> 3] >> (i & 7)) & 1;
+}
+
+static int
+source_add_row(struct source *s, long line)
+{
+	size_t r = s->nrows;
+
+	if (r >= PAYROLL_DUP_MAXROW)
+		return PAYROLL_EOVERFLOW;
+	if (r == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 4096;
+		unsigned char *nl = realloc(s->nlines, cap);
+		unsigned char *rj;
+
+		if (!nl)
+			return PAYROLL_ENOMEM;
+		s->nlines = nl;
+		rj = realloc(s->rejected, cap / 8);
+		if (!rj)
+			return PAYROLL_ENOMEM;
+		memset(rj + s->cap / 8, 0, (cap - s->cap) / 8);
+		s->rejected = rj;
+		s->cap = cap;
+	}
+	s->nlines[r] = 0;
+	if (!s->nanchors || s->anchors[s->nanchors - 1].line +
+	    (long)(r - s->anchors[s->nanchors - 1].row) != line) {
+		void *g = realloc(s->anchors, (s->nanchors + 1) * sizeof *s->anchors);
+
+		if (!g)
+			return PAYROLL_ENOMEM;
+		s->anchors = g;
+		s->anchors[s->nanchors].row = (uint32_t)r;
+		s->anchors[s->nanchors].line = line;
+		s->nanchors++;
+	}
+	s->nrows++;
+	return 0;
+}
+
+static long
+row_line(const struct source *s, uint32_t row)
+{
+	size_t lo = 0, hi = s->nanchors;
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->anchors[mid].row <= row)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s->anchors[lo].line + (long)(row - s->anchors[lo].row);
+}
+
+static int
+set_row_lines(struct source *s, uint32_t row, size_t n)
+{
+	if (n < 255) {
+		s->nlines[row] = (unsigned char)n;
+		return 0;
+	}
+	s->nlines[row] = 255;
+	{
+		void *g = realloc(s->over, (s->nover + 1) * sizeof *s->over);
+
+		if (!g)
+			return PAYROLL_ENOMEM;
+		s->over = g;
+	}
+	s->over[s->nover].row = row;
+	s->over[s->nover].n = (uint32_t)n;
+	s->nover++;
+	return 0;
+}
+
+static size_t
+row_lines(const struct source *s, uint32_t row)
+{
+	size_t lo = 0, hi = s->nover;
+
+	if (s->nlines[row] < 255)
+		return s->nlines[row];
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (s->over[mid].row < row)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return s->over[lo].n;
+}
+
+static void
+source_release(struct source *s)
+{
+	int k;
+
+	for (k = 0; k < NKEYS; k++)
+		payroll_dupindex_release(&s->keys[k]);
+	free(s->nlines);
+	free(s->rejected);
+	free(s->over);
+	free(s->anchors);
+}
+
+/* ---- report ------------------------------------------------------------ */
+
+static int
+count_code(struct payroll_calc_report *rep, const char *code, long delta)
+{
+	size_t i;
+	struct payroll_code_count *g;
+
+	for (i = 0; i < rep->ncodes; i++)
+		if (!strcmp(rep->codes[i].code, code)) {
+			rep->codes[i].count += delta;
+			return 0;
+		}
+	g = realloc(rep->codes, (rep->ncodes + 1) * sizeof *g);
+	if (!g)
+		return PAYROLL_ENOMEM;
+	rep->codes = g;
+	snprintf(g[rep->ncodes].code, sizeof g->code, "%s", code);
+	g[rep->ncodes].count = delta;
+	rep->ncodes++;
+	return 0;
+}
+
+static int
+add_total(struct payroll_calc_report *rep, const char *program, const char *item,
+	  int64_t fen, long lines)
+{
+	size_t i;
+	struct payroll_total *g;
+
+	if (payroll_add(rep->total, fen, &rep->total))
+		return PAYROLL_EOVERFLOW;
+	rep->lines += lines;
+	for (i = 0; i < rep->ntotals; i++)
+		if (!strcmp(rep->totals[i].program, program) && !strcmp(rep->totals[i].item, item)) {
+			rep->totals[i].lines += lines;
+			return payroll_add(rep->totals[i].fen, fen, &rep->totals[i].fen);
+		}
+	g = realloc(rep->totals, (rep->ntotals + 1) * sizeof *g);
+	if (!g)
+		return PAYROLL_ENOMEM;
+	rep->totals = g;
+	snprintf(g[rep->ntotals].program, sizeof g->program, "%s", program);
+	snprintf(g[rep->ntotals].item, sizeof g->item, "%s", item);
+	g[rep->ntotals].lines = lines;
+	g[rep->ntotals].fen = fen;
+	rep->ntotals++;
+	return 0;
+}
+
+void
+payroll_calc_report_free(struct payroll_calc_report *rep)
+{
+	free(rep->totals);
+	free(rep->codes);
+	rep->totals = NULL;
+	rep->codes = NULL;
+	rep->ntotals = rep->ncodes = 0;
+}
+
+/* ---- rejects ----------------------------------------------------------- */
+
+/* Copy s without control bytes, so a rejects line stays one line. */
+static int
+add_clean(struct payroll_buf *b, const char *s, size_t n)
+{
+	char tmp[512];
+	size_t i, k = n < sizeof tmp ? n : sizeof tmp;
+
+	for (i = 0; i < k; i++)
+		tmp[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	return payroll_buf_addcsv(b, tmp, k);
+}
+
+static int
+format_reject(struct payroll_buf *b, const char *source, long line,
+	      const char *case_id, size_t case_len, const char *code,
+	      const char *message)
+{
+	if (add_clean(b, source, strlen(source)) ||
+	    payroll_buf_addf(b, ",%ld,", line) ||
+	    add_clean(b, case_id, case_len) || payroll_buf_addch(b, ',') ||
+	    payroll_buf_addstr(b, code) || payroll_buf_addch(b, ',') ||
+	    add_clean(b, message, strlen(message)) || payroll_buf_addch(b, '\n'))
+		return PAYROLL_ENOMEM;
+	return 0;
+}
+
+static int
+reject(struct engine *g, const struct payroll_case *k, const char *code,
+       const char *message)
+{
+	struct source *s = &g->src[g->cur];
+	size_t row = s->nrows - 1;
+	int rc;
+
+	s->rejected[row >> 3] |= (unsigned char)(1u << (row & 7));
+	g->rep->rejected[g->cur]++;
+	if ((rc = count_code(g->rep, code, 1)) != 0)
+		return rc;
+	if (strcmp(code, "not-due") != 0) {
+		g->rep->attention++;
+		if (g->o->diag && !g->o->check_only) {
+			struct payroll_error e;
+
+			payroll_error_set(&e, 0, s->path, k->line, 0, code, "%s", message);
+			g->o->diag(g->o->diag_ctx, &e);
+		}
+	}
+	if (!g->rejects)
+		return 0;
+	payroll_buf_reset(&g->buf);
+	if (format_reject(&g->buf, s->name, k->line, k->case_id, k->case_id_len, code, message))
+		return PAYROLL_ENOMEM;
+	return payroll_outfile_write(g->rejects, g->buf.p, g->buf.len) ?
+		payroll_error_errno(g->err, PAYROLL_EIO, g->o->rejects, "cannot write") : 0;
+}
+
+/* ---- arithmetic into ledger lines -------------------------------------- */
+
+static struct out_line *
+new_line(struct engine *g, const char *item, long month)
+{
+	struct out_line *l;
+
+	if (g->nlines == g->lines_cap) {
+		size_t cap = g->lines_cap ? g->lines_cap * 2 : 32;
+		struct out_line *n = realloc(g->lines, cap * sizeof *n);
+
+		if (!n)
+			return NULL;
+		g->lines = n;
+		g->lines_cap = cap;
+	}
+	l = &g->lines[g->nlines++];
+	snprintf(l->item, sizeof l->item, "%s", item);
+	l->month = month;
+	l->amount = 0;
+	l->basis[0] = '\0';
+	return l;
+}
+
+static int __attribute__((format(printf, 3, 4)))
+calc_reject(struct engine *g, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	g->reject_code = code;
+	va_start(ap, fmt);
+	vsnprintf(g->reject_msg, sizeof g->reject_msg, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* Round the exact amount of l by rule, noting it in the basis. */
+static int
+finish_line(struct engine *g, struct out_line *l, int64_t exact,
+	    enum payroll_rounding rule)
+{
+	char a[PAYROLL_MONEY_MAX], b[PAYROLL_MONEY_MAX];
+	size_t n = strlen(l->basis);
+
+	if (payroll_round(exact, rule, &l->amount))
+		return calc_reject(g, "overflow", "amount too large");
+	payroll_money_format(exact, a);
+	if (l->amount == exact) {
+		snprintf(l->basis + n, sizeof l->basis - n, "=%s", a);
+	} else {
+		payroll_money_format(l->amount, b);
+		snprintf(l->basis + n, sizeof l->basis - n, "=%s round(%s)=%s", a,
+			 payroll_rounding_name(rule), b);
+	}
+	return 0;
+}
+
+static void
+append(struct out_line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+append(struct out_line *l, const char *fmt, ...)
+{
+	size_t n = strlen(l->basis);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->basis + n, sizeof l->basis - n, fmt, ap);
+	va_end(ap);
+}
+
+/* rate * members as an item line; omitted when zero and omit_zero. */
+static int
+per_person_line(struct engine *g, const char *item, long month,
+		const struct payroll_rate *rate, int members,
+		enum payroll_rounding rule, int omit_zero)
+{
+	struct out_line *l;
+	int64_t exact;
+
+	if (payroll_mul(rate->fen, members, &exact))
+		return calc_reject(g, "overflow", "%s too large", item);
+	if (exact == 0 && omit_zero)
+		return 0;
+	if (!(l = new_line(g, item, month)))
+		return PAYROLL_ENOMEM;
+	append(l, "%s*%d", rate->frag, members);
+	return finish_line(g, l, exact, rule);
+}
+
+struct supp_ctx {
+	const struct payroll_rates *rt;
+	int64_t sum;
+	struct out_line *l;
+	int overflow;
+};
+
+static void
+supp_person(void *ctx, const char *s, size_t n, int person)
+{
+	struct supp_ctx *sc = ctx;
+	const struct payroll_named_rate *win = NULL;
+	size_t i = 0, j;
+
+	/* 就高不重复: the highest of the person's categories, once. */
+	while (i <= n) {
+		size_t a, b;
+
+		for (j = i; j < n && s[j] != ','; j++)
+			;
+		for (a = i; a < j && s[a] == ' '; a++)
+			;
+		for (b = j; b > a && s[b - 1] == ' '; b--)
+			;
+		for (size_t k = 0; b > a && k < sc->rt->nsupplements; k++) {
+			const struct payroll_named_rate *r = &sc->rt->supplements[k];
+
+			if (strlen(r->name) == b - a && !memcmp(r->name, s + a, b - a) &&
+			    (!win || r->rate.fen > win->rate.fen))
+				win = r;
+		}
+		i = j + 1;
+	}
+	if (!win || win->rate.fen == 0)
+		return;
+	if (payroll_add(sc->sum, win->rate.fen, &sc->sum))
+		sc->overflow = 1;
+	append(sc->l, "%s%s(%s)", sc->l->basis[0] ? "+" : "", win->rate.frag, win->name);
+	(void)person;
+}
+
+static int
+subsistence_month(struct engine *g, const struct payroll_case *k, long m,
+		  int current, const struct payroll_rates *rt)
+{
+	char inc[PAYROLL_MONEY_MAX], month[8];
+	int64_t bm, gap, fm = 0, core;
+	struct out_line *l;
+	struct supp_ctx sc = { rt, 0, NULL, 0 };
+
+	payroll_month_format(m, month);
+	if (payroll_mul(rt->base.fen, k->members, &bm) || payroll_sub(bm, k->income, &gap))
+		return calc_reject(g, "overflow", "amount too large");
+	if (gap <= 0) {
+		if (!current)
+			return 0;	/* not owed for that month under its standard */
+		payroll_money_format(k->income, inc);
+		return calc_reject(g, "income-above-standard",
+				   "income %s is not below the standard %s*%d for %s", inc,
+				   rt->base.frag, k->members, month);
+	}
+	core = gap;
+	payroll_money_format(k->income, inc);
+	if (rt->floor.present && payroll_mul(rt->floor.fen, k->members, &fm))
+		return calc_reject(g, "overflow", "amount too large");
+	if (!(l = new_line(g, "allowance", m)))
+		return PAYROLL_ENOMEM;
+	if (rt->floor.present && fm > gap) {
+		core = fm;
+		append(l, "max(%s*%d-%s,%s*%d)", rt->base.frag, k->members, inc,
+		       rt->floor.frag, k->members);
+	} else {
+		append(l, "%s*%d-%s", rt->base.frag, k->members, inc);
+	}
+	if (finish_line(g, l, core, rt->rounding))
+		return 1;
+	if (!(sc.l = new_line(g, "supplement", m)))
+		return PAYROLL_ENOMEM;
+	payroll_categories_each(k->categories, k->categories_len, supp_person, &sc);
+	if (sc.overflow)
+		return calc_reject(g, "overflow", "supplement too large");
+	if (sc.sum == 0)
+		g->nlines--;
+	else if (finish_line(g, sc.l, sc.sum, rt->rounding))
+		return 1;
+	return 0;
+}
+
+static int
+extreme_month(struct engine *g, const struct payroll_case *k, long m,
+	      const struct payroll_rates *rt)
+{
+	int rc;
+
+	if ((rc = per_person_line(g, "basic-living", m, &rt->base, k->members, rt->rounding, 0)))
+		return rc;
+	return per_person_line(g, "care", m, &rt->care[k->care], k->members, rt->rounding, 1);
+}
+
+static int
+month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
+{
+	const struct payroll_rates *rt;
+	char month[8];
+	size_t i, before = g->nlines;
+	int rc;
+
+	payroll_month_format(m, month);
+	rt = payroll_standards_resolve(g->std, k->region, k->region_len, k->program, k->area, m);
+	if (!rt)
+		return PAYROLL_ENOMEM;
+	if (!rt->base.present)
+		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
+				   payroll_program_name(k->program), (int)k->region_len, k->region,
+				   payroll_area_name(k->area), month);
+	if (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present)
+		return calc_reject(g, "missing-standard", "no care:%s standard for region %.*s (%s) in %s",
+				   payroll_care_name(k->care), (int)k->region_len, k->region,
+				   payroll_area_name(k->area), month);
+	if (k->program == PAYROLL_SUBSISTENCE)
+		rc = subsistence_month(g, k, m, current, rt);
+	else
+		rc = extreme_month(g, k, m, rt);
+	if (rc)
+		return rc;
+	if (k->program == PAYROLL_SUBSISTENCE && g->nlines == before)
+		return 0;	/* an arrears month owing nothing owes no subsidy */
+	for (i = 0; i < rt->nsubsidies; i++) {
+		char item[88];
+
+		snprintf(item, sizeof item, "subsidy:%s", rt->subsidies[i].name);
+		if ((rc = per_person_line(g, item, m, &rt->subsidies[i].rate, k->members,
+					  rt->rounding, 1)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Lines for a due, valid roster row: 0, 1 (g->reject_code set), -1 no memory. */
+static int
+case_lines(struct engine *g, const struct payroll_case *k)
+{
+	long p = g->o->period, first = p, m;
+	int rc;
+
+	g->nlines = 0;
+	if (k->paid_through >= 0) {
+		char pt[8];
+
+		payroll_month_format(k->paid_through, pt);
+		if (k->paid_through >= p)
+			return calc_reject(g, "already-paid", "paid through %s, not before the period %s",
+					   pt, g->period);
+		first = k->paid_through + 1 > k->start ? k->paid_through + 1 : k->start;
+		if (p - first > MAX_ARREARS)
+			return calc_reject(g, "arrears-too-old",
+					   "%ld months owed since %s: more than %d need a decision",
+					   p - first, pt, MAX_ARREARS);
+	}
+	for (m = first; m <= p; m++)
+		if ((rc = month_lines(g, k, m, m == p)) != 0)
+			return rc;
+	return 0;
+}
+
+static int
+write_lines(struct engine *g, const struct payroll_case *k)
+{
+	struct payroll_ledger_line ll;
+	char month[8], case_id[80];
+	const char *program = payroll_program_name(k->program);
+	int64_t sum = 0;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < g->nlines; i++)
+		if (payroll_add(sum, g->lines[i].amount, &sum))
+			return calc_reject(g, "overflow", "amount too large");
+	if (sum == 0)
+		return calc_reject(g, "zero-amount", "nothing to pay for %s after rounding", g->period);
+	snprintf(case_id, sizeof case_id, "%.*s", (int)k->case_id_len, k->case_id);
+	ll = (struct payroll_ledger_line){
+		.period = g->period, .case_id = case_id, .program = program,
+		.region = k->region, .locality = k->locality, .name = k->name,
+		.id_number = k->id, .bank = k->bank, .account = k->account,
+		.account_name = k->account_name, .members = k->members,
+	};
+	payroll_buf_reset(&g->buf);
+	for (i = 0; i < g->nlines; i++) {
+		payroll_month_format(g->lines[i].month, month);
+		ll.item = g->lines[i].item;
+		ll.month = month;
+		ll.amount = g->lines[i].amount;
+		ll.basis = g->lines[i].basis;
+		if (payroll_ledger_format(&g->buf, &ll))
+			return PAYROLL_ENOMEM;
+		if ((rc = add_total(g->rep, program, ll.item, ll.amount, 1)) != 0)
+			return rc == PAYROLL_ENOMEM ? rc : calc_reject(g, "overflow", "total too large");
+	}
+	if (g->ledger && payroll_outfile_write(g->ledger, g->buf.p, g->buf.len))
+		return payroll_error_errno(g->err, PAYROLL_EIO, g->o->ledger, "cannot write");
+	return 0;
+}
+
+/* ---- rows -------------------------------------------------------------- */
+
+static int
+is_due(const struct payroll_case *k, long p)
+{
+	if (k->status != PAYROLL_ACTIVE)
+		return 0;
+	if (p < 0)
+		return 1;	/* check without a period: every active row */
+	return k->start >= 0 && k->start <= p && k->end >= p;
+}
+
+/* Known not due: the fields deciding it parsed, and say no. */
+static int
+not_due_reason(const struct payroll_case *k, long p, char *msg, size_t n)
+{
+	char m[8];
+
+	if (k->status < 0 || k->start < 0 || k->end < 0 || p < 0)
+		return 0;
+	if (k->status != PAYROLL_ACTIVE) {
+		snprintf(msg, n, "status is %s", k->status == PAYROLL_SUSPENDED ? "suspended" : "stopped");
+		return 1;
+	}
+	if (k->start > p) {
+		payroll_month_format(k->start, m);
+		snprintf(msg, n, "entitlement starts %s", m);
+		return 1;
+	}
+	if (k->end < p) {
+		payroll_month_format(k->end, m);
+		snprintf(msg, n, "entitlement ended %s", m);
+		return 1;
+	}
+	return 0;
+}
+
+static int
+register_keys(struct engine *g, const struct payroll_case *k, int due)
+{
+	struct source *s = &g->src[g->cur];
+	uint32_t row = (uint32_t)(s->nrows - 1);
+	int rc;
+
+	if ((rc = payroll_dupindex_add(&s->keys[KEY_CASE], k->case_id, k->case_id_len, row)))
+		return rc;
+	if (!due)
+		return 0;
+	if (k->id[0] && (rc = payroll_dupindex_add(&s->keys[KEY_ID], k->id, 18, row)))
+		return rc;
+	return payroll_dupindex_add(&s->keys[KEY_ACCOUNT], k->account, k->account_len,
+				    row | (k->centralized ? PAYROLL_DUP_FLAG : 0));
+}
+
+static int
+paid(struct engine *g)
+{
+	struct source *s = &g->src[g->cur];
+
+	g->rep->paid[g->cur]++;
+	return set_row_lines(s, (uint32_t)(s->nrows - 1), g->nlines);
+}
+
+/* After the row's own checks: compute (calc) or test (check with a period). */
+static int
+settle(struct engine *g, const struct payroll_case *k, int rc)
+{
+	if (rc < 0)
+		return rc;
+	if (rc == 1) {
+		if (g->o->check_only) {
+			payroll_problem(&g->probs, k->line, 0, g->reject_code, "%s", g->reject_msg);
+			return 0;
+		}
+		return reject(g, k, g->reject_code, g->reject_msg);
+	}
+	if (g->o->check_only)
+		return 0;
+	rc = write_lines(g, k);
+	if (rc == 1)
+		return reject(g, k, g->reject_code, g->reject_msg);
+	if (rc)
+		return rc;
+	return paid(g);
+}
+
+static int
+roster_row(struct engine *g, const struct payroll_row *row)
+{
+	struct payroll_case k;
+	char msg[120];
+	int problems, due, rc;
+
+	g->probs.count = 0;
+	problems = payroll_roster_validate(row, g->std, &k, &g->probs);
+	due = is_due(&k, g->o->period);
+	if ((rc = register_keys(g, &k, due && k.status >= 0)) != 0)
+		return rc;
+	if (g->o->check_only) {
+		g->rep->attention += problems;
+		if (!problems && due && g->o->period >= 0 && g->std) {
+			g->probs.count = 0;
+			rc = settle(g, &k, case_lines(g, &k));
+			g->rep->attention += g->probs.count;
+		}
+		return rc;
+	}
+	if (not_due_reason(&k, g->o->period, msg, sizeof msg))
+		return reject(g, &k, "not-due", msg);
+	if (problems)
+		return reject(g, &k, g->probs.first.code, g->probs.first.message);
+	return settle(g, &k, case_lines(g, &k));
+}
+
+static int
+grant_row(struct engine *g, const struct payroll_row *row)
+{
+	const struct payroll_rates *rt;
+	struct payroll_case k;
+	struct out_line *l;
+	int problems, rc;
+
+	g->probs.count = 0;
+	problems = payroll_grant_validate(row, &k, &g->probs);
+	if ((rc = register_keys(g, &k, 1)) != 0)
+		return rc;
+	if (g->o->check_only)
+		g->rep->attention += problems;
+	else if (problems)
+		return reject(g, &k, g->probs.first.code, g->probs.first.message);
+	if (problems || !g->std)
+		return 0;
+	g->nlines = 0;
+	rt = payroll_standards_resolve(g->std, k.region, k.region_len, PAYROLL_SUBSISTENCE,
+				       k.area, g->o->period >= 0 ? g->o->period : 0);
+	if (!rt)
+		return PAYROLL_ENOMEM;
+	if (rt->temporary_cap.present) {
+		int64_t cap;
+		char a[PAYROLL_MONEY_MAX];
+
+		if (payroll_mul(rt->temporary_cap.fen, k.members, &cap))
+			return settle(g, &k, calc_reject(g, "overflow", "cap too large"));
+		if (k.amount > cap) {
+			payroll_money_format(k.amount, a);
+			rc = calc_reject(g, "over-cap", "amount %s is above the cap %s*%d", a,
+					 rt->temporary_cap.frag, k.members);
+			g->rep->attention += g->o->check_only;
+			return settle(g, &k, rc);
+		}
+	}
+	if (g->o->check_only || g->o->period < 0)
+		return 0;
+	if (!(l = new_line(g, "temporary", g->o->period)))
+		return PAYROLL_ENOMEM;
+	l->amount = k.amount;
+	payroll_money_format(k.amount, l->basis);
+	return settle(g, &k, 0);
+}
+
+static int
+read_source(struct engine *g, int which, const char *path)
+{
+	const struct payroll_column *cols = which ? payroll_grant_columns : payroll_roster_columns;
+	size_t ncols = which ? payroll_grant_ncolumns : payroll_roster_ncolumns;
+	struct source *s = &g->src[which];
+	struct payroll_source *in;
+	struct payroll_table *t;
+	struct payroll_row row;
+	int rc;
+
+	g->cur = which;
+	s->path = path;
+	s->name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	snprintf(g->rep->source[which], sizeof g->rep->source[which], "%s", s->name);
+	s->ledger_from = g->ledger ? payroll_outfile_size(g->ledger) : 0;
+	s->rejects_from = g->rejects ? payroll_outfile_size(g->rejects) : 0;
+	g->probs.path = path;
+	if ((rc = payroll_source_open(&in, path, g->o->encoding, g->err)) != 0)
+		return rc;
+	if ((rc = payroll_table_open_chunked(&t, in, cols, ncols, g->o->chunk, g->err)) != 0)
+		return rc;
+	while ((rc = payroll_table_next(t, &row, g->err)) == 1) {
+		g->rep->read[which]++;
+		if ((rc = source_add_row(s, row.line)) != 0)
+			break;
+		rc = which ? grant_row(g, &row) : roster_row(g, &row);
+		if (rc < 0)
+			break;
+	}
+	if (rc == PAYROLL_ENOMEM && !g->err->message[0])
+		payroll_error_errno(g->err, rc, path, "out of memory");
+	else if (rc == PAYROLL_EOVERFLOW && !g->err->message[0])
+		payroll_error_set(g->err, rc, path, 0, 0, "overflow", "too many rows");
+	payroll_table_close(t);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- duplicates -------------------------------------------------------- */
+
+struct dup_walk {
+	struct engine *g;
+	int src, key;
+};
+
+static int
+add_dup(struct engine *g, int src, uint32_t row, const char *code, const char *msg)
+{
+	struct dup_reject *d;
+
+	if (g->ndups == g->dups_cap) {
+		size_t cap = g->dups_cap ? g->dups_cap * 2 : 16;
+		struct dup_reject *n = realloc(g->dups, cap * sizeof *n);
+
+		if (!n)
+			return PAYROLL_ENOMEM;
+		g->dups = n;
+		g->dups_cap = cap;
+	}
+	d = &g->dups[g->ndups++];
+	memset(d, 0, sizeof *d);
+	d->src = src;
+	d->row = row;
+	d->line = row_line(&g->src[src], row);
+	d->code = code;
+	snprintf(d->message, sizeof d->message, "%s", msg);
+	return 0;
+}
+
+static int
+on_dup_group(void *ctx, const uint32_t *rows, size_t n)
+{
+	struct dup_walk *w = ctx;
+	struct engine *g = w->g;
+	struct source *s = &g->src[w->src];
+	size_t i, j;
+	int rc;
+
+	if (w->key == KEY_ACCOUNT) {
+		for (i = 0; i < n && (rows[i] & PAYROLL_DUP_FLAG); i++)
+			;
+		if (i == n)
+			return 0;	/* centralized rows sharing their institution's account */
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t r = rows[i] & PAYROLL_DUP_MAXROW;
+		char msg[200];
+		size_t len;
+
+		int listed = 0;
+
+		len = (size_t)snprintf(msg, sizeof msg, "%s also on line", dup_what[w->key]);
+		for (j = 0; j < n && len < sizeof msg - 24; j++)
+			if (j != i)
+				len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %ld",
+							listed++ ? "," : "",
+							row_line(s, rows[j] & PAYROLL_DUP_MAXROW));
+		if (g->o->check_only) {
+			payroll_problem(&g->probs, row_line(s, r), 0, dup_codes[w->key], "%s", msg);
+			g->rep->attention++;
+			continue;
+		}
+		if (bit(s->rejected, r))
+			continue;	/* already rejected for another reason */
+		s->rejected[r >> 3] |= (unsigned char)(1u << (r & 7));
+		if ((rc = add_dup(g, w->src, r, dup_codes[w->key], msg)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+cmp_dup(const void *a, const void *b)
+{
+	const struct dup_reject *x = a, *y = b;
+
+	if (x->src != y->src)
+		return x->src - y->src;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int
+find_duplicates(struct engine *g)
+{
+	int src, key, rc;
+	size_t i;
+
+	g->probs.all = g->o->check_only;
+	for (src = 0; src < 2; src++) {
+		g->probs.path = g->src[src].path;
+		for (key = 0; key < NKEYS; key++) {
+			struct dup_walk w = { g, src, key };
+
+			if ((rc = payroll_dupindex_find(&g->src[src].keys[key], on_dup_group, &w)))
+				return rc;
+			payroll_dupindex_release(&g->src[src].keys[key]);
+		}
+	}
+	qsort(g->dups, g->ndups, sizeof *g->dups, cmp_dup);
+	for (i = 0; i < g->ndups; i++) {
+		struct dup_reject *d = &g->dups[i];
+
+		g->rep->paid[d->src]--;
+		g->rep->rejected[d->src]++;
+		g->rep->attention++;
+		if ((rc = count_code(g->rep, d->code, 1)))
+			return rc;
+		if (g->o->diag) {
+			struct payroll_error e;
+
+			payroll_error_set(&e, 0, g->src[d->src].path, d->line, 0, d->code, "%s", d->message);
+			g->o->diag(g->o->diag_ctx, &e);
+		}
+	}
+	return 0;
+}
+
+/* ---- copying outputs again --------------------------------------------- */
+
+struct lines_in {
+	int fd;
+	char *buf;
+	size_t len, pos, cap;
+	off_t off;		/* file offset of buf[0] */
+	int eof;
+};
+
+/* Next line (with its LF) or 0 at the end; -1 on a read error. */
+static int
+next_line(struct lines_in *in, const char **line, size_t *n, off_t *at)
+{
+	char *nl;
+
+	for (;;) {
+		nl = memchr(in->buf + in->pos, '\n', in->len - in->pos);
+		if (nl || (in->eof && in->pos < in->len)) {
+			size_t end = nl ? (size_t)(nl - in->buf) + 1 : in->len;
+
+			*line = in->buf + in->pos;
+			*n = end - in->pos;
+			*at = in->off + (off_t)in->pos;
+			in->pos = end;
+			return 1;
+		}
+		if (in->eof)
+			return 0;
+		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+		in->off += (off_t)in->pos;
+		in->len -= in->pos;
+		in->pos = 0;
+		if (in->len == in->cap)
+			return -1;	/* a line longer than the buffer: not ours */
+		{
+			ssize_t r = read(in->fd, in->buf + in->len, in->cap - in->len);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				in->eof = 1;
+			in->len += (size_t)r;
+		}
+	}
+}
+
+/* Field idx of one of our own CSV lines, unquoted, into out. */
+static void
+csv_field(const char *s, size_t n, int idx, char *out, size_t outn)
+{
+	size_t i = 0, o = 0;
+	int f = 0;
+
+	while (i < n && f < idx) {
+		if (s[i] == '"') {
+			for (i++; i < n && !(s[i] == '"' && (i + 1 >= n || s[i + 1] != '"')); i++)
+				if (s[i] == '"')
+					i++;
+			i++;
+		}
+		while (i < n && s[i] != ',' && s[i] != '\n')
+			i++;
+		if (i < n && s[i] == ',')
+			f++;
+		i++;
+	}
+	if (i < n && s[i] == '"') {
+		for (i++; i < n && o + 1 < outn; i++) {
+			if (s[i] == '"' && i + 1 < n && s[i + 1] == '"')
+				i++;
+			else if (s[i] == '"')
+				break;
+			out[o++] = s[i];
+		}
+	} else {
+		for (; i < n && s[i] != ',' && s[i] != '\n' && o + 1 < outn; i++)
+			out[o++] = s[i];
+	}
+	out[o] = '\0';
+}
+
+struct filter {
+	struct engine *g;
+	int src;
+	uint32_t row;		/* next row to take lines from */
+	uint32_t cur;		/* row the current line belongs to */
+	size_t remaining, dup;
+	int first_of_row;
+};
+
+/* The ledger without the lines of rows rejected as duplicates. */
+static int
+ledger_keep(struct filter *f, const char *line, size_t n)
+{
+	struct engine *g = f->g;
+	struct dup_reject *d;
+	char program[24], item[88], amount[40];
+	int64_t fen;
+	const char *why;
+
+	while (f->remaining == 0) {
+		if (f->src > 1)
+			return -1;
+		if (f->row >= g->src[f->src].nrows) {
+			f->src++;
+			f->row = 0;
+			continue;
+		}
+		f->cur = f->row++;
+		f->remaining = row_lines(&g->src[f->src], f->cur);
+		f->first_of_row = 1;
+	}
+	f->remaining--;
+	while (f->dup < g->ndups && (g->dups[f->dup].src < f->src ||
+	       (g->dups[f->dup].src == f->src && g->dups[f->dup].row < f->cur)))
+		f->dup++;
+	if (f->dup >= g->ndups || g->dups[f->dup].src != f->src || g->dups[f->dup].row != f->cur)
+		return 1;
+	d = &g->dups[f->dup];
+	if (f->first_of_row)
+		csv_field(line, n, 1, d->case_id, sizeof d->case_id);
+	f->first_of_row = 0;
+	csv_field(line, n, 2, program, sizeof program);
+	csv_field(line, n, 3, item, sizeof item);
+	csv_field(line, n, 13, amount, sizeof amount);
+	if (payroll_money_parse(amount, strlen(amount), &fen, &why) ||
+	    add_total(g->rep, program, item, -fen, -1))
+		return -1;
+	return 0;
+}
+
+static int
+emit_dup(struct engine *g, struct payroll_outfile *to, const struct dup_reject *d)
+{
+	payroll_buf_reset(&g->buf);
+	if (format_reject(&g->buf, g->src[d->src].name, d->line, d->case_id,
+			  strlen(d->case_id), d->code, d->message))
+		return PAYROLL_ENOMEM;
+	return payroll_outfile_write(to, g->buf.p, g->buf.len);
+}
+
+static int
+copy_output(struct engine *g, struct payroll_outfile **from, const char *target,
+	    int is_ledger)
+{
+	struct payroll_outfile *to = NULL;
+	struct lines_in in = { 0 };
+	struct filter f = { g, 0, 0, 0, 0, 0, 0 };
+	const char *line;
+	size_t n, di = 0;
+	off_t at;
+	int rc, first = 1, keep;
+
+	in.fd = payroll_outfile_readback(*from, g->err);
+	if (in.fd < 0)
+		return in.fd;
+	in.cap = 1 << 20;
+	in.buf = malloc(in.cap);
+	rc = in.buf ? payroll_outfile_open(&to, target, 0, g->err) : PAYROLL_ENOMEM;
+	while (rc == 0 && (rc = next_line(&in, &line, &n, &at)) == 1) {
+		rc = 0;
+		keep = 1;
+		if (first) {
+			first = 0;
+		} else if (is_ledger) {
+			keep = ledger_keep(&f, line, n);
+		} else {
+			char num[24];
+			int src = g->o->grants && at >= g->src[1].rejects_from ? 1 : 0;
+			long ln;
+
+			csv_field(line, n, 1, num, sizeof num);
+			ln = strtol(num, NULL, 10);
+			while (rc == 0 && di < g->ndups && (g->dups[di].src < src ||
+			       (g->dups[di].src == src && g->dups[di].line < ln)))
+				rc = emit_dup(g, to, &g->dups[di++]);
+		}
+		if (keep < 0)
+			rc = payroll_error_set(g->err, PAYROLL_EINTERNAL, target, 0, 0, "internal",
+					       "ledger lines do not match the rows read");
+		else if (rc == 0 && keep && payroll_outfile_write(to, line, n))
+			rc = PAYROLL_EIO;
+	}
+	while (rc == 0 && !is_ledger && di < g->ndups)
+		rc = emit_dup(g, to, &g->dups[di++]);
+	if (rc < 0 && !g->err->message[0])
+		payroll_error_errno(g->err, rc, target, "cannot copy output");
+	close(in.fd);
+	free(in.buf);
+	payroll_outfile_abort(*from);
+	*from = to;
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+static int
+open_output(struct engine *g, const char *target, struct payroll_outfile **o,
+	    int *spooled, const char *header)
+{
+	char spool[PAYROLL_PATH_MAX];
+	int rc, n;
+
+	if (!target)
+		return 0;
+	*spooled = 0;
+	rc = payroll_outfile_open(o, target, 0, g->err);
+	if (rc)
+		return rc;
+	if (!payroll_outfile_can_readback(*o)) {
+		/* stdout or gzip: written once more at the end, from a spool */
+		payroll_outfile_abort(*o);
+		*o = NULL;
+		if (!strcmp(target, "-")) {
+			const char *tmp = getenv("TMPDIR");
+
+			n = snprintf(spool, sizeof spool, "%s/payroll-calc.spool", tmp && *tmp ? tmp : "/tmp");
+		} else {
+			n = snprintf(spool, sizeof spool, "%s.spool", target);
+		}
+		if (n < 0 || (size_t)n >= sizeof spool)
+			return payroll_error_set(g->err, PAYROLL_EUSAGE, target, 0, 0, "io", "path too long");
+		if ((rc = payroll_outfile_open(o, spool, PAYROLL_OUT_NOGZIP | PAYROLL_OUT_PRIVATE, g->err)))
+			return rc;
+		*spooled = 1;
+	}
+	return payroll_outfile_puts(*o, header) ?
+		payroll_error_errno(g->err, PAYROLL_EIO, target, "cannot write") : 0;
+}
+
+static int
+program_rank(const char *p)
+{
+	if (!strcmp(p, "subsistence"))
+		return 0;
+	if (!strcmp(p, "extreme-poverty"))
+		return 1;
+	return 2;
+}
+
+static int
+item_rank(const char *i)
+{
+	static const char *const order[] = { "allowance", "supplement", "basic-living", "care" };
+	size_t k;
+
+	for (k = 0; k < 4; k++)
+		if (!strcmp(i, order[k]))
+			return (int)k;
+	return strncmp(i, "subsidy:", 8) ? 6 : 5;
+}
+
+static int
+cmp_total(const void *a, const void *b)
+{
+	const struct payroll_total *x = a, *y = b;
+	int d = program_rank(x->program) - program_rank(y->program);
+
+	if (!d)
+		d = item_rank(x->item) - item_rank(y->item);
+	return d ? d : strcmp(x->item, y->item);
+}
+
+static int
+cmp_code(const void *a, const void *b)
+{
+	return strcmp(((const struct payroll_code_count *)a)->code,
+		      ((const struct payroll_code_count *)b)->code);
+}
+
+static int
+finish_report(struct engine *g)
+{
+	struct payroll_calc_report *r = g->rep;
+	size_t i, k;
+	int s;
+
+	for (s = 0; s < 2; s++) {
+		r->rows_read += r->read[s];
+		r->rows_paid += r->paid[s];
+		r->rows_rejected += r->rejected[s];
+		if (!g->o->check_only && r->read[s] != r->paid[s] + r->rejected[s])
+			return payroll_error_set(g->err, PAYROLL_EINTERNAL, g->src[s].path, 0, 0,
+						 "internal", "rows read %ld != paid %ld + rejected %ld",
+						 r->read[s], r->paid[s], r->rejected[s]);
+	}
+	for (i = k = 0; i < r->ntotals; i++)	/* drop what the duplicates emptied */
+		if (r->totals[i].lines > 0)
+			r->totals[k++] = r->totals[i];
+	r->ntotals = k;
+	qsort(r->totals, r->ntotals, sizeof *r->totals, cmp_total);
+	qsort(r->codes, r->ncodes, sizeof *r->codes, cmp_code);
+	return 0;
+}
+
+static int
+write_summary(struct engine *g, struct payroll_outfile **out)
+{
+	int rc;
+
+	if (!g->o->summary)
+		return 0;
+	payroll_buf_reset(&g->buf);
+	if (payroll_calc_summary_json(g->rep, &g->buf))
+		return payroll_error_errno(g->err, PAYROLL_ENOMEM, g->o->summary, "out of memory");
+	if ((rc = payroll_outfile_open(out, g->o->summary, 0, g->err)))
+		return rc;
+	return payroll_outfile_write(*out, g->buf.p, g->buf.len) ?
+		payroll_error_errno(g->err, PAYROLL_EIO, g->o->summary, "cannot write") : 0;
+}
+
+static int
+finish_outputs(struct engine *g)
+{
+	struct payroll_outfile *summary = NULL;
+	const char *done[3];
+	int ndone = 0, rc = 0, i;
+
+	if (g->ledger && (g->ledger_spooled || g->ndups))
+		rc = copy_output(g, &g->ledger, g->o->ledger, 1);
+	if (rc == 0 && g->rejects && (g->rejects_spooled || g->ndups))
+		rc = copy_output(g, &g->rejects, g->o->rejects, 0);
+	if (rc == 0)
+		rc = finish_report(g);
+	if (rc == 0)
+		rc = write_summary(g, &summary);
+	/* Everything is written; now put it in place, all or nothing. */
+	if (rc == 0 && g->ledger) {
+		rc = payroll_outfile_commit(g->ledger, g->err);
+		g->ledger = NULL;
+		if (rc == 0)
+			done[ndone++] = g->o->ledger;
+	}
+	if (rc == 0 && g->rejects) {
+		rc = payroll_outfile_commit(g->rejects, g->err);
+		g->rejects = NULL;
+		if (rc == 0)
+			done[ndone++] = g->o->rejects;
+	}
+	if (rc == 0 && summary) {
+		rc = payroll_outfile_commit(summary, g->err);
+		summary = NULL;
+	}
+	payroll_outfile_abort(summary);
+	if (rc)
+		for (i = 0; i < ndone; i++)
+			if (strcmp(done[i], "-"))
+				unlink(done[i]);
+	return rc;
+}
+
+static int
+check_options(const struct payroll_calc_opts *o, struct payroll_error *err)
+{
+	if (!o->roster)
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "no roster given");
+	if (o->check_only)
+		return 0;
+	if (!o->standards)
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--standards is required");
+	if (o->period < 0)
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--period YYYY-MM is required");
+	return 0;
+}
+
+int
+payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
+	     struct payroll_error *err)
+{
+	struct engine g;
+	int rc;
+
+	memset(rep, 0, sizeof *rep);
+	memset(&g, 0, sizeof g);
+	payroll_error_clear(err);
+	if ((rc = check_options(o, err)))
+		return rc;
+	g.o = o;
+	g.rep = rep;
+	g.err = err;
+	g.probs.diag = o->diag;
+	g.probs.ctx = o->diag_ctx;
+	g.probs.all = o->check_only;
+	if (o->period >= 0)
+		payroll_month_format(o->period, g.period);
+	memcpy(rep->period, g.period, sizeof rep->period);
+	if (o->standards)
+		rc = payroll_standards_load(&g.std, o->standards, o->encoding, o->diag,
+					    o->diag_ctx, err);
+	if (rc == 0 && !o->check_only)
+		rc = open_output(&g, o->ledger, &g.ledger, &g.ledger_spooled, PAYROLL_LEDGER_HEADER);
+	if (rc == 0 && !o->check_only)
+		rc = open_output(&g, o->rejects, &g.rejects, &g.rejects_spooled, REJECTS_HEADER);
+	if (rc == 0)
+		rc = read_source(&g, 0, o->roster);
+	if (rc == 0 && o->grants)
+		rc = read_source(&g, 1, o->grants);
+	if (rc == 0)
+		rc = find_duplicates(&g);
+	if (rc == 0 && !o->check_only)
+		rc = finish_outputs(&g);
+	else if (rc == 0)
+		rc = finish_report(&g);
+	if (rc == PAYROLL_ENOMEM && !err->message[0])
+		payroll_error_set(err, rc, o->roster, 0, 0, "no-memory", "out of memory");
+	payroll_outfile_abort(g.ledger);
+	payroll_outfile_abort(g.rejects);
+	payroll_standards_free(g.std);
+	source_release(&g.src[0]);
+	source_release(&g.src[1]);
+	payroll_buf_release(&g.buf);
+	free(g.lines);
+	free(g.dups);
+	return rc;
+}
+
+/* ---- summaries --------------------------------------------------------- */
+
+int
+payroll_calc_summary_json(const struct payroll_calc_report *r, struct payroll_buf *b)
+{
+	size_t i;
+	int s, rc = 0;
+
+	rc |= payroll_buf_addf(b, "{\n  \"period\": \"%s\",\n", r->period);
+	rc |= payroll_buf_addf(b, "  \"rows_read\": %ld,\n  \"rows_paid\": %ld,\n  \"rows_rejected\": %ld,\n",
+			       r->rows_read, r->rows_paid, r->rows_rejected);
+	rc |= payroll_buf_addstr(b, "  \"sources\": [");
+	for (s = 0; s < 2; s++) {
+		if (!r->source[s][0])
+			continue;
+		rc |= payroll_buf_addstr(b, s ? ",\n    {\"file\": \"" : "\n    {\"file\": \"");
+		rc |= payroll_buf_addjson(b, r->source[s], strlen(r->source[s]));
+		rc |= payroll_buf_addf(b, "\", \"kind\": \"%s\", \"rows_read\": %ld, \"rows_paid\": %ld, \"rows_rejected\": %ld}",
+				       s ? "grants" : "roster", r->read[s], r->paid[s], r->rejected[s]);
+	}
+	rc |= payroll_buf_addstr(b, "\n  ],\n  \"rejected_by_code\": {");
+	for (i = 0; i < r->ncodes; i++)
+		rc |= payroll_buf_addf(b, "%s\n    \"%s\": %ld", i ? "," : "", r->codes[i].code,
+				       r->codes[i].count);
+	rc |= payroll_buf_addf(b, "%s},\n  \"lines\": %ld,\n  \"total\": \"", r->ncodes ? "\n  " : "",
+			       r->lines);
+	rc |= payroll_buf_addmoney(b, r->total);
+	rc |= payroll_buf_addf(b, "\",\n  \"total_fen\": %lld,\n  \"totals\": [", (long long)r->total);
+	for (i = 0; i < r->ntotals; i++) {
+		rc |= payroll_buf_addf(b, "%s\n    {\"program\": \"%s\", \"item\": \"", i ? "," : "",
+				       r->totals[i].program);
+		rc |= payroll_buf_addjson(b, r->totals[i].item, strlen(r->totals[i].item));
+		rc |= payroll_buf_addf(b, "\", \"lines\": %ld, \"amount\": \"", r->totals[i].lines);
+		rc |= payroll_buf_addmoney(b, r->totals[i].fen);
+		rc |= payroll_buf_addf(b, "\", \"amount_fen\": %lld}", (long long)r->totals[i].fen);
+	}
+	rc |= payroll_buf_addf(b, "%s]\n}\n", r->ntotals ? "\n  " : "");
+	return rc ? PAYROLL_ENOMEM : 0;
+}
+
+int
+payroll_calc_summary_text(const struct payroll_calc_report *r, struct payroll_buf *b)
+{
+	size_t i;
+	int rc = 0;
+
+	rc |= payroll_buf_addf(b, "period %s: %ld rows read, %ld paid, %ld rejected\n",
+			       r->period, r->rows_read, r->rows_paid, r->rows_rejected);
+	for (i = 0; i < r->ncodes; i++)
+		rc |= payroll_buf_addf(b, "  rejected %-24s %ld\n", r->codes[i].code, r->codes[i].count);
+	for (i = 0; i < r->ntotals; i++) {
+		char m[PAYROLL_MONEY_MAX];
+
+		payroll_money_format(r->totals[i].fen, m);
+		rc |= payroll_buf_addf(b, "  %-16s %-24s %6ld lines %14s\n", r->totals[i].program,
+				       r->totals[i].item, r->totals[i].lines, m);
+	}
+	rc |= payroll_buf_addf(b, "  %ld ledger lines, total ", r->lines);
+	rc |= payroll_buf_addmoney(b, r->total);
+	rc |= payroll_buf_addch(b, '\n');
+	return rc ? PAYROLL_ENOMEM : 0;
+}

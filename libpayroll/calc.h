@@ -1,0 +1,85 @@
+/*
+ * calc.h: the month's payments (SPEC 4-5), and the validation behind
+ * `payroll check`.
+ *
+ * One streaming pass over the roster and then the grants: each row is
+ * validated, tested for being due, computed into ledger lines, and
+ * written, or written to the rejects file with its first problem. Values
+ * that must be unique (case_id, id_number, account) are indexed compactly
+ * (dupindex.h); when the end of the input shows duplicates, the ledger and
+ * rejects written so far are copied once more without those rows' lines
+ * and with their rejects merged in line order. Every output goes through
+ * outfile.h, so on any failure no output exists at all.
+ */
+#ifndef PAYROLL_CALC_H
+#define PAYROLL_CALC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "source.h"
+
+struct payroll_calc_opts {
+	const char *roster;		/* path or "-" */
+	const char *standards;		/* required for calc; optional for check */
+	const char *grants;		/* NULL: none */
+	const char *ledger;		/* output; NULL: none; "-": stdout */
+	const char *rejects;		/* output; NULL: none */
+	const char *summary;		/* JSON output; NULL: none */
+	long period;			/* month number (ident.h); -1: none (check) */
+	enum payroll_encoding encoding;	/* of the inputs; AUTO detects */
+	int check_only;			/* report every problem, write nothing */
+	payroll_diag_fn diag;		/* problems: check: all; calc: each reject */
+	void *diag_ctx;
+	size_t chunk;			/* read size for tests; 0 = default */
+};
+
+struct payroll_total {
+	char program[24];
+	char item[88];
+	long lines;
+	int64_t fen;
+};
+
+struct payroll_code_count {
+	char code[40];
+	long count;
+};
+
+struct payroll_calc_report {
+	char period[8];			/* "" without a period */
+	char source[2][256];		/* file names: roster, grants */
+	long read[2], paid[2], rejected[2];	/* per source */
+	long rows_read, rows_paid, rows_rejected;
+	long lines;
+	int64_t total;			/* fen */
+	long attention;			/* rejects other than not-due; check: problems */
+	size_t ntotals;
+	struct payroll_total *totals;	/* by program, then item order */
+	size_t ncodes;
+	struct payroll_code_count *codes;	/* sorted by code */
+};
+
+/*
+ * Run calc (or check, with check_only). Fills *rep (free it with
+ * payroll_calc_report_free, also after a failure). Returns 0 when the
+ * run finished (rep->attention says whether a person is needed), or a
+ * negative PAYROLL_E* with err filled, and then no output file exists:
+ * PAYROLL_EUSAGE (bad options), PAYROLL_EFORMAT (an input file unusable
+ * as a whole, or a standards file with errors: each also went to diag),
+ * PAYROLL_EIO, PAYROLL_ENOMEM, PAYROLL_EOVERFLOW (totals), PAYROLL_EINTERNAL.
+ */
+int payroll_calc(const struct payroll_calc_opts *o,
+		 struct payroll_calc_report *rep, struct payroll_error *err);
+
+void payroll_calc_report_free(struct payroll_calc_report *rep);
+
+/* The summary as JSON (SPEC 5.6), and as lines for people. */
+int payroll_calc_summary_json(const struct payroll_calc_report *rep,
+			      struct payroll_buf *b);
+int payroll_calc_summary_text(const struct payroll_calc_report *rep,
+			      struct payroll_buf *b);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * dupindex.h: find values that occur on more than one row, in 12 bytes a
+ * value, without keeping the values.
+ *
+ * Each added value is kept as a 64-bit hash and a row number; find sorts
+ * them in place and hands out every group of rows whose hashes are equal.
+ * Two different values share a 64-bit hash with a probability of about
+ * n^2 / 2^65 (10^-8 for a million rows): such a pair would be reported,
+ * never missed.
+ */
+#ifndef PAYROLL_DUPINDEX_H
+#define PAYROLL_DUPINDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The row number's top bit is free for the caller's flag. */
+#define PAYROLL_DUP_FLAG 0x80000000u
+#define PAYROLL_DUP_MAXROW 0x7fffffffu
+
+struct payroll_dup_entry {
+	uint32_t hi, lo;	/* the hash, split to keep entries 12 bytes */
+	uint32_t row;		/* row number | optional PAYROLL_DUP_FLAG */
+};
+
+struct payroll_dupindex {
+	struct payroll_dup_entry *e;
+	size_t n, cap;
+};
+
+/* 64-bit hash of n bytes. */
+uint64_t payroll_hash(const void *s, size_t n);
+
+/* Add (hash of s, row). 0 or PAYROLL_ENOMEM. An empty s is not added. */
+int payroll_dupindex_add(struct payroll_dupindex *d, const char *s, size_t n,
+			 uint32_t row);
+
+/*
+ * Sort, then call fn for each group of two or more entries with equal
+ * hashes (rows in increasing order). fn returns 0 to go on, or a negative
+ * code that stops the walk and is returned.
+ */
+int payroll_dupindex_find(struct payroll_dupindex *d,
+			  int (*fn)(void *ctx, const uint32_t *rows, size_t n),
+			  void *ctx);
+
+/* Free the entries; d is empty and reusable. */
+void payroll_dupindex_release(struct payroll_dupindex *d);
+
+#endif

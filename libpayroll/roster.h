@@ -1,0 +1,93 @@
+/*
+ * roster.h: the roster (SPEC 3.1) and temporary grants (3.3) schemas, and
+ * the validation of one row into a case.
+ *
+ * Validation reports every problem of the row through a payroll_problems
+ * sink (file, line, column, stable code) and fills what it could parse.
+ */
+#ifndef PAYROLL_ROSTER_H
+#define PAYROLL_ROSTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "standards.h"
+#include "table.h"
+
+/* Where a row's problems go. With all set, each is handed to diag; the
+ * first is always kept. */
+struct payroll_problems {
+	const char *path;
+	payroll_diag_fn diag;
+	void *ctx;
+	int all;
+	int count;
+	struct payroll_error first;
+};
+
+void payroll_problem(struct payroll_problems *p, long line, int column,
+		     const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+enum payroll_status { PAYROLL_ACTIVE = 0, PAYROLL_SUSPENDED, PAYROLL_STOPPED };
+
+/* A validated roster row or grant. Strings point into the table's row
+ * and are valid until the next payroll_table_next. */
+struct payroll_case {
+	long line;
+	const char *case_id;	/* grant_id for grants */
+	size_t case_id_len;
+	int program;		/* enum payroll_program; -1 when bad */
+	int area;		/* enum payroll_area; -1 when bad */
+	const char *region;
+	size_t region_len;
+	const char *locality;
+	const char *name;
+	const char *bank;
+	const char *account;
+	size_t account_len;
+	const char *account_name;	/* name when the column is empty */
+	char id[19];		/* normalised (X upper case); "" when bad */
+	int members;		/* 0 when bad */
+	int64_t income;		/* fen; subsistence */
+	const char *categories;
+	size_t categories_len;
+	int care;		/* enum payroll_care; -1 when absent or bad */
+	int centralized;	/* support_mode centralized */
+	long start, end;	/* month numbers; end LONG_MAX when open; -1 bad */
+	int status;		/* enum payroll_status; -1 when bad */
+	long paid_through;	/* month number, -1 when absent or bad */
+	int64_t amount;		/* grants: approved amount, fen */
+	const char *reason;	/* grants */
+};
+
+/* Column tables for payroll_table_open. */
+extern const struct payroll_column payroll_roster_columns[];
+extern const size_t payroll_roster_ncolumns;
+extern const struct payroll_column payroll_grant_columns[];
+extern const size_t payroll_grant_ncolumns;
+
+/*
+ * Validate a roster row into *c. std (may be NULL) is used for the
+ * category names. Returns the number of problems found (0 = valid).
+ */
+int payroll_roster_validate(const struct payroll_row *row,
+			    const struct payroll_standards *std,
+			    struct payroll_case *c, struct payroll_problems *p);
+
+/* Validate a temporary grant row into *c (program PAYROLL_TEMPORARY). */
+int payroll_grant_validate(const struct payroll_row *row,
+			   struct payroll_case *c, struct payroll_problems *p);
+
+/*
+ * Walk the categories of c: for each listed person, call fn with the
+ * person's categories (a comma-separated span). Returns the number of
+ * persons listed (empty entries are skipped).
+ */
+int payroll_categories_each(const char *s, size_t n,
+			    void (*fn)(void *ctx, const char *cat, size_t len,
+				       int person),
+			    void *ctx);
+
+#endif
