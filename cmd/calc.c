@@ -18,7 +18,7 @@ static const struct tool tool = {
 	"  -o, --output F    the ledger (default: standard output)\n"
 	"  --rejects F       one line per rejected row, with its code\n"
 	"  --summary F       the summary as JSON\n"
-	"  --encoding E      auto (default), utf-8 or gb18030, for every input\n"
+	"  --encoding E      of the roster: auto (default), utf-8 or gb18030\n"
 	"  -q, --quiet       no summary on standard error\n"
 	"exit: 0 all paid (not-due rows aside), 1 rows rejected, 2 error (no output)\n",
 };

@@ -14,7 +14,7 @@ static const struct tool tool = {
 	"  --standards F     also validate the standards, and categories against them\n"
 	"  --grants F        also validate temporary grants\n"
 	"  --period YYYY-MM  also run the month's calculation checks on due rows\n"
-	"  --encoding E      auto (default), utf-8 or gb18030\n"
+	"  --encoding E      of the roster: auto (default), utf-8 or gb18030\n"
 	"exit: 0 no problem, 1 problems (each printed), 2 cannot run\n",
 };
 

@@ -783,7 +783,8 @@ read_source(struct engine *g, int which, const char *path)
 	s->ledger_from = g->ledger ? payroll_outfile_size(g->ledger) : 0;
 	s->rejects_from = g->rejects ? payroll_outfile_size(g->rejects) : 0;
 	g->probs.path = path;
-	if ((rc = payroll_source_open(&in, path, g->o->encoding, g->err)) != 0)
+	if ((rc = payroll_source_open(&in, path, which ? PAYROLL_ENC_AUTO : g->o->encoding,
+				      g->err)) != 0)
 		return rc;
 	if ((rc = payroll_table_open_chunked(&t, in, cols, ncols, g->o->chunk, g->err)) != 0)
 		return rc;
@@ -1138,12 +1139,14 @@ open_output(struct engine *g, const char *target, struct payroll_outfile **o,
 		/* stdout or gzip: written once more at the end, from a spool */
 		payroll_outfile_abort(*o);
 		*o = NULL;
-		if (!strcmp(target, "-")) {
+		size_t len = strlen(target);
+
+		if (len > 3 && !strcmp(target + len - 3, ".gz")) {
+			n = snprintf(spool, sizeof spool, "%s.spool", target);
+		} else {	/* stdout, /dev/null, a pipe */
 			const char *tmp = getenv("TMPDIR");
 
 			n = snprintf(spool, sizeof spool, "%s/payroll-calc.spool", tmp && *tmp ? tmp : "/tmp");
-		} else {
-			n = snprintf(spool, sizeof spool, "%s.spool", target);
 		}
 		if (n < 0 || (size_t)n >= sizeof spool)
 			return payroll_error_set(g->err, PAYROLL_EUSAGE, target, 0, 0, "io", "path too long");
@@ -1312,7 +1315,7 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 		payroll_month_format(o->period, g.period);
 	memcpy(rep->period, g.period, sizeof rep->period);
 	if (o->standards)
-		rc = payroll_standards_load(&g.std, o->standards, o->encoding, o->diag,
+		rc = payroll_standards_load(&g.std, o->standards, PAYROLL_ENC_AUTO, o->diag,
 					    o->diag_ctx, err);
 	if (rc == 0 && !o->check_only)
 		rc = open_output(&g, o->ledger, &g.ledger, &g.ledger_spooled, PAYROLL_LEDGER_HEADER);

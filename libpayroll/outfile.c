@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@ struct payroll_outfile {
 	char path[PAYROLL_PATH_MAX];
 	char tmp[PAYROLL_PATH_MAX];
 	int fd;
-	int is_stdout;
+	int is_stdout;		/* 1 stdout, 2 another non-regular file */
 	int failed_errno;	/* first write error, reported at commit */
 	off_t size;
 	z_stream z;
@@ -57,7 +58,9 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 {
 	struct payroll_outfile *o;
 	char dir[PAYROLL_PATH_MAX];
+	char real[PATH_MAX];
 	const char *base;
+	struct stat st;
 	int n;
 
 	*out = NULL;
@@ -72,7 +75,30 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 	if (!strcmp(path, "-")) {
 		o->is_stdout = 1;
 		o->fd = STDOUT_FILENO;
+	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* /dev/null, a FIFO, a terminal: written directly, never replaced */
+		if (S_ISDIR(st.st_mode)) {
+			free(o);
+			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io",
+						 "is a directory, not a file");
+		}
+		o->fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (o->fd < 0) {
+			payroll_error_errno(err, PAYROLL_EIO, path, "cannot open output");
+			free(o);
+			return PAYROLL_EIO;
+		}
+		o->is_stdout = 2;
 	} else {
+		/* Through a symlink, replace the file it names, not the link. */
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real)) {
+			if (strlen(real) >= sizeof o->path) {
+				free(o);
+				return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
+			}
+			path = real;
+			memcpy(o->path, real, strlen(real) + 1);
+		}
 		if (split_dir(path, dir, sizeof dir, &base) || !*base) {
 			free(o);
 			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "not a file path");
@@ -266,6 +292,8 @@ payroll_outfile_commit(struct payroll_outfile *o, struct payroll_error *err)
 		return PAYROLL_EIO;
 	}
 	if (o->is_stdout) {
+		if (o->is_stdout == 2)
+			close(o->fd);
 		if (o->gzip)
 			deflateEnd(&o->z);
 		free(o);
@@ -295,6 +323,8 @@ payroll_outfile_abort(struct payroll_outfile *o)
 {
 	if (!o)
 		return;
+	if (o->is_stdout == 2)
+		close(o->fd);
 	if (!o->is_stdout) {
 		if (o->fd >= 0)
 			close(o->fd);
