@@ -56,6 +56,7 @@ struct out_line {
 	char item[88];
 	long month;
 	int64_t amount;
+	size_t len;		/* of basis */
 	char basis[480];
 };
 
@@ -69,6 +70,7 @@ struct engine {
 	struct payroll_outfile *ledger, *rejects;
 	int ledger_spooled, rejects_spooled;
 	struct payroll_buf buf;
+	struct payroll_ledger_case lcase;
 	struct out_line *lines;
 	size_t nlines, lines_cap;
 	struct payroll_problems probs;
@@ -317,22 +319,62 @@ static struct out_line *
 new_line(struct engine *g, const char *item, long month)
 {
 	struct out_line *l;
+	size_t n = strlen(item);
 
 	if (g->nlines == g->lines_cap) {
 		size_t cap = g->lines_cap ? g->lines_cap * 2 : 32;
-		struct out_line *n = realloc(g->lines, cap * sizeof *n);
+		struct out_line *nl = realloc(g->lines, cap * sizeof *nl);
 
-		if (!n)
+		if (!nl)
 			return NULL;
-		g->lines = n;
+		g->lines = nl;
 		g->lines_cap = cap;
 	}
 	l = &g->lines[g->nlines++];
-	snprintf(l->item, sizeof l->item, "%s", item);
+	if (n >= sizeof l->item)
+		n = sizeof l->item - 1;
+	memcpy(l->item, item, n);
+	l->item[n] = '\0';
 	l->month = month;
 	l->amount = 0;
+	l->len = 0;
 	l->basis[0] = '\0';
 	return l;
+}
+
+/* The basis column is built by these, on the hot path: no printf. */
+static void
+put(struct out_line *l, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > sizeof l->basis - 1 - l->len)
+		n = sizeof l->basis - 1 - l->len;
+	memcpy(l->basis + l->len, s, n);
+	l->len += n;
+	l->basis[l->len] = '\0';
+}
+
+static void
+put_money(struct out_line *l, int64_t fen)
+{
+	char m[PAYROLL_MONEY_MAX];
+
+	payroll_money_format(fen, m);
+	put(l, m);
+}
+
+static void
+put_int(struct out_line *l, int v)
+{
+	char d[12];
+	int i = sizeof d - 1;
+
+	d[i] = '\0';
+	do
+		d[--i] = (char)('0' + v % 10);
+	while ((v /= 10) > 0 && i > 0);
+	put(l, d + i);
 }
 
 static int __attribute__((format(printf, 3, 4)))
@@ -352,34 +394,17 @@ static int
 finish_line(struct engine *g, struct out_line *l, int64_t exact,
 	    enum payroll_rounding rule)
 {
-	char a[PAYROLL_MONEY_MAX], b[PAYROLL_MONEY_MAX];
-	size_t n = strlen(l->basis);
-
 	if (payroll_round(exact, rule, &l->amount))
 		return calc_reject(g, "overflow", "amount too large");
-	payroll_money_format(exact, a);
-	if (l->amount == exact) {
-		snprintf(l->basis + n, sizeof l->basis - n, "=%s", a);
-	} else {
-		payroll_money_format(l->amount, b);
-		snprintf(l->basis + n, sizeof l->basis - n, "=%s round(%s)=%s", a,
-			 payroll_rounding_name(rule), b);
+	put(l, "=");
+	put_money(l, exact);
+	if (l->amount != exact) {
+		put(l, " round(");
+		put(l, payroll_rounding_name(rule));
+		put(l, ")=");
+		put_money(l, l->amount);
 	}
 	return 0;
-}
-
-static void
-append(struct out_line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void
-append(struct out_line *l, const char *fmt, ...)
-{
-	size_t n = strlen(l->basis);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(l->basis + n, sizeof l->basis - n, fmt, ap);
-	va_end(ap);
 }
 
 /* rate * members as an item line; omitted when zero and omit_zero. */
@@ -397,7 +422,9 @@ per_person_line(struct engine *g, const char *item, long month,
 		return 0;
 	if (!(l = new_line(g, item, month)))
 		return PAYROLL_ENOMEM;
-	append(l, "%s*%d", rate->frag, members);
+	put(l, rate->frag);
+	put(l, "*");
+	put_int(l, members);
 	return finish_line(g, l, exact, rule);
 }
 
@@ -438,7 +465,12 @@ supp_person(void *ctx, const char *s, size_t n, int person)
 		return;
 	if (payroll_add(sc->sum, win->rate.fen, &sc->sum))
 		sc->overflow = 1;
-	append(sc->l, "%s%s(%s)", sc->l->basis[0] ? "+" : "", win->rate.frag, win->name);
+	if (sc->l->len)
+		put(sc->l, "+");
+	put(sc->l, win->rate.frag);
+	put(sc->l, "(");
+	put(sc->l, win->name);
+	put(sc->l, ")");
 	(void)person;
 }
 
@@ -470,10 +502,19 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 		return PAYROLL_ENOMEM;
 	if (rt->floor.present && fm > gap) {
 		core = fm;
-		append(l, "max(%s*%d-%s,%s*%d)", rt->base.frag, k->members, inc,
-		       rt->floor.frag, k->members);
-	} else {
-		append(l, "%s*%d-%s", rt->base.frag, k->members, inc);
+		put(l, "max(");
+	}
+	put(l, rt->base.frag);
+	put(l, "*");
+	put_int(l, k->members);
+	put(l, "-");
+	put(l, inc);
+	if (core == fm && rt->floor.present && fm > gap) {
+		put(l, ",");
+		put(l, rt->floor.frag);
+		put(l, "*");
+		put_int(l, k->members);
+		put(l, ")");
 	}
 	if (finish_line(g, l, core, rt->rounding))
 		return 1;
@@ -528,14 +569,10 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 		return rc;
 	if (k->program == PAYROLL_SUBSISTENCE && g->nlines == before)
 		return 0;	/* an arrears month owing nothing owes no subsidy */
-	for (i = 0; i < rt->nsubsidies; i++) {
-		char item[88];
-
-		snprintf(item, sizeof item, "subsidy:%s", rt->subsidies[i].name);
-		if ((rc = per_person_line(g, item, m, &rt->subsidies[i].rate, k->members,
-					  rt->rounding, 1)))
+	for (i = 0; i < rt->nsubsidies; i++)
+		if ((rc = per_person_line(g, rt->subsidies[i].item, m, &rt->subsidies[i].rate,
+					  k->members, rt->rounding, 1)))
 			return rc;
-	}
 	return 0;
 }
 
@@ -589,15 +626,14 @@ write_lines(struct engine *g, const struct payroll_case *k)
 		.account_name = k->account_name, .members = k->members,
 	};
 	payroll_buf_reset(&g->buf);
+	if (payroll_ledger_case_set(&g->lcase, &ll))
+		return PAYROLL_ENOMEM;
 	for (i = 0; i < g->nlines; i++) {
 		payroll_month_format(g->lines[i].month, month);
-		ll.item = g->lines[i].item;
-		ll.month = month;
-		ll.amount = g->lines[i].amount;
-		ll.basis = g->lines[i].basis;
-		if (payroll_ledger_format(&g->buf, &ll))
+		if (payroll_ledger_case_line(&g->buf, &g->lcase, g->lines[i].item, month,
+					     g->lines[i].amount, g->lines[i].basis))
 			return PAYROLL_ENOMEM;
-		if ((rc = add_total(g->rep, program, ll.item, ll.amount, 1)) != 0)
+		if ((rc = add_total(g->rep, program, g->lines[i].item, g->lines[i].amount, 1)) != 0)
 			return rc == PAYROLL_ENOMEM ? rc : calc_reject(g, "overflow", "total too large");
 	}
 	if (g->ledger && payroll_outfile_write(g->ledger, g->buf.p, g->buf.len))
@@ -761,7 +797,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 	if (!(l = new_line(g, "temporary", g->o->period)))
 		return PAYROLL_ENOMEM;
 	l->amount = k.amount;
-	payroll_money_format(k.amount, l->basis);
+	put_money(l, k.amount);
 	return settle(g, &k, 0);
 }
 
@@ -1339,6 +1375,7 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	source_release(&g.src[0]);
 	source_release(&g.src[1]);
 	payroll_buf_release(&g.buf);
+	payroll_ledger_case_release(&g.lcase);
 	free(g.lines);
 	free(g.dups);
 	return rc;

@@ -78,14 +78,26 @@ insertion(struct payroll_dup_entry *a, size_t n)
 	}
 }
 
+static int
+cmp_entry(const void *a, const void *b)
+{
+	const struct payroll_dup_entry *x = a, *y = b;
+
+	return less(x, y) ? -1 : less(y, x);
+}
+
 /* In-place MSD radix sort on the hash, a byte at a time (American flag). */
 static void
 radix(struct payroll_dup_entry *a, size_t n, int shift)
 {
 	size_t count[256] = { 0 }, start[256], next[256], i, b;
 
-	if (n < 48 || shift < 0) {
+	if (n < 48) {
 		insertion(a, n);
+		return;
+	}
+	if (shift < 0) {	/* one value on many rows: order them by row */
+		qsort(a, n, sizeof *a, cmp_entry);
 		return;
 	}
 	for (i = 0; i < n; i++)

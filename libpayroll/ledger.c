@@ -40,24 +40,64 @@ add_field(struct payroll_buf *b, const char *s, char sep)
 }
 
 int
+payroll_ledger_case_set(struct payroll_ledger_case *c,
+			const struct payroll_ledger_line *l)
+{
+	const char *head[] = { l->period, l->case_id, l->program };
+	const char *mid[] = {
+		l->region, l->locality, l->name, l->id_number, l->bank, l->account,
+		l->account_name,
+	};
+	char num[12];
+	int k = sizeof num, m = l->members;
+	size_t i;
+
+	payroll_buf_reset(&c->head);
+	payroll_buf_reset(&c->mid);
+	for (i = 0; i < sizeof head / sizeof *head; i++)
+		if (add_field(&c->head, head[i], ','))
+			return PAYROLL_ENOMEM;
+	for (i = 0; i < sizeof mid / sizeof *mid; i++)
+		if (add_field(&c->mid, mid[i], ','))
+			return PAYROLL_ENOMEM;
+	num[--k] = ',';
+	do
+		num[--k] = (char)('0' + m % 10);
+	while ((m /= 10) > 0 && k > 0);
+	return payroll_buf_add(&c->mid, num + k, sizeof num - (size_t)k);
+}
+
+int
+payroll_ledger_case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
+			 const char *item, const char *month, int64_t amount,
+			 const char *basis)
+{
+	if (payroll_buf_add(b, c->head.p, c->head.len) || add_field(b, item, ',') ||
+	    add_field(b, month, ',') || payroll_buf_add(b, c->mid.p, c->mid.len) ||
+	    payroll_buf_addmoney(b, amount) || payroll_buf_addch(b, ',') ||
+	    add_field(b, basis, '\n'))
+		return PAYROLL_ENOMEM;
+	return 0;
+}
+
+void
+payroll_ledger_case_release(struct payroll_ledger_case *c)
+{
+	payroll_buf_release(&c->head);
+	payroll_buf_release(&c->mid);
+}
+
+int
 payroll_ledger_format(struct payroll_buf *b,
 		      const struct payroll_ledger_line *l)
 {
-	const char *text[] = {
-		l->period, l->case_id, l->program, l->item, l->month, l->region,
-		l->locality, l->name, l->id_number, l->bank, l->account,
-		l->account_name,
-	};
-	size_t i;
+	struct payroll_ledger_case c = { { 0 }, { 0 } };
+	int rc = payroll_ledger_case_set(&c, l);
 
-	for (i = 0; i < sizeof text / sizeof *text; i++)
-		if (add_field(b, text[i], ','))
-			return PAYROLL_ENOMEM;
-	if (payroll_buf_addf(b, "%d,", l->members) ||
-	    payroll_buf_addmoney(b, l->amount) || payroll_buf_addch(b, ',') ||
-	    add_field(b, l->basis, '\n'))
-		return PAYROLL_ENOMEM;
-	return 0;
+	if (rc == 0)
+		rc = payroll_ledger_case_line(b, &c, l->item, l->month, l->amount, l->basis);
+	payroll_ledger_case_release(&c);
+	return rc;
 }
 
 struct payroll_ledger_reader {

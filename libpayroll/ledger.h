@@ -42,6 +42,25 @@ struct payroll_ledger_line {
 int payroll_ledger_format(struct payroll_buf *b,
 			  const struct payroll_ledger_line *l);
 
+/*
+ * The same, for the many lines of one case: the columns that do not vary
+ * within a case are quoted once by payroll_ledger_case_set (from l's
+ * period, case_id, program, region ... members), then each line adds its
+ * item, month, amount and basis. Zero the struct before first use and
+ * release it with payroll_ledger_case_release.
+ */
+struct payroll_ledger_case {
+	struct payroll_buf head;	/* "period,case_id,program," */
+	struct payroll_buf mid;		/* "region,...,account_name,members," */
+};
+int payroll_ledger_case_set(struct payroll_ledger_case *c,
+			    const struct payroll_ledger_line *l);
+int payroll_ledger_case_line(struct payroll_buf *b,
+			     const struct payroll_ledger_case *c,
+			     const char *item, const char *month,
+			     int64_t amount, const char *basis);
+void payroll_ledger_case_release(struct payroll_ledger_case *c);
+
 struct payroll_ledger_reader;
 
 /*

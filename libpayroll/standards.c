@@ -42,6 +42,7 @@ struct payroll_standards {
 	char **supp_names;	/* supplement categories, sorted */
 	size_t nsupp;
 	char **sub_names;	/* subsidies, sorted */
+	char **sub_items;	/* "subsidy:NAME", in the same order */
 	size_t nsub;
 	char (*prefixes)[13];	/* distinct prefixes, longest first */
 	size_t nprefixes;
@@ -380,6 +381,24 @@ sort_names(char **names, size_t n, struct std_row *rows, size_t nrows, enum kind
 }
 
 static int
+item_names(struct payroll_standards *s)
+{
+	size_t i, n;
+
+	s->sub_items = calloc(s->nsub + 1, sizeof *s->sub_items);
+	if (!s->sub_items)
+		return -1;
+	for (i = 0; i < s->nsub; i++) {
+		n = strlen(s->sub_names[i]) + 9;
+		if (!(s->sub_items[i] = malloc(n)))
+			return -1;
+		memcpy(s->sub_items[i], "subsidy:", 8);
+		memcpy(s->sub_items[i] + 8, s->sub_names[i], n - 8);
+	}
+	return 0;
+}
+
+static int
 collect_prefixes(struct payroll_standards *s)
 {
 	size_t i, j;
@@ -451,7 +470,7 @@ payroll_standards_load(struct payroll_standards **out, const char *path,
 		check_overlaps(&ld);
 		if (sort_names(s->sub_names, s->nsub, s->rows, s->nrows, K_SUBSIDY) ||
 		    sort_names(s->supp_names, s->nsupp, s->rows, s->nrows, K_SUPPLEMENT) ||
-		    collect_prefixes(s))
+		    collect_prefixes(s) || item_names(s))
 			rc = payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate standards");
 	}
 	if (rc == 0 && ld.problems)
@@ -475,8 +494,11 @@ payroll_standards_free(struct payroll_standards *s)
 		return;
 	for (i = 0; i < s->nsupp; i++)
 		free(s->supp_names[i]);
-	for (i = 0; i < s->nsub; i++)
+	for (i = 0; i < s->nsub; i++) {
 		free(s->sub_names[i]);
+		free(s->sub_items ? s->sub_items[i] : NULL);
+	}
+	free(s->sub_items);
 	for (i = 0; i < s->cache_cap; i++)
 		if (s->cache && s->cache[i]) {
 			free(s->cache[i]->supp);
@@ -595,6 +617,7 @@ compute(struct payroll_standards *s, struct cache_entry *e, const char *p,
 		set_rate(&nr->rate, best(s, p, plen, K_SUBSIDY, (int)i, program, area, month), &sbase);
 		if (nr->rate.present) {
 			nr->name = s->sub_names[i];
+			nr->item = s->sub_items[i];
 			rt->nsubsidies++;
 		}
 	}

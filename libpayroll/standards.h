@@ -51,6 +51,7 @@ struct payroll_rate {
 
 struct payroll_named_rate {
 	const char *name;	/* owned by the standards */
+	const char *item;	/* "subsidy:NAME" / "supplement:NAME", likewise */
 	struct payroll_rate rate;
 };
 
