@@ -89,8 +89,10 @@ fill_plain(struct payroll_source *s, struct payroll_error *err)
 		s->plain_pos = 0;
 	}
 	while (s->plain_len < sizeof s->plain && !s->plain_eof) {
-		if (read_raw(s, err))
-			return PAYROLL_EIO;
+		int rc = read_raw(s, err);
+
+		if (rc)
+			return rc;
 		if (!s->gzip) {
 			size_t k = s->raw_len - s->raw_pos;
 
@@ -199,10 +201,11 @@ detect(struct payroll_source *s, enum payroll_encoding enc,
        struct payroll_error *err)
 {
 	const unsigned char *p;
+	int rc;
 
 	while (s->plain_len < DETECT_SIZE && !s->plain_eof)
-		if (fill_plain(s, err))
-			return PAYROLL_EIO;
+		if ((rc = fill_plain(s, err)) != 0)
+			return rc;
 	p = s->plain;
 	if (s->plain_len >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
 		return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 1, 1, "bad-encoding",
@@ -350,17 +353,19 @@ payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 		return payroll_error_set(err, PAYROLL_EINTERNAL, s->path, 0, 0, "internal",
 					 "read buffer smaller than a character");
 	while (got == 0) {
+		int rc;
+
 		if (s->plain_len - s->plain_pos < 8 && !s->plain_eof)
-			if (fill_plain(s, err))
-				return PAYROLL_EIO;
+			if ((rc = fill_plain(s, err)) != 0)
+				return rc;
 		if (s->plain_pos == s->plain_len && s->plain_eof)
 			return 0;
 		if (s->enc == PAYROLL_ENC_GB18030)
 			got = decode_gb18030(s, (unsigned char *)buf, n);
 		else
 			got = decode_utf8(s, (unsigned char *)buf, n);
-		if (got == 0 && !s->plain_eof && fill_plain(s, err))
-			return PAYROLL_EIO;
+		if (got == 0 && !s->plain_eof && (rc = fill_plain(s, err)) != 0)
+			return rc;
 	}
 	return (ssize_t)got;
 }

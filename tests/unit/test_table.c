@@ -1,0 +1,240 @@
+/* The CSV reader: every chunk size gives the same rows and line numbers,
+ * in UTF-8 with BOM and in GB18030, with LF, CRLF and CR-only line ends,
+ * quoted fields across lines, and the problems it reports itself. */
+#include <iconv.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "error.h"
+#include "table.h"
+
+static const struct payroll_column cols[] = {
+	{ "id", "编号", PAYROLL_COL_REQUIRED },
+	{ "name", "姓名", PAYROLL_COL_REQUIRED },
+	{ "note", NULL, 0 },
+	{ "absent", NULL, 0 },
+};
+
+static const char sample[] =
+	"\xef\xbb\xbf" "编号, Extra ,姓名,NOTE\r\n"
+	"1,x,张伟,plain\r\n"
+	"2,x,\"李,秀英\",\"say \"\"hi\"\"\"\r\n"
+	"\r\n"
+	"3,x,王芳,\"two\r\nlines\"\r\n"
+	"4,x, 赵 ,cr-only\r"
+	"5,x,欧阳娜娜,last";
+
+static char path[64];
+
+static void
+write_file(const char *data, size_t n)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof path, "/tmp/payroll-table-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_int_equal(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+/* Read every row as "line|id|name|note|absent\n" into out. */
+static int
+dump(size_t chunk, enum payroll_encoding enc, struct payroll_buf *out)
+{
+	struct payroll_source *src;
+	struct payroll_table *t;
+	struct payroll_row row;
+	struct payroll_error err;
+	int rc, i;
+
+	payroll_buf_reset(out);
+	rc = payroll_source_open(&src, path, enc, &err);
+	if (rc)
+		return rc;
+	rc = payroll_table_open_chunked(&t, src, cols, 4, chunk, &err);
+	if (rc)
+		return rc;
+	while ((rc = payroll_table_next(t, &row, &err)) == 1) {
+		payroll_buf_addf(out, "%ld", row.line);
+		for (i = 0; i < 4; i++)
+			payroll_buf_addf(out, "|%s", row.v[i]);
+		payroll_buf_addf(out, "|p%d\n", (int)row.problem);
+	}
+	payroll_table_close(t);
+	return rc;
+}
+
+static const char expected[] =
+	"2|1|张伟|plain||p0\n"
+	"3|2|李,秀英|say \"hi\"||p0\n"
+	"5|3|王芳|two\r\nlines||p3\n"	/* a line break in a value is flagged */
+	"7|4|赵|cr-only||p0\n"
+	"8|5|欧阳娜娜|last||p0\n";
+
+static void
+every_chunk_size_utf8(void **state)
+{
+	struct payroll_buf b = { 0 };
+	size_t chunk;
+
+	(void)state;
+	write_file(sample, sizeof sample - 1);
+	for (chunk = 0; chunk <= 64; chunk++) {
+		assert_int_equal(dump(chunk, PAYROLL_ENC_AUTO, &b), 0);
+		assert_string_equal(payroll_buf_str(&b), expected);
+	}
+	unlink(path);
+	payroll_buf_release(&b);
+}
+
+static void
+every_chunk_size_gb18030(void **state)
+{
+	struct payroll_buf b = { 0 };
+	char gb[sizeof sample * 2], *in = (char *)sample + 3, *o = gb;
+	size_t inleft = sizeof sample - 4, outleft = sizeof gb, chunk;
+	iconv_t cd = iconv_open("GB18030", "UTF-8");
+
+	(void)state;
+	assert_true(cd != (iconv_t)-1);
+	assert_int_not_equal(iconv(cd, &in, &inleft, &o, &outleft), (size_t)-1);
+	iconv_close(cd);
+	write_file(gb, (size_t)(o - gb));
+	for (chunk = 0; chunk <= 64; chunk++) {
+		assert_int_equal(dump(chunk, PAYROLL_ENC_AUTO, &b), 0);
+		assert_string_equal(payroll_buf_str(&b), expected);
+	}
+	unlink(path);
+	payroll_buf_release(&b);
+}
+
+static void
+gzip_input(void **state)
+{
+	struct payroll_buf b = { 0 };
+	char cmd[160];
+
+	(void)state;
+	write_file(sample, sizeof sample - 1);
+	snprintf(cmd, sizeof cmd, "gzip -n -f %s", path);
+	assert_int_equal(system(cmd), 0);
+	strncat(path, ".gz", sizeof path - strlen(path) - 1);
+	assert_int_equal(dump(7, PAYROLL_ENC_AUTO, &b), 0);
+	assert_string_equal(payroll_buf_str(&b), expected);
+	/* truncated gzip is an error, not a short file */
+	assert_int_equal(truncate(path, 30), 0);
+	assert_int_equal(dump(0, PAYROLL_ENC_AUTO, &b), PAYROLL_EFORMAT);
+	unlink(path);
+	payroll_buf_release(&b);
+}
+
+static void
+row_problems(void **state)
+{
+	static const char text[] =
+		"id,name,note\n"
+		"1,short\n"
+		"2,a\"b,stray\n"
+		"3,bad\xff" "byte,x\n"
+		"4,nul\x01" "ctl,x\n"
+		"5,ok,x,extra\n"
+		"6,fine,x\n";
+	struct payroll_buf b = { 0 };
+	size_t chunk;
+
+	(void)state;
+	write_file(text, sizeof text - 1);
+	for (chunk = 0; chunk <= 16; chunk++) {
+		assert_int_equal(dump(chunk, PAYROLL_ENC_UTF8, &b), 0);
+		assert_string_equal(payroll_buf_str(&b),
+				    "2|1|short|||p1\n"
+				    "3|2||||p4\n"
+				    "4|3|bad\xef\xbf\xbd" "byte|x||p2\n"
+				    "5|4|nul\x01" "ctl|x||p3\n"
+				    "6|5|ok|x||p1\n"
+				    "7|6|fine|x||p0\n");
+	}
+	unlink(path);
+	payroll_buf_release(&b);
+}
+
+static int
+open_error(const char *text, const char *code)
+{
+	struct payroll_source *src;
+	struct payroll_table *t = NULL;
+	struct payroll_error err;
+	struct payroll_row row;
+	int rc;
+
+	write_file(text, strlen(text));
+	rc = payroll_source_open(&src, path, PAYROLL_ENC_AUTO, &err);
+	if (rc == 0)
+		rc = payroll_table_open(&t, src, cols, 4, &err);
+	while (rc == 0 && (rc = payroll_table_next(t, &row, &err)) == 1)
+		rc = 0;
+	payroll_table_close(t);
+	unlink(path);
+	assert_string_equal(err.code, code);
+	return rc;
+}
+
+static void
+unusable_files(void **state)
+{
+	(void)state;
+	assert_int_equal(open_error("", "empty-file"), PAYROLL_EFORMAT);
+	assert_int_equal(open_error("\n\n", "empty-file"), PAYROLL_EFORMAT);
+	assert_int_equal(open_error("id,note\n1,x\n", "missing-column"), PAYROLL_EFORMAT);
+	assert_int_equal(open_error("id,name,编号\n", "duplicate-column"), PAYROLL_EFORMAT);
+	assert_int_equal(open_error("id,name\n1,\"open\n2,x\n", "bad-csv"), PAYROLL_EFORMAT);
+	assert_int_equal(open_error("\xff\xfei\0d\0", "bad-encoding"), PAYROLL_EFORMAT);
+}
+
+static void
+all_columns_mode(void **state)
+{
+	struct payroll_source *src;
+	struct payroll_table *t;
+	struct payroll_error err;
+	struct payroll_row row;
+
+	(void)state;
+	write_file("b,a,c\n1,2,3\n", 12);
+	assert_int_equal(payroll_source_open(&src, path, PAYROLL_ENC_AUTO, &err), 0);
+	assert_int_equal(payroll_table_open(&t, src, NULL, 0, &err), 0);
+	assert_int_equal(payroll_table_ncolumns(t), 3);
+	assert_string_equal(payroll_table_header(t, 2), "a");
+	assert_int_equal(payroll_table_next(t, &row, &err), 1);
+	assert_string_equal(row.v[0], "1");
+	assert_string_equal(row.v[2], "3");
+	assert_int_equal(payroll_table_next(t, &row, &err), 0);
+	payroll_table_close(t);
+	unlink(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_chunk_size_utf8),
+		cmocka_unit_test(every_chunk_size_gb18030),
+		cmocka_unit_test(gzip_input),
+		cmocka_unit_test(row_problems),
+		cmocka_unit_test(unusable_files),
+		cmocka_unit_test(all_columns_mode),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
