@@ -940,7 +940,8 @@ find_duplicates(struct engine *g)
 			payroll_dupindex_release(&g->src[src].keys[key]);
 		}
 	}
-	qsort(g->dups, g->ndups, sizeof *g->dups, cmp_dup);
+	if (g->ndups)	/* qsort(NULL, 0) is undefined */
+		qsort(g->dups, g->ndups, sizeof *g->dups, cmp_dup);
 	for (i = 0; i < g->ndups; i++) {
 		struct dup_reject *d = &g->dups[i];
 
@@ -1254,8 +1255,10 @@ finish_report(struct engine *g)
 		if (r->totals[i].lines > 0)
 			r->totals[k++] = r->totals[i];
 	r->ntotals = k;
-	qsort(r->totals, r->ntotals, sizeof *r->totals, cmp_total);
-	qsort(r->codes, r->ncodes, sizeof *r->codes, cmp_code);
+	if (r->ntotals)
+		qsort(r->totals, r->ntotals, sizeof *r->totals, cmp_total);
+	if (r->ncodes)
+		qsort(r->codes, r->ncodes, sizeof *r->codes, cmp_code);
 	return 0;
 }
 

@@ -366,6 +366,11 @@ sort_names(char **names, size_t n, struct std_row *rows, size_t nrows, enum kind
 		free(map);
 		return -1;
 	}
+	if (n == 0) {
+		free(old);
+		free(map);
+		return 0;
+	}
 	memcpy(old, names, n * sizeof *names);
 	qsort(names, n, sizeof *names, cmp_name);
 	for (i = 0; i < n; i++)
