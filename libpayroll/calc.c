@@ -71,6 +71,7 @@ struct engine {
 	int ledger_spooled, rejects_spooled;
 	struct payroll_buf buf;
 	struct payroll_ledger_case lcase;
+	size_t total_hint;		/* where add_total looks first */
 	struct out_line *lines;
 	size_t nlines, lines_cap;
 	struct payroll_problems probs;
@@ -219,20 +220,24 @@ count_code(struct payroll_calc_report *rep, const char *code, long delta)
 }
 
 static int
-add_total(struct payroll_calc_report *rep, const char *program, const char *item,
-	  int64_t fen, long lines)
+add_total(struct payroll_calc_report *rep, size_t *hintp, const char *program,
+	  const char *item, int64_t fen, long lines)
 {
-	size_t i;
+	size_t i, hint = *hintp;	/* lines come in runs of the same items */
 	struct payroll_total *g;
 
 	if (payroll_add(rep->total, fen, &rep->total))
 		return PAYROLL_EOVERFLOW;
 	rep->lines += lines;
-	for (i = 0; i < rep->ntotals; i++)
-		if (!strcmp(rep->totals[i].program, program) && !strcmp(rep->totals[i].item, item)) {
-			rep->totals[i].lines += lines;
-			return payroll_add(rep->totals[i].fen, fen, &rep->totals[i].fen);
+	for (i = 0; i < rep->ntotals; i++) {
+		struct payroll_total *t = &rep->totals[(hint + i) % rep->ntotals];
+
+		if (!strcmp(t->item, item) && !strcmp(t->program, program)) {
+			*hintp = (hint + i + 1) % rep->ntotals;
+			t->lines += lines;
+			return payroll_add(t->fen, fen, &t->fen);
 		}
+	}
 	g = realloc(rep->totals, (rep->ntotals + 1) * sizeof *g);
 	if (!g)
 		return PAYROLL_ENOMEM;
@@ -633,7 +638,8 @@ write_lines(struct engine *g, const struct payroll_case *k)
 		if (payroll_ledger_case_line(&g->buf, &g->lcase, g->lines[i].item, month,
 					     g->lines[i].amount, g->lines[i].basis))
 			return PAYROLL_ENOMEM;
-		if ((rc = add_total(g->rep, program, g->lines[i].item, g->lines[i].amount, 1)) != 0)
+		if ((rc = add_total(g->rep, &g->total_hint, program, g->lines[i].item,
+				    g->lines[i].amount, 1)) != 0)
 			return rc == PAYROLL_ENOMEM ? rc : calc_reject(g, "overflow", "total too large");
 	}
 	if (g->ledger && payroll_outfile_write(g->ledger, g->buf.p, g->buf.len))
@@ -1089,7 +1095,7 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 	csv_field(line, n, 3, item, sizeof item);
 	csv_field(line, n, 13, amount, sizeof amount);
 	if (payroll_money_parse(amount, strlen(amount), &fen, &why) ||
-	    add_total(g->rep, program, item, -fen, -1))
+	    add_total(g->rep, &g->total_hint, program, item, -fen, -1))
 		return -1;
 	return 0;
 }
