@@ -243,7 +243,7 @@ table_problem(struct vctx *v)
 		return 1;
 	case PAYROLL_ROW_ENCODING:
 		payroll_problem(v->p, r->line, r->problem_col, "bad-encoding",
-				"column %d: invalid byte sequence for the file's encoding (mixed encodings?)",
+				"column %d: invalid byte sequence for the file's encoding, or a byte order mark inside the file (mixed encodings or files pasted together?)",
 				r->problem_col);
 		return 1;
 	case PAYROLL_ROW_CONTROL:

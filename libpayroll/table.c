@@ -95,13 +95,15 @@ has_control(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* U+FFFD (what the source put for an invalid sequence) or U+FEFF (a byte
+ * order mark inside the file: two exports pasted together). */
 static int
 has_replacement(const char *s, size_t n)
 {
-	const char *p = s, *end = s + n;
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 
 	while ((p = memchr(p, 0xef, (size_t)(end - p))) != NULL) {
-		if (end - p >= 3 && (unsigned char)p[1] == 0xbf && (unsigned char)p[2] == 0xbd)
+		if (end - p >= 3 && ((p[1] == 0xbf && p[2] == 0xbd) || (p[1] == 0xbb && p[2] == 0xbf)))
 			return 1;
 		p++;
 	}

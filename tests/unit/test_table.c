@@ -149,7 +149,8 @@ row_problems(void **state)
 		"3,bad\xff" "byte,x\n"
 		"4,nul\x01" "ctl,x\n"
 		"5,ok,x,extra\n"
-		"6,fine,x\n";
+		"6,fine,x\n"
+		"\xef\xbb\xbf" "7,bom,x\n";
 	struct payroll_buf b = { 0 };
 	size_t chunk;
 
@@ -163,7 +164,8 @@ row_problems(void **state)
 				    "4|3|bad\xef\xbf\xbd" "byte|x||p2\n"
 				    "5|4|nul\x01" "ctl|x||p3\n"
 				    "6|5|ok|x||p1\n"
-				    "7|6|fine|x||p0\n");
+				    "7|6|fine|x||p0\n"
+				    "8|\xef\xbb\xbf" "7|bom|x||p2\n");
 	}
 	unlink(path);
 	payroll_buf_release(&b);
