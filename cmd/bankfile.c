@@ -1,0 +1,92 @@
+/* payroll-bankfile: bank transfer file(s) from a ledger (SPEC 6). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bank.h"
+#include "common.h"
+#include "money.h"
+#include "banned.h"
+
+static const struct tool tool = {
+	"payroll-bankfile",
+	"payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] -o OUT LEDGER\n",
+	"  -l, --layout NAME|FILE  csv, fixed-gbk, pain001, or a layout file\n"
+	"                          (man payroll-layout(5); a FILE has '/' or '.')\n"
+	"  -p, --payer F           payer file, required by pain001\n"
+	"  -s, --split-by bank     one file per bank code: OUT-BANK.EXT\n"
+	"  -o, --output OUT        the bank file; OUT.gz is written gzip-compressed\n"
+	"  -h, --help              this help\n"
+	"      --version           version\n"
+	"exit: 0 written; 1 written, but a value was cut to fit (see stderr);\n"
+	"      2 error, nothing written\n",
+};
+
+static int
+parse_args(int argc, char **argv, struct payroll_bankfile_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "layout", required_argument, NULL, 'l' },
+		{ "payer", required_argument, NULL, 'p' },
+		{ "split-by", required_argument, NULL, 's' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "l:p:s:o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			o->layout = optarg;
+			break;
+		case 'p':
+			o->payer = optarg;
+			break;
+		case 's':
+			if (strcmp(optarg, "bank"))
+				return tool_usage_error(&tool, "--split-by takes 'bank', not '%s'",
+							optarg);
+			o->split_by_bank = 1;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case ':':
+			return tool_usage_error(&tool, "%s needs a value", argv[optind - 1]);
+		default:
+			return tool_usage_error(&tool, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!o->layout)
+		return tool_usage_error(&tool, "--layout is required");
+	if (!o->output)
+		return tool_usage_error(&tool, "-o OUT is required");
+	if (optind != argc - 1)
+		return tool_usage_error(&tool, "expected one LEDGER");
+	o->ledger = argv[optind];
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct payroll_bankfile_opts o = PAYROLL_BANKFILE_OPTS_INIT;
+	struct payroll_bankfile_result res;
+	struct payroll_error err;
+	char total[PAYROLL_MONEY_MAX];
+	int rc;
+
+	if (tool_std_options(&tool, argc, argv))
+		return EXIT_OK;
+	if (parse_args(argc, argv, &o))
+		return EXIT_FATAL;
+	o.diag = tool_diag;
+	rc = payroll_bankfile(&o, &res, &err);
+	if (rc < 0)
+		return tool_fail(&tool, rc, &err);
+	payroll_money_format(res.total, total);
+	fprintf(stderr, "%s: %ld transfers, total %s, from %ld ledger lines, %d file%s written\n",
+		tool.name, res.transfers, total, res.lines, res.files, res.files == 1 ? "" : "s");
+	return res.warnings ? EXIT_ATTENTION : EXIT_OK;
+}

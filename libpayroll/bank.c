@@ -1,0 +1,1211 @@
+#include "bank.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlwriter.h>
+
+#include "buf.h"
+#include "layout.h"
+#include "ledger.h"
+#include "money.h"
+#include "outfile.h"
+#include "banned.h"
+
+#define MAX_GROUPS 512
+#define PAYER_FILE_MAX (64 * 1024)
+
+int
+payroll_bank_account_valid(const char *a)
+{
+	size_t n = strlen(a), i;
+	int sum = 0, dbl = 0, d;
+
+	if (n < 8 || n > 32)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (a[i] < '0' || a[i] > '9')
+			return 0;
+	if (n < 16 || n > 19 || a[0] != '6' || a[1] != '2')
+		return 1;
+	for (i = n; i-- > 0; dbl = !dbl) {
+		d = a[i] - '0';
+		if (dbl && (d *= 2) > 9)
+			d -= 9;
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
+/* ---- cases seen: open addressing over 64-bit hashes ---- */
+
+struct caseset {
+	uint64_t *h;		/* 0 = empty slot */
+	uint32_t *line;		/* first ledger line of the case */
+	size_t cap, n;
+};
+
+static uint64_t
+case_hash(const char *id, int temporary)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *p = (const unsigned char *)id;
+
+	for (; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ (uint64_t)(temporary ? 0xff : 0xfe)) * 0x100000001b3ULL;
+	/* splitmix64 finalizer: FNV's low bits index the table poorly */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h ? h : 1;
+}
+
+static int
+caseset_grow(struct caseset *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 1024, i, j;
+	uint64_t *h = calloc(cap, sizeof *h);
+	uint32_t *line = malloc(cap * sizeof *line);
+
+	if (!h || !line) {
+		free(h);
+		free(line);
+		return PAYROLL_ENOMEM;
+	}
+	for (i = 0; i < s->cap; i++) {
+		if (!s->h[i])
+			continue;
+		for (j = s->h[i] & (cap - 1); h[j]; j = (j + 1) & (cap - 1))
+			;
+		h[j] = s->h[i];
+		line[j] = s->line[i];
+	}
+	free(s->h);
+	free(s->line);
+	s->h = h;
+	s->line = line;
+	s->cap = cap;
+	return 0;
+}
+
+/* Insert h; 0 when new, else the line recorded for it (>0), or ENOMEM. */
+static long
+caseset_add(struct caseset *s, uint64_t h, long line)
+{
+	size_t j;
+
+	if ((s->n + 1) * 8 > s->cap * 7 && caseset_grow(s))
+		return PAYROLL_ENOMEM;
+	for (j = h & (s->cap - 1); s->h[j]; j = (j + 1) & (s->cap - 1))
+		if (s->h[j] == h)
+			return s->line[j] ? (long)s->line[j] : 1;
+	s->h[j] = h;
+	s->line[j] = line > (long)UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+	s->n++;
+	return 0;
+}
+
+static void
+caseset_free(struct caseset *s)
+{
+	free(s->h);
+	free(s->line);
+}
+
+/* ---- transfers and their spool ---- */
+
+enum {
+	T_CASE, T_PROGRAM, T_REGION, T_LOCALITY, T_NAME, T_ID, T_BANK,
+	T_ACCOUNT, T_ACCOUNT_NAME, T_NSTR
+};
+
+struct spool_head {
+	int64_t amount;
+	int64_t seq;
+	int64_t line;
+	int32_t nlines;
+	int32_t members;
+	uint32_t slen;
+	uint32_t temporary;
+};
+
+struct transfer {
+	struct spool_head h;
+	struct payroll_buf s;		/* T_NSTR strings, each NUL-ended */
+	const char *str[T_NSTR];	/* into s (set after reading a spool) */
+	int active;
+};
+
+struct group {
+	char *bank;		/* NULL when not split by bank */
+	FILE *spool;
+	long count;
+	int64_t total;
+	char path[PAYROLL_PATH_MAX];
+	char ctlpath[PAYROLL_PATH_MAX];
+	struct payroll_outfile *out, *ctl;
+	int committed, ctl_committed;
+};
+
+struct run {
+	const struct payroll_bankfile_opts *o;
+	struct payroll_bankfile_result *res;
+	struct payroll_error *err;
+	const char *ledger_path;
+	char ledger_name[PAYROLL_PATH_MAX];
+	struct payroll_layout *layout;	/* NULL for pain001 */
+	struct payer *payer;
+	char period[8];
+	char period_compact[8], period_first[12], period_last[12];
+	struct group *g;
+	size_t ng;
+	size_t last;
+	struct caseset seen;
+	struct transfer t;
+	int64_t line_total;		/* sum of every ledger line */
+	long nt;
+	struct payroll_buf rec, ref;
+};
+
+static int
+line_error(struct run *r, long line, int rc, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static int
+line_error(struct run *r, long line, int rc, const char *code, const char *fmt, ...)
+{
+	char msg[480];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+		msg[0] = '\0';
+	va_end(ap);
+	return payroll_error_set(r->err, rc, r->ledger_path, line, 0, code, "%s", msg);
+}
+
+static struct group *
+find_group(struct run *r, const char *bank)
+{
+	struct group *g;
+	size_t i;
+
+	if (!r->o->split_by_bank)
+		bank = NULL;
+	if (r->ng && (!bank || !strcmp(r->g[r->last].bank, bank)))
+		return &r->g[r->last];
+	for (i = 0; i < r->ng; i++)
+		if (!strcmp(r->g[i].bank, bank)) {
+			r->last = i;
+			return &r->g[i];
+		}
+	if (r->ng == MAX_GROUPS)
+		return NULL;
+	g = &r->g[r->ng];
+	memset(g, 0, sizeof *g);
+	if (bank && !(g->bank = strdup(bank)))
+		return NULL;
+	g->spool = tmpfile();
+	if (!g->spool) {
+		free(g->bank);
+		return NULL;
+	}
+	r->last = r->ng++;
+	return g;
+}
+
+static int
+flush_transfer(struct run *r)
+{
+	struct transfer *t = &r->t;
+	struct group *g;
+
+	if (!t->active)
+		return 0;
+	t->active = 0;
+	t->h.seq = ++r->nt;
+	t->h.slen = (uint32_t)t->s.len;
+	g = find_group(r, t->str[T_BANK]);
+	if (!g)
+		return line_error(r, t->h.line, errno == ENOMEM ? PAYROLL_ENOMEM : PAYROLL_EIO,
+				  "io", "cannot open a spool file for bank %s (at most %d banks)",
+				  t->str[T_BANK], MAX_GROUPS);
+	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
+	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
+		return payroll_error_errno(r->err, PAYROLL_EIO, NULL, "cannot write spool file");
+	if (payroll_add(g->total, t->h.amount, &g->total))
+		return line_error(r, t->h.line, PAYROLL_EOVERFLOW, "overflow",
+				  "the total of the bank file does not fit");
+	g->count++;
+	return 0;
+}
+
+static int
+start_transfer(struct run *r, const struct payroll_ledger_line *l, int temporary)
+{
+	struct transfer *t = &r->t;
+	const char *v[T_NSTR] = {
+		l->case_id, l->program, l->region, l->locality, l->name,
+		l->id_number, l->bank, l->account, l->account_name,
+	};
+	size_t off[T_NSTR];
+	long prev;
+	int i;
+
+	prev = caseset_add(&r->seen, case_hash(l->case_id, temporary), l->line);
+	if (prev < 0)
+		return payroll_error_errno(r->err, PAYROLL_ENOMEM, r->ledger_path, "out of memory");
+	if (prev > 0)
+		return line_error(r, l->line, PAYROLL_EFORMAT, "case-not-contiguous",
+				  "case %s%s appears again after other cases (first at line %ld); "
+				  "a case's lines must be consecutive",
+				  temporary ? "(temporary) " : "", l->case_id, prev);
+	payroll_buf_reset(&t->s);
+	for (i = 0; i < T_NSTR; i++) {
+		off[i] = t->s.len;
+		if (payroll_buf_add(&t->s, v[i], strlen(v[i]) + 1))
+			return payroll_error_errno(r->err, PAYROLL_ENOMEM, r->ledger_path,
+						   "out of memory");
+	}
+	for (i = 0; i < T_NSTR; i++)
+		t->str[i] = t->s.p + off[i];
+	t->h.amount = l->amount;
+	t->h.line = l->line;
+	t->h.nlines = 1;
+	t->h.members = l->members;
+	t->h.temporary = (uint32_t)temporary;
+	t->active = 1;
+	return 0;
+}
+
+static int
+valid_period(const char *p)
+{
+	return strlen(p) == 7 && p[4] == '-' && p[0] >= '1' && p[0] <= '9' &&
+	       p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
+	       p[3] >= '0' && p[3] <= '9' &&
+	       ((p[5] == '0' && p[6] >= '1' && p[6] <= '9') ||
+		(p[5] == '1' && p[6] >= '0' && p[6] <= '2'));
+}
+
+static void
+set_period(struct run *r, const char *p)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+	int m = (p[5] - '0') * 10 + (p[6] - '0');
+	int d = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
+
+	memcpy(r->period, p, 8);
+	memcpy(r->period_compact, p, 4);
+	memcpy(r->period_compact + 4, p + 5, 2);
+	r->period_compact[6] = '\0';
+	memcpy(r->period_first, r->period_compact, 6);
+	memcpy(r->period_first + 6, "01", 3);
+	memcpy(r->period_last, r->period_compact, 6);
+	r->period_last[6] = (char)('0' + d / 10);
+	r->period_last[7] = (char)('0' + d % 10);
+	r->period_last[8] = '\0';
+}
+
+static int
+bank_code_ok(const char *b)
+{
+	size_t n = strlen(b), i;
+
+	if (n == 0 || n > 32)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((b[i] >= '0' && b[i] <= '9') || (b[i] >= 'A' && b[i] <= 'Z') ||
+		      (b[i] >= 'a' && b[i] <= 'z') || b[i] == '-' || b[i] == '_'))
+			return 0;
+	return 1;
+}
+
+static int
+check_line(struct run *r, const struct payroll_ledger_line *l)
+{
+	if (!r->period[0]) {
+		if (!valid_period(l->period))
+			return line_error(r, l->line, PAYROLL_EFORMAT, "bad-period",
+					  "period '%s' is not YYYY-MM", l->period);
+		set_period(r, l->period);
+	} else if (strcmp(l->period, r->period)) {
+		return line_error(r, l->line, PAYROLL_EFORMAT, "mixed-period",
+				  "period %s differs from %s of the first line; one bank file pays one period",
+				  l->period, r->period);
+	}
+	if (!payroll_bank_account_valid(l->account))
+		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-account",
+				  "case %s: account '%s' is not 8 to 32 digits with a valid "
+				  "check digit", l->case_id, l->account);
+	if (l->amount <= 0)
+		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-amount",
+				  "case %s: amount must be greater than 0", l->case_id);
+	if (!bank_code_ok(l->bank))
+		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-bank",
+				  "case %s: bank code '%s' is not 1 to 32 letters, digits, '-' or '_'",
+				  l->case_id, l->bank);
+	if (!l->account_name[0])
+		return line_error(r, l->line, PAYROLL_EFORMAT, "missing-field",
+				  "case %s: account_name is empty", l->case_id);
+	return 0;
+}
+
+/* Pass one: ledger lines -> validated transfers in the group spools. */
+static int
+read_ledger(struct run *r)
+{
+	struct payroll_ledger_reader *lr;
+	struct payroll_ledger_line l;
+	struct transfer *t = &r->t;
+	int rc, temporary;
+
+	rc = payroll_ledger_open(&lr, r->o->ledger, r->err);
+	if (rc)
+		return rc;
+	r->ledger_path = payroll_ledger_path(lr);
+	while ((rc = payroll_ledger_next(lr, &l, r->err)) == 1) {
+		r->res->lines++;
+		if ((rc = check_line(r, &l)) != 0)
+			break;
+		if (payroll_add(r->line_total, l.amount, &r->line_total)) {
+			rc = line_error(r, l.line, PAYROLL_EOVERFLOW, "overflow",
+					"the sum of the ledger does not fit");
+			break;
+		}
+		temporary = !strcmp(l.program, "temporary");
+		if (t->active && (int)t->h.temporary == temporary &&
+		    !strcmp(t->str[T_CASE], l.case_id)) {
+			if (strcmp(t->str[T_BANK], l.bank) || strcmp(t->str[T_ACCOUNT], l.account) ||
+			    strcmp(t->str[T_ACCOUNT_NAME], l.account_name)) {
+				rc = line_error(r, l.line, PAYROLL_EFORMAT, "payee-mismatch",
+						"case %s: bank, account or account_name differs from "
+						"line %lld of the same case", l.case_id,
+						(long long)t->h.line);
+				break;
+			}
+			if (payroll_add(t->h.amount, l.amount, &t->h.amount)) {
+				rc = line_error(r, l.line, PAYROLL_EOVERFLOW, "overflow",
+						"case %s: the transfer amount does not fit", l.case_id);
+				break;
+			}
+			t->h.nlines++;
+			continue;
+		}
+		if ((rc = flush_transfer(r)) != 0 || (rc = start_transfer(r, &l, temporary)) != 0)
+			break;
+	}
+	if (rc == 0)
+		rc = flush_transfer(r);
+	if (rc == 0 && r->nt == 0)
+		rc = payroll_error_set(r->err, PAYROLL_EFORMAT, r->ledger_path, 0, 0, "empty-ledger",
+				       "the ledger has no lines: there is nothing to pay");
+	/* the path outlives the reader in messages */
+	snprintf(r->ledger_name, sizeof r->ledger_name, "%s", r->ledger_path);
+	r->ledger_path = r->ledger_name;
+	payroll_ledger_close(lr);
+	return rc;
+}
+
+static int
+read_spool(struct run *r, struct group *g, struct transfer *t)
+{
+	const char *p;
+	int i;
+
+	if (fread(&t->h, sizeof t->h, 1, g->spool) != 1)
+		return ferror(g->spool) ? payroll_error_errno(r->err, PAYROLL_EIO, NULL,
+							      "cannot read spool file") : 0;
+	payroll_buf_reset(&t->s);
+	if (payroll_buf_reserve(&t->s, t->h.slen))
+		return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+	if (fread(t->s.p, t->h.slen, 1, g->spool) != 1)
+		return payroll_error_set(r->err, PAYROLL_EIO, NULL, 0, 0, "io",
+					 "spool file cut short");
+	t->s.len = t->h.slen;
+	for (p = t->s.p, i = 0; i < T_NSTR; i++) {
+		t->str[i] = p;
+		p += strlen(p) + 1;
+	}
+	return 1;
+}
+
+/* The stable reference: PERIOD-CASE_ID, PERIOD-T-GRANT_ID for grants. */
+static const char *
+make_ref(struct run *r, const struct transfer *t)
+{
+	payroll_buf_reset(&r->ref);
+	if (payroll_buf_addf(&r->ref, "%s-%s%s", r->period, t->h.temporary ? "T-" : "",
+			     t->str[T_CASE]))
+		return NULL;
+	return r->ref.p;
+}
+
+/* ---- output paths ---- */
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* OUT with "-BANK" before the extension of its last component and
+ * suffix after it, ".gz" kept last: pay.txt.gz -> pay-ICBC.txt.ctl.gz. */
+static int
+derive_path(char *dst, size_t n, const char *out, const char *bank,
+	    const char *suffix)
+{
+	size_t len = strlen(out), stem, ext;
+	const char *slash, *dot, *base;
+	int gz = ends_with(out, ".gz") && len > 3, w;
+
+	stem = gz ? len - 3 : len;
+	slash = strrchr(out, '/');
+	base = slash ? slash + 1 : out;
+	ext = stem;
+	/* a leading dot (".hidden") starts no extension */
+	for (dot = out + stem - 1; dot > base; dot--)
+		if (*dot == '.') {
+			ext = (size_t)(dot - out);
+			break;
+		}
+	if (bank)
+		w = snprintf(dst, n, "%.*s-%s%.*s%s%s", (int)ext, out, bank,
+			     (int)(stem - ext), out + ext, suffix, gz ? ".gz" : "");
+	else
+		w = snprintf(dst, n, "%.*s%s%s", (int)stem, out, suffix, gz ? ".gz" : "");
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
+/* ---- writing through a layout ---- */
+
+static void
+period_values(struct run *r, struct payroll_layout_values *v)
+{
+	memset(v, 0, sizeof *v);
+	v->text[PAYROLL_SRC_PERIOD] = r->period;
+	v->text[PAYROLL_SRC_PERIOD_COMPACT] = r->period_compact;
+	v->text[PAYROLL_SRC_PERIOD_FIRST] = r->period_first;
+	v->text[PAYROLL_SRC_PERIOD_LAST] = r->period_last;
+}
+
+/* A formatting error: name where it happened (file, line, case). */
+static int
+place_error(struct run *r, int rc, const char *file, long line, const char *case_id)
+{
+	struct payroll_error *e = r->err;
+	char msg[sizeof e->message];
+	size_t n, k;
+
+	if (rc == PAYROLL_ENOMEM)
+		return payroll_error_errno(e, rc, file, "out of memory");
+	n = 0;
+	if (case_id)
+		n = (size_t)snprintf(msg, sizeof msg, "case %.200s: ", case_id);
+	/* a message cut at 511 bytes still names the problem */
+	k = strlen(e->message);
+	if (k > sizeof msg - 1 - n)
+		k = sizeof msg - 1 - n;
+	memcpy(msg + n, e->message, k);
+	msg[n + k] = '\0';
+	snprintf(e->file, sizeof e->file, "%s", file);
+	e->line = line;
+	memcpy(e->message, msg, sizeof e->message);
+	return rc;
+}
+
+static int
+write_records(struct run *r, struct payroll_outfile *out, enum payroll_layout_kind k,
+	      const struct payroll_layout_values *v)
+{
+	size_t i, n = payroll_layout_nrecords(r->layout, k);
+	uint64_t cut;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		payroll_buf_reset(&r->rec);
+		rc = payroll_layout_format(r->layout, payroll_layout_record(r->layout, k, i), v,
+					   &r->rec, &cut, r->err);
+		if (rc)
+			return place_error(r, rc, payroll_outfile_path(out), 0, NULL);
+		if (payroll_outfile_write(out, r->rec.p, r->rec.len))
+			return payroll_error_errno(r->err, PAYROLL_EIO, payroll_outfile_path(out),
+						   "cannot write");
+	}
+	return 0;
+}
+
+static void
+report_cuts(struct run *r, const struct transfer *t, const struct payroll_layout_record *rec,
+	    uint64_t cut, const struct payroll_layout_values *v)
+{
+	struct payroll_error d;
+	size_t i;
+
+	for (i = 0; i < rec->nfields; i++) {
+		const struct payroll_layout_field *f = &rec->fields[i];
+
+		if (!(cut & ((uint64_t)1 << i)))
+			continue;
+		r->res->warnings++;
+		if (!r->o->diag)
+			continue;
+		payroll_error_set(&d, 0, r->ledger_path, (long)t->h.line, 0, "truncated",
+				  "case %s: %s '%s' cut to fit %zu bytes; check the bank accepts it",
+				  t->str[T_CASE], f->source, v->text[f->src], f->width);
+		r->o->diag(r->o->diag_ctx, &d);
+	}
+}
+
+static int
+verify_totals(struct run *r, const struct group *g, long count, int64_t total)
+{
+	if (count != g->count || total != g->total)
+		return payroll_error_set(r->err, PAYROLL_EINTERNAL, g->path, 0, 0,
+					 "control-mismatch",
+					 "records written (%ld, %lld fen) disagree with the ledger "
+					 "(%ld, %lld fen); nothing written", count, (long long)total,
+					 g->count, (long long)g->total);
+	return 0;
+}
+
+static int
+write_layout_group(struct run *r, struct group *g)
+{
+	const struct payroll_layout_record *detail =
+		payroll_layout_record(r->layout, PAYROLL_REC_DETAIL, 0);
+	struct payroll_layout_values v;
+	struct transfer *t = &r->t;
+	long count = 0;
+	int64_t total = 0;
+	uint64_t cut;
+	int rc;
+
+	period_values(r, &v);
+	v.num[PAYROLL_SRC_COUNT] = g->count;
+	v.num[PAYROLL_SRC_TOTAL] = g->total;
+	if ((rc = write_records(r, g->out, PAYROLL_REC_HEADER, &v)) != 0)
+		return rc;
+	rewind(g->spool);
+	while ((rc = read_spool(r, g, t)) == 1) {
+		v.num[PAYROLL_SRC_SEQ] = t->h.seq;
+		v.num[PAYROLL_SRC_AMOUNT] = t->h.amount;
+		v.num[PAYROLL_SRC_LINES] = t->h.nlines;
+		v.num[PAYROLL_SRC_MEMBERS] = t->h.members;
+		v.text[PAYROLL_SRC_CASE_ID] = t->str[T_CASE];
+		v.text[PAYROLL_SRC_PROGRAM] = t->str[T_PROGRAM];
+		v.text[PAYROLL_SRC_REGION] = t->str[T_REGION];
+		v.text[PAYROLL_SRC_LOCALITY] = t->str[T_LOCALITY];
+		v.text[PAYROLL_SRC_NAME] = t->str[T_NAME];
+		v.text[PAYROLL_SRC_ID_NUMBER] = t->str[T_ID];
+		v.text[PAYROLL_SRC_BANK] = t->str[T_BANK];
+		v.text[PAYROLL_SRC_ACCOUNT] = t->str[T_ACCOUNT];
+		v.text[PAYROLL_SRC_ACCOUNT_NAME] = t->str[T_ACCOUNT_NAME];
+		if (!(v.text[PAYROLL_SRC_REF] = make_ref(r, t)))
+			return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+		payroll_buf_reset(&r->rec);
+		rc = payroll_layout_format(r->layout, detail, &v, &r->rec, &cut, r->err);
+		if (rc)
+			return place_error(r, rc, r->ledger_path, (long)t->h.line, t->str[T_CASE]);
+		if (cut)
+			report_cuts(r, t, detail, cut, &v);
+		if (payroll_outfile_write(g->out, r->rec.p, r->rec.len))
+			return payroll_error_errno(r->err, PAYROLL_EIO, g->path, "cannot write");
+		count++;
+		if (payroll_add(total, t->h.amount, &total))
+			return payroll_error_set(r->err, PAYROLL_EOVERFLOW, g->path, 0, 0,
+						 "overflow", "the total does not fit");
+	}
+	if (rc < 0)
+		return rc;
+	if ((rc = verify_totals(r, g, count, total)) != 0)
+		return rc;
+	/* trailer and control carry the totals just recounted (equal by now) */
+	v.num[PAYROLL_SRC_COUNT] = count;
+	v.num[PAYROLL_SRC_TOTAL] = total;
+	if ((rc = write_records(r, g->out, PAYROLL_REC_TRAILER, &v)) != 0)
+		return rc;
+	if (g->ctl)
+		rc = write_records(r, g->ctl, PAYROLL_REC_CONTROL, &v);
+	return rc;
+}
+
+/* ---- pain.001.001.09 ---- */
+
+struct payer {
+	char name[280];
+	char account[40];
+	char bic[16];
+	char cnaps[16];
+	char bank_name[280];
+	char date[16];		/* YYYY-MM-DD */
+	char created[32];	/* YYYY-MM-DDThh:mm:ss */
+	char msgid[40];
+	char pmtid[40];
+	unsigned seen;
+};
+
+static const struct {
+	const char *key;
+	size_t off, size;
+} payer_keys[] = {
+	{ "name", offsetof(struct payer, name), sizeof ((struct payer *)0)->name },
+	{ "account", offsetof(struct payer, account), sizeof ((struct payer *)0)->account },
+	{ "bic", offsetof(struct payer, bic), sizeof ((struct payer *)0)->bic },
+	{ "cnaps", offsetof(struct payer, cnaps), sizeof ((struct payer *)0)->cnaps },
+	{ "bank-name", offsetof(struct payer, bank_name), sizeof ((struct payer *)0)->bank_name },
+	{ "execution-date", offsetof(struct payer, date), sizeof ((struct payer *)0)->date },
+	{ "created", offsetof(struct payer, created), sizeof ((struct payer *)0)->created },
+	{ "message-id", offsetof(struct payer, msgid), sizeof ((struct payer *)0)->msgid },
+	{ "payment-id", offsetof(struct payer, pmtid), sizeof ((struct payer *)0)->pmtid },
+};
+
+static int
+all_in(const char *s, const char *set)
+{
+	return strspn(s, set) == strlen(s);
+}
+
+#define DIGITS "0123456789"
+#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+static int
+valid_date(const char *d)
+{
+	int y, m, day;
+
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+			return 0;
+	y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + d[3] - '0';
+	m = (d[5] - '0') * 10 + d[6] - '0';
+	day = (d[8] - '0') * 10 + d[9] - '0';
+	(void)y;
+	return y >= 1900 && m >= 1 && m <= 12 && day >= 1 && day <= 31;
+}
+
+static int
+valid_datetime(const char *s)
+{
+	char d[11];
+
+	if (strlen(s) != 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return 0;
+	memcpy(d, s, 10);
+	d[10] = '\0';
+	for (int i = 11; i < 19; i++)
+		if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return valid_date(d) && (s[11] - '0') * 10 + s[12] - '0' < 24 &&
+	       (s[14] - '0') * 10 + s[15] - '0' < 60 && (s[17] - '0') * 10 + s[18] - '0' < 60;
+}
+
+static int
+payer_error(struct payroll_error *err, const char *path, long line, const char *code,
+	    const char *msg)
+{
+	return payroll_error_set(err, PAYROLL_EFORMAT, path, line, 0, code, "%s", msg);
+}
+
+static int
+parse_payer_line(struct payer *p, const char *path, long ln, char *s,
+		 struct payroll_error *err)
+{
+	char *eq = strchr(s, '='), *k, *v, *e;
+	size_t i;
+
+	if (!eq)
+		return payer_error(err, path, ln, "bad-line", "expected KEY = VALUE");
+	for (e = eq; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	k = s;
+	for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	for (i = 0; i < sizeof payer_keys / sizeof *payer_keys; i++)
+		if (!strcmp(k, payer_keys[i].key))
+			break;
+	if (i == sizeof payer_keys / sizeof *payer_keys)
+		return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "unknown-key",
+					 "'%s' is not a payer key", k);
+	if (p->seen & (1u << i))
+		return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "duplicate-key",
+					 "'%s' is set twice", k);
+	p->seen |= 1u << i;
+	if (!*v || strlen(v) >= payer_keys[i].size)
+		return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "bad-value",
+					 "%s: 1 to %zu bytes", k, payer_keys[i].size - 1);
+	memcpy((char *)p + payer_keys[i].off, v, strlen(v) + 1);
+	switch (i) {
+	case 1:
+		if (!all_in(v, DIGITS UPPER) || strlen(v) > 34)
+			return payer_error(err, path, ln, "bad-value",
+					   "account: 1 to 34 digits or capital letters");
+		break;
+	case 2:
+		if ((strlen(v) != 8 && strlen(v) != 11) || !all_in(v, DIGITS UPPER) ||
+		    !all_in((char[]){ v[4], v[5], 0 }, UPPER))
+			return payer_error(err, path, ln, "bad-value", "bic: 8 or 11 characters, e.g. ICBKCNBJXXX");
+		break;
+	case 3:
+		if (strlen(v) != 12 || !all_in(v, DIGITS))
+			return payer_error(err, path, ln, "bad-value", "cnaps: 12 digits");
+		break;
+	case 5:
+		if (!valid_date(v))
+			return payer_error(err, path, ln, "bad-value", "execution-date: YYYY-MM-DD");
+		break;
+	case 6:
+		if (!valid_datetime(v))
+			return payer_error(err, path, ln, "bad-value", "created: YYYY-MM-DDThh:mm:ss");
+		break;
+	case 7:
+	case 8:
+		if (strlen(v) > 35 || !all_in(v, DIGITS UPPER "abcdefghijklmnopqrstuvwxyz-_./"))
+			return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "bad-value",
+						 "%s: 1 to 35 letters, digits or -_./", k);
+		break;
+	}
+	return 0;
+}
+
+static int
+load_payer(struct payer *p, const char *path, struct payroll_error *err)
+{
+	char buf[PAYER_FILE_MAX + 1], *s, *nl, *end;
+	size_t n = 0;
+	ssize_t got;
+	long ln = 0;
+	int fd, rc;
+
+	memset(p, 0, sizeof *p);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open payer file");
+	while ((got = read(fd, buf + n, sizeof buf - 1 - n)) > 0 || (got < 0 && errno == EINTR))
+		if (got > 0 && (n += (size_t)got) == sizeof buf - 1)
+			break;
+	close(fd);
+	if (got < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot read payer file");
+	if (n == sizeof buf - 1)
+		return payer_error(err, path, 0, "bad-payer", "a payer file is at most 64 KiB");
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n))
+		return payer_error(err, path, 0, "bad-payer", "a payer file is text");
+	for (s = buf, end = buf + n; s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			nl = end;
+		*nl = '\0';
+		ln++;
+		if (nl > s && nl[-1] == '\r')
+			nl[-1] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s || *s == '#')
+			continue;
+		if ((rc = parse_payer_line(p, path, ln, s, err)) != 0)
+			return rc;
+	}
+	if (!p->name[0] || !p->account[0] || !p->date[0] || !p->msgid[0])
+		return payer_error(err, path, 0, "missing-key",
+				   "a payer file needs name, account, execution-date and message-id");
+	if (!p->bic[0] && !p->cnaps[0])
+		return payer_error(err, path, 0, "missing-key", "a payer file needs bic or cnaps");
+	if (!p->created[0])
+		snprintf(p->created, sizeof p->created, "%sT00:00:00", p->date);
+	if (!p->pmtid[0])
+		memcpy(p->pmtid, p->msgid, sizeof p->pmtid);
+	return 0;
+}
+
+struct xmlsink {
+	struct payroll_outfile *out;
+};
+
+static int
+xml_write(void *ctx, const char *buf, int len)
+{
+	struct xmlsink *s = ctx;
+
+	return payroll_outfile_write(s->out, buf, (size_t)len) ? -1 : len;
+}
+
+static int
+xml_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+#define X(call) do { if ((call) < 0) goto xml_fail; } while (0)
+#define EL(name, text) X(xmlTextWriterWriteElement(w, BAD_CAST (name), BAD_CAST (text)))
+#define START(name) X(xmlTextWriterStartElement(w, BAD_CAST (name)))
+#define END() X(xmlTextWriterEndElement(w))
+
+static int
+write_agent(xmlTextWriterPtr w, const char *bic, const char *cnaps, const char *other,
+	    const char *name)
+{
+	START("FinInstnId");
+	if (bic && *bic)
+		EL("BICFI", bic);
+	if (cnaps && *cnaps) {
+		START("ClrSysMmbId");
+		START("ClrSysId");
+		EL("Cd", "CNAPS");
+		END();
+		EL("MmbId", cnaps);
+		END();
+	}
+	if (name && *name)
+		EL("Nm", name);
+	if (other && *other) {
+		START("Othr");
+		EL("Id", other);
+		END();
+	}
+	END();
+	return 0;
+xml_fail:
+	return -1;
+}
+
+static int
+write_account(xmlTextWriterPtr w, const char *id, int ccy)
+{
+	START("Id");
+	START("Othr");
+	EL("Id", id);
+	END();
+	END();
+	if (ccy)
+		EL("Ccy", "CNY");
+	return 0;
+xml_fail:
+	return -1;
+}
+
+static int
+write_pain_group(struct run *r, struct group *g)
+{
+	const struct payer *p = r->payer;
+	struct xmlsink sink = { g->out };
+	xmlOutputBufferPtr ob;
+	xmlTextWriterPtr w;
+	struct transfer *t = &r->t;
+	char money[PAYROLL_MONEY_MAX], msgid[80], pmtid[80];
+	long count = 0;
+	int64_t total = 0;
+	int rc = 0, is_cnaps;
+
+	if (snprintf(msgid, sizeof msgid, "%s%s%s", p->msgid, g->bank ? "-" : "",
+		     g->bank ? g->bank : "") > 35 ||
+	    snprintf(pmtid, sizeof pmtid, "%s%s%s", p->pmtid, g->bank ? "-" : "",
+		     g->bank ? g->bank : "") > 35)
+		return payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->payer, 0, 0, "field-overflow",
+					 "message-id or payment-id with -%s is longer than 35",
+					 g->bank ? g->bank : "");
+	ob = xmlOutputBufferCreateIO(xml_write, xml_close, &sink, NULL);
+	if (!ob)
+		return payroll_error_errno(r->err, PAYROLL_ENOMEM, g->path, "cannot start xml");
+	w = xmlNewTextWriter(ob);
+	if (!w) {
+		xmlOutputBufferClose(ob);
+		return payroll_error_errno(r->err, PAYROLL_ENOMEM, g->path, "cannot start xml");
+	}
+	X(xmlTextWriterSetIndent(w, 1));
+	X(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
+	X(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
+	START("Document");
+	X(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
+				      BAD_CAST "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"));
+	START("CstmrCdtTrfInitn");
+	START("GrpHdr");
+	EL("MsgId", msgid);
+	EL("CreDtTm", p->created);
+	X(xmlTextWriterWriteFormatElement(w, BAD_CAST "NbOfTxs", "%ld", g->count));
+	payroll_money_format(g->total, money);
+	EL("CtrlSum", money);
+	START("InitgPty");
+	EL("Nm", p->name);
+	END();
+	END();
+	START("PmtInf");
+	EL("PmtInfId", pmtid);
+	EL("PmtMtd", "TRF");
+	X(xmlTextWriterWriteFormatElement(w, BAD_CAST "NbOfTxs", "%ld", g->count));
+	EL("CtrlSum", money);
+	START("ReqdExctnDt");
+	EL("Dt", p->date);
+	END();
+	START("Dbtr");
+	EL("Nm", p->name);
+	END();
+	START("DbtrAcct");
+	X(write_account(w, p->account, 1));
+	END();
+	START("DbtrAgt");
+	X(write_agent(w, p->bic, p->cnaps, NULL, p->bank_name));
+	END();
+	rewind(g->spool);
+	while ((rc = read_spool(r, g, t)) == 1) {
+		const char *ref = make_ref(r, t);
+
+		if (!ref) {
+			rc = payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		if (strlen(ref) > 35 || utf8_chars(t->str[T_ACCOUNT_NAME]) > 140) {
+			rc = line_error(r, (long)t->h.line, PAYROLL_EFORMAT, "field-overflow",
+					"case %s: reference '%s' over 35 or account_name over 140 "
+					"characters", t->str[T_CASE], ref);
+			break;
+		}
+		START("CdtTrfTxInf");
+		START("PmtId");
+		X(xmlTextWriterWriteFormatElement(w, BAD_CAST "InstrId", "%lld",
+						  (long long)t->h.seq));
+		EL("EndToEndId", ref);
+		END();
+		START("Amt");
+		START("InstdAmt");
+		X(xmlTextWriterWriteAttribute(w, BAD_CAST "Ccy", BAD_CAST "CNY"));
+		payroll_money_format(t->h.amount, money);
+		X(xmlTextWriterWriteString(w, BAD_CAST money));
+		END();
+		END();
+		is_cnaps = strlen(t->str[T_BANK]) == 12 && all_in(t->str[T_BANK], DIGITS);
+		START("CdtrAgt");
+		X(write_agent(w, NULL, is_cnaps ? t->str[T_BANK] : NULL,
+			      is_cnaps ? NULL : t->str[T_BANK], NULL));
+		END();
+		START("Cdtr");
+		EL("Nm", t->str[T_ACCOUNT_NAME]);
+		END();
+		START("CdtrAcct");
+		X(write_account(w, t->str[T_ACCOUNT], 0));
+		END();
+		START("RmtInf");
+		EL("Ustrd", ref);
+		END();
+		END();
+		count++;
+		if (payroll_add(total, t->h.amount, &total)) {
+			rc = payroll_error_set(r->err, PAYROLL_EOVERFLOW, g->path, 0, 0,
+					       "overflow", "the total does not fit");
+			break;
+		}
+	}
+	if (rc == 0)
+		rc = verify_totals(r, g, count, total);
+	if (rc == 0) {
+		X(xmlTextWriterEndDocument(w));
+		X(xmlTextWriterFlush(w));
+	}
+	xmlFreeTextWriter(w);
+	return rc;
+xml_fail:
+	xmlFreeTextWriter(w);
+	if (rc == 0)
+		rc = payroll_error_errno(r->err, PAYROLL_EIO, g->path, "cannot write xml");
+	return rc;
+}
+
+/* ---- the whole run ---- */
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+
+	return strcmp(x->bank ? x->bank : "", y->bank ? y->bank : "");
+}
+
+static int
+open_outputs(struct run *r, struct group *g)
+{
+	const char *suffix = r->layout ? payroll_layout_control_suffix(r->layout) : "";
+	int rc;
+
+	if (!strcmp(r->o->output, "-")) {
+		if (r->o->split_by_bank || *suffix)
+			return payroll_error_set(r->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+						 "-o - writes one file; this layout or --split-by "
+						 "writes several");
+		snprintf(g->path, sizeof g->path, "-");
+	} else if (derive_path(g->path, sizeof g->path, r->o->output, g->bank, "")) {
+		return payroll_error_set(r->err, PAYROLL_EUSAGE, r->o->output, 0, 0, "io",
+					 "output path too long");
+	}
+	if (*suffix && derive_path(g->ctlpath, sizeof g->ctlpath, r->o->output, g->bank, suffix))
+		return payroll_error_set(r->err, PAYROLL_EUSAGE, r->o->output, 0, 0, "io",
+					 "output path too long");
+	if ((rc = payroll_outfile_open(&g->out, g->path, 0, r->err)) != 0)
+		return rc;
+	if (*suffix && (rc = payroll_outfile_open(&g->ctl, g->ctlpath, 0, r->err)) != 0)
+		return rc;
+	return 0;
+}
+
+/* Commit every file, or none: a rename that fails after others succeeded
+ * removes those again. */
+static int
+commit_all(struct run *r)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < r->ng && rc == 0; i++) {
+		struct group *g = &r->g[i];
+
+		rc = payroll_outfile_commit(g->out, r->err);
+		g->out = NULL;
+		if (rc)
+			break;
+		g->committed = 1;
+		r->res->files++;
+		if (g->ctl) {
+			rc = payroll_outfile_commit(g->ctl, r->err);
+			g->ctl = NULL;
+			if (rc)
+				break;
+			g->ctl_committed = 1;
+			r->res->files++;
+		}
+	}
+	if (rc) {
+		for (i = 0; i < r->ng; i++) {
+			struct group *g = &r->g[i];
+
+			if (g->committed && strcmp(g->path, "-"))
+				unlink(g->path);
+			if (g->ctl_committed)
+				unlink(g->ctlpath);
+		}
+		r->res->files = 0;
+	}
+	return rc;
+}
+
+static int
+load_layout(struct run *r)
+{
+	const char *name = r->o->layout;
+
+	if (!strcmp(name, "pain001")) {
+		if (!r->o->payer)
+			return payroll_error_set(r->err, PAYROLL_EUSAGE, NULL, 0, 0, "missing-payer",
+						 "layout pain001 needs --payer FILE");
+		r->payer = malloc(sizeof *r->payer);
+		if (!r->payer)
+			return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+		return load_payer(r->payer, r->o->payer, r->err);
+	}
+	if (r->o->payer)
+		return payroll_error_set(r->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+					 "--payer applies to layout pain001 only");
+	if (strchr(name, '/') || strchr(name, '.'))
+		return payroll_layout_load(&r->layout, name, r->err);
+	return payroll_layout_builtin(&r->layout, name, r->err);
+}
+
+int
+payroll_bankfile(const struct payroll_bankfile_opts *o,
+		 struct payroll_bankfile_result *res, struct payroll_error *err)
+{
+	struct run r;
+	size_t i;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	payroll_error_clear(err);
+	if (!o->ledger || !o->layout || !o->output)
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+					 "ledger, layout and output are required");
+	memset(&r, 0, sizeof r);
+	r.o = o;
+	r.res = res;
+	r.err = err;
+	r.ledger_path = o->ledger;
+	r.g = calloc(MAX_GROUPS, sizeof *r.g);
+	if (!r.g)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+	rc = load_layout(&r);
+	if (rc == 0)
+		rc = read_ledger(&r);
+	if (rc == 0) {
+		long n = 0;
+		int64_t sum = 0;
+
+		for (i = 0; i < r.ng && rc == 0; i++) {
+			n += r.g[i].count;
+			rc = payroll_add(sum, r.g[i].total, &sum);
+		}
+		if (rc == 0 && (n != r.nt || sum != r.line_total))
+			rc = payroll_error_set(err, PAYROLL_EINTERNAL, r.ledger_path, 0, 0,
+					       "control-mismatch",
+					       "transfers (%ld, %lld fen) disagree with the ledger lines "
+					       "(%ld, %lld fen)", n, (long long)sum, r.nt,
+					       (long long)r.line_total);
+		else if (rc)
+			rc = payroll_error_set(err, PAYROLL_EOVERFLOW, r.ledger_path, 0, 0,
+					       "overflow", "the total does not fit");
+	}
+	if (rc == 0)
+		qsort(r.g, r.ng, sizeof *r.g, cmp_group);
+	for (i = 0; rc == 0 && i < r.ng; i++) {
+		rc = open_outputs(&r, &r.g[i]);
+		if (rc == 0)
+			rc = r.layout ? write_layout_group(&r, &r.g[i]) : write_pain_group(&r, &r.g[i]);
+	}
+	if (rc == 0)
+		rc = commit_all(&r);
+	if (rc == 0) {
+		res->transfers = r.nt;
+		res->total = r.line_total;
+	}
+	for (i = 0; i < r.ng; i++) {
+		payroll_outfile_abort(r.g[i].out);
+		payroll_outfile_abort(r.g[i].ctl);
+		if (r.g[i].spool)
+			fclose(r.g[i].spool);
+		free(r.g[i].bank);
+	}
+	free(r.g);
+	caseset_free(&r.seen);
+	payroll_buf_release(&r.t.s);
+	payroll_buf_release(&r.rec);
+	payroll_buf_release(&r.ref);
+	payroll_layout_free(r.layout);
+	free(r.payer);
+	return rc;
+}

@@ -1,0 +1,1162 @@
+#include "layout.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "money.h"
+#include "banned.h"
+
+#define LAYOUT_FILE_MAX (1024 * 1024)
+
+struct layout_record {
+	struct payroll_layout_record pub;
+	struct payroll_layout_field *f;
+	size_t cap;
+};
+
+struct payroll_layout {
+	char name[PAYROLL_PATH_MAX];
+	enum payroll_layout_format format;
+	enum payroll_layout_encoding enc;
+	char delim;
+	int quote_csv;
+	int crlf;
+	int yuan;
+	char *ctl_suffix;
+	struct layout_record *rec;
+	size_t nrec, caprec;
+	iconv_t to;		/* UTF-8 -> file encoding */
+	iconv_t from;		/* file encoding -> UTF-8 */
+	struct payroll_buf conv;
+	struct payroll_buf scratch;
+	/* which keys of [layout] were set, for duplicate-key */
+	unsigned seen;
+};
+
+static const struct {
+	const char *word;
+	enum payroll_layout_src src;
+} sources[] = {
+	{ "seq", PAYROLL_SRC_SEQ },
+	{ "amount", PAYROLL_SRC_AMOUNT },
+	{ "ref", PAYROLL_SRC_REF },
+	{ "lines", PAYROLL_SRC_LINES },
+	{ "members", PAYROLL_SRC_MEMBERS },
+	{ "case_id", PAYROLL_SRC_CASE_ID },
+	{ "program", PAYROLL_SRC_PROGRAM },
+	{ "region", PAYROLL_SRC_REGION },
+	{ "locality", PAYROLL_SRC_LOCALITY },
+	{ "name", PAYROLL_SRC_NAME },
+	{ "id_number", PAYROLL_SRC_ID_NUMBER },
+	{ "bank", PAYROLL_SRC_BANK },
+	{ "account", PAYROLL_SRC_ACCOUNT },
+	{ "account_name", PAYROLL_SRC_ACCOUNT_NAME },
+	{ "count", PAYROLL_SRC_COUNT },
+	{ "total", PAYROLL_SRC_TOTAL },
+	{ "period", PAYROLL_SRC_PERIOD },
+	{ "period-compact", PAYROLL_SRC_PERIOD_COMPACT },
+	{ "period-first", PAYROLL_SRC_PERIOD_FIRST },
+	{ "period-last", PAYROLL_SRC_PERIOD_LAST },
+	{ "filler", PAYROLL_SRC_CONST },
+};
+
+static int
+is_number(enum payroll_layout_src s)
+{
+	return s == PAYROLL_SRC_SEQ || s == PAYROLL_SRC_AMOUNT ||
+	       s == PAYROLL_SRC_LINES || s == PAYROLL_SRC_MEMBERS ||
+	       s == PAYROLL_SRC_COUNT || s == PAYROLL_SRC_TOTAL;
+}
+
+static int
+is_money(enum payroll_layout_src s)
+{
+	return s == PAYROLL_SRC_AMOUNT || s == PAYROLL_SRC_TOTAL;
+}
+
+static int
+is_transfer(enum payroll_layout_src s)
+{
+	return s >= PAYROLL_SRC_SEQ && s <= PAYROLL_SRC_ACCOUNT_NAME;
+}
+
+/* Free text a bank only shows to people: may be cut to fit. */
+static int
+cut_by_default(enum payroll_layout_src s)
+{
+	return s == PAYROLL_SRC_NAME || s == PAYROLL_SRC_ACCOUNT_NAME ||
+	       s == PAYROLL_SRC_LOCALITY;
+}
+
+static const char *const kind_names[PAYROLL_REC_NKINDS] = {
+	"header", "detail", "trailer", "control",
+};
+
+/* ---- built-in layouts ---- */
+
+static const char builtin_csv[] =
+	"# csv: UTF-8 CSV, LF; totals in the control file OUT.ctl\n"
+	"[layout]\n"
+	"format = delimited\n"
+	"delimiter = ,\n"
+	"quote = csv\n"
+	"encoding = utf-8\n"
+	"line-ending = lf\n"
+	"amount-unit = yuan\n"
+	"control-suffix = .ctl\n"
+	"[header]\n"
+	"field = \"seq\"\n"
+	"field = \"bank\"\n"
+	"field = \"account\"\n"
+	"field = \"account_name\"\n"
+	"field = \"amount\"\n"
+	"field = \"memo\"\n"
+	"[detail]\n"
+	"field = seq\n"
+	"field = bank\n"
+	"field = account\n"
+	"field = account_name\n"
+	"field = amount\n"
+	"field = ref\n"
+	"[control]\n"
+	"field = \"period\"\n"
+	"field = \"count\"\n"
+	"field = \"total\"\n"
+	"[control]\n"
+	"field = period\n"
+	"field = count\n"
+	"field = total\n";
+
+static const char builtin_fixed_gbk[] =
+	"# fixed-gbk: fixed-width GB18030 records of 158 bytes, CRLF\n"
+	"[layout]\n"
+	"format = fixed\n"
+	"encoding = gb18030\n"
+	"line-ending = crlf\n"
+	"amount-unit = fen\n"
+	"[header]\n"
+	"field = \"H\" width=1\n"
+	"field = period-compact width=6\n"
+	"field = count width=8 align=right pad=zero\n"
+	"field = total width=18 align=right pad=zero\n"
+	"field = filler width=125\n"
+	"[detail]\n"
+	"field = \"D\" width=1\n"
+	"field = seq width=8 align=right pad=zero\n"
+	"field = bank width=12\n"
+	"field = account width=32\n"
+	"field = account_name width=60\n"
+	"field = amount width=15 align=right pad=zero\n"
+	"field = ref width=30\n"
+	"[trailer]\n"
+	"field = \"T\" width=1\n"
+	"field = count width=8 align=right pad=zero\n"
+	"field = total width=18 align=right pad=zero\n"
+	"field = filler width=131\n";
+
+const char *
+payroll_layout_builtin_text(const char *name)
+{
+	if (!strcmp(name, "csv"))
+		return builtin_csv;
+	if (!strcmp(name, "fixed-gbk"))
+		return builtin_fixed_gbk;
+	return NULL;
+}
+
+int
+payroll_layout_builtin(struct payroll_layout **out, const char *name,
+		       struct payroll_error *err)
+{
+	const char *text = payroll_layout_builtin_text(name);
+
+	*out = NULL;
+	if (!text)
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "unknown-layout",
+					 "no built-in layout '%s' (csv, fixed-gbk, pain001; "
+					 "a layout file needs a '/' or '.' in its name)", name);
+	return payroll_layout_parse(out, name, text, strlen(text), err);
+}
+
+/* ---- parsing ---- */
+
+#define SEEN_FORMAT 0x01
+#define SEEN_ENCODING 0x02
+#define SEEN_DELIM 0x04
+#define SEEN_QUOTE 0x08
+#define SEEN_EOL 0x10
+#define SEEN_UNIT 0x20
+#define SEEN_CTL 0x40
+#define SEEN_DESC 0x80
+
+struct parser {
+	struct payroll_layout *l;
+	struct payroll_error *err;
+	long line;
+	int section;		/* -1 none, -2 [layout], else a kind */
+};
+
+static int
+perr(struct parser *p, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+perr(struct parser *p, const char *code, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+		msg[0] = '\0';
+	va_end(ap);
+	return payroll_error_set(p->err, PAYROLL_EFORMAT, p->l->name, p->line, 0,
+				 code, "%s", msg);
+}
+
+static char *
+trim(char *s, char *end)
+{
+	while (s < end && (*s == ' ' || *s == '\t'))
+		s++;
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	*end = '\0';
+	return s;
+}
+
+static int
+set_key(struct parser *p, unsigned bit, const char *key)
+{
+	if (p->l->seen & bit)
+		return perr(p, "duplicate-key", "'%s' is set twice", key);
+	p->l->seen |= bit;
+	return 0;
+}
+
+static int
+layout_key(struct parser *p, const char *key, const char *val)
+{
+	struct payroll_layout *l = p->l;
+	int rc;
+
+	if (!strcmp(key, "format")) {
+		if ((rc = set_key(p, SEEN_FORMAT, key)))
+			return rc;
+		if (!strcmp(val, "fixed"))
+			l->format = PAYROLL_LAYOUT_FIXED;
+		else if (!strcmp(val, "delimited"))
+			l->format = PAYROLL_LAYOUT_DELIMITED;
+		else
+			return perr(p, "bad-value", "format '%s': fixed or delimited", val);
+	} else if (!strcmp(key, "encoding")) {
+		if ((rc = set_key(p, SEEN_ENCODING, key)))
+			return rc;
+		if (!strcmp(val, "utf-8"))
+			l->enc = PAYROLL_LAYOUT_UTF8;
+		else if (!strcmp(val, "gb18030"))
+			l->enc = PAYROLL_LAYOUT_GB18030;
+		else if (!strcmp(val, "gbk"))
+			l->enc = PAYROLL_LAYOUT_GBK;
+		else
+			return perr(p, "bad-value", "encoding '%s': utf-8, gb18030 or gbk", val);
+	} else if (!strcmp(key, "delimiter")) {
+		if ((rc = set_key(p, SEEN_DELIM, key)))
+			return rc;
+		if (!strcmp(val, "tab"))
+			l->delim = '\t';
+		else if (strlen(val) == 1 && val[0] > 0x20 && val[0] < 0x7f &&
+			 val[0] != '"')
+			l->delim = val[0];
+		else
+			return perr(p, "bad-value",
+				    "delimiter '%s': one printable ASCII character other than '\"', or tab", val);
+	} else if (!strcmp(key, "quote")) {
+		if ((rc = set_key(p, SEEN_QUOTE, key)))
+			return rc;
+		if (!strcmp(val, "csv"))
+			l->quote_csv = 1;
+		else if (strcmp(val, "none"))
+			return perr(p, "bad-value", "quote '%s': none or csv", val);
+	} else if (!strcmp(key, "line-ending")) {
+		if ((rc = set_key(p, SEEN_EOL, key)))
+			return rc;
+		if (!strcmp(val, "crlf"))
+			l->crlf = 1;
+		else if (strcmp(val, "lf"))
+			return perr(p, "bad-value", "line-ending '%s': lf or crlf", val);
+	} else if (!strcmp(key, "amount-unit")) {
+		if ((rc = set_key(p, SEEN_UNIT, key)))
+			return rc;
+		if (!strcmp(val, "yuan"))
+			l->yuan = 1;
+		else if (strcmp(val, "fen"))
+			return perr(p, "bad-value", "amount-unit '%s': fen or yuan", val);
+	} else if (!strcmp(key, "control-suffix")) {
+		size_t i;
+
+		if ((rc = set_key(p, SEEN_CTL, key)))
+			return rc;
+		if (!val[0] || strlen(val) > 32)
+			return perr(p, "bad-value", "control-suffix: 1 to 32 characters");
+		for (i = 0; val[i]; i++)
+			if (val[i] == '/' || (unsigned char)val[i] < 0x21 ||
+			    (unsigned char)val[i] > 0x7e)
+				return perr(p, "bad-value",
+					    "control-suffix '%s': printable ASCII without '/'", val);
+		free(l->ctl_suffix);
+		l->ctl_suffix = strdup(val);
+		if (!l->ctl_suffix)
+			return payroll_error_errno(p->err, PAYROLL_ENOMEM, l->name, "out of memory");
+	} else if (!strcmp(key, "description")) {
+		if ((rc = set_key(p, SEEN_DESC, key)))
+			return rc;
+	} else {
+		return perr(p, "unknown-key", "'%s' is not a [layout] key", key);
+	}
+	return 0;
+}
+
+/* One token of a field line: a word up to white space, or "quoted" with
+ * \" and \\ escapes (the quotes stay, escapes are resolved in place). */
+static int
+next_token(struct parser *p, char **s, char **tok)
+{
+	char *q = *s, *w;
+
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (!*q) {
+		*tok = NULL;
+		return 0;
+	}
+	*tok = q;
+	if (*q != '"') {
+		while (*q && *q != ' ' && *q != '\t')
+			q++;
+		if (*q)
+			*q++ = '\0';
+		*s = q;
+		return 0;
+	}
+	w = ++q;
+	for (;;) {
+		if (!*q)
+			return perr(p, "bad-const", "a quoted text is not closed");
+		if (*q == '\\' && (q[1] == '"' || q[1] == '\\')) {
+			*w++ = q[1];
+			q += 2;
+			continue;
+		}
+		if (*q == '"')
+			break;
+		*w++ = *q++;
+	}
+	*w = '\0';
+	q++;
+	if (*q && *q != ' ' && *q != '\t')
+		return perr(p, "bad-const", "text after a closing quote");
+	*s = q;
+	return 0;
+}
+
+static int
+parse_width(const char *v, size_t *w)
+{
+	size_t n = 0;
+
+	if (!*v || *v == '0')
+		return -1;
+	for (; *v; v++) {
+		if (*v < '0' || *v > '9' || n > 9999)
+			return -1;
+		n = n * 10 + (size_t)(*v - '0');
+	}
+	if (n > 9999)
+		return -1;
+	*w = n;
+	return 0;
+}
+
+static int
+field_option(struct parser *p, struct payroll_layout_field *f, char *opt)
+{
+	char *eq = strchr(opt, '=');
+	const char *v;
+
+	if (!eq)
+		return perr(p, "bad-option", "'%s': options are NAME=VALUE", opt);
+	*eq = '\0';
+	v = eq + 1;
+	if (!strcmp(opt, "width")) {
+		if (parse_width(v, &f->width))
+			return perr(p, "bad-option", "width '%s': 1 to 9999", v);
+	} else if (!strcmp(opt, "align")) {
+		if (!strcmp(v, "left"))
+			f->align = PAYROLL_ALIGN_LEFT;
+		else if (!strcmp(v, "right"))
+			f->align = PAYROLL_ALIGN_RIGHT;
+		else
+			return perr(p, "bad-option", "align '%s': left or right", v);
+	} else if (!strcmp(opt, "pad")) {
+		if (!strcmp(v, "space"))
+			f->pad = ' ';
+		else if (!strcmp(v, "zero"))
+			f->pad = '0';
+		else if (strlen(v) == 1 && v[0] > 0x20 && v[0] < 0x7f)
+			f->pad = v[0];
+		else
+			return perr(p, "bad-option",
+				    "pad '%s': space, zero or one printable ASCII character", v);
+	} else if (!strcmp(opt, "unit")) {
+		if (!is_money(f->src))
+			return perr(p, "bad-option", "unit applies to amount and total only");
+		if (!strcmp(v, "yuan"))
+			f->yuan = 1;
+		else if (!strcmp(v, "fen"))
+			f->yuan = 0;
+		else
+			return perr(p, "bad-option", "unit '%s': fen or yuan", v);
+		f->yuan |= 2;	/* set explicitly; resolved after the file */
+	} else if (!strcmp(opt, "overflow")) {
+		if (!strcmp(v, "cut")) {
+			if (is_number(f->src) || f->src == PAYROLL_SRC_CONST)
+				return perr(p, "bad-option",
+					    "a number or constant is never cut");
+			f->cut = 1;
+		} else if (!strcmp(v, "error")) {
+			f->cut = 0;
+		} else {
+			return perr(p, "bad-option", "overflow '%s': cut or error", v);
+		}
+	} else {
+		return perr(p, "bad-option", "unknown option '%s' (width, align, pad, unit, overflow)",
+			    opt);
+	}
+	return 0;
+}
+
+static int
+add_record(struct parser *p, int kind)
+{
+	struct payroll_layout *l = p->l;
+	struct layout_record *r;
+
+	if (kind == PAYROLL_REC_DETAIL)
+		for (size_t i = 0; i < l->nrec; i++)
+			if (l->rec[i].pub.kind == PAYROLL_REC_DETAIL)
+				return perr(p, "duplicate-key",
+					    "a second [detail] section (the first at line %ld)",
+					    l->rec[i].pub.line);
+	if (l->nrec == l->caprec) {
+		size_t cap = l->caprec ? l->caprec * 2 : 8;
+		struct layout_record *nr = realloc(l->rec, cap * sizeof *nr);
+
+		if (!nr)
+			return payroll_error_errno(p->err, PAYROLL_ENOMEM, l->name, "out of memory");
+		l->rec = nr;
+		l->caprec = cap;
+	}
+	r = &l->rec[l->nrec++];
+	memset(r, 0, sizeof *r);
+	r->pub.kind = (enum payroll_layout_kind)kind;
+	r->pub.line = p->line;
+	return 0;
+}
+
+static int
+field_line(struct parser *p, char *spec)
+{
+	struct payroll_layout *l = p->l;
+	struct layout_record *r = &l->rec[l->nrec - 1];
+	struct payroll_layout_field *f;
+	char *tok;
+	size_t i;
+	int rc;
+
+	if (r->pub.nfields == PAYROLL_LAYOUT_MAX_FIELDS)
+		return perr(p, "too-many-fields", "a record has at most %d fields",
+			    PAYROLL_LAYOUT_MAX_FIELDS);
+	if (r->pub.nfields == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 8;
+		struct payroll_layout_field *nf = realloc(r->f, cap * sizeof *nf);
+
+		if (!nf)
+			return payroll_error_errno(p->err, PAYROLL_ENOMEM, l->name, "out of memory");
+		r->f = nf;
+		r->cap = cap;
+		r->pub.fields = nf;
+	}
+	f = &r->f[r->pub.nfields];
+	memset(f, 0, sizeof *f);
+	f->line = p->line;
+	f->pad = ' ';
+	if ((rc = next_token(p, &spec, &tok)))
+		return rc;
+	if (!tok)
+		return perr(p, "bad-line", "a field needs a source");
+	if (*tok == '"') {
+		f->src = PAYROLL_SRC_CONST;
+		f->text = strdup(tok + 1);
+		f->source = "const";
+	} else {
+		for (i = 0; i < sizeof sources / sizeof *sources; i++)
+			if (!strcmp(tok, sources[i].word))
+				break;
+		if (i == sizeof sources / sizeof *sources)
+			return perr(p, "unknown-source", "'%s' is not a field source", tok);
+		f->src = sources[i].src;
+		f->source = sources[i].word;
+		f->text = strdup("");
+		if (is_transfer(f->src) && r->pub.kind != PAYROLL_REC_DETAIL)
+			return perr(p, "bad-source", "'%s' describes one transfer: [detail] only",
+				    tok);
+	}
+	if (!f->text)
+		return payroll_error_errno(p->err, PAYROLL_ENOMEM, l->name, "out of memory");
+	r->pub.nfields++;	/* owns f->text from here on */
+	f->align = is_number(f->src) ? PAYROLL_ALIGN_RIGHT : PAYROLL_ALIGN_LEFT;
+	f->cut = cut_by_default(f->src);
+	for (;;) {
+		if ((rc = next_token(p, &spec, &tok)))
+			return rc;
+		if (!tok)
+			break;
+		if (*tok == '"')
+			return perr(p, "bad-option", "a field has one source");
+		if ((rc = field_option(p, f, tok)))
+			return rc;
+	}
+	if (!strcmp(f->source, "filler") && !f->width)
+		return perr(p, "missing-width", "filler needs a width");
+	if (f->src == PAYROLL_SRC_CONST && f->width && strlen(f->text) > f->width)
+		return perr(p, "bad-const", "\"%s\" is longer than width %zu", f->text, f->width);
+	return 0;
+}
+
+static int
+parse_line(struct parser *p, char *s)
+{
+	char *eq, *key, *val;
+	size_t n = strlen(s);
+	int k;
+
+	if (s[0] == '[') {
+		if (n < 3 || s[n - 1] != ']')
+			return perr(p, "bad-line", "a section is written [name]");
+		s[n - 1] = '\0';
+		s = trim(s + 1, s + n - 1);
+		if (!strcmp(s, "layout")) {
+			if (p->section != -1)
+				return perr(p, "bad-line", "[layout] comes first, once");
+			p->section = -2;
+			return 0;
+		}
+		for (k = 0; k < PAYROLL_REC_NKINDS; k++)
+			if (!strcmp(s, kind_names[k]))
+				break;
+		if (k == PAYROLL_REC_NKINDS)
+			return perr(p, "unknown-section",
+				    "[%s]: sections are layout, header, detail, trailer, control", s);
+		if (p->section == -1)
+			return perr(p, "bad-line", "[layout] comes first");
+		p->section = k;
+		return add_record(p, k);
+	}
+	eq = strchr(s, '=');
+	if (!eq)
+		return perr(p, "bad-line", "expected KEY = VALUE or [section]");
+	key = trim(s, eq);
+	val = trim(eq + 1, s + n);
+	if (p->section == -1)
+		return perr(p, "bad-line", "'%s' before the [layout] section", key);
+	if (p->section == -2)
+		return layout_key(p, key, val);
+	if (strcmp(key, "field"))
+		return perr(p, "unknown-key", "'%s': a record section holds field = lines", key);
+	return field_line(p, val);
+}
+
+static int
+valid_utf8(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		k = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+		if (!k || (c >= 0xf0 && k != 4) || i + k > n)
+			return 0;
+		for (size_t j = 1; j < k; j++)
+			if ((s[i + j] & 0xc0) != 0x80)
+				return 0;
+		i += k;
+	}
+	return 1;
+}
+
+static int
+finish_layout(struct parser *p)
+{
+	struct payroll_layout *l = p->l;
+	size_t i, j, ndetail = 0, nctl = 0;
+	const char *code;
+
+	p->line = 0;
+	if (!(l->seen & SEEN_FORMAT))
+		return perr(p, "missing-key", "[layout] needs format = fixed or delimited");
+	if (l->format == PAYROLL_LAYOUT_DELIMITED && !(l->seen & SEEN_DELIM))
+		return perr(p, "missing-key", "a delimited layout needs a delimiter");
+	if (l->format == PAYROLL_LAYOUT_FIXED && (l->seen & (SEEN_DELIM | SEEN_QUOTE)))
+		return perr(p, "bad-value", "delimiter and quote apply to delimited layouts");
+	for (i = 0; i < l->nrec; i++) {
+		struct layout_record *r = &l->rec[i];
+		size_t off = 0;
+
+		p->line = r->pub.line;
+		if (r->pub.nfields == 0)
+			return perr(p, "bad-line", "[%s] has no fields", kind_names[r->pub.kind]);
+		ndetail += r->pub.kind == PAYROLL_REC_DETAIL;
+		nctl += r->pub.kind == PAYROLL_REC_CONTROL;
+		for (j = 0; j < r->pub.nfields; j++) {
+			struct payroll_layout_field *f = &r->f[j];
+
+			p->line = f->line;
+			if (l->format == PAYROLL_LAYOUT_FIXED && !f->width)
+				return perr(p, "missing-width", "a fixed layout needs width= on every field");
+			if (f->yuan & 2)
+				f->yuan &= 1;
+			else
+				f->yuan = l->yuan;
+			f->offset = off;
+			off += f->width;
+		}
+		r->pub.width = l->format == PAYROLL_LAYOUT_FIXED ? off : 0;
+	}
+	p->line = 0;
+	if (ndetail != 1)
+		return perr(p, "missing-detail", "a layout needs one [detail] section");
+	if (nctl && !l->ctl_suffix)
+		return perr(p, "missing-key", "[control] records need control-suffix in [layout]");
+	if (!nctl && l->ctl_suffix)
+		return perr(p, "missing-key", "control-suffix is set but there is no [control] record");
+	if (l->enc != PAYROLL_LAYOUT_UTF8) {
+		code = l->enc == PAYROLL_LAYOUT_GBK ? "GBK" : "GB18030";
+		l->to = iconv_open(code, "UTF-8");
+		l->from = iconv_open("UTF-8", code);
+		if (l->to == (iconv_t)-1 || l->from == (iconv_t)-1)
+			return payroll_error_errno(p->err, PAYROLL_EFORMAT, l->name,
+						   "iconv cannot convert to %s", code);
+	}
+	return 0;
+}
+
+int
+payroll_layout_parse(struct payroll_layout **out, const char *name,
+		     const char *text, size_t n, struct payroll_error *err)
+{
+	struct payroll_layout *l;
+	struct parser p;
+	char *copy, *s, *end, *nl;
+	int rc = 0;
+
+	*out = NULL;
+	l = calloc(1, sizeof *l);
+	if (!l)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, name, "out of memory");
+	l->to = l->from = (iconv_t)-1;
+	if (snprintf(l->name, sizeof l->name, "%s", name) >= (int)sizeof l->name) {
+		free(l);
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "io", "layout path too long");
+	}
+	p.l = l;
+	p.err = err;
+	p.line = 0;
+	p.section = -1;
+	copy = malloc(n + 1);
+	if (!copy) {
+		payroll_layout_free(l);
+		return payroll_error_errno(err, PAYROLL_ENOMEM, name, "out of memory");
+	}
+	memcpy(copy, text, n);
+	copy[n] = '\0';
+	if (!valid_utf8((unsigned char *)copy, n) || memchr(copy, '\0', n))
+		rc = perr(&p, "bad-encoding", "a layout file is UTF-8 text");
+	if (n >= 3 && !memcmp(copy, "\xef\xbb\xbf", 3))
+		copy[0] = copy[1] = copy[2] = ' ';
+	for (s = copy, end = copy + n; rc == 0 && s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			nl = end;
+		*nl = '\0';
+		p.line++;
+		if (nl > s && nl[-1] == '\r')
+			nl[-1] = '\0';
+		s = trim(s, s + strlen(s));
+		if (!*s || *s == '#')
+			continue;
+		rc = parse_line(&p, s);
+	}
+	free(copy);
+	if (rc == 0)
+		rc = finish_layout(&p);
+	if (rc) {
+		payroll_layout_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int
+payroll_layout_load(struct payroll_layout **out, const char *path,
+		    struct payroll_error *err)
+{
+	char *text;
+	size_t n = 0;
+	ssize_t r;
+	int fd, rc;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open layout");
+	text = malloc(LAYOUT_FILE_MAX + 1);
+	if (!text) {
+		close(fd);
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
+	}
+	for (;;) {
+		r = read(fd, text + n, LAYOUT_FILE_MAX + 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		if (n > LAYOUT_FILE_MAX)
+			break;
+	}
+	close(fd);
+	if (r < 0)
+		rc = payroll_error_errno(err, PAYROLL_EIO, path, "cannot read layout");
+	else if (n > LAYOUT_FILE_MAX)
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "bad-layout",
+				       "a layout file is at most 1 MiB");
+	else
+		rc = payroll_layout_parse(out, path, text, n, err);
+	free(text);
+	return rc;
+}
+
+void
+payroll_layout_free(struct payroll_layout *l)
+{
+	size_t i, j;
+
+	if (!l)
+		return;
+	for (i = 0; i < l->nrec; i++) {
+		for (j = 0; j < l->rec[i].pub.nfields; j++)
+			free((char *)l->rec[i].f[j].text);
+		free(l->rec[i].f);
+	}
+	free(l->rec);
+	free(l->ctl_suffix);
+	if (l->to != (iconv_t)-1)
+		iconv_close(l->to);
+	if (l->from != (iconv_t)-1)
+		iconv_close(l->from);
+	payroll_buf_release(&l->conv);
+	payroll_buf_release(&l->scratch);
+	free(l);
+}
+
+enum payroll_layout_format
+payroll_layout_format_of(const struct payroll_layout *l)
+{
+	return l->format;
+}
+
+enum payroll_layout_encoding
+payroll_layout_encoding_of(const struct payroll_layout *l)
+{
+	return l->enc;
+}
+
+const char *
+payroll_layout_eol(const struct payroll_layout *l)
+{
+	return l->crlf ? "\r\n" : "\n";
+}
+
+const char *
+payroll_layout_control_suffix(const struct payroll_layout *l)
+{
+	return l->ctl_suffix ? l->ctl_suffix : "";
+}
+
+size_t
+payroll_layout_nrecords(const struct payroll_layout *l, enum payroll_layout_kind k)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->nrec; i++)
+		n += l->rec[i].pub.kind == k;
+	return n;
+}
+
+const struct payroll_layout_record *
+payroll_layout_record(const struct payroll_layout *l, enum payroll_layout_kind k,
+		      size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < l->nrec; i++)
+		if (l->rec[i].pub.kind == k && idx-- == 0)
+			return &l->rec[i].pub;
+	return NULL;
+}
+
+int
+payroll_layout_uses(const struct payroll_layout *l, enum payroll_layout_kind k,
+		    enum payroll_layout_src s)
+{
+	size_t i, j;
+
+	for (i = 0; i < l->nrec; i++)
+		if (l->rec[i].pub.kind == k)
+			for (j = 0; j < l->rec[i].pub.nfields; j++)
+				if (l->rec[i].f[j].src == s)
+					return 1;
+	return 0;
+}
+
+/* ---- writing ---- */
+
+static int
+is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* Convert s[0..n) with cd into b (reset first). 0, or -1 on a sequence
+ * the target cannot hold (errno EILSEQ/EINVAL), PAYROLL_ENOMEM. */
+static int
+convert(iconv_t cd, const char *s, size_t n, struct payroll_buf *b)
+{
+	char *in = (char *)s, *o;
+	size_t inleft = n, outleft, room;
+
+	payroll_buf_reset(b);
+	iconv(cd, NULL, NULL, NULL, NULL);
+	room = 2 * n + 16;
+	for (;;) {
+		if (payroll_buf_reserve(b, room))
+			return PAYROLL_ENOMEM;
+		o = b->p + b->len;
+		outleft = room;
+		if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1 ||
+		    errno != E2BIG) {
+			b->len = (size_t)(o - b->p);
+			b->p[b->len] = '\0';
+			if (inleft)
+				return -1;
+			break;
+		}
+		b->len = (size_t)(o - b->p);
+		room *= 2;
+	}
+	o = b->p + b->len;
+	outleft = b->cap - b->len - 1;
+	if (iconv(cd, NULL, NULL, &o, &outleft) == (size_t)-1)
+		return -1;
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* Length of the character starting at s (n bytes left) in enc. */
+static size_t
+char_len(enum payroll_layout_encoding enc, const unsigned char *s, size_t n)
+{
+	size_t k;
+
+	if (s[0] < 0x80)
+		k = 1;
+	else if (enc == PAYROLL_LAYOUT_UTF8)
+		k = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
+	else
+		k = n >= 2 && s[1] >= 0x30 && s[1] <= 0x39 ? 4 : 2;
+	return k > n ? n : k;
+}
+
+static const char *
+field_label(const struct payroll_layout_field *f)
+{
+	return f->src == PAYROLL_SRC_CONST ? "constant" : f->source;
+}
+
+static int
+fmt_error(struct payroll_error *err, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int
+fmt_error(struct payroll_error *err, const char *code, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+		msg[0] = '\0';
+	va_end(ap);
+	return payroll_error_set(err, PAYROLL_EFORMAT, NULL, 0, 0, code, "%s", msg);
+}
+
+static int
+add_quoted(struct payroll_buf *out, const char *s, size_t n, char delim)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			break;
+	if (i == n)
+		return payroll_buf_add(out, s, n);
+	if (payroll_buf_addch(out, '"'))
+		return PAYROLL_ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' && payroll_buf_addch(out, '"'))
+			return PAYROLL_ENOMEM;
+		if (payroll_buf_addch(out, s[i]))
+			return PAYROLL_ENOMEM;
+	}
+	return payroll_buf_addch(out, '"');
+}
+
+static int
+format_field(struct payroll_layout *l, const struct payroll_layout_field *f,
+	     const struct payroll_layout_values *v, struct payroll_buf *out,
+	     int *was_cut, struct payroll_error *err)
+{
+	char num[PAYROLL_MONEY_MAX + 8];
+	const char *s;
+	size_t n, k, fit;
+
+	if (f->src == PAYROLL_SRC_CONST) {
+		s = f->text;
+		n = strlen(s);
+	} else if (is_number(f->src)) {
+		int64_t x = v->num[f->src];
+
+		if (is_money(f->src) && f->yuan)
+			n = payroll_money_format(x, num);
+		else
+			n = (size_t)snprintf(num, sizeof num, "%lld", (long long)x);
+		s = num;
+	} else {
+		s = v->text[f->src] ? v->text[f->src] : "";
+		n = strlen(s);
+	}
+	if (l->format == PAYROLL_LAYOUT_DELIMITED && !l->quote_csv &&
+	    (memchr(s, l->delim, n) || memchr(s, '\n', n) || memchr(s, '\r', n)))
+		return fmt_error(err, "delimiter-in-value",
+				 "%s '%s' holds the delimiter or a line end", field_label(f), s);
+	if (l->enc != PAYROLL_LAYOUT_UTF8 && !is_ascii(s, n)) {
+		int rc = convert(l->to, s, n, &l->conv);
+
+		if (rc == PAYROLL_ENOMEM)
+			return rc;
+		if (rc)
+			return fmt_error(err, "bad-char", "%s '%s' has a character %s cannot encode",
+					 field_label(f), s,
+					 l->enc == PAYROLL_LAYOUT_GBK ? "gbk" : "gb18030");
+		s = l->conv.p;
+		n = l->conv.len;
+	}
+	if (!f->width) {
+		if (l->quote_csv)
+			return add_quoted(out, s, n, l->delim);
+		return payroll_buf_add(out, s, n);
+	}
+	fit = n;
+	if (n > f->width) {
+		if (!f->cut)
+			return fmt_error(err, "field-overflow",
+					 "%s '%s' is %zu bytes, longer than its width %zu",
+					 field_label(f), v->text[f->src] && !is_number(f->src) ?
+					 v->text[f->src] : s, n, f->width);
+		for (fit = 0; fit < n; fit += k) {
+			k = char_len(l->enc, (const unsigned char *)s + fit, n - fit);
+			if (fit + k > f->width)
+				break;
+		}
+		*was_cut = 1;
+	}
+	if (payroll_buf_reserve(out, f->width))
+		return PAYROLL_ENOMEM;
+	if (f->align == PAYROLL_ALIGN_RIGHT) {
+		memset(out->p + out->len, f->pad, f->width - fit);
+		memcpy(out->p + out->len + f->width - fit, s, fit);
+	} else {
+		memcpy(out->p + out->len, s, fit);
+		memset(out->p + out->len + fit, f->pad, f->width - fit);
+	}
+	out->len += f->width;
+	out->p[out->len] = '\0';
+	return 0;
+}
+
+int
+payroll_layout_format(struct payroll_layout *l,
+		      const struct payroll_layout_record *r,
+		      const struct payroll_layout_values *v,
+		      struct payroll_buf *out, uint64_t *cut,
+		      struct payroll_error *err)
+{
+	size_t i;
+	int rc, was_cut;
+
+	*cut = 0;
+	for (i = 0; i < r->nfields; i++) {
+		if (i && l->format == PAYROLL_LAYOUT_DELIMITED &&
+		    payroll_buf_addch(out, l->delim))
+			return PAYROLL_ENOMEM;
+		was_cut = 0;
+		rc = format_field(l, &r->fields[i], v, out, &was_cut, err);
+		if (rc)
+			return rc;
+		if (was_cut)
+			*cut |= (uint64_t)1 << i;
+	}
+	return payroll_buf_add(out, l->crlf ? "\r\n" : "\n", l->crlf ? 2 : 1);
+}
+
+/* ---- reading ---- */
+
+static int
+add_value(struct payroll_layout *l, const struct payroll_layout_field *f,
+	  const char *s, size_t n, struct payroll_buf *vals, size_t *off,
+	  int unpad, struct payroll_error *err)
+{
+	if (unpad) {
+		if (f->align == PAYROLL_ALIGN_LEFT)
+			while (n > 0 && s[n - 1] == f->pad)
+				n--;
+		else
+			while (n > 1 && *s == f->pad) {
+				s++;
+				n--;
+			}
+		while (n > 0 && s[n - 1] == ' ')
+			n--;
+		while (n > 0 && *s == ' ') {
+			s++;
+			n--;
+		}
+	}
+	if (l->enc != PAYROLL_LAYOUT_UTF8 && !is_ascii(s, n)) {
+		int rc = convert(l->from, s, n, &l->conv);
+
+		if (rc == PAYROLL_ENOMEM)
+			return rc;
+		if (rc)
+			return fmt_error(err, "bad-char", "field %s: bytes invalid in %s",
+					 field_label(f), l->enc == PAYROLL_LAYOUT_GBK ? "gbk" : "gb18030");
+		s = l->conv.p;
+		n = l->conv.len;
+	} else if (l->enc == PAYROLL_LAYOUT_UTF8 && !valid_utf8((const unsigned char *)s, n)) {
+		return fmt_error(err, "bad-char", "field %s: invalid utf-8", field_label(f));
+	}
+	*off = vals->len;
+	if (payroll_buf_add(vals, s, n) || payroll_buf_addch(vals, '\0'))
+		return PAYROLL_ENOMEM;
+	return 0;
+}
+
+int
+payroll_layout_split(struct payroll_layout *l,
+		     const struct payroll_layout_record *r, const char *rec,
+		     size_t n, struct payroll_buf *vals, size_t *off,
+		     struct payroll_error *err)
+{
+	size_t i, pos = 0;
+	int rc;
+
+	payroll_buf_reset(vals);
+	if (l->format == PAYROLL_LAYOUT_FIXED) {
+		if (n != r->width)
+			return fmt_error(err, "bad-record", "record is %zu bytes, the layout says %zu",
+					 n, r->width);
+		for (i = 0; i < r->nfields; i++) {
+			const struct payroll_layout_field *f = &r->fields[i];
+
+			rc = add_value(l, f, rec + f->offset, f->width, vals, &off[i], 1, err);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	for (i = 0; i < r->nfields; i++) {
+		const struct payroll_layout_field *f = &r->fields[i];
+		struct payroll_buf *tmp = &l->scratch;
+		int quoted = 0;
+
+		payroll_buf_reset(tmp);
+		if (pos > n)
+			return fmt_error(err, "bad-record", "record has fewer than %zu fields",
+					 r->nfields);
+		if (l->quote_csv && pos < n && rec[pos] == '"') {
+			quoted = 1;
+			for (pos++;; pos++) {
+				if (pos >= n)
+					return fmt_error(err, "bad-record", "a quote is not closed");
+				if (rec[pos] == '"') {
+					if (pos + 1 < n && rec[pos + 1] == '"') {
+						pos++;
+					} else {
+						pos++;
+						break;
+					}
+				}
+				if (payroll_buf_addch(tmp, rec[pos]))
+					return PAYROLL_ENOMEM;
+			}
+			if (pos < n && rec[pos] != l->delim)
+				return fmt_error(err, "bad-record", "text after a closing quote");
+		} else {
+			while (pos < n && rec[pos] != l->delim) {
+				size_t k = char_len(l->enc, (const unsigned char *)rec + pos, n - pos);
+
+				if (payroll_buf_add(tmp, rec + pos, k))
+					return PAYROLL_ENOMEM;
+				pos += k;
+			}
+		}
+		rc = add_value(l, f, payroll_buf_str(tmp), tmp->len, vals, &off[i],
+			       !quoted && f->width, err);
+		if (rc)
+			return rc;
+		pos++;	/* the delimiter */
+	}
+	if (pos <= n)
+		return fmt_error(err, "bad-record", "record has more than %zu fields", r->nfields);
+	return 0;
+}
