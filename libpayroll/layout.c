@@ -535,8 +535,6 @@ field_line(struct parser *p, char *spec)
 	}
 	if (!strcmp(f->source, "filler") && !f->width)
 		return perr(p, "missing-width", "filler needs a width");
-	if (f->src == PAYROLL_SRC_CONST && f->width && strlen(f->text) > f->width)
-		return perr(p, "bad-const", "\"%s\" is longer than width %zu", f->text, f->width);
 	return 0;
 }
 
@@ -607,12 +605,39 @@ valid_utf8(const unsigned char *s, size_t n)
 	return 1;
 }
 
+static int convert(iconv_t cd, const char *s, size_t n, struct payroll_buf *b);
+static int is_ascii(const char *s, size_t n);
+
+/* A constant must be representable and fit its width once encoded. */
+static int
+check_const(struct parser *p, const struct payroll_layout_field *f)
+{
+	struct payroll_layout *l = p->l;
+	size_t n = strlen(f->text);
+	int rc;
+
+	if (l->enc != PAYROLL_LAYOUT_UTF8 && !is_ascii(f->text, n)) {
+		rc = convert(l->to, f->text, n, &l->conv);
+		if (rc == PAYROLL_ENOMEM)
+			return payroll_error_errno(p->err, rc, l->name, "out of memory");
+		if (rc)
+			return perr(p, "bad-const", "\"%s\" has a character the encoding cannot hold",
+				    f->text);
+		n = l->conv.len;
+	}
+	if (f->width && n > f->width)
+		return perr(p, "bad-const", "\"%s\" is %zu bytes, longer than width %zu",
+			    f->text, n, f->width);
+	return 0;
+}
+
 static int
 finish_layout(struct parser *p)
 {
 	struct payroll_layout *l = p->l;
 	size_t i, j, ndetail = 0, nctl = 0;
 	const char *code;
+	int rc;
 
 	p->line = 0;
 	if (!(l->seen & SEEN_FORMAT))
@@ -621,6 +646,14 @@ finish_layout(struct parser *p)
 		return perr(p, "missing-key", "a delimited layout needs a delimiter");
 	if (l->format == PAYROLL_LAYOUT_FIXED && (l->seen & (SEEN_DELIM | SEEN_QUOTE)))
 		return perr(p, "bad-value", "delimiter and quote apply to delimited layouts");
+	if (l->enc != PAYROLL_LAYOUT_UTF8) {
+		code = l->enc == PAYROLL_LAYOUT_GBK ? "GBK" : "GB18030";
+		l->to = iconv_open(code, "UTF-8");
+		l->from = iconv_open("UTF-8", code);
+		if (l->to == (iconv_t)-1 || l->from == (iconv_t)-1)
+			return payroll_error_errno(p->err, PAYROLL_EFORMAT, l->name,
+						   "iconv cannot convert to %s", code);
+	}
 	for (i = 0; i < l->nrec; i++) {
 		struct layout_record *r = &l->rec[i];
 		size_t off = 0;
@@ -636,6 +669,8 @@ finish_layout(struct parser *p)
 			p->line = f->line;
 			if (l->format == PAYROLL_LAYOUT_FIXED && !f->width)
 				return perr(p, "missing-width", "a fixed layout needs width= on every field");
+			if (f->src == PAYROLL_SRC_CONST && (rc = check_const(p, f)) != 0)
+				return rc;
 			if (f->yuan & 2)
 				f->yuan &= 1;
 			else
@@ -652,14 +687,6 @@ finish_layout(struct parser *p)
 		return perr(p, "missing-key", "[control] records need control-suffix in [layout]");
 	if (!nctl && l->ctl_suffix)
 		return perr(p, "missing-key", "control-suffix is set but there is no [control] record");
-	if (l->enc != PAYROLL_LAYOUT_UTF8) {
-		code = l->enc == PAYROLL_LAYOUT_GBK ? "GBK" : "GB18030";
-		l->to = iconv_open(code, "UTF-8");
-		l->from = iconv_open("UTF-8", code);
-		if (l->to == (iconv_t)-1 || l->from == (iconv_t)-1)
-			return payroll_error_errno(p->err, PAYROLL_EFORMAT, l->name,
-						   "iconv cannot convert to %s", code);
-	}
 	return 0;
 }
 

@@ -1,0 +1,84 @@
+# bankfile: every refusal exits 2, names file, line and code, and leaves
+# no output file (nor a temporary one) behind.
+. "$SRC/tests/e2e/lib.sh"
+F=$FIXTURES/bank
+BL=$F/bad-layouts
+
+# refuse CODE WHERE ARGS...: exit 2, "WHERE: CODE" on stderr, out/ empty
+refuse() {
+	local code=$1 where=$2; shift 2
+	rm -rf o && mkdir o
+	expect_exit 2 payroll-bankfile "$@"
+	grep_file "$where: $code" err
+	[ -z "$(ls -A o)" ] || { ls -la o >&2; fail "output left behind: $*"; }
+	ok
+}
+
+# ledger lines
+refuse bad-account "$F/bad-account.csv:3" --layout csv -o o/t.csv "$F/bad-account.csv"
+refuse bad-account "$F/bad-account.csv:3" --layout fixed-gbk --split-by bank -o o/t.txt "$F/bad-account.csv"
+refuse bad-money "$F/negative.csv:4" --layout fixed-gbk -o o/t.txt "$F/negative.csv"
+grep_file 'negative amounts are not allowed' err
+refuse bad-amount "$F/zero.csv:4" --layout csv -o o/t.csv "$F/zero.csv"
+refuse case-not-contiguous "$F/noncontig.csv:6" --layout csv -o o/t.csv "$F/noncontig.csv"
+grep_file 'first at line 2' err
+refuse case-not-contiguous "$F/noncontig.csv:6" --layout pain001 --payer "$F/payer.conf" -o o/t.xml "$F/noncontig.csv"
+refuse payee-mismatch "$F/mismatch.csv:3" --layout csv -o o/t.csv "$F/mismatch.csv"
+grep_file 'line 2 of the same case' err
+refuse mixed-period "$F/mixed-period.csv:3" --layout csv -o o/t.csv "$F/mixed-period.csv"
+refuse empty-ledger "$F/empty.csv" --layout csv -o o/t.csv "$F/empty.csv"
+# a character GBK cannot hold, after other banks' files were complete
+refuse bad-char "$F/rare-char.csv:7" --layout "$FIXTURES/layouts/gbk-fixed-ctl.layout" \
+	--split-by bank -o o/t.txt.gz "$F/rare-char.csv"
+grep_file "case C009: account_name '李𠀀'" err
+# ... while GB18030 holds every character
+rm -rf o && mkdir o
+expect_exit 0 payroll-bankfile --layout fixed-gbk -o o/t.txt "$F/rare-char.csv"
+present o/t.txt
+
+# usage
+refuse missing-payer payroll-bankfile --layout pain001 -o o/t.xml "$F/ledger.csv"
+refuse unknown-layout payroll-bankfile --layout bogus -o o/t.txt "$F/ledger.csv"
+refuse usage payroll-bankfile --layout csv --payer "$F/payer.conf" -o o/t.csv "$F/ledger.csv"
+refuse usage payroll-bankfile --layout csv -o - "$F/ledger.csv"
+rm -rf o && mkdir o
+expect_exit 2 payroll-bankfile --layout csv "$F/ledger.csv"
+grep_file 'usage: payroll-bankfile' err
+expect_exit 2 payroll-bankfile --layout csv --split-by region -o o/t.csv "$F/ledger.csv"
+grep_file "--split-by takes 'bank'" err
+expect_exit 2 payroll-bankfile --layout csv -o o/t.csv "$F/ledger.csv" "$F/ledger.csv"
+expect_exit 2 payroll-bankfile --bogus --layout csv -o o/t.csv "$F/ledger.csv"
+expect_exit 2 payroll-bankfile --layout csv -o o/t.csv nonexistent.csv
+grep_file 'nonexistent.csv' err
+[ -z "$(ls -A o)" ] || fail "usage errors left output"
+ok
+
+# malformed layout files: FILE:LINE: CODE
+refuse unknown-key "$BL/unknown-key.layout:3" --layout "$BL/unknown-key.layout" -o o/t "$F/ledger.csv"
+refuse missing-width "$BL/missing-width.layout:5" --layout "$BL/missing-width.layout" -o o/t "$F/ledger.csv"
+refuse unknown-source "$BL/unknown-source.layout:6" --layout "$BL/unknown-source.layout" -o o/t "$F/ledger.csv"
+refuse bad-source "$BL/bad-source.layout:5" --layout "$BL/bad-source.layout" -o o/t "$F/ledger.csv"
+refuse bad-const "$BL/bad-const.layout:5" --layout "$BL/bad-const.layout" -o o/t "$F/ledger.csv"
+refuse missing-detail "$BL/missing-detail.layout" --layout "$BL/missing-detail.layout" -o o/t "$F/ledger.csv"
+refuse bad-option "$BL/bad-option.layout:4" --layout "$BL/bad-option.layout" -o o/t "$F/ledger.csv"
+refuse unknown-section "$BL/unknown-section.layout:3" --layout "$BL/unknown-section.layout" -o o/t "$F/ledger.csv"
+refuse io "missing.layout" --layout ./missing.layout -o o/t "$F/ledger.csv"
+
+# malformed payer files
+printf 'name = x\naccount = 123\ncolour = red\n' >payer-bad.conf
+refuse unknown-key "payer-bad.conf:3" --layout pain001 --payer payer-bad.conf -o o/t.xml "$F/ledger.csv"
+printf 'name = x\naccount = 123\nbic = ICBKCNBJ\nexecution-date = 2024-13-01\nmessage-id = M1\n' >payer-bad.conf
+refuse bad-value "payer-bad.conf:4" --layout pain001 --payer payer-bad.conf -o o/t.xml "$F/ledger.csv"
+printf 'name = x\naccount = 123\nexecution-date = 2024-03-01\nmessage-id = M1\n' >payer-bad.conf
+refuse missing-key "payer-bad.conf" --layout pain001 --payer payer-bad.conf -o o/t.xml "$F/ledger.csv"
+# split: MsgId-BANK over 35 characters
+sed 's/^message-id = .*/message-id = MZ-220104-202403-0123456789-ABCD/' "$F/payer.conf" >payer-long.conf
+refuse field-overflow "payer-long.conf" --layout pain001 --payer payer-long.conf --split-by bank \
+	-o o/t.xml "$F/ledger.csv"
+
+# an existing file is not touched by a refused run
+rm -rf o && mkdir o && echo old >o/t.csv
+expect_exit 2 payroll-bankfile --layout csv -o o/t.csv "$F/noncontig.csv"
+[ "$(cat o/t.csv)" = old ] && [ "$(ls -A o)" = t.csv ] || fail "a refused run changed the old file"
+ok
+done_ok
