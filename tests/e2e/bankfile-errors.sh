@@ -33,8 +33,11 @@ refuse bad-char "$F/rare-char.csv:7" --layout "$FIXTURES/layouts/gbk-fixed-ctl.l
 grep_file "case C009: account_name '李𠀀'" err
 # ... while GB18030 holds every character
 rm -rf o && mkdir o
-expect_exit 0 payroll-bankfile --layout fixed-gbk -o o/t.txt "$F/rare-char.csv"
-present o/t.txt
+expect_exit 1 payroll-bankfile --layout fixed-gbk -o o/t.txt "$F/rare-char.csv"
+iconv -f GB18030 -t UTF-8 o/t.txt >t.utf8 || fail "gb18030 output does not decode"
+grep_file '李𠀀' t.utf8
+LC_ALL=C awk '{ if (length($0) != 159) bad = 1 } END { exit bad }' o/t.txt || fail "4-byte character broke the width"
+ok
 
 # usage
 refuse missing-payer payroll-bankfile --layout pain001 -o o/t.xml "$F/ledger.csv"
