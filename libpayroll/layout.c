@@ -294,9 +294,9 @@ layout_key(struct parser *p, const char *key, const char *val)
 	} else if (!strcmp(key, "amount-unit")) {
 		if ((rc = set_key(p, SEEN_UNIT, key)))
 			return rc;
-		if (!strcmp(val, "yuan"))
-			l->yuan = 1;
-		else if (strcmp(val, "fen"))
+		if (!strcmp(val, "yuan") || !strcmp(val, "fen"))
+			l->yuan = !strcmp(val, "yuan");
+		else
 			return perr(p, "bad-value", "amount-unit '%s': fen or yuan", val);
 	} else if (!strcmp(key, "control-suffix")) {
 		size_t i;
@@ -704,6 +704,7 @@ payroll_layout_parse(struct payroll_layout **out, const char *name,
 	if (!l)
 		return payroll_error_errno(err, PAYROLL_ENOMEM, name, "out of memory");
 	l->to = l->from = (iconv_t)-1;
+	l->yuan = 1;
 	if (snprintf(l->name, sizeof l->name, "%s", name) >= (int)sizeof l->name) {
 		free(l);
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "io", "layout path too long");
