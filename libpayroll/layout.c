@@ -513,10 +513,10 @@ field_line(struct parser *p, char *spec)
 			return perr(p, "unknown-source", "'%s' is not a field source", tok);
 		f->src = sources[i].src;
 		f->source = sources[i].word;
-		f->text = strdup("");
 		if (is_transfer(f->src) && r->pub.kind != PAYROLL_REC_DETAIL)
 			return perr(p, "bad-source", "'%s' describes one transfer: [detail] only",
 				    tok);
+		f->text = strdup("");
 	}
 	if (!f->text)
 		return payroll_error_errno(p->err, PAYROLL_ENOMEM, l->name, "out of memory");
