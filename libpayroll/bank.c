@@ -445,8 +445,9 @@ static const char *
 make_ref(struct run *r, const struct transfer *t)
 {
 	payroll_buf_reset(&r->ref);
-	if (payroll_buf_addf(&r->ref, "%s-%s%s", r->period, t->h.temporary ? "T-" : "",
-			     t->str[T_CASE]))
+	if (payroll_buf_add(&r->ref, r->period, 7) ||
+	    payroll_buf_add(&r->ref, t->h.temporary ? "-T-" : "-", t->h.temporary ? 3 : 1) ||
+	    payroll_buf_addstr(&r->ref, t->str[T_CASE]))
 		return NULL;
 	return r->ref.p;
 }
