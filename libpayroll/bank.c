@@ -12,6 +12,7 @@
 #include <libxml/xmlwriter.h>
 
 #include "buf.h"
+#include "ident.h"
 #include "layout.h"
 #include "ledger.h"
 #include "money.h"
@@ -20,28 +21,6 @@
 
 #define MAX_GROUPS 512
 #define PAYER_FILE_MAX (64 * 1024)
-
-int
-payroll_bank_account_valid(const char *a)
-{
-	size_t n = strlen(a), i;
-	int sum = 0, dbl = 0, d;
-
-	if (n < 8 || n > 32)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (a[i] < '0' || a[i] > '9')
-			return 0;
-	if (n < 16 || n > 19 || a[0] != '6' || a[1] != '2')
-		return 1;
-	for (i = n; i-- > 0; dbl = !dbl) {
-		d = a[i] - '0';
-		if (dbl && (d *= 2) > 9)
-			d -= 9;
-		sum += d;
-	}
-	return sum % 10 == 0;
-}
 
 /* ---- cases seen: open addressing over 64-bit hashes ---- */
 
@@ -287,16 +266,6 @@ start_transfer(struct run *r, const struct payroll_ledger_line *l, int temporary
 	return 0;
 }
 
-static int
-valid_period(const char *p)
-{
-	return strlen(p) == 7 && p[4] == '-' && p[0] >= '1' && p[0] <= '9' &&
-	       p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9' &&
-	       p[3] >= '0' && p[3] <= '9' &&
-	       ((p[5] == '0' && p[6] >= '1' && p[6] <= '9') ||
-		(p[5] == '1' && p[6] >= '0' && p[6] <= '2'));
-}
-
 static void
 set_period(struct run *r, const char *p)
 {
@@ -318,24 +287,12 @@ set_period(struct run *r, const char *p)
 }
 
 static int
-bank_code_ok(const char *b)
-{
-	size_t n = strlen(b), i;
-
-	if (n == 0 || n > 32)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((b[i] >= '0' && b[i] <= '9') || (b[i] >= 'A' && b[i] <= 'Z') ||
-		      (b[i] >= 'a' && b[i] <= 'z') || b[i] == '-' || b[i] == '_'))
-			return 0;
-	return 1;
-}
-
-static int
 check_line(struct run *r, const struct payroll_ledger_line *l)
 {
+	const char *why;
+
 	if (!r->period[0]) {
-		if (!valid_period(l->period))
+		if (payroll_month_parse(l->period, strlen(l->period)) < 0)
 			return line_error(r, l->line, PAYROLL_EFORMAT, "bad-period",
 					  "period '%s' is not YYYY-MM", l->period);
 		set_period(r, l->period);
@@ -344,17 +301,15 @@ check_line(struct run *r, const struct payroll_ledger_line *l)
 				  "period %s differs from %s of the first line; one bank file pays one period",
 				  l->period, r->period);
 	}
-	if (!payroll_bank_account_valid(l->account))
+	if (payroll_account_check(l->account, strlen(l->account), &why))
 		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-account",
-				  "case %s: account '%s' is not 8 to 32 digits with a valid "
-				  "check digit", l->case_id, l->account);
+				  "case %s: account '%s': %s", l->case_id, l->account, why);
 	if (l->amount <= 0)
 		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-amount",
 				  "case %s: amount must be greater than 0", l->case_id);
-	if (!bank_code_ok(l->bank))
+	if (payroll_bank_check(l->bank, strlen(l->bank), &why))
 		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-bank",
-				  "case %s: bank code '%s' is not 1 to 32 letters, digits, '-' or '_'",
-				  l->case_id, l->bank);
+				  "case %s: bank code '%s': %s", l->case_id, l->bank, why);
 	if (!l->account_name[0])
 		return line_error(r, l->line, PAYROLL_EFORMAT, "missing-field",
 				  "case %s: account_name is empty", l->case_id);
@@ -695,7 +650,6 @@ valid_date(const char *d)
 	y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + d[3] - '0';
 	m = (d[5] - '0') * 10 + d[6] - '0';
 	day = (d[8] - '0') * 10 + d[9] - '0';
-	(void)y;
 	return y >= 1900 && m >= 1 && m <= 12 && day >= 1 && day <= 31;
 }
 

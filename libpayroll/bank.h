@@ -61,10 +61,4 @@ int payroll_bankfile(const struct payroll_bankfile_opts *o,
 		     struct payroll_bankfile_result *res,
 		     struct payroll_error *err);
 
-/*
- * True when account (NUL-terminated) is 8..32 ASCII digits and, when it
- * is a 16..19-digit card number starting with 62, passes the Luhn check.
- */
-int payroll_bank_account_valid(const char *account);
-
 #endif

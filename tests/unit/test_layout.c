@@ -7,7 +7,6 @@
 
 #include <cmocka.h>
 
-#include "bank.h"
 #include "layout.h"
 #include "banned.h"
 
@@ -206,20 +205,6 @@ test_split_delimited(void **state)
 	payroll_layout_free(g);
 }
 
-static void
-test_account_valid(void **state)
-{
-	(void)state;
-	assert_true(payroll_bank_account_valid("6222024300001234566"));
-	assert_false(payroll_bank_account_valid("6222024300001234567"));
-	assert_true(payroll_bank_account_valid("0710002109024700123"));	/* not 62: no Luhn */
-	assert_true(payroll_bank_account_valid("12345678"));
-	assert_false(payroll_bank_account_valid("1234567"));
-	assert_false(payroll_bank_account_valid("123456789012345678901234567890123"));
-	assert_false(payroll_bank_account_valid("62220243000012345a"));
-	assert_false(payroll_bank_account_valid(""));
-}
-
 int
 main(void)
 {
@@ -229,7 +214,6 @@ main(void)
 		cmocka_unit_test(test_cut_at_character),
 		cmocka_unit_test(test_split_fixed_roundtrip),
 		cmocka_unit_test(test_split_delimited),
-		cmocka_unit_test(test_account_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
