@@ -132,7 +132,6 @@ struct group {
 	char path[PAYROLL_PATH_MAX];
 	char ctlpath[PAYROLL_PATH_MAX];
 	struct payroll_outfile *out, *ctl;
-	int committed, ctl_committed;
 };
 
 struct run {
@@ -1036,38 +1035,24 @@ open_outputs(struct run *r, struct group *g)
 static int
 commit_all(struct run *r)
 {
-	size_t i;
-	int rc = 0;
+	struct payroll_outfile **all = calloc(2 * r->ng + 1, sizeof *all);
+	size_t i, n = 0;
+	int rc;
 
-	for (i = 0; i < r->ng && rc == 0; i++) {
+	if (!all)
+		return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+	for (i = 0; i < r->ng; i++) {
 		struct group *g = &r->g[i];
 
-		rc = payroll_outfile_commit(g->out, r->err);
-		g->out = NULL;
-		if (rc)
-			break;
-		g->committed = 1;
-		r->res->files++;
-		if (g->ctl) {
-			rc = payroll_outfile_commit(g->ctl, r->err);
-			g->ctl = NULL;
-			if (rc)
-				break;
-			g->ctl_committed = 1;
-			r->res->files++;
-		}
+		r->res->files += (g->out != NULL) + (g->ctl != NULL);
+		all[n++] = g->out;
+		all[n++] = g->ctl;
+		g->out = g->ctl = NULL;
 	}
-	if (rc) {
-		for (i = 0; i < r->ng; i++) {
-			struct group *g = &r->g[i];
-
-			if (g->committed && strcmp(g->path, "-"))
-				unlink(g->path);
-			if (g->ctl_committed)
-				unlink(g->ctlpath);
-		}
+	rc = payroll_outfile_commit_all(all, n, r->err);
+	if (rc)
 		r->res->files = 0;
-	}
+	free(all);
 	return rc;
 }
 

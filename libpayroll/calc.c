@@ -1288,8 +1288,7 @@ static int
 finish_outputs(struct engine *g)
 {
 	struct payroll_outfile *summary = NULL;
-	const char *done[3];
-	int ndone = 0, rc = 0, i;
+	int rc = 0;
 
 	if (g->ledger && (g->ledger_spooled || g->ndups))
 		rc = copy_output(g, &g->ledger, g->o->ledger, 1);
@@ -1299,28 +1298,13 @@ finish_outputs(struct engine *g)
 		rc = finish_report(g);
 	if (rc == 0)
 		rc = write_summary(g, &summary);
-	/* Everything is written; now put it in place, all or nothing. */
-	if (rc == 0 && g->ledger) {
-		rc = payroll_outfile_commit(g->ledger, g->err);
-		g->ledger = NULL;
-		if (rc == 0)
-			done[ndone++] = g->o->ledger;
-	}
-	if (rc == 0 && g->rejects) {
-		rc = payroll_outfile_commit(g->rejects, g->err);
-		g->rejects = NULL;
-		if (rc == 0)
-			done[ndone++] = g->o->rejects;
-	}
-	if (rc == 0 && summary) {
-		rc = payroll_outfile_commit(summary, g->err);
-		summary = NULL;
+	if (rc == 0) {	/* everything is written: put it in place, all or nothing */
+		struct payroll_outfile *all[3] = { g->ledger, g->rejects, summary };
+
+		g->ledger = g->rejects = summary = NULL;
+		rc = payroll_outfile_commit_all(all, 3, g->err);
 	}
 	payroll_outfile_abort(summary);
-	if (rc)
-		for (i = 0; i < ndone; i++)
-			if (strcmp(done[i], "-"))
-				unlink(done[i]);
 	return rc;
 }
 

@@ -157,7 +157,12 @@ payroll_ledger_next(struct payroll_ledger_reader *r,
 		return payroll_error_set(err, PAYROLL_EFORMAT, payroll_table_path(r->t), row.line,
 					 row.problem_col, "bad-char",
 					 "column %d: control character in value", row.problem_col);
-	default:
+	case PAYROLL_ROW_CSV:
+		return payroll_error_set(err, PAYROLL_EFORMAT, payroll_table_path(r->t), row.line,
+					 row.problem_col, "bad-csv",
+					 "column %d: a stray quote; a quoted field must be quoted whole",
+					 row.problem_col);
+	case PAYROLL_ROW_FIELD_COUNT:
 		return payroll_error_set(err, PAYROLL_EFORMAT, payroll_table_path(r->t), row.line,
 					 0, "bad-row", "line has %zu fields, the header has more or fewer",
 					 row.nfields);

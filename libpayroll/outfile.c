@@ -278,44 +278,77 @@ payroll_fsync_dir_of(const char *path, struct payroll_error *err)
 	return rc;
 }
 
-int
-payroll_outfile_commit(struct payroll_outfile *o, struct payroll_error *err)
+/* Flush, sync and close: every step of a commit that can fail for want
+ * of space or a device error. 0, or PAYROLL_EIO with o aborted. */
+static int
+finish(struct payroll_outfile *o, struct payroll_error *err)
 {
-	int rc = flush_buf(o, 1);
-
-	if (rc == 0 && !o->is_stdout && fsync(o->fd) != 0)
-		o->failed_errno = errno;
-	if (o->failed_errno || rc) {
-		errno = o->failed_errno ? o->failed_errno : EIO;
-		payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot write output file");
-		payroll_outfile_abort(o);
-		return PAYROLL_EIO;
-	}
-	if (o->is_stdout) {
-		if (o->is_stdout == 2)
-			close(o->fd);
-		if (o->gzip)
-			deflateEnd(&o->z);
-		free(o);
-		return 0;
-	}
-	if (close(o->fd) != 0) {
+	if (flush_buf(o, 1) == 0 && !o->is_stdout) {
+		if (fsync(o->fd) != 0 && !o->failed_errno)
+			o->failed_errno = errno;
+		if (close(o->fd) != 0 && !o->failed_errno)
+			o->failed_errno = errno;
 		o->fd = -1;
+	}
+	if (o->failed_errno) {
+		errno = o->failed_errno;
 		payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot write output file");
 		payroll_outfile_abort(o);
 		return PAYROLL_EIO;
 	}
-	o->fd = -1;
-	if (rename(o->tmp, o->path) != 0) {
-		payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot rename output into place");
-		payroll_outfile_abort(o);
-		return PAYROLL_EIO;
-	}
-	rc = payroll_fsync_dir_of(o->path, err);
+	return 0;
+}
+
+static void
+release(struct payroll_outfile *o)
+{
+	if (o->is_stdout == 2)
+		close(o->fd);
 	if (o->gzip)
 		deflateEnd(&o->z);
 	free(o);
+}
+
+int
+payroll_outfile_commit_all(struct payroll_outfile **o, size_t n,
+			   struct payroll_error *err)
+{
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		if (o[i] && rc == 0 && (rc = finish(o[i], err)) != 0)
+			o[i] = NULL;	/* finish aborted it */
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!o[i] || o[i]->is_stdout)
+			continue;
+		if (rename(o[i]->tmp, o[i]->path) != 0) {
+			rc = payroll_error_errno(err, PAYROLL_EIO, o[i]->path,
+						 "cannot rename output into place");
+			for (j = 0; j < i; j++)
+				if (o[j] && !o[j]->is_stdout)
+					unlink(o[j]->path);
+			break;
+		}
+	}
+	for (i = 0; i < n && rc == 0; i++)
+		if (o[i] && !o[i]->is_stdout)
+			rc = payroll_fsync_dir_of(o[i]->path, err);
+	for (i = 0; i < n; i++) {
+		if (!o[i])
+			continue;
+		if (rc && !o[i]->is_stdout)
+			unlink(o[i]->tmp);	/* those not renamed */
+		release(o[i]);
+		o[i] = NULL;
+	}
 	return rc;
+}
+
+int
+payroll_outfile_commit(struct payroll_outfile *o, struct payroll_error *err)
+{
+	return payroll_outfile_commit_all(&o, 1, err);
 }
 
 void

@@ -51,6 +51,18 @@ const char *payroll_outfile_path(const struct payroll_outfile *o);
 int payroll_outfile_commit(struct payroll_outfile *o,
 			   struct payroll_error *err);
 
+/*
+ * Commit several outputs as one: every one is flushed, synced and closed
+ * first, and only when all of that succeeded are they renamed into place
+ * (renames within a directory do not fail once the files exist; if one
+ * does, those already renamed are removed). NULL entries are skipped.
+ * Frees every handle and sets the entries to NULL, on success or not.
+ * Returns 0 or PAYROLL_EIO with err filled, and then no target changed
+ * except as said.
+ */
+int payroll_outfile_commit_all(struct payroll_outfile **o, size_t n,
+			       struct payroll_error *err);
+
 /* Give up: remove the temporary file, free o. NULL is allowed. */
 void payroll_outfile_abort(struct payroll_outfile *o);
 
