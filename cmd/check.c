@@ -5,7 +5,6 @@
 
 #include "calc.h"
 #include "common.h"
-#include "ident.h"
 #include "banned.h"
 
 static const struct tool tool = {
@@ -40,13 +39,12 @@ main(int argc, char **argv)
 		case 's': o.standards = optarg; break;
 		case 'g': o.grants = optarg; break;
 		case 'p':
-			o.period = payroll_month_parse(optarg, strlen(optarg));
-			if (o.period < 0)
-				return tool_usage_error(&tool, "--period '%s' is not YYYY-MM", optarg);
+			if (tool_opt_period(&tool, "--period", optarg, &o.period))
+				return EXIT_FATAL;
 			break;
 		case 'e':
-			if ((enc = payroll_encoding_parse(optarg)) < 0)
-				return tool_usage_error(&tool, "unknown encoding '%s'", optarg);
+			if (tool_opt_encoding(&tool, "--encoding", optarg, &enc))
+				return EXIT_FATAL;
 			o.encoding = (enum payroll_encoding)enc;
 			break;
 		default:

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ident.h"
+#include "source.h"
 #include "banned.h"
 
 int
@@ -82,4 +84,22 @@ int
 tool_stderr_is_tty(void)
 {
 	return isatty(STDERR_FILENO);
+}
+
+int
+tool_opt_period(const struct tool *t, const char *opt, const char *arg, long *month)
+{
+	*month = payroll_month_parse(arg, strlen(arg));
+	if (*month < 0)
+		return tool_usage_error(t, "%s '%s' is not a month YYYY-MM", opt, arg);
+	return 0;
+}
+
+int
+tool_opt_encoding(const struct tool *t, const char *opt, const char *arg, int *enc)
+{
+	*enc = payroll_encoding_parse(arg);
+	if (*enc < 0)
+		return tool_usage_error(t, "%s '%s': auto, utf-8 or gb18030", opt, arg);
+	return 0;
 }

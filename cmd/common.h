@@ -39,6 +39,13 @@ void tool_diag(void *ctx, const struct payroll_error *d);
 /* Report a fatal library failure rc with its detail; returns EXIT_FATAL. */
 int tool_fail(const struct tool *t, int rc, const struct payroll_error *e);
 
+/*
+ * Option values every tool reads the same way. Each returns 0, or prints
+ * a usage error naming opt and returns EXIT_FATAL.
+ */
+int tool_opt_period(const struct tool *t, const char *opt, const char *arg, long *month);
+int tool_opt_encoding(const struct tool *t, const char *opt, const char *arg, int *enc);
+
 /* True when stderr is a terminal (progress lines only then). */
 int tool_stderr_is_tty(void);
 

@@ -107,3 +107,21 @@ payroll_error_format(const struct payroll_error *e, char *buf, size_t n)
 	return snprintf(buf, n, "%s%s%s%s", where, e->code,
 			e->code[0] ? ": " : "", e->message);
 }
+
+void
+payroll_problem(struct payroll_problems *p, long line, int column,
+		const char *code, const char *fmt, ...)
+{
+	struct payroll_error e;
+	char msg[sizeof e.message];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	payroll_error_set(&e, PAYROLL_EFORMAT, p->path, line, column, code, "%s", msg);
+	if (p->count++ == 0)
+		p->first = e;
+	if (p->all && p->diag)
+		p->diag(p->ctx, &e);
+}

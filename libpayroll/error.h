@@ -38,6 +38,24 @@ struct payroll_error {
 /* Called for each problem in an input row; ctx is the caller's. */
 typedef void (*payroll_diag_fn)(void *ctx, const struct payroll_error *d);
 
+/*
+ * Where the problems found in an input go: each is counted, the first is
+ * kept, and with all set each is handed to diag as well.
+ */
+struct payroll_problems {
+	const char *path;
+	payroll_diag_fn diag;
+	void *ctx;
+	int all;
+	int count;
+	struct payroll_error first;
+};
+
+/* Record one problem (rc PAYROLL_EFORMAT) at path:line, column. */
+void payroll_problem(struct payroll_problems *p, long line, int column,
+		     const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 /* Name a return code ("i/o error"...). Never NULL. */
 const char *payroll_strerror(int rc);
 

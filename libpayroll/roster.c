@@ -64,24 +64,6 @@ const struct payroll_column payroll_grant_columns[] = {
 };
 const size_t payroll_grant_ncolumns = G_NCOLS;
 
-void
-payroll_problem(struct payroll_problems *p, long line, int column,
-		const char *code, const char *fmt, ...)
-{
-	struct payroll_error e;
-	char msg[sizeof e.message];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	payroll_error_set(&e, PAYROLL_EFORMAT, p->path, line, column, code, "%s", msg);
-	if (p->count++ == 0)
-		p->first = e;
-	if (p->all && p->diag)
-		p->diag(p->ctx, &e);
-}
-
 /* A checker sees the row, the column index in the caller's table and the
  * problems sink; it reports with the column's number and name. */
 struct vctx {

@@ -15,21 +15,6 @@
 #include "standards.h"
 #include "table.h"
 
-/* Where a row's problems go. With all set, each is handed to diag; the
- * first is always kept. */
-struct payroll_problems {
-	const char *path;
-	payroll_diag_fn diag;
-	void *ctx;
-	int all;
-	int count;
-	struct payroll_error first;
-};
-
-void payroll_problem(struct payroll_problems *p, long line, int column,
-		     const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
 enum payroll_status { PAYROLL_ACTIVE = 0, PAYROLL_SUSPENDED, PAYROLL_STOPPED };
 
 /* A validated roster row or grant. Strings point into the table's row

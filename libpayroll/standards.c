@@ -138,29 +138,10 @@ static const struct payroll_column std_cols[S_NCOLS] = {
 
 struct loader {
 	struct payroll_standards *s;
-	payroll_diag_fn diag;
-	void *ctx;
-	struct payroll_error *err;
-	int problems;
+	struct payroll_problems p;	/* every problem goes to diag */
 };
 
-static void __attribute__((format(printf, 5, 6)))
-problem(struct loader *ld, long line, int col, const char *code,
-	const char *fmt, ...)
-{
-	struct payroll_error e;
-	char msg[sizeof e.message];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	payroll_error_set(&e, PAYROLL_EFORMAT, ld->s->path, line, col, code, "%s", msg);
-	if (ld->diag)
-		ld->diag(ld->ctx, &e);
-	if (!ld->problems++)
-		*ld->err = e;
-}
+#define problem(ld, ...) payroll_problem(&(ld)->p, __VA_ARGS__)
 
 static int
 intern(char ***names, size_t *n, const char *s, size_t len)
@@ -447,7 +428,8 @@ payroll_standards_load(struct payroll_standards **out, const char *path,
 	if (!s)
 		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate standards");
 	snprintf(s->path, sizeof s->path, "%s", path);
-	ld = (struct loader){ s, diag, ctx, err, 0 };
+	ld.s = s;
+	ld.p = (struct payroll_problems){ .path = s->path, .diag = diag, .ctx = ctx, .all = 1 };
 	rc = payroll_table_open_path(&t, path, enc, std_cols, S_NCOLS, err);
 	while (rc == 0 && (rc = payroll_table_next(t, &row, err)) == 1) {
 		struct std_row r;
@@ -478,10 +460,10 @@ payroll_standards_load(struct payroll_standards **out, const char *path,
 		    collect_prefixes(s) || item_names(s))
 			rc = payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate standards");
 	}
-	if (rc == 0 && ld.problems)
+	if (rc == 0 && ld.p.count)
 		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "bad-standards",
 				       "%d problem%s in the standards file; nothing was computed",
-				       ld.problems, ld.problems > 1 ? "s" : "");
+				       ld.p.count, ld.p.count > 1 ? "s" : "");
 	if (rc) {
 		payroll_standards_free(s);
 		return rc;
