@@ -1,0 +1,51 @@
+/* payroll-verify: check detached signatures (and SHA256SUMS manifests). */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "common.h"
+#include "sign.h"
+#include "banned.h"
+
+static const struct tool tool = {
+	"payroll-verify",
+	"payroll-verify --pubkey F [--manifest] FILE...\n",
+	"  --pubkey F        the public key (SubjectPublicKeyInfo PEM)\n"
+	"  --manifest        also check SHA256SUMS in the files' directory: its\n"
+	"                    signature and every hash it lists\n"
+	"exit: 0 all verify, 1 some do not (each named), 2 error\n",
+};
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "pubkey", required_argument, NULL, 'k' },
+		{ "manifest", no_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *keypath = NULL;
+	struct payroll_key *key = NULL;
+	struct payroll_error err;
+	unsigned flags = 0;
+	int c, rc;
+
+	if (tool_std_options(&tool, argc, argv))
+		return EXIT_OK;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': keypath = optarg; break;
+		case 'm': flags |= PAYROLL_VERIFY_MANIFEST; break;
+		default: return tool_usage(&tool, stderr);
+		}
+	}
+	if (!keypath || optind == argc)
+		return tool_usage_error(&tool, "--pubkey and at least one FILE are needed");
+	rc = payroll_key_load(&key, keypath, PAYROLL_KEY_PUBLIC, NULL, &err);
+	if (rc == 0)
+		rc = payroll_verify_files(key, argv + optind, (size_t)(argc - optind), flags,
+					  tool_diag, NULL, &err);
+	payroll_key_free(key);
+	if (rc < 0)
+		return tool_fail(&tool, rc, &err);
+	return rc == PAYROLL_SIG_GOOD ? EXIT_OK : EXIT_ATTENTION;
+}
