@@ -39,6 +39,11 @@ copy_trunc(char *dst, size_t n, const char *src)
 static int
 error_vset(struct payroll_error *e, int rc, const char *file, long line,
 	   int column, const char *code, const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+
+static int
+error_vset(struct payroll_error *e, int rc, const char *file, long line,
+	   int column, const char *code, const char *fmt, va_list ap)
 {
 	if (!e)
 		return rc;
