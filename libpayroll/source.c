@@ -331,7 +331,11 @@ decode_gb18030(struct payroll_source *s, unsigned char *out, size_t n)
 			break;
 		if (errno == EINVAL && !s->plain_eof)
 			break;		/* incomplete sequence: need more bytes */
-		/* EILSEQ, or a sequence cut off by the end of the file */
+		/* EILSEQ, or a sequence cut off by the end of the file; iconv
+		 * may have filled the buffer up to it: then the next read
+		 * replaces it */
+		if (outleft < 3)
+			break;
 		memcpy(o, replacement, 3);
 		o += 3;
 		outleft -= 3;
