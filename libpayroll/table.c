@@ -268,6 +268,8 @@ feed(struct payroll_table *t, size_t end, int terminated,
 	}
 	if (terminated)
 		count_line(t, t->in[end - 1], n);
+	else if (n > 0)
+		t->last_cr = 0;	/* so a lone LF ending these bytes is a line end */
 	t->in_pos = end;
 	return 0;
 }
@@ -315,6 +317,8 @@ next_row(struct payroll_table *t, struct payroll_error *err)
 			if (terminated) {
 				count_line(t, t->in[end - 1], end - t->in_pos);
 				t->skip_line = 0;
+			} else if (end > t->in_pos) {
+				t->last_cr = 0;
 			}
 			t->in_pos = end;
 			t->at_line_start = terminated;

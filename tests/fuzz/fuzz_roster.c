@@ -59,6 +59,9 @@ read_all(const char *path, enum payroll_encoding enc, size_t chunk, int grants)
 		size_t i;
 		int n;
 
+		if (getenv("FUZZ_VERBOSE"))
+			fprintf(stderr, "row line %ld, %zu fields, problem %d at %d, case_id '%s'\n",
+				row.line, row.nfields, (int)row.problem, row.problem_col, row.v[0]);
 		FUZZ_ASSERT(row.line > last, "line %ld after %ld", row.line, last);
 		last = row.line;
 		for (i = 0; i < ncols; i++) {
