@@ -20,13 +20,18 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 
-out=build/demo/2026-11
-mkdir -p "$out"
+# A demo signing key, made at first use; a private key is never committed.
+if [ ! -f build/demo-key/payroll.key ]; then
+	mkdir -p build/demo-key
+	./build/payroll keygen --algorithm sm2 -o build/demo-key/payroll
+fi
+
+# The month's job, as cron runs it (fixtures/demo/payroll.conf). The demo
+# is redone from scratch each time.
+rm -rf build/demo-out
 rc=0
-./build/payroll calc --period 2026-11 \
-	--standards fixtures/demo/standards.csv --grants fixtures/demo/grants.csv \
-	-o "$out/ledger.csv" --rejects "$out/rejects.csv" --summary "$out/summary.json" \
-	fixtures/demo/roster.csv || rc=$?
+./build/payroll run --config fixtures/demo/payroll.conf --period 2026-11 || rc=$?
 # Exit 1 means "rejected rows need a person": the demo has one of each.
 [ "$rc" -le 1 ] || exit "$rc"
-echo "rejects: $out/rejects.csv, summary: $out/summary.json" >&2
+echo "outputs: build/demo-out/2026-11 (ledger, rejects, bank files, signatures);" \
+	"journal: build/demo-out/journal.csv" >&2

@@ -1,0 +1,502 @@
+#define _XOPEN_SOURCE 700	/* nftw */
+#include "batch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bank.h"
+#include "buf.h"
+#include "calc.h"
+#include "config.h"
+#include "ident.h"
+#include "journal.h"
+#include "money.h"
+#include "outfile.h"
+#include "sign.h"
+#include "banned.h"
+
+#define MAX_FILES 64
+
+struct batch {
+	const struct payroll_run_opts *o;
+	struct payroll_run_result *res;
+	struct payroll_error *err;
+	struct payroll_config *cfg;
+	struct payroll_key *key;
+	char period[8];
+	char tmp[PAYROLL_PATH_MAX];	/* the period being built */
+	char dest[PAYROLL_PATH_MAX];
+	int lock;
+};
+
+static void __attribute__((format(printf, 3, 4)))
+say(struct batch *b, const char *step, const char *fmt, ...)
+{
+	char line[600];
+	va_list ap;
+
+	if (!b->o->log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	b->o->log(b->o->log_ctx, step, line);
+}
+
+static int
+path_in(char *out, size_t n, const char *dir, const char *name)
+{
+	int k = snprintf(out, n, "%s/%s", dir, name);
+
+	return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/* A test hook: stop here for a while, so a test can kill the run. */
+static void
+maybe_pause(struct batch *b, const char *step)
+{
+	if (b->o->pause_after && !strcmp(b->o->pause_after, step))
+		sleep(30);
+}
+
+/* ---- the output root: directory, lock, leftovers ------------------------ */
+
+static int
+make_root(const char *root, struct payroll_error *err)
+{
+	char p[PAYROLL_PATH_MAX];
+	size_t i;
+
+	if (snprintf(p, sizeof p, "%s", root) >= (int)sizeof p)
+		return payroll_error_set(err, PAYROLL_EUSAGE, root, 0, 0, "io", "path too long");
+	for (i = 1; p[i]; i++)
+		if (p[i] == '/') {
+			p[i] = '\0';
+			if (mkdir(p, 0755) != 0 && errno != EEXIST)
+				return payroll_error_errno(err, PAYROLL_EIO, p, "cannot create directory");
+			p[i] = '/';
+		}
+	if (mkdir(p, 0755) != 0 && errno != EEXIST)
+		return payroll_error_errno(err, PAYROLL_EIO, p, "cannot create directory");
+	return 0;
+}
+
+static int
+take_lock(struct batch *b)
+{
+	char path[PAYROLL_PATH_MAX];
+	long waited = 0;
+
+	if (path_in(path, sizeof path, b->cfg->output, ".lock"))
+		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io", "path too long");
+	b->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (b->lock < 0)
+		return payroll_error_errno(b->err, PAYROLL_EIO, path, "cannot open the lock file");
+	while (flock(b->lock, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return payroll_error_errno(b->err, PAYROLL_EIO, path, "cannot lock");
+		if (waited >= (long)b->o->wait_seconds * 10)
+			return payroll_error_set(b->err, PAYROLL_EBUSY, path, 0, 0, "locked",
+						 "another payroll run holds the lock on %s%s",
+						 b->cfg->output, b->o->wait_seconds ? " (waited)" : "");
+		usleep(100000);
+		waited++;
+	}
+	return 0;
+}
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT;
+}
+
+static void
+remove_tree(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Temporary directories of runs that were killed: we hold the lock, so
+ * no live run owns one. */
+static void
+remove_leftovers(const char *root)
+{
+	char path[PAYROLL_PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(root);
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] == '.' && strstr(de->d_name, ".tmp-") &&
+		    path_in(path, sizeof path, root, de->d_name) == 0)
+			remove_tree(path);
+	closedir(d);
+}
+
+/* ---- the steps ---------------------------------------------------------- */
+
+static void
+calc_opts(struct batch *b, struct payroll_calc_opts *c)
+{
+	memset(c, 0, sizeof *c);
+	c->roster = b->cfg->roster;
+	c->standards = b->cfg->standards;
+	c->grants = b->cfg->grants;
+	c->period = b->o->period;
+	c->encoding = (enum payroll_encoding)b->cfg->encoding;
+}
+
+static int
+step_check(struct batch *b)
+{
+	struct payroll_calc_opts c;
+	struct payroll_calc_report rep;
+	int rc;
+
+	calc_opts(b, &c);
+	c.check_only = 1;
+	rc = payroll_calc(&c, &rep, b->err);
+	if (rc == 0) {
+		b->res->problems = rep.attention;
+		say(b, "check", "%ld rows, %ld problems (rejected by calc, listed in rejects.csv)",
+		    rep.rows_read, rep.attention);
+	}
+	payroll_calc_report_free(&rep);
+	return rc;
+}
+
+static int
+step_calc(struct batch *b)
+{
+	char ledger[PAYROLL_PATH_MAX], rejects[PAYROLL_PATH_MAX], summary[PAYROLL_PATH_MAX];
+	char total[PAYROLL_MONEY_MAX];
+	struct payroll_calc_opts c;
+	struct payroll_calc_report rep;
+	int rc;
+
+	if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
+	    path_in(rejects, sizeof rejects, b->tmp, "rejects.csv") ||
+	    path_in(summary, sizeof summary, b->tmp, "summary.json"))
+		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+	calc_opts(b, &c);
+	c.ledger = ledger;
+	c.rejects = rejects;
+	c.summary = summary;
+	rc = payroll_calc(&c, &rep, b->err);
+	if (rc == 0) {
+		b->res->rows_read = rep.rows_read;
+		b->res->rows_paid = rep.rows_paid;
+		b->res->rows_rejected = rep.rows_rejected;
+		b->res->attention = rep.attention;
+		b->res->total = rep.total;
+		payroll_money_format(rep.total, total);
+		say(b, "calc", "%ld rows read, %ld paid, %ld rejected (%ld need a person), %ld lines, total %s",
+		    rep.rows_read, rep.rows_paid, rep.rows_rejected, rep.attention, rep.lines, total);
+	}
+	payroll_calc_report_free(&rep);
+	return rc;
+}
+
+/* The bank file's name in the period directory, by layout. */
+static void
+bank_name(const char *layout, char *out, size_t n)
+{
+	const char *base = strrchr(layout, '/'), *dot;
+
+	if (!strcmp(layout, "csv"))
+		snprintf(out, n, "bank.csv");
+	else if (!strcmp(layout, "fixed-gbk"))
+		snprintf(out, n, "bank-fixed-gbk.txt");
+	else if (!strcmp(layout, "pain001"))
+		snprintf(out, n, "bank-pain001.xml");
+	else {
+		base = base ? base + 1 : layout;
+		dot = strrchr(base, '.');
+		snprintf(out, n, "bank-%.*s.txt", (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
+	}
+}
+
+static int
+step_bankfiles(struct batch *b)
+{
+	char ledger[PAYROLL_PATH_MAX], out[PAYROLL_PATH_MAX], name[256], total[PAYROLL_MONEY_MAX];
+	size_t i;
+	int rc = 0;
+
+	if (b->res->rows_paid == 0) {
+		say(b, "bankfile", "nothing to pay: no bank file");
+		return 0;
+	}
+	if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv"))
+		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+	for (i = 0; i < b->cfg->nlayouts && rc == 0; i++) {
+		struct payroll_bankfile_opts bo = PAYROLL_BANKFILE_OPTS_INIT;
+		struct payroll_bankfile_result br;
+
+		memset(&br, 0, sizeof br);
+		bank_name(b->cfg->layouts[i], name, sizeof name);
+		if (path_in(out, sizeof out, b->tmp, name))
+			return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+		bo.ledger = ledger;
+		bo.layout = b->cfg->layouts[i];
+		bo.payer = !strcmp(b->cfg->layouts[i], "pain001") ? b->cfg->payer : NULL;
+		bo.output = out;
+		rc = payroll_bankfile(&bo, &br, b->err);
+		if (rc == 0) {
+			b->res->transfers = br.transfers;
+			payroll_money_format(br.total, total);
+			say(b, "bankfile", "%s: %ld transfers, total %s%s", name, br.transfers, total,
+			    br.warnings ? " (names cut to fit: see the log)" : "");
+		}
+	}
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+step_summary(struct batch *b)
+{
+	struct payroll_outfile *o = NULL;
+	struct payroll_buf j = { 0 };
+	char path[PAYROLL_PATH_MAX];
+	int rc;
+
+	if (path_in(path, sizeof path, b->tmp, "run.json"))
+		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+	rc = payroll_buf_addf(&j, "{\n  \"period\": \"%s\",\n  \"rows_read\": %ld,\n  \"rows_paid\": %ld,\n"
+			      "  \"rows_rejected\": %ld,\n  \"need_a_person\": %ld,\n  \"transfers\": %ld,\n"
+			      "  \"total\": \"", b->period, b->res->rows_read, b->res->rows_paid,
+			      b->res->rows_rejected, b->res->attention, b->res->transfers) ||
+	     payroll_buf_addmoney(&j, b->res->total) ||
+	     payroll_buf_addf(&j, "\",\n  \"total_fen\": %lld\n}\n", (long long)b->res->total) ?
+		PAYROLL_ENOMEM : 0;
+	if (rc == 0 && (rc = payroll_outfile_open(&o, path, 0, b->err)) == 0) {
+		if (payroll_outfile_write(o, j.p, j.len)) {
+			payroll_outfile_abort(o);
+			rc = payroll_error_errno(b->err, PAYROLL_EIO, path, "cannot write");
+		} else {
+			rc = payroll_outfile_commit(o, b->err);
+		}
+	}
+	payroll_buf_release(&j);
+	return rc;
+}
+
+/* Sign every file of the period, with SHA256SUMS. */
+static int
+step_sign(struct batch *b)
+{
+	char *files[MAX_FILES];
+	struct dirent *de;
+	size_t n = 0, i;
+	DIR *d = opendir(b->tmp);
+	int rc = 0;
+
+	if (!d)
+		return payroll_error_errno(b->err, PAYROLL_EIO, b->tmp, "cannot read directory");
+	while ((de = readdir(d)) != NULL && rc == 0) {
+		char path[PAYROLL_PATH_MAX];
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (n == MAX_FILES || path_in(path, sizeof path, b->tmp, de->d_name) ||
+		    !(files[n] = strdup(path)))
+			rc = payroll_error_set(b->err, PAYROLL_ENOMEM, b->tmp, 0, 0, "io", "too many files");
+		else
+			n++;
+	}
+	closedir(d);
+	if (rc == 0) {
+		qsort(files, n, sizeof *files, cmp_str);
+		rc = payroll_sign_files(b->key, files, n, PAYROLL_SIGN_MANIFEST, b->err);
+	}
+	if (rc == 0)
+		say(b, "sign", "%zu files signed (%s), SHA256SUMS written",
+		    n, payroll_sig_alg_name(payroll_key_alg(b->key)));
+	for (i = 0; i < n; i++)
+		free(files[i]);
+	return rc;
+}
+
+/* ---- putting the period in place --------------------------------------- */
+
+static int
+publish(struct batch *b)
+{
+	struct stat st;
+	int k;
+
+	if (stat(b->dest, &st) == 0) {
+		for (k = 1; k < 10000; k++) {
+			snprintf(b->res->replaced, sizeof b->res->replaced, "%s.replaced-%d", b->dest, k);
+			if (stat(b->res->replaced, &st) != 0)
+				break;
+		}
+		if (rename(b->dest, b->res->replaced) != 0)
+			return payroll_error_errno(b->err, PAYROLL_EIO, b->dest, "cannot move the old period aside");
+		say(b, "publish", "the old %s is kept as %s", b->period, b->res->replaced);
+	}
+	if (rename(b->tmp, b->dest) != 0)
+		return payroll_error_errno(b->err, PAYROLL_EIO, b->dest, "cannot rename the period into place");
+	b->tmp[0] = '\0';
+	snprintf(b->res->dir, sizeof b->res->dir, "%s", b->dest);
+	return payroll_fsync_dir_of(b->dest, b->err);
+}
+
+/* The journal could not be written: take the period back out, so that
+ * a failed run leaves things as they were. */
+static void
+unpublish(struct batch *b)
+{
+	remove_tree(b->dest);
+	if (b->res->replaced[0] && rename(b->res->replaced, b->dest) == 0)
+		b->res->replaced[0] = '\0';
+	b->res->dir[0] = '\0';
+}
+
+static int
+add_input(struct payroll_buf *s, const char *name, const char *path, struct payroll_error *err)
+{
+	unsigned char md[32];
+	int i, rc;
+
+	if (!path)
+		return 0;
+	if ((rc = payroll_sha256_file(path, md, err)) != 0)
+		return rc;
+	if (payroll_buf_addf(s, "%s%s=", s->len ? ";" : "", name))
+		return PAYROLL_ENOMEM;
+	for (i = 0; i < 32; i++)
+		if (payroll_buf_addf(s, "%02x", md[i]))
+			return PAYROLL_ENOMEM;
+	return 0;
+}
+
+static int
+step_journal(struct batch *b)
+{
+	struct payroll_journal_entry e = { 0 };
+	struct payroll_buf in = { 0 };
+	char sums[PAYROLL_PATH_MAX], sumhex[65], when[32], name[32];
+	unsigned char md[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t i;
+	int rc;
+
+	rc = add_input(&in, "config", b->o->config, b->err);
+	if (rc == 0)
+		rc = add_input(&in, "roster", b->cfg->roster, b->err);
+	if (rc == 0)
+		rc = add_input(&in, "standards", b->cfg->standards, b->err);
+	if (rc == 0)
+		rc = add_input(&in, "grants", b->cfg->grants, b->err);
+	if (rc == 0)
+		rc = add_input(&in, "payer", b->cfg->payer, b->err);
+	for (i = 0; rc == 0 && i < b->cfg->nlayouts; i++)
+		if (strchr(b->cfg->layouts[i], '/')) {
+			snprintf(name, sizeof name, "layout%zu", i + 1);
+			rc = add_input(&in, name, b->cfg->layouts[i], b->err);
+		}
+	if (rc == 0 && (path_in(sums, sizeof sums, b->dest, "SHA256SUMS") ||
+			(rc = payroll_sha256_file(sums, md, b->err)) != 0))
+		rc = rc ? rc : PAYROLL_EUSAGE;
+	if (rc == 0) {
+		for (i = 0; i < 32; i++)
+			snprintf(sumhex + 2 * i, 3, "%02x", md[i]);
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		e = (struct payroll_journal_entry){ b->period, when, PAYROLL_VERSION,
+			payroll_buf_str(&in), sumhex, b->res->rows_paid, b->res->total };
+		rc = payroll_journal_append(b->cfg->output, &e, b->key, b->err);
+	}
+	if (rc == 0)
+		say(b, "journal", "%s/journal.csv: entry for %s appended and signed", b->cfg->output, b->period);
+	payroll_buf_release(&in);
+	return rc;
+}
+
+/* ---- the run ------------------------------------------------------------ */
+
+static int
+prepare(struct batch *b)
+{
+	struct stat st;
+	char tmpl[PAYROLL_PATH_MAX];
+	int rc;
+
+	if ((rc = payroll_config_load(&b->cfg, b->o->config, b->err)) != 0)
+		return rc;
+	if ((rc = payroll_key_load(&b->key, b->cfg->key, PAYROLL_KEY_PRIVATE, b->cfg->pass, b->err)) != 0)
+		return rc;
+	if ((rc = make_root(b->cfg->output, b->err)) != 0 || (rc = take_lock(b)) != 0)
+		return rc;
+	if (path_in(b->dest, sizeof b->dest, b->cfg->output, b->period))
+		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io", "path too long");
+	if (stat(b->dest, &st) == 0 && !b->o->force)
+		return payroll_error_set(b->err, PAYROLL_EEXIST, b->dest, 0, 0, "period-done",
+					 "period %s was already run; --force redoes it and keeps this one",
+					 b->period);
+	remove_leftovers(b->cfg->output);
+	if (snprintf(tmpl, sizeof tmpl, "%s/.%s.tmp-XXXXXX", b->cfg->output, b->period) >= (int)sizeof tmpl)
+		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io", "path too long");
+	if (!mkdtemp(tmpl))
+		return payroll_error_errno(b->err, PAYROLL_EIO, tmpl, "cannot create the work directory");
+	memcpy(b->tmp, tmpl, sizeof b->tmp);
+	return 0;
+}
+
+int
+payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
+	    struct payroll_error *err)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(struct batch *);
+	} steps[] = {
+		{ "check", step_check }, { "calc", step_calc }, { "bankfile", step_bankfiles },
+		{ "summary", step_summary }, { "sign", step_sign },
+	};
+	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1 };
+	size_t i;
+	int rc;
+
+	memset(res, 0, sizeof *res);
+	payroll_error_clear(err);
+	payroll_month_format(o->period, b.period);
+	rc = prepare(&b);
+	for (i = 0; rc == 0 && i < sizeof steps / sizeof *steps; i++) {
+		rc = steps[i].fn(&b);
+		if (rc == 0)
+			maybe_pause(&b, steps[i].name);
+	}
+	if (rc == 0)
+		rc = payroll_fsync_dir_of(b.tmp, err);
+	if (rc == 0 && (rc = publish(&b)) == 0 && (rc = step_journal(&b)) != 0)
+		unpublish(&b);
+	if (b.tmp[0])
+		remove_tree(b.tmp);
+	if (b.lock >= 0)
+		close(b.lock);	/* releases the flock */
+	payroll_key_free(b.key);
+	payroll_config_free(b.cfg);
+	return rc;
+}

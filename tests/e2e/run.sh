@@ -1,0 +1,129 @@
+# payroll run: the month for cron. Outputs signed and checked by sha256sum
+# and openssl; a second run refused; --force keeps the old one; a run
+# killed at any step or out of disk leaves nothing; two runs never both
+# write; the journal catches an edited or deleted line.
+. "$SRC/tests/e2e/lib.sh"
+D=$FIXTURES/demo
+mkdir in && cp "$D"/roster.csv "$D"/standards.csv "$D"/grants.csv "$D"/payer.conf in/
+payroll-keygen --algorithm ed25519 -o key >/dev/null
+conf() {	# conf ROOT [extra lines]: a configuration in the work dir
+	{
+		printf 'roster = in/roster.csv\nstandards = in/standards.csv\ngrants = in/grants.csv\n'
+		printf 'layout = csv\nlayout = fixed-gbk\nlayout = pain001\npayer = in/payer.conf\n'
+		printf 'key = key.key\noutput = %s\noffice = 东丰县民政局\n' "$1"
+		shift
+		printf '%s\n' "$@"
+	} >"$PWD/$(basename "$1").conf"
+}
+run() { payroll-run --config "$PWD/$1.conf" --period "${2:-2026-11}" "${@:3}"; }
+tree() { (cd "$1" && find . -type f | sort | xargs sha256sum); }
+
+# the month: exit 1 because the demo has rejected rows
+conf pay
+expect_exit 1 run pay
+[ ! -s out ] || fail "run printed on stdout"; ok
+for step in check calc bankfile sign journal; do grep_file "payroll-run: $step: " err; done
+M=pay/2026-11
+for f in ledger.csv rejects.csv summary.json bank.csv bank.csv.ctl bank-fixed-gbk.txt \
+	bank-pain001.xml run.json SHA256SUMS SHA256SUMS.sig; do present "$M/$f"; done
+same_file "$D/expected/ledger.csv" "$M/ledger.csv"
+(cd "$M" && sha256sum -c --strict --quiet SHA256SUMS) || fail "sha256sum -c fails"; ok
+[ "$(wc -l <"$M/SHA256SUMS")" -ge 8 ] || fail "SHA256SUMS lists too few files"; ok
+expect_exit 0 openssl pkeyutl -verify -pubin -inkey key.pub -rawin -in "$M/bank.csv" -sigfile "$M/bank.csv.sig"
+expect_exit 0 openssl pkeyutl -verify -pubin -inkey key.pub -rawin -in "$M/SHA256SUMS" -sigfile "$M/SHA256SUMS.sig"
+expect_exit 0 payroll-verify --pubkey key.pub --journal pay
+[ "$(wc -l <pay/journal.csv)" = 2 ] || fail "one journal entry expected"; ok
+[ -z "$(ls -A pay | grep tmp)" ] || fail "a temporary directory was left"; ok
+
+# again: exit 3, the first untouched
+tree "$M" >before
+expect_exit 3 run pay
+grep_file "period-done" err
+tree "$M" >after; same_file before after
+# --force keeps the old period beside the new one, and journals both
+expect_exit 1 run pay 2026-11 --force
+present pay/2026-11.replaced-1/ledger.csv
+tree pay/2026-11.replaced-1 >kept; same_file before kept
+[ "$(wc -l <pay/journal.csv)" = 3 ] || fail "two journal entries expected"; ok
+expect_exit 0 payroll-verify --pubkey key.pub --journal pay
+# same inputs, same outputs (the journal's run time aside)
+cmp -s pay/2026-11/ledger.csv pay/2026-11.replaced-1/ledger.csv &&
+	cmp -s pay/2026-11/bank-pain001.xml pay/2026-11.replaced-1/bank-pain001.xml &&
+	cmp -s pay/2026-11/SHA256SUMS pay/2026-11.replaced-1/SHA256SUMS || fail "a rerun is not byte-identical"; ok
+
+# the journal: one byte edited in an old line, a line deleted, a period edited
+cp -r pay jt
+sed -i '2s/,13,/,14,/' jt/journal.csv
+expect_exit 1 payroll-verify --pubkey key.pub --journal jt
+grep_file "journal.csv" err
+cp -r pay jt2
+sed -i '2d' jt2/journal.csv
+expect_exit 1 payroll-verify --pubkey key.pub --journal jt2
+grep_file "journal.csv:2: broken-chain" err
+cp -r pay jt3
+echo tamper >>jt3/2026-11/ledger.csv
+expect_exit 1 payroll-verify --pubkey key.pub --journal jt3
+grep_file "ledger.csv" err
+payroll-keygen -o other >/dev/null
+expect_exit 1 payroll-verify --pubkey other.pub --journal pay
+
+# killed at each step: no period, no journal change, the next run is clean
+conf killed
+for step in check calc bankfile summary sign; do
+	rm -rf killed
+	PAYROLL_TEST_PAUSE_AFTER=$step payroll-run --config "$PWD/killed.conf" --period 2026-11 2>/dev/null &
+	pid=$!
+	for _ in $(seq 100); do ls -d killed/.2026-11.tmp-* >/dev/null 2>&1 && [ -n "$(ls killed/.2026-11.tmp-*/ 2>/dev/null)" ] && break; sleep 0.1; done
+	sleep 0.5
+	kill -9 $pid; wait $pid 2>/dev/null
+	absent killed/2026-11
+	absent killed/journal.csv
+	expect_exit 1 payroll-run --config "$PWD/killed.conf" --period 2026-11
+	present killed/2026-11/SHA256SUMS
+	[ -z "$(ls -A killed | grep tmp)" ] || fail "the killed run's directory was not removed after $step"; ok
+done
+
+# out of disk: a write fails midway; exit 2, nothing half-written
+conf full
+rm -rf full; mkdir full
+( ulimit -f 8; trap '' XFSZ; payroll-run --config "$PWD/full.conf" --period 2026-11 >out 2>err ); rc=$?
+[ "$rc" = 2 ] || { cat err; fail "out of disk: exit $rc"; }; ok
+grep_file "cannot write" err
+absent full/2026-11; absent full/journal.csv
+[ -z "$(ls -A full | grep tmp)" ] || fail "out of disk left a temporary directory"; ok
+
+# two runs at once: the second refuses (or waits), never both write
+conf busy
+PAYROLL_TEST_PAUSE_AFTER=calc payroll-run --config "$PWD/busy.conf" --period 2026-11 2>/dev/null &
+pid=$!
+for _ in $(seq 100); do [ -e busy/.lock ] && ls -d busy/.2026-11.tmp-* >/dev/null 2>&1 && break; sleep 0.1; done
+expect_exit 2 run busy
+grep_file "locked" err
+expect_exit 2 run busy 2026-11 --wait 1
+kill -9 $pid; wait $pid 2>/dev/null
+expect_exit 1 run busy 2026-11 --wait 5
+
+# the configuration: errors name the file and line
+conf bad 'colour = blue'
+expect_exit 2 run bad
+grep_file "bad.conf:11: unknown-key" err
+conf bad2 'pass = hunter2'
+expect_exit 2 run bad2
+grep_file "never the passphrase" err
+printf 'roster = in/roster.csv\n' >bad3.conf
+expect_exit 2 payroll-run --config "$PWD/bad3.conf" --period 2026-11
+grep_file "missing-key" err
+conf bad4 'roster = again.csv'
+expect_exit 2 run bad4
+grep_file "duplicate-key" err
+cp key.key loose.key; chmod 644 loose.key
+conf loose 'key = loose.key'
+sed -i '/^key = key.key$/d' loose.conf
+expect_exit 2 run loose
+grep_file "chmod 600" err
+absent loose/2026-11
+
+expect_exit 0 payroll-run --help; grep_file "usage:" out
+expect_exit 0 payroll-run --version
+expect_exit 2 payroll-run --config x.conf
+done_ok
