@@ -346,7 +346,12 @@ publish(struct batch *b)
 
 	if (stat(b->dest, &st) == 0) {
 		for (k = 1; k < 10000; k++) {
-			snprintf(b->res->replaced, sizeof b->res->replaced, "%s.replaced-%d", b->dest, k);
+			int n = snprintf(b->res->replaced, sizeof b->res->replaced, "%s.replaced-%d",
+					 b->dest, k);
+
+			if (n < 0 || (size_t)n >= sizeof b->res->replaced)
+				return payroll_error_set(b->err, PAYROLL_EUSAGE, b->dest, 0, 0, "io",
+							 "path too long");
 			if (stat(b->res->replaced, &st) != 0)
 				break;
 		}

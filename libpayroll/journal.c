@@ -250,7 +250,9 @@ find_unjournaled(struct walker *w, const char *text)
 	while ((de = readdir(d)) != NULL) {
 		if (!is_period_name(de->d_name))
 			continue;
-		snprintf(needle, sizeof needle, "\n%s,", de->d_name);
+		needle[0] = '\n';
+		memcpy(needle + 1, de->d_name, 7);	/* is_period_name: 7 bytes */
+		memcpy(needle + 8, ",", 2);
 		if (!strstr(text, needle))
 			report(w, 0, "unjournaled", "period directory %s has no journal entry",
 			       de->d_name);
@@ -305,7 +307,13 @@ payroll_journal_verify(const char *root, struct payroll_key *key,
 		if (strcmp(f[7], hex))
 			report(&w, ln, "broken-chain",
 			       "the previous line is not the one this entry followed: a line was edited, removed or inserted");
-		snprintf(later, sizeof later, "\n%s,", f[0]);
+		if (!is_period_name(f[0])) {
+			report(&w, ln, "bad-journal", "'%.20s' is not a period", f[0]);
+			continue;
+		}
+		later[0] = '\n';
+		memcpy(later + 1, f[0], 7);
+		memcpy(later + 8, ",", 2);
 		check_entry(&w, ln, f, !strstr(b.p + next - 1, later), err);
 	}
 	find_unjournaled(&w, b.p);
