@@ -1,0 +1,58 @@
+# disclose: the public list and page for the demo month, byte for byte;
+# nothing private in them; names masked by character; bad names refused.
+. "$SRC/tests/e2e/lib.sh"
+L=$FIXTURES/demo/expected/ledger.csv
+G=$FIXTURES/disclose
+
+expect_exit 0 payroll-disclose -o list.csv --html page.html --office 东丰县民政局 \
+	--phone 0437-6212345 --notice-from 2026-11-20 "$L"
+[ ! -s out ] && [ ! -s err ] || fail "disclose is not quiet"; ok
+same_file "$G/expected.csv" list.csv
+same_file "$G/expected.html" page.html
+
+# privacy: no id number, account, bank, income or basis of the ledger appears
+cut -d, -f9,11 "$L" | tail -n +2 | tr , '\n' | sort -u >secrets
+cut -d, -f15- "$L" | tail -n +2 | grep -F "*" | sort -u | head -20 >>secrets
+while IFS= read -r s; do
+	[ -n "$s" ] || continue
+	! grep -qF -- "$s" list.csv page.html || fail "private value '$s' disclosed"
+	ok
+done <secrets
+for s in ICBC CCB ABC PSBC 身份证 账号; do no_grep "$s" list.csv; no_grep "$s" page.html; done
+grep_file "<!DOCTYPE html>" page.html
+no_grep "http" page.html
+no_grep "<script" page.html
+grep_file "@media print" page.html
+grep_file "公示期：2026年11月20日至2026年11月26日（7天）" page.html
+grep_file "合计 13 户" page.html
+grep_file "18164.00" page.html
+# rows follow region, locality, then ledger order; one per case
+[ "$(wc -l <list.csv)" = 14 ] || fail "one row per case"; ok
+sed -n 2p list.csv | grep -q '^东丰县社会福利中心,特困,孙\*兰,1,1428.00,50.00,1478.00$' || fail "first row"; ok
+
+# masking by character: 1, 2, 3, 4 characters, a middle dot, Latin letters
+H='period,case_id,program,item,month,region,locality,name,id_number,bank,account,account_name,members,amount,basis'
+line() { printf '2026-11,%s,subsistence,allowance,2026-11,220421,村,%s,220421196503040015,ICBC,6217000000001000003,%s,1,10.00,10.00\n' "$1" "$2" "$2"; }
+{ echo "$H"; line a 周; line b 张伟; line c 张三丰; line d 欧阳娜娜; line e '买买提·吐尔逊'; line f 'Li Lei'; line g 'O<b>&'; } >names.csv
+expect_exit 0 payroll-disclose -o names-out.csv --html names.html names.csv
+for m in ',周,' ',张*,' ',张*丰,' ',欧**娜,' ',买*****逊,' ',L****i,' ',O***&,'; do grep_file "$m" names-out.csv; done
+grep_file "O***&amp;" names.html
+no_grep "<b>" names.html
+
+# a name that is not UTF-8: a clear error, no output
+{ echo "$H"; line a 张伟; printf '2026-11,z,subsistence,allowance,2026-11,220421,村,\xd5\xc5,220421196503040015,ICBC,6217000000001000003,x,1,10.00,10.00\n'; } >bad.csv
+expect_exit 2 payroll-disclose -o bad-out.csv --html bad.html bad.csv
+grep_file "bad.csv:3:" err
+absent bad-out.csv; absent bad.html
+expect_exit 2 payroll-disclose -o x.csv no-such-ledger.csv
+absent x.csv
+# arrears, subsidies and temporary assistance are "other"; the rest "monthly"
+grep_file "横道河镇新兴村,低保,刘*,2,681.00,3524.00,4205.00" list.csv
+grep_file "临时救助,黄*,1,0.00,1500.00,1500.00" list.csv
+expect_exit 0 payroll-disclose -o - "$L"
+same_file "$G/expected.csv" out
+
+expect_exit 0 payroll-disclose --help; grep_file "usage:" out
+expect_exit 0 payroll-disclose --version
+expect_exit 2 payroll-disclose "$L"
+done_ok
