@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "calc.h"
 #include "config.h"
+#include "disclose.h"
 #include "ident.h"
 #include "journal.h"
 #include "money.h"
@@ -266,6 +267,34 @@ step_bankfiles(struct batch *b)
 }
 
 static int
+step_disclose(struct batch *b)
+{
+	char ledger[PAYROLL_PATH_MAX], list[PAYROLL_PATH_MAX], page[PAYROLL_PATH_MAX];
+	char total[PAYROLL_MONEY_MAX];
+	struct payroll_disclose_opts d = { 0 };
+	struct payroll_disclose_result r;
+	int rc;
+
+	if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
+	    path_in(list, sizeof list, b->tmp, "disclosure.csv") ||
+	    path_in(page, sizeof page, b->tmp, "disclosure.html"))
+		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+	d.ledger = ledger;
+	d.output = list;
+	d.html = page;
+	d.office = b->cfg->office;
+	d.phone = b->cfg->phone;
+	d.notice_days = b->cfg->notice_days;
+	rc = payroll_disclose(&d, &r, b->err);
+	if (rc == 0) {
+		payroll_money_format(r.total, total);
+		say(b, "disclose", "disclosure.csv and .html: %ld households, %ld persons, total %s",
+		    r.cases, r.persons, total);
+	}
+	return rc;
+}
+
+static int
 cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -478,7 +507,7 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 		int (*fn)(struct batch *);
 	} steps[] = {
 		{ "check", step_check }, { "calc", step_calc }, { "bankfile", step_bankfiles },
-		{ "summary", step_summary }, { "sign", step_sign },
+		{ "disclose", step_disclose }, { "summary", step_summary }, { "sign", step_sign },
 	};
 	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1 };
 	size_t i;

@@ -22,13 +22,14 @@ tree() { (cd "$1" && find . -type f | sort | xargs sha256sum); }
 conf pay
 expect_exit 1 run pay
 [ ! -s out ] || fail "run printed on stdout"; ok
-for step in check calc bankfile sign journal; do grep_file "payroll-run: $step: " err; done
+for step in check calc bankfile disclose sign journal; do grep_file "payroll-run: $step: " err; done
 M=pay/2026-11
 for f in ledger.csv rejects.csv summary.json bank.csv bank.csv.ctl bank-fixed-gbk.txt \
-	bank-pain001.xml run.json SHA256SUMS SHA256SUMS.sig; do present "$M/$f"; done
+	bank-pain001.xml disclosure.csv disclosure.html run.json SHA256SUMS SHA256SUMS.sig; do present "$M/$f"; done
+grep_file "东丰县民政局" "$M/disclosure.html"
 same_file "$D/expected/ledger.csv" "$M/ledger.csv"
 (cd "$M" && sha256sum -c --strict --quiet SHA256SUMS) || fail "sha256sum -c fails"; ok
-[ "$(wc -l <"$M/SHA256SUMS")" -ge 8 ] || fail "SHA256SUMS lists too few files"; ok
+[ "$(wc -l <"$M/SHA256SUMS")" -ge 10 ] || fail "SHA256SUMS lists too few files"; ok
 expect_exit 0 openssl pkeyutl -verify -pubin -inkey key.pub -rawin -in "$M/bank.csv" -sigfile "$M/bank.csv.sig"
 expect_exit 0 openssl pkeyutl -verify -pubin -inkey key.pub -rawin -in "$M/SHA256SUMS" -sigfile "$M/SHA256SUMS.sig"
 expect_exit 0 payroll-verify --pubkey key.pub --journal pay
@@ -69,7 +70,7 @@ expect_exit 1 payroll-verify --pubkey other.pub --journal pay
 
 # killed at each step: no period, no journal change, the next run is clean
 conf killed
-for step in check calc bankfile summary sign; do
+for step in check calc bankfile disclose summary sign; do
 	rm -rf killed
 	PAYROLL_TEST_PAUSE_AFTER=$step payroll-run --config "$PWD/killed.conf" --period 2026-11 2>/dev/null &
 	pid=$!
