@@ -69,6 +69,10 @@ parser_init(struct payroll_table *t)
 	if (csv_init(&t->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return PAYROLL_ENOMEM;
 	csv_set_realloc_func(&t->p, limited_realloc);
+	/* libcsv grows a field by blk_size bytes at a time (128 by default):
+	 * a 10 MB field would be 80000 reallocs, each a copy where realloc
+	 * cannot grow in place */
+	csv_set_blk_size(&t->p, 64 * 1024);
 	/* libcsv grows a field's buffer by this much at a time: its default
 	 * of 128 bytes makes a 10 MB field cost 80,000 reallocs */
 	csv_set_blk_size(&t->p, 1 << 20);
