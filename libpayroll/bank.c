@@ -150,6 +150,8 @@ struct run {
 	struct caseset seen;
 	struct transfer t;
 	int64_t line_total;		/* sum of every ledger line */
+	payroll_transfer_fn each;	/* instead of spooling (payroll_bank_transfers) */
+	void *each_ctx;
 	long nt;
 	struct payroll_buf rec, ref;
 };
@@ -212,6 +214,15 @@ flush_transfer(struct run *r)
 	t->active = 0;
 	t->h.seq = ++r->nt;
 	t->h.slen = (uint32_t)t->s.len;
+	if (r->each) {
+		struct payroll_transfer x = {
+			t->h.seq, t->str[T_CASE], t->str[T_PROGRAM], t->str[T_BANK], t->str[T_ACCOUNT],
+			t->str[T_ACCOUNT_NAME], (int)t->h.temporary, t->h.amount, (long)t->h.line,
+			t->h.nlines,
+		};
+
+		return r->each(r->each_ctx, &x);
+	}
 	g = find_group(r, t->str[T_BANK]);
 	if (!g)
 		return line_error(r, t->h.line, errno == ENOMEM ? PAYROLL_ENOMEM : PAYROLL_EIO,
@@ -1147,5 +1158,28 @@ payroll_bankfile(const struct payroll_bankfile_opts *o,
 	payroll_buf_release(&r.ref);
 	payroll_layout_free(r.layout);
 	free(r.payer);
+	return rc;
+}
+
+int
+payroll_bank_transfers(const char *ledger, payroll_transfer_fn fn, void *ctx,
+		       struct payroll_error *err)
+{
+	struct payroll_bankfile_opts o = PAYROLL_BANKFILE_OPTS_INIT;
+	struct payroll_bankfile_result res;
+	struct run r;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	memset(&res, 0, sizeof res);
+	o.ledger = ledger;
+	r.o = &o;
+	r.res = &res;
+	r.err = err;
+	r.each = fn;
+	r.each_ctx = ctx;
+	rc = read_ledger(&r);
+	caseset_free(&r.seen);
+	payroll_buf_release(&r.t.s);
 	return rc;
 }

@@ -61,4 +61,30 @@ int payroll_bankfile(const struct payroll_bankfile_opts *o,
 		     struct payroll_bankfile_result *res,
 		     struct payroll_error *err);
 
+/* One transfer as bankfile numbers it: the consecutive ledger lines of a
+ * case summed. Strings are valid during the callback only. */
+struct payroll_transfer {
+	int64_t seq;		/* 1..N in ledger order */
+	const char *case_id;
+	const char *program;
+	const char *bank;
+	const char *account;
+	const char *account_name;
+	int temporary;		/* a temporary grant (its case_id is the grant_id) */
+	int64_t amount;		/* fen */
+	long line;		/* first ledger line */
+	int nlines;
+};
+
+typedef int (*payroll_transfer_fn)(void *ctx, const struct payroll_transfer *t);
+
+/*
+ * Call fn for each transfer of the ledger, exactly as payroll_bankfile
+ * derives and checks them (same seq, same errors). fn returns 0 to go on
+ * or a negative code that stops the walk and is returned. Returns 0 or a
+ * negative PAYROLL_E* with err filled.
+ */
+int payroll_bank_transfers(const char *ledger, payroll_transfer_fn fn, void *ctx,
+			   struct payroll_error *err);
+
 #endif
