@@ -193,6 +193,16 @@ split_path(const char *path, char *dir, size_t dirn, const char **base)
 	return n < 0 || (size_t)n >= dirn ? -1 : 0;
 }
 
+/* The directory part of path with its slash ("a/b/x" -> "a/b/", "x" -> ""). */
+static int
+dir_prefix(const char *path, char *out, size_t n)
+{
+	const char *slash = strrchr(path, '/');
+	int r = snprintf(out, n, "%.*s", slash ? (int)(slash - path + 1) : 0, path);
+
+	return r < 0 || (size_t)r >= n ? -1 : 0;
+}
+
 static int
 path_join(char *out, size_t n, const char *a, const char *b,
 	  struct payroll_error *err)
@@ -1076,9 +1086,10 @@ check_manifest_files(struct job *jobs, size_t n, char *sums, size_t sumsn,
 				return payroll_error_set(err, PAYROLL_EUSAGE, jobs[i].path, 0, 0,
 							 "usage", "file given twice");
 	}
-	if (!strcmp(dir0, ".") && !strchr(jobs[0].path, '/'))
-		return path_join(sums, sumsn, "", PAYROLL_MANIFEST, err);
-	return path_join(sums, sumsn, dir0, strcmp(dir0, "/") ? "/" PAYROLL_MANIFEST : PAYROLL_MANIFEST, err);
+	if (dir_prefix(jobs[0].path, dir, sizeof dir))
+		return payroll_error_set(err, PAYROLL_EUSAGE, jobs[0].path, 0, 0,
+					 "usage", "path too long");
+	return path_join(sums, sumsn, dir, PAYROLL_MANIFEST, err);
 }
 
 int
@@ -1272,7 +1283,7 @@ check_entry(const char *dir, char *line, long lineno, const char *sums,
 		       "file name is absolute, empty or leaves the directory");
 		return PAYROLL_SIG_BAD;
 	}
-	if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+	if (snprintf(path, sizeof path, "%s%s", dir, name) >= (int)sizeof path)
 		return payroll_error_set(err, PAYROLL_EUSAGE, sums, lineno, 0, "usage",
 					 "path too long");
 	payroll_error_clear(&e);
@@ -1298,14 +1309,15 @@ payroll_verify_manifest(const char *sums, payroll_diag_fn diag, void *ctx,
 			struct payroll_error *err)
 {
 	char dir[PAYROLL_PATH_MAX];
-	const char *base;
 	struct infile f;
 	char *data = NULL, *line, *nl;
 	size_t got, len;
 	long lineno = 0, entries = 0;
 	int rc, bad = 0;
 
-	if (split_path(sums, dir, sizeof dir, &base))
+	/* Listed names are relative to the manifest: keep its directory
+	 * part as given, slash included ("" beside us). */
+	if (dir_prefix(sums, dir, sizeof dir))
 		return payroll_error_set(err, PAYROLL_EUSAGE, sums, 0, 0, "usage", "path too long");
 	rc = infile_open(&f, sums, NULL, err);
 	if (rc)
@@ -1422,7 +1434,8 @@ payroll_verify_files(struct payroll_key *k, char *const *files, size_t n,
 							 "--manifest needs all files in one directory (the first is in %s)",
 							 dir0);
 		}
-		if (snprintf(sums, sizeof sums, "%s/%s", dir0, PAYROLL_MANIFEST) >= (int)sizeof sums)
+		if (dir_prefix(files[0], dir, sizeof dir) ||
+		    path_join(sums, sizeof sums, dir, PAYROLL_MANIFEST, err))
 			return payroll_error_set(err, PAYROLL_EUSAGE, files[0], 0, 0, "usage",
 						 "path too long");
 	}
