@@ -1,0 +1,112 @@
+/*
+ * fuzz_table: the CSV reader in all-columns mode (cols NULL) over
+ * arbitrary bytes, read through the source (gzip, BOM, GB18030 detection)
+ * at a chunk size chosen by the first input byte, so that the same text
+ * is split at every place a read can end.
+ * Properties: a fatal error names a code; rows come with increasing line
+ * numbers; a row has as many values as the header has columns, each
+ * NUL-terminated at its length, and the column map is the identity; a row
+ * without a problem has exactly the header's field count; a clean read
+ * gives the same rows (lines, values) at the default chunk size.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "error.h"
+#include "source.h"
+#include "table.h"
+#include "fuzz_util.h"
+
+/* What one read saw, to compare two chunk sizes: a hash of every row. */
+struct digest {
+	long rows;
+	long last_line;
+	uint64_t h;
+	int rc;
+};
+
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	while (n--)
+		h = (h ^ *s++) * 0x100000001b3ULL;
+	return h;
+}
+
+static void
+read_all(const char *path, size_t chunk, struct digest *d)
+{
+	struct payroll_source *src;
+	struct payroll_table *t;
+	struct payroll_error err;
+	struct payroll_row row;
+	size_t ncols, i;
+	int rc;
+
+	memset(d, 0, sizeof *d);
+	d->h = 0xcbf29ce484222325ULL;
+	if ((d->rc = payroll_source_open(&src, path, PAYROLL_ENC_AUTO, &err)) != 0)
+		return;
+	rc = payroll_table_open_chunked(&t, src, NULL, 0, chunk, &err);
+	if (rc) {
+		FUZZ_ASSERT(rc == PAYROLL_EFORMAT || rc == PAYROLL_EIO || rc == PAYROLL_ENOMEM,
+			    "open rc %d", rc);
+		FUZZ_ASSERT(err.code[0] != '\0', "fatal table error without a code");
+		d->rc = rc;
+		return;
+	}
+	ncols = payroll_table_ncolumns(t);
+	FUZZ_ASSERT(ncols >= 1, "a header without columns");
+	FUZZ_ASSERT(payroll_table_column(t, 0) == NULL, "all-columns mode has caller columns");
+	FUZZ_ASSERT(payroll_table_header(t, 0)[0] == '\0' &&
+		    payroll_table_header(t, (int)ncols + 1)[0] == '\0', "header out of range");
+	while ((rc = payroll_table_next(t, &row, &err)) == 1) {
+		FUZZ_ASSERT(row.line > d->last_line, "line %ld after %ld", row.line, d->last_line);
+		d->last_line = row.line;
+		d->rows++;
+		if (row.problem == PAYROLL_ROW_OK)
+			FUZZ_ASSERT(row.nfields == ncols, "a clean row of %zu fields, header %zu",
+				    row.nfields, ncols);
+		else
+			FUZZ_ASSERT(row.problem_col >= 0, "problem column %d", row.problem_col);
+		d->h = mix(d->h, &row.line, sizeof row.line);
+		d->h = mix(d->h, &row.problem, sizeof row.problem);
+		for (i = 0; i < ncols; i++) {
+			FUZZ_ASSERT(row.v[i][row.n[i]] == '\0', "field %zu not terminated", i);
+			FUZZ_ASSERT(row.col[i] == 0 || row.col[i] == (int)i + 1,
+				    "column %zu maps to %d", i, row.col[i]);
+			if (row.problem == PAYROLL_ROW_OK)
+				d->h = mix(d->h, row.v[i], row.n[i] + 1);
+		}
+	}
+	FUZZ_ASSERT(rc == 0 || rc == PAYROLL_EFORMAT || rc == PAYROLL_EIO || rc == PAYROLL_ENOMEM,
+		    "next rc %d", rc);
+	if (rc < 0)
+		FUZZ_ASSERT(err.code[0] != '\0', "table error without a code");
+	d->rc = rc;
+	payroll_table_close(t);
+}
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	const char *path = fuzz_path(0, "table.csv");
+	struct digest a, b;
+	size_t chunk;
+
+	if (size < 1)
+		return 0;
+	chunk = 4 + data[0] % 64;
+	fuzz_write(path, data + 1, size - 1);
+	read_all(path, chunk, &a);
+	read_all(path, 0, &b);
+	/* gzip and detection see the same bytes whatever the chunk size */
+	FUZZ_ASSERT(a.rc == b.rc, "rc %d at chunk %zu, %d at 64 KiB", a.rc, chunk, b.rc);
+	if (a.rc == 0)
+		FUZZ_ASSERT(a.rows == b.rows && a.last_line == b.last_line && a.h == b.h,
+			    "chunk %zu: %ld rows to line %ld, 64 KiB: %ld rows to line %ld",
+			    chunk, a.rows, a.last_line, b.rows, b.last_line);
+	return 0;
+}
