@@ -57,6 +57,7 @@ new_case(struct list *l, const struct payroll_ledger_line *x, const char *path,
 {
 	struct payroll_buf masked = { 0 };
 	struct entry *e;
+	size_t bad = 0;
 	int rc;
 
 	if (l->n == l->cap) {
@@ -68,10 +69,14 @@ new_case(struct list *l, const struct payroll_ledger_line *x, const char *path,
 		l->e = g;
 		l->cap = cap;
 	}
-	rc = payroll_mask_name(x->name, strlen(x->name), &masked);
+	if (!x->name[0])
+		return payroll_error_set(err, PAYROLL_EFORMAT, path, x->line, 0, "bad-name",
+					 "case %s: the name is empty", x->case_id);
+	rc = payroll_mask_name(&masked, x->name, strlen(x->name), &bad);
 	if (rc == PAYROLL_EFORMAT)
 		return payroll_error_set(err, rc, path, x->line, 0, "bad-name",
-					 "case %s: the name is empty or not valid UTF-8", x->case_id);
+					 "case %s: the name is not valid UTF-8 (byte %zu)",
+					 x->case_id, bad + 1);
 	e = &l->e[l->n];
 	memset(e, 0, sizeof *e);
 	e->ordinal = (long)l->n;
@@ -148,8 +153,26 @@ at(const struct list *l, size_t off)
 	return l->arena.p + off;
 }
 
+/*
+ * Hand what b holds to out (NULL: nobody wants it) once it passes 64 KiB,
+ * or always with force: the outputs are streamed, never held whole.
+ * 0, or PAYROLL_EIO.
+ */
 static int
-write_csv(const struct list *l, struct payroll_buf *b)
+drain(struct payroll_buf *b, struct payroll_outfile *out, int force)
+{
+	int rc = 0;
+
+	if (b->len < 65536 && !force)
+		return 0;
+	if (out && b->len && payroll_outfile_write(out, b->p, b->len))
+		rc = PAYROLL_EIO;
+	payroll_buf_reset(b);
+	return rc;
+}
+
+static int
+write_csv(const struct list *l, struct payroll_buf *b, struct payroll_outfile *out)
 {
 	size_t i;
 	int rc = payroll_buf_addstr(b, "locality,program,name,members,monthly_amount,other_amount,total\n");
@@ -164,8 +187,12 @@ write_csv(const struct list *l, struct payroll_buf *b)
 		     payroll_buf_addch(b, ',') || payroll_buf_addmoney(b, e->other) ||
 		     payroll_buf_addch(b, ',') || payroll_buf_addmoney(b, e->monthly + e->other) ||
 		     payroll_buf_addch(b, '\n');
+		if (rc == 0 && drain(b, out, 0))
+			return PAYROLL_EIO;
 	}
-	return rc ? PAYROLL_ENOMEM : 0;
+	if (rc)
+		return PAYROLL_ENOMEM;
+	return drain(b, out, 1);
 }
 
 static int
@@ -215,17 +242,27 @@ total_row(struct payroll_buf *b, const char *cls, const char *label, long cases,
 	       payroll_buf_addstr(b, "</tr>\n");
 }
 
-/* The last day of a notice period of days starting at from (YYYY-MM-DD). */
+/*
+ * The last day of a notice period of days starting at from (YYYY-MM-DD),
+ * in Chinese. -1 when from is not a real date (2026-02-30 is refused).
+ */
 static int
 notice_end(const char *from, int days, char *out, size_t n)
 {
 	struct tm tm = { 0 };
+	int y, m, d;
 	time_t t;
 
-	if (strlen(from) != 10 || sscanf(from, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+	if (strlen(from) != 10 || from[4] != '-' || from[7] != '-' ||
+	    strspn(from, "0123456789-") != 10 ||
+	    sscanf(from, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1)
 		return -1;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	t = timegm(&tm);
+	if (t == (time_t)-1 || !gmtime_r(&t, &tm) || tm.tm_mday != d)
+		return -1;
 	tm.tm_mday += days - 1;
 	t = timegm(&tm);
 	if (t == (time_t)-1 || !gmtime_r(&t, &tm))
@@ -235,7 +272,8 @@ notice_end(const char *from, int days, char *out, size_t n)
 
 static int
 write_html(const struct payroll_disclose_opts *o, const struct list *l,
-	   struct payroll_buf *b, struct payroll_disclose_result *res)
+	   struct payroll_buf *b, struct payroll_outfile *out,
+	   struct payroll_disclose_result *res)
 {
 	char title[200], from[40] = "", until[40] = "";
 	long cases = 0, persons = 0;
@@ -280,6 +318,8 @@ write_html(const struct payroll_disclose_opts *o, const struct list *l,
 			res->cases += cases, res->persons += persons, gm += monthly, go += other;
 			cases = persons = 0, monthly = other = 0;
 		}
+		if (rc == 0 && drain(b, out, 0))
+			return PAYROLL_EIO;
 	}
 	rc |= total_row(b, "all", "合计", res->cases, res->persons, gm, go);
 	rc |= payroll_buf_addstr(b, "</tbody>\n</table>\n<p>共 ");
@@ -297,18 +337,18 @@ write_html(const struct payroll_disclose_opts *o, const struct list *l,
 		rc |= payroll_buf_addstr(b, "</p>\n");
 	}
 	rc |= payroll_buf_addstr(b, "</body>\n</html>\n");
-	return rc ? PAYROLL_ENOMEM : 0;
+	if (rc)
+		return PAYROLL_ENOMEM;
+	return drain(b, out, 1);
 }
 
+/* Turn a write_csv/write_html failure into err. */
 static int
-write_file(const char *path, const struct payroll_buf *b, struct payroll_outfile **out,
-	   struct payroll_error *err)
+write_failed(int rc, const char *path, struct payroll_error *err)
 {
-	int rc = payroll_outfile_open(out, path, 0, err);
-
-	if (rc == 0 && payroll_outfile_write(*out, b->p, b->len))
-		rc = payroll_error_errno(err, PAYROLL_EIO, path, "cannot write");
-	return rc;
+	if (rc == PAYROLL_EIO)
+		return payroll_error_errno(err, rc, path, "cannot write");
+	return payroll_error_set(err, rc, path, 0, 0, "no-memory", "out of memory");
 }
 
 int
@@ -317,6 +357,7 @@ payroll_disclose(const struct payroll_disclose_opts *o,
 {
 	struct payroll_outfile *out[2] = { NULL, NULL };
 	struct payroll_buf csv = { 0 }, html = { 0 };
+	char probe[40];
 	struct list l;
 	size_t i;
 	int rc;
@@ -328,6 +369,9 @@ payroll_disclose(const struct payroll_disclose_opts *o,
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "a ledger and -o are needed");
 	if (o->notice_days < 0 || o->notice_days > 365)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "notice days: 1 to 365");
+	if (o->notice_from && notice_end(o->notice_from, 1, probe, sizeof probe) != 0)
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+					 "--notice-from '%s' is not a date YYYY-MM-DD", o->notice_from);
 	rc = read_ledger(&l, o->ledger, err);
 	if (rc == 0 && l.n) {
 		sorting = &l;
@@ -336,14 +380,14 @@ payroll_disclose(const struct payroll_disclose_opts *o,
 	for (i = 0; rc == 0 && i < l.n; i++)
 		if (payroll_add(res->total, l.e[i].monthly + l.e[i].other, &res->total))
 			rc = payroll_error_set(err, PAYROLL_EOVERFLOW, o->ledger, 0, 0, "overflow", "total too large");
-	if (rc == 0 && write_csv(&l, &csv))
-		rc = payroll_error_errno(err, PAYROLL_ENOMEM, o->output, "out of memory");
-	if (rc == 0 && write_html(o, &l, &html, res))
-		rc = payroll_error_errno(err, PAYROLL_ENOMEM, o->html ? o->html : o->output, "out of memory");
 	if (rc == 0)
-		rc = write_file(o->output, &csv, &out[0], err);
+		rc = payroll_outfile_open(&out[0], o->output, 0, err);
 	if (rc == 0 && o->html)
-		rc = write_file(o->html, &html, &out[1], err);
+		rc = payroll_outfile_open(&out[1], o->html, 0, err);
+	if (rc == 0 && (rc = write_csv(&l, &csv, out[0])) != 0)
+		rc = write_failed(rc, o->output, err);
+	if (rc == 0 && (rc = write_html(o, &l, &html, out[1], res)) != 0)
+		rc = write_failed(rc, o->html ? o->html : o->output, err);
 	if (rc == 0)
 		rc = payroll_outfile_commit_all(out, 2, err);
 	payroll_outfile_abort(out[0]);

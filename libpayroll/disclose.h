@@ -8,8 +8,8 @@
  * number, account, bank, basis) is ever written. Optionally one printable
  * HTML page in Chinese, self-contained.
  *
- * Memory: per case the region, locality and masked name and 40 bytes;
- * the ledger itself is streamed.
+ * Memory: per case 56 bytes and its region, locality and masked name
+ * (NUL-terminated, in one arena); the ledger and both outputs are streamed.
  */
 #ifndef PAYROLL_DISCLOSE_H
 #define PAYROLL_DISCLOSE_H
@@ -37,7 +37,7 @@ struct payroll_disclose_result {
 /*
  * Write the list (and page). Returns 0, or with err filled and no output
  * left: PAYROLL_EUSAGE (bad options), PAYROLL_EFORMAT (a bad ledger line,
- * "bad-name" for a name that is not valid UTF-8, "mixed-period"),
+ * "bad-name" for a name that is empty or not valid UTF-8, "mixed-period"),
  * PAYROLL_EIO, PAYROLL_ENOMEM, PAYROLL_EOVERFLOW.
  */
 int payroll_disclose(const struct payroll_disclose_opts *o,

@@ -3,61 +3,99 @@
 #include "error.h"
 #include "banned.h"
 
-size_t
-payroll_utf8_char(const char *s, size_t n)
+int
+payroll_utf8_char(const char *s, size_t n, unsigned long *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	unsigned lo = 0x80, hi = 0xbf;
-	size_t len, i;
+	unsigned char lo = 0x80, hi = 0xbf;
+	unsigned long v;
+	int len, i;
 
 	if (n == 0)
 		return 0;
-	if (p[0] < 0x80)
+	if (p[0] < 0x80) {
+		*cp = p[0];
 		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
 		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		v = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
 		len = 3;
-		lo = p[0] == 0xe0 ? 0xa0 : 0x80;
-		hi = p[0] == 0xed ? 0x9f : 0xbf;
+		v = p[0] & 0x0f;
+		if (p[0] == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (p[0] == 0xed)
+			hi = 0x9f;	/* surrogates */
 	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
 		len = 4;
-		lo = p[0] == 0xf0 ? 0x90 : 0x80;
-		hi = p[0] == 0xf4 ? 0x8f : 0xbf;
-	} else
+		v = p[0] & 0x07;
+		if (p[0] == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (p[0] == 0xf4)
+			hi = 0x8f;	/* above U+10FFFF */
+	} else {
 		return 0;
-	if (len > n)
+	}
+	if ((size_t)len > n)
 		return 0;
-	for (i = 1; i < len; i++, lo = 0x80, hi = 0xbf)
+	for (i = 1; i < len; i++) {
 		if (p[i] < lo || p[i] > hi)
 			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*cp = v;
 	return len;
 }
 
-int
-payroll_mask_name(const char *s, size_t n, struct payroll_buf *out)
+static int
+is_separator_dot(unsigned long cp)
 {
-	size_t i = 0, k, chars = 0, first = 0, last = 0, last_at = 0;
+	return cp == 0x00b7 || cp == 0x2022 || cp == 0x2027 || cp == 0x30fb ||
+	       cp == 0xff65;
+}
 
-	for (i = 0; i < n; i += k, chars++) {
-		k = payroll_utf8_char(s + i, n - i);
-		if (k == 0)
+int
+payroll_mask_name(struct payroll_buf *b, const char *s, size_t n,
+		  size_t *bad)
+{
+	size_t i, nchars = 0, k, first_len = 0, last_at = 0, old_len = b->len;
+	unsigned long cp;
+	int len;
+
+	/* Validate and count first, so a bad name leaves b as it was. */
+	for (i = 0; i < n; i += (size_t)len) {
+		len = payroll_utf8_char(s + i, n - i, &cp);
+		if (len == 0) {
+			if (bad)
+				*bad = i;
 			return PAYROLL_EFORMAT;
-		if (chars == 0)
-			first = k;
-		last = k;
+		}
+		if (nchars == 0)
+			first_len = (size_t)len;
 		last_at = i;
+		nchars++;
 	}
-	if (chars == 0)
-		return PAYROLL_EFORMAT;
-	if (payroll_buf_add(out, s, first))
+	if (nchars <= 1)
+		return payroll_buf_add(b, s, n);
+	if (payroll_buf_add(b, s, first_len))
 		return PAYROLL_ENOMEM;
-	for (k = 1; k + 1 < chars; k++)
-		if (payroll_buf_addch(out, '*'))
-			return PAYROLL_ENOMEM;
-	if (chars == 2)
-		return payroll_buf_addch(out, '*') ? PAYROLL_ENOMEM : 0;
-	if (chars >= 3 && payroll_buf_add(out, s + last_at, last))
-		return PAYROLL_ENOMEM;
+	if (nchars == 2)
+		return payroll_buf_addch(b, '*');
+	for (i = first_len, k = 1; k + 1 < nchars; k++, i += (size_t)len) {
+		len = payroll_utf8_char(s + i, n - i, &cp);
+		if (is_separator_dot(cp) ? payroll_buf_add(b, s + i, (size_t)len)
+					 : payroll_buf_addch(b, '*'))
+			goto nomem;
+	}
+	if (payroll_buf_add(b, s + last_at, n - last_at))
+		goto nomem;
 	return 0;
+nomem:
+	b->len = old_len;
+	if (b->p)
+		b->p[old_len] = '\0';
+	return PAYROLL_ENOMEM;
 }

@@ -1,9 +1,16 @@
 /*
- * mask.h: names for the public disclosure list (SPEC 8), masked by
- * character, not byte: one character stays; two become the first and
- * '*'; three or more keep the first and the last and put one '*' for each
- * character between (张*, 张*丰, 欧**娜). Every character counts, a
- * Latin letter or the middle dot of 买买提·吐尔逊 (买*****逊) alike.
+ * mask.h: names masked for public disclosure (SPEC 8), by character.
+ *
+ * A character is one Unicode code point of valid UTF-8. 1 character stays;
+ * 2 -> first + "*"; 3 or more -> first, one "*" for each middle character,
+ * last: 张* / 张*丰 / 欧**娜. Latin names follow the same rule (spaces are
+ * characters and are masked too: "Li Ming" -> "L*****g").
+ *
+ * One deliberate exception to the literal rule: a name-part separator dot
+ * (U+00B7 MIDDLE DOT, U+2027, U+30FB, U+FF65, U+2022, as in 买买提·吐尔逊)
+ * in the middle of a name stays visible, so readers still see a
+ * transliterated name: 买买提·吐尔逊 -> 买**·**逊. The dot is counted as a
+ * character, and no letter is revealed that the literal rule would hide.
  */
 #ifndef PAYROLL_MASK_H
 #define PAYROLL_MASK_H
@@ -13,13 +20,19 @@
 #include "buf.h"
 
 /*
- * Append the masked form of the UTF-8 name s[0..n) to out. Returns 0,
- * PAYROLL_EFORMAT when s is empty or not valid UTF-8 (nothing appended),
- * or PAYROLL_ENOMEM.
+ * Append the masked form of the name s[0..n) to b. Returns 0;
+ * PAYROLL_EFORMAT when s is not valid UTF-8 (overlong forms, surrogates
+ * and code points above U+10FFFF included), with *bad (if not NULL) set to
+ * the byte offset of the first invalid sequence and b unchanged;
+ * PAYROLL_ENOMEM. An empty name gives an empty result.
  */
-int payroll_mask_name(const char *s, size_t n, struct payroll_buf *out);
+int payroll_mask_name(struct payroll_buf *b, const char *s, size_t n,
+		      size_t *bad);
 
-/* Length of the valid UTF-8 character at s (1..4), 0 when invalid. */
-size_t payroll_utf8_char(const char *s, size_t n);
+/*
+ * Decode one UTF-8 character at s[0..n): returns its length (1..4) and
+ * sets *cp, or 0 when the bytes there are not a valid character.
+ */
+int payroll_utf8_char(const char *s, size_t n, unsigned long *cp);
 
 #endif

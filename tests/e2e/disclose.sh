@@ -35,7 +35,8 @@ H='period,case_id,program,item,month,region,locality,name,id_number,bank,account
 line() { printf '2026-11,%s,subsistence,allowance,2026-11,220421,村,%s,220421196503040015,ICBC,6217000000001000003,%s,1,10.00,10.00\n' "$1" "$2" "$2"; }
 { echo "$H"; line a 周; line b 张伟; line c 张三丰; line d 欧阳娜娜; line e '买买提·吐尔逊'; line f 'Li Lei'; line g 'O<b>&'; } >names.csv
 expect_exit 0 payroll-disclose -o names-out.csv --html names.html names.csv
-for m in ',周,' ',张*,' ',张*丰,' ',欧**娜,' ',买*****逊,' ',L****i,' ',O***&,'; do grep_file "$m" names-out.csv; done
+for m in ',周,' ',张*,' ',张*丰,' ',欧**娜,' ',买**·**逊,' ',L****i,' ',O***&,'; do grep_file "$m" names-out.csv; done
+no_grep "买买提" names-out.csv; no_grep "吐尔逊" names-out.csv
 grep_file "O***&amp;" names.html
 no_grep "<b>" names.html
 
@@ -54,7 +55,47 @@ grep_file "临时救助,黄*,1,0.00,1500.00,1500.00" list.csv
 expect_exit 0 payroll-disclose -o - "$L"
 same_file "$G/expected.csv" out
 
+# without --notice-from, --office, --phone: the period's length only, no date
+# from the clock (byte for byte, so a clock would break it)
+expect_exit 0 payroll-disclose -o plain.csv --html plain.html "$L"
+same_file "$G/expected-plain.html" plain.html
+same_file "$G/expected.csv" plain.csv
+grep_file "<p>公示期：7天。</p>" plain.html
+no_grep "公示单位" plain.html; no_grep "监督电话" plain.html
+expect_exit 0 payroll-disclose -o n.csv --html n.html --notice-days 10 "$L"
+grep_file "<p>公示期：10天。</p>" n.html
+expect_exit 0 payroll-disclose -o n.csv --html n.html --notice-days 14 --notice-from 2026-12-25 "$L"
+grep_file "公示期：2026年12月25日至2027年1月7日（14天）" n.html
+expect_exit 0 payroll-disclose -o n.csv --html n.html --notice-from 2028-02-28 --notice-days 2 "$L"
+grep_file "2028年2月28日至2028年2月29日（2天）" n.html
+# office and phone are escaped like every field
+expect_exit 0 payroll-disclose -o n.csv --html n.html --office '<民政局 & "办">' --phone "0437'<1>" "$L"
+grep_file "公示单位：&lt;民政局 &amp; &quot;办&quot;&gt;" n.html
+grep_file "监督电话：0437&#39;&lt;1&gt;" n.html
+no_grep "<民政局" n.html
+# bad options: exit 2, nothing written
+for bad in "--notice-from 2026-02-30" "--notice-from 2026-1-05" "--notice-from tomorrow" \
+	"--notice-days 0" "--notice-days 366" "--notice-days 7x"; do
+	# shellcheck disable=SC2086
+	expect_exit 2 payroll-disclose -o bad-opt.csv --html bad-opt.html $bad "$L"
+	absent bad-opt.csv; absent bad-opt.html
+done
+# a ledger of two periods is not one list
+{ echo "$H"; line a 张伟; line b 李四 | sed 's/^2026-11/2026-12/'; } >mixed.csv
+expect_exit 2 payroll-disclose -o m.csv --html m.html mixed.csv
+grep_file "mixed.csv:3: mixed-period" err; absent m.csv; absent m.html
+# an empty name is refused, naming the line
+{ echo "$H"; line a ''; } >noname.csv
+expect_exit 2 payroll-disclose -o m.csv noname.csv
+grep_file "noname.csv:2:" err; absent m.csv
+# an existing list is not touched when the run fails
+echo keep >old.csv
+expect_exit 2 payroll-disclose -o old.csv --html old.html bad.csv
+grep_file keep old.csv; absent old.html
+ls -A | grep -q '\.tmp-' && fail "a temporary file was left"; ok
+
 expect_exit 0 payroll-disclose --help; grep_file "usage:" out
+grep_file "--notice-from" out
 expect_exit 0 payroll-disclose --version
 expect_exit 2 payroll-disclose "$L"
 done_ok

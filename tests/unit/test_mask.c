@@ -11,47 +11,133 @@
 #include "mask.h"
 
 static void
-masks(void **state)
+check(const char *in, const char *want)
 {
-	static const char *const t[][2] = {
-		{ "周", "周" }, { "张伟", "张*" }, { "张三丰", "张*丰" }, { "欧阳娜娜", "欧**娜" },
-		{ "买买提·吐尔逊", "买*****逊" }, { "Li", "L*" }, { "Lei", "L*i" }, { "A", "A" },
-		{ "𠀀𠀁𠀂", "𠀀*𠀂" },
-	};
 	struct payroll_buf b = { 0 };
-	size_t i;
+	size_t bad = 99;
+
+	assert_int_equal(payroll_mask_name(&b, in, strlen(in), &bad), 0);
+	assert_string_equal(payroll_buf_str(&b), want);
+	assert_int_equal(bad, 99);	/* untouched on success */
+	payroll_buf_release(&b);
+}
+
+static void
+one_two_three_four(void **state)
+{
+	(void)state;
+	check("周", "周");
+	check("张伟", "张*");
+	check("张三丰", "张*丰");
+	check("李小二丫", "李**丫");
+	check("𠀀𠀁𠀂", "𠀀*𠀂");	/* 4-byte characters count as one */
+	check("", "");
+}
+
+static void
+compound_surname(void **state)
+{
+	(void)state;
+	check("欧阳娜娜", "欧**娜");
+	check("司马相如", "司**如");
+}
+
+static void
+middle_dot(void **state)
+{
+	(void)state;
+	/* the separator dot stays; every letter the literal rule hides stays hidden */
+	check("买买提·吐尔逊", "买**·**逊");
+	check("阿依·木", "阿*·木");
+	check("玛丽・居里", "玛*・*里");	/* U+30FB katakana middle dot */
+	check("·", "·");
+	check("张·", "张*");		/* two characters: the rule, nothing revealed */
+	check("·张三", "·*三");		/* first character: kept as the rule keeps it */
+}
+
+static void
+latin(void **state)
+{
+	(void)state;
+	check("A", "A");
+	check("Li", "L*");
+	check("Lei", "L*i");
+	check("Li Lei", "L****i");
+	check("Zoë", "Z*ë");
+}
+
+static void
+appends(void **state)
+{
+	struct payroll_buf b = { 0 };
 
 	(void)state;
-	for (i = 0; i < sizeof t / sizeof *t; i++) {
-		payroll_buf_reset(&b);
-		assert_int_equal(payroll_mask_name(t[i][0], strlen(t[i][0]), &b), 0);
-		assert_string_equal(payroll_buf_str(&b), t[i][1]);
-	}
+	assert_int_equal(payroll_buf_addstr(&b, "x,"), 0);
+	assert_int_equal(payroll_mask_name(&b, "张三丰", strlen("张三丰"), NULL), 0);
+	assert_string_equal(payroll_buf_str(&b), "x,张*丰");
 	payroll_buf_release(&b);
 }
 
 static void
 refuses_bad_utf8(void **state)
 {
-	static const char *const bad[] = { "", "\xd5\xc5", "张\xff", "\xe5\xbc", "\xc0\x80", "\xed\xa0\x80" };
+	static const struct {
+		const char *s;
+		size_t at;
+	} bad[] = {
+		{ "\xd5\xc5", 0 },		/* GBK 张 */
+		{ "张\xff", 3 },
+		{ "张\xe5\xbc", 3 },		/* truncated */
+		{ "\xc0\x80", 0 },		/* overlong NUL */
+		{ "\xe0\x80\xaf", 0 },		/* overlong / */
+		{ "\xed\xa0\x80", 0 },		/* surrogate */
+		{ "\xf4\x90\x80\x80", 0 },	/* above U+10FFFF */
+		{ "ab\x80", 2 },		/* lone continuation */
+	};
 	struct payroll_buf b = { 0 };
-	size_t i;
+	size_t i, at;
 
 	(void)state;
+	assert_int_equal(payroll_buf_addstr(&b, "kept"), 0);
 	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
-		payroll_buf_reset(&b);
-		assert_int_equal(payroll_mask_name(bad[i], strlen(bad[i]), &b), PAYROLL_EFORMAT);
-		assert_int_equal(b.len, 0);
+		at = 99;
+		assert_int_equal(payroll_mask_name(&b, bad[i].s, strlen(bad[i].s), &at),
+				 PAYROLL_EFORMAT);
+		assert_int_equal(at, bad[i].at);
+		assert_string_equal(payroll_buf_str(&b), "kept");
 	}
 	payroll_buf_release(&b);
+}
+
+static void
+decodes(void **state)
+{
+	unsigned long cp = 0;
+
+	(void)state;
+	assert_int_equal(payroll_utf8_char("A", 1, &cp), 1);
+	assert_int_equal(cp, 0x41);
+	assert_int_equal(payroll_utf8_char("·", 2, &cp), 2);
+	assert_int_equal(cp, 0xb7);
+	assert_int_equal(payroll_utf8_char("张", 3, &cp), 3);
+	assert_int_equal(cp, 0x5f20);
+	assert_int_equal(payroll_utf8_char("𠀀", 4, &cp), 4);
+	assert_int_equal(cp, 0x20000);
+	assert_int_equal(payroll_utf8_char("张", 2, &cp), 0);
+	assert_int_equal(payroll_utf8_char("", 0, &cp), 0);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(masks),
+		cmocka_unit_test(one_two_three_four),
+		cmocka_unit_test(compound_surname),
+		cmocka_unit_test(middle_dot),
+		cmocka_unit_test(latin),
+		cmocka_unit_test(appends),
 		cmocka_unit_test(refuses_bad_utf8),
+		cmocka_unit_test(decodes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
