@@ -134,14 +134,23 @@ set(struct parser *p, const struct key *k, const char *v, size_t n)
 			return fail(p, "bad-value", "%s: pass is env:VAR or file:PATH, never the passphrase itself",
 				    "pass");
 		break;
-	case K_DAYS:
+	case K_DAYS: {
+		char num[8];
+
+		/* v is not NUL-terminated: strtol on a copy */
+		if (n >= sizeof num)
+			return fail(p, "bad-value", "%s: notice_days is a number of days, 1 to 365",
+				    "notice_days");
+		memcpy(num, v, n);
+		num[n] = '\0';
 		errno = 0;
-		days = strtol(v, &end, 10);
-		if (end != v + n || errno || days < 1 || days > 365)
+		days = strtol(num, &end, 10);
+		if (end != num + n || errno || days < 1 || days > 365)
 			return fail(p, "bad-value", "%s: notice_days is a number of days, 1 to 365",
 				    "notice_days");
 		c->notice_days = (int)days;
 		return 0;
+	}
 	case K_ENCODING: {
 		char tmp[16];
 
