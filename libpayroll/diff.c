@@ -498,7 +498,8 @@ pass1(struct diff *d, int a)
 	if (rc < 0)
 		goto out;
 	d->s[a].rows = (long)n;
-	qsort(e, n, sizeof *e, cmp_ent);
+	if (n > 1)
+		qsort(e, n, sizeof *e, cmp_ent);
 	for (k = 1; k < n; k++)
 		if (e[k].key == e[k - 1].key) {
 			uint32_t x = e[k - 1].line, y = e[k].line;
@@ -558,7 +559,8 @@ pass1(struct diff *d, int a)
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	qsort(lone, nl, sizeof *lone, cmp_lone);
+	if (nl > 1)
+		qsort(lone, nl, sizeof *lone, cmp_lone);
 	for (k = 1; k < nl; k++)
 		if (lone[k].key == lone[k - 1].key) {
 			rc = dup_key(d, b, lone[k - 1].line, lone[k].line);
@@ -985,14 +987,14 @@ preamble(struct diff *d, struct payroll_buf *b)
 	switch (d->o->format) {
 	case PAYROLL_DIFF_TEXT:
 		return payroll_buf_addf(b, "--- old %s\n+++ new %s\n", d->s[0].path, d->s[1].path) ||
-		       payroll_buf_add(b, d->only.p, d->only.len);
+		       payroll_buf_addstr(b, payroll_buf_str(&d->only));
 	case PAYROLL_DIFF_CSV:
 		rc = payroll_buf_addstr(b, "record,old_line,new_line");
 		for (k = 0; k < d->nkey && rc == 0; k++)
 			rc = payroll_buf_addch(b, ',') ||
 			     payroll_buf_addcsv(b, d->keyname[k], strlen(d->keyname[k]));
 		return rc || payroll_buf_addstr(b, ",column,old,new\n") ||
-		       payroll_buf_add(b, d->only.p, d->only.len);
+		       payroll_buf_addstr(b, payroll_buf_str(&d->only));
 	case PAYROLL_DIFF_JSON:
 		rc = payroll_buf_addstr(b, "{\n  \"old\": \"") ||
 		     payroll_buf_addjson(b, d->s[0].path, strlen(d->s[0].path)) ||
@@ -1004,7 +1006,7 @@ preamble(struct diff *d, struct payroll_buf *b)
 			     payroll_buf_addjson(b, d->keyname[k], strlen(d->keyname[k])) ||
 			     payroll_buf_addch(b, '"');
 		return rc || payroll_buf_addstr(b, "],\n  \"only_columns\": [") ||
-		       payroll_buf_add(b, d->only.p, d->only.len) || payroll_buf_addstr(b, "],\n");
+		       payroll_buf_addstr(b, payroll_buf_str(&d->only)) || payroll_buf_addstr(b, "],\n");
 	}
 	return 0;
 }
@@ -1024,7 +1026,7 @@ write_out(struct diff *d)
 		rc = nomem(d);
 	if (rc == 0)
 		rc = payroll_outfile_open(&out, path, 0, d->err);
-	if (rc == 0 && payroll_outfile_write(out, head.p, head.len))
+	if (rc == 0 && payroll_outfile_puts(out, payroll_buf_str(&head)))
 		rc = PAYROLL_EIO;
 	for (i = 0; i < 3 && rc == 0 && !d->o->summary; i++) {
 		if (!(d->only_kinds & bits[i]))
@@ -1032,14 +1034,14 @@ write_out(struct diff *d)
 		if (d->o->format == PAYROLL_DIFF_JSON) {
 			if (payroll_outfile_puts(out, "  \"") || payroll_outfile_puts(out, names[i]) ||
 			    payroll_outfile_puts(out, d->sect[i].len ? "\": [\n" : "\": [") ||
-			    payroll_outfile_write(out, d->sect[i].p, d->sect[i].len) ||
+			    payroll_outfile_puts(out, payroll_buf_str(&d->sect[i])) ||
 			    payroll_outfile_puts(out, d->sect[i].len ? "\n  ],\n" : "],\n"))
 				rc = PAYROLL_EIO;
 		} else if (d->sect[i].len && payroll_outfile_write(out, d->sect[i].p, d->sect[i].len)) {
 			rc = PAYROLL_EIO;
 		}
 	}
-	if (rc == 0 && (payroll_outfile_write(out, tail.p, tail.len) ||
+	if (rc == 0 && (payroll_outfile_puts(out, payroll_buf_str(&tail)) ||
 			(d->o->format == PAYROLL_DIFF_JSON && payroll_outfile_puts(out, "}\n"))))
 		rc = PAYROLL_EIO;
 	if (rc == PAYROLL_EIO)
