@@ -815,7 +815,7 @@ payroll_sign_file(struct payroll_key *k, const char *path, unsigned char *sig,
 {
 	struct infile f;
 	EVP_MD_CTX *md = NULL, *sha = NULL;
-	const unsigned char *map;
+	const unsigned char *map = NULL;
 	size_t len;
 	int rc;
 
@@ -940,7 +940,7 @@ payroll_verify_file(struct payroll_key *k, const char *path,
 	char defsig[PAYROLL_PATH_MAX];
 	unsigned char sig[PAYROLL_SIG_MAX];
 	size_t siglen = 0, len;
-	const unsigned char *map;
+	const unsigned char *map = NULL;
 	EVP_MD_CTX *md = NULL;
 	struct infile f;
 	int rc, ok;
