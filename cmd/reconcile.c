@@ -8,10 +8,12 @@
 
 static const struct tool tool = {
 	"payroll-reconcile",
-	"payroll-reconcile --ledger F --result F [-o FAILED] [--report F]\n"
-	"                         [--paid-ledger F]...\n",
+	"payroll-reconcile --ledger F --result F [--layout FILE] [-o FAILED]\n"
+	"                         [--report F] [--paid-ledger F]...\n",
 	"  --ledger F        the ledger the bank file was made from\n"
 	"  --result F        the bank's result file: seq,account,account_name,amount,status,reason\n"
+	"  --layout FILE     read the result file in this bank layout (man 5 payroll-layout)\n"
+	"                    whose [detail] adds the fields status and reason\n"
 	"  -o, --output F    the failed transfers as a ledger, to pay again\n"
 	"  --report F        every transfer or result that is not plainly paid, as CSV\n"
 	"  --paid-ledger F   a ledger paid since (repeatable): its cases are not paid again\n"
@@ -24,6 +26,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "ledger", required_argument, NULL, 'l' },
 		{ "result", required_argument, NULL, 'r' },
+		{ "layout", required_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "paid-ledger", required_argument, NULL, 'p' },
@@ -41,6 +44,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'l': o.ledger = optarg; break;
 		case 'r': o.result = optarg; break;
+		case 'L': o.layout = optarg; break;
 		case 'o': o.failed = optarg; break;
 		case 'R': o.report = optarg; break;
 		case 'p':

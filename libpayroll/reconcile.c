@@ -1,11 +1,14 @@
 #include "reconcile.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "bank.h"
 #include "dupindex.h"
+#include "layout.h"
 #include "ledger.h"
 #include "money.h"
 #include "outfile.h"
@@ -16,7 +19,7 @@ enum { S_NONE, S_PAID, S_FAILED };
 enum { F_AMOUNT = 1, F_ACCOUNT = 2, F_DUP = 4, F_SINCE = 8, F_PAID_ONCE = 16 };
 
 struct tr {
-	int64_t seq, amount;
+	int64_t seq, amount, bank_amount;
 	size_t account, case_id, reason;	/* arena offsets */
 	long line;
 	int nlines, temporary, results, state, flags;
@@ -137,60 +140,126 @@ parse_status(const char *s)
 	return -1;
 }
 
+/* One result of the bank's file, whichever its format. */
+struct result {
+	long line;
+	const char *v[C_NCOLS];	/* NUL-terminated; "" when absent */
+	int col[C_NCOLS];	/* 1-based column or field, 0 when absent */
+	int fen;		/* the amount is in fen, not yuan */
+};
+
 static int
-line_error(struct rec *r, const struct payroll_row *row, int c, const char *code,
+line_error(struct rec *r, const struct result *x, int c, const char *code,
 	   const char *what)
 {
-	return payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->result, row->line, row->col[c],
-				 code, "column %d (%s): %s", row->col[c], result_cols[c].name, what);
+	return payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->result, x->line, x->col[c],
+				 code, "%s %d (%s): %s", r->o->layout ? "field" : "column",
+				 x->col[c], result_cols[c].name, what);
 }
 
 /* The transfer a result is for: by seq, else by account and amount. */
 static struct tr *
-match(struct rec *r, const struct payroll_row *row, int64_t amount, int *bad)
+match(struct rec *r, const struct result *x, int64_t amount, int *bad)
 {
 	size_t i;
 
 	*bad = 0;
-	if (row->n[C_SEQ]) {
+	if (x->v[C_SEQ][0]) {
 		char *end;
-		long long seq = strtoll(row->v[C_SEQ], &end, 10);
+		long long seq;
 
-		if (*end || seq < 1) {
+		errno = 0;
+		seq = strtoll(x->v[C_SEQ], &end, 10);
+		if (*end || seq < 1 || errno || !strchr("0123456789", x->v[C_SEQ][0])) {
 			*bad = 1;
 			return NULL;
 		}
-		if ((size_t)seq <= r->n)
+		if ((unsigned long long)seq <= r->n)
 			return &r->t[seq - 1];
 	}
 	for (i = 0; i < r->n; i++)
 		if (!r->t[i].results && r->t[i].amount == amount &&
-		    !strcmp(str(r, r->t[i].account), row->v[C_ACCOUNT]))
+		    !strcmp(str(r, r->t[i].account), x->v[C_ACCOUNT]))
 			return &r->t[i];
 	return NULL;
 }
 
 /* A result for no transfer: a report line in the report's columns. */
 static int
-add_unmatched(struct rec *r, const struct payroll_row *row)
+add_unmatched(struct rec *r, const struct result *x, int64_t amount, int status)
 {
 	struct payroll_buf *b = &r->unmatched;
-	const struct { int col; const char *after; } f[] = {
-		{ C_SEQ, ",," }, { C_ACCOUNT, "," }, { C_AMOUNT, "," }, { C_STATUS, "," },
-		{ C_REASON, "\n" },
-	};
-	size_t i;
-	int rc = payroll_buf_addstr(b, "unmatched,");
+	const char *reason = x->v[C_REASON];
+	int rc = payroll_buf_addstr(b, "unmatched,") ||
+		 payroll_buf_addcsv(b, x->v[C_SEQ], strlen(x->v[C_SEQ])) ||
+		 payroll_buf_addstr(b, ",,") ||
+		 payroll_buf_addcsv(b, x->v[C_ACCOUNT], strlen(x->v[C_ACCOUNT])) ||
+		 payroll_buf_addstr(b, ",,") || payroll_buf_addmoney(b, amount) ||
+		 payroll_buf_addstr(b, status == S_PAID ? ",paid,," : ",failed,") ||
+		 (status == S_FAILED &&
+		  (payroll_buf_addstr(b, payroll_reason_name(payroll_reason_classify(reason))) ||
+		   payroll_buf_addch(b, ','))) ||
+		 payroll_buf_addcsv(b, reason, strlen(reason)) || payroll_buf_addch(b, '\n');
 
-	for (i = 0; rc == 0 && i < sizeof f / sizeof *f; i++)
-		rc = payroll_buf_addcsv(b, row->v[f[i].col], row->n[f[i].col]) ||
-		     payroll_buf_addstr(b, f[i].after);
 	r->res->unmatched++;
 	return rc ? PAYROLL_ENOMEM : 0;
 }
 
+/* An amount in fen as the layout writes it: digits only. */
 static int
-read_results(struct rec *r)
+parse_fen(const char *s, int64_t *fen)
+{
+	int64_t v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9' || payroll_mul(v, 10, &v) || payroll_add(v, *s - '0', &v))
+			return -1;
+	*fen = v;
+	return 0;
+}
+
+/* Check one result and record it against its transfer. */
+static int
+take_result(struct rec *r, const struct result *x)
+{
+	const char *why = NULL;
+	int64_t amount = 0;
+	int status, bad;
+	struct tr *t;
+
+	if (x->fen ? parse_fen(x->v[C_AMOUNT], &amount) != 0 :
+		     payroll_money_parse(x->v[C_AMOUNT], strlen(x->v[C_AMOUNT]), &amount, &why) != 0)
+		return line_error(r, x, C_AMOUNT, "bad-money",
+				  why ? why : x->fen ? "not a whole number of fen" : "too large");
+	if ((status = parse_status(x->v[C_STATUS])) < 0)
+		return line_error(r, x, C_STATUS, "bad-status",
+				  "status is paid/success/成功 or failed/失败/退回");
+	if (payroll_add(r->res->bank_total, amount, &r->res->bank_total))
+		return line_error(r, x, C_AMOUNT, "bad-money", "the results' total overflows");
+	t = match(r, x, amount, &bad);
+	if (bad)
+		return line_error(r, x, C_SEQ, "bad-seq", "not a serial number");
+	if (!t)
+		return add_unmatched(r, x, amount, status);
+	if (t->results++)
+		t->flags |= F_DUP;
+	if (t->amount != amount)
+		t->flags |= F_AMOUNT;
+	t->bank_amount = amount;
+	if (strcmp(str(r, t->account), x->v[C_ACCOUNT]))
+		t->flags |= F_ACCOUNT;
+	if (status == S_PAID)
+		t->flags |= F_PAID_ONCE;
+	t->state = status;
+	if (status == S_FAILED && (t->reason = keep(r, x->v[C_REASON])) == (size_t)-1)
+		return PAYROLL_ENOMEM;
+	return 0;
+}
+
+static int
+read_results_csv(struct rec *r)
 {
 	struct payroll_table *t;
 	struct payroll_row row;
@@ -198,46 +267,317 @@ read_results(struct rec *r)
 					 C_NCOLS, r->err);
 
 	while (rc == 0 && (rc = payroll_table_next(t, &row, r->err)) == 1) {
-		const char *why;
-		int64_t amount = 0;
-		int status = -1, bad;
-		struct tr *x;
+		struct result x = { .line = row.line };
+		int c;
 
-		rc = 0;
+		for (c = 0; c < C_NCOLS; c++) {
+			x.v[c] = row.v[c];
+			x.col[c] = row.col[c];
+		}
 		if (row.problem != PAYROLL_ROW_OK)
 			rc = payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->result, row.line, 0,
 					       "bad-row", "not a result line (field count, quotes or encoding)");
-		else if (payroll_money_parse(row.v[C_AMOUNT], row.n[C_AMOUNT], &amount, &why))
-			rc = line_error(r, &row, C_AMOUNT, "bad-money", why ? why : "too large");
-		else if ((status = parse_status(row.v[C_STATUS])) < 0)
-			rc = line_error(r, &row, C_STATUS, "bad-status",
-					"status is paid/success/成功 or failed/失败/退回");
-		if (rc)
-			break;
-		payroll_add(r->res->bank_total, amount, &r->res->bank_total);
-		x = match(r, &row, amount, &bad);
-		if (bad) {
-			rc = line_error(r, &row, C_SEQ, "bad-seq", "not a serial number");
-			break;
-		}
-		if (!x) {
-			rc = add_unmatched(r, &row);
-			continue;
-		}
-		if (x->results++)
-			x->flags |= F_DUP;
-		if (x->amount != amount)
-			x->flags |= F_AMOUNT;
-		if (strcmp(str(r, x->account), row.v[C_ACCOUNT]))
-			x->flags |= F_ACCOUNT;
-		if (status == S_PAID)
-			x->flags |= F_PAID_ONCE;
-		x->state = status;
-		if (status == S_FAILED && (x->reason = keep(r, row.v[C_REASON])) == (size_t)-1)
-			rc = PAYROLL_ENOMEM;
+		else
+			rc = take_result(r, &x);
 	}
 	payroll_table_close(t);
 	return rc < 0 ? rc : 0;
+}
+
+/* ---- result files in a bank's layout ------------------------------------ */
+
+#define LAYOUT_MAX_BYTES (1024 * 1024)
+#define RESULT_MAX_BYTES ((size_t)1 << 30)
+
+/*
+ * layout.c knows only the sources of transfer files; the result-only
+ * sources "status" and "reason" are read here: their field lines are
+ * handed to the layout parser as fillers (width 1 unless given; only read
+ * back, never written), and found again in [detail] by their line number.
+ */
+static const char *
+skip_blanks(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* In line [p, e): "field = status..." gives 0, "field = reason..." 1, and
+ * *word where the word starts; anything else -1. */
+static int
+result_source(const char *p, const char *e, const char **word)
+{
+	static const char *const words[2] = { "status", "reason" };
+	size_t k;
+	int w;
+
+	p = skip_blanks(p, e);
+	if ((size_t)(e - p) < 5 || memcmp(p, "field", 5))
+		return -1;
+	p = skip_blanks(p + 5, e);
+	if (p == e || *p != '=')
+		return -1;
+	p = skip_blanks(p + 1, e);
+	for (w = 0; w < 2; w++) {
+		k = strlen(words[w]);
+		if ((size_t)(e - p) >= k && !memcmp(p, words[w], k) &&
+		    (p + k == e || strchr(" \t\r\n", p[k]))) {
+			*word = p;
+			return w;
+		}
+	}
+	return -1;
+}
+
+static int
+has_width(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 6 <= n; i++)
+		if (!memcmp(s + i, "width=", 6))
+			return 1;
+	return 0;
+}
+
+static int
+rewrite_layout(struct rec *r, const char *text, size_t n, struct payroll_buf *out,
+	       long lines[2])
+{
+	const char *s = text, *end = text + n;
+	long ln = 0;
+
+	lines[0] = lines[1] = 0;
+	for (; s < end; ln++) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s)), *e = nl ? nl : end, *word, *rest;
+		int w = result_source(s, e, &word);
+		int rc;
+
+		if (w < 0) {
+			rc = payroll_buf_add(out, s, (size_t)(e - s)) || payroll_buf_addch(out, '\n');
+		} else if (lines[w]) {
+			return payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->layout, ln + 1, 0,
+						 "duplicate-field", "a second '%s' field",
+						 w ? "reason" : "status");
+		} else {
+			lines[w] = ln + 1;
+			rest = word + 6;	/* "status" and "reason" are 6 bytes */
+			while (e > rest && e[-1] == '\r')
+				e--;
+			rc = payroll_buf_add(out, s, (size_t)(word - s)) ||
+			     payroll_buf_addstr(out, "filler") ||
+			     payroll_buf_add(out, rest, (size_t)(e - rest)) ||
+			     (!has_width(rest, (size_t)(e - rest)) && payroll_buf_addstr(out, " width=1")) ||
+			     payroll_buf_addch(out, '\n');
+		}
+		if (rc)
+			return PAYROLL_ENOMEM;
+		s = nl ? nl + 1 : end;
+	}
+	return 0;
+}
+
+static int
+load_layout(struct rec *r, struct payroll_layout **l, long lines[2])
+{
+	struct payroll_buf text = { 0 }, fixed = { 0 };
+	char chunk[65536];
+	FILE *f = fopen(r->o->layout, "rb");
+	size_t n;
+	int rc = 0;
+
+	*l = NULL;
+	if (!f)
+		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->layout, "cannot open");
+	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (text.len + n > LAYOUT_MAX_BYTES)
+			rc = payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->layout, 0, 0, "bad-line",
+					       "a layout file of over 1 MiB is not one");
+		else if (payroll_buf_add(&text, chunk, n))
+			rc = PAYROLL_ENOMEM;
+	if (rc == 0 && ferror(f))
+		rc = payroll_error_errno(r->err, PAYROLL_EIO, r->o->layout, "cannot read");
+	fclose(f);
+	if (rc == 0)
+		rc = rewrite_layout(r, payroll_buf_str(&text), text.len, &fixed, lines);
+	if (rc == 0)
+		rc = payroll_layout_parse(l, r->o->layout, payroll_buf_str(&fixed), fixed.len, r->err);
+	payroll_buf_release(&text);
+	payroll_buf_release(&fixed);
+	return rc;
+}
+
+/* The whole result file, gunzipped when it is gzip (zlib reads plain
+ * files as they are): the trailer records are only known at the end. */
+static int
+slurp_results(struct rec *r, struct payroll_buf *b)
+{
+	char chunk[65536];
+	gzFile g = gzopen(r->o->result, "rb");
+	int n, rc = 0;
+
+	if (!g)
+		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->result, "cannot open");
+	while ((n = gzread(g, chunk, sizeof chunk)) > 0)
+		if (b->len + (size_t)n > RESULT_MAX_BYTES || payroll_buf_add(b, chunk, (size_t)n)) {
+			rc = payroll_error_set(r->err, PAYROLL_ENOMEM, r->o->result, 0, 0, "no-memory",
+					       "the result file is too large (1 GiB at most)");
+			break;
+		}
+	if (rc == 0 && n < 0)
+		rc = payroll_error_set(r->err, PAYROLL_EIO, r->o->result, 0, 0, "io",
+				       "cannot read: corrupt or truncated gzip");
+	gzclose(g);
+	return rc;
+}
+
+/* Length of the line at pos without its line end. */
+static size_t
+line_len(const struct payroll_buf *b, size_t pos)
+{
+	const char *s = b->p + pos, *nl = memchr(s, '\n', b->len - pos);
+	size_t n = nl ? (size_t)(nl - s) : b->len - pos;
+
+	return n && s[n - 1] == '\r' ? n - 1 : n;
+}
+
+/* Start of the line after the one at pos; counts it in *ln. */
+static size_t
+next_line(const struct payroll_buf *b, size_t pos, long *ln)
+{
+	const char *nl = memchr(b->p + pos, '\n', b->len - pos);
+
+	if (ln)
+		++*ln;
+	return nl ? (size_t)(nl - b->p) + 1 : b->len;
+}
+
+static int
+read_results_layout(struct rec *r)
+{
+	const struct payroll_layout_record *rec = NULL;
+	struct payroll_layout *l = NULL;
+	struct payroll_buf text = { 0 }, vals = { 0 };
+	size_t off[PAYROLL_LAYOUT_MAX_FIELDS], i, pos, nhead, ntrail, nrec = 0, k;
+	long lines[2], ln;
+	int idx[C_NCOLS], fen = 0, rc;
+
+	rc = load_layout(r, &l, lines);
+	if (rc == 0) {
+		rec = payroll_layout_record(l, PAYROLL_REC_DETAIL, 0);
+		for (k = 0; k < C_NCOLS; k++)
+			idx[k] = -1;
+		for (i = 0; i < rec->nfields; i++) {
+			const struct payroll_layout_field *f = &rec->fields[i];
+
+			if (f->line == lines[0])
+				idx[C_STATUS] = (int)i;
+			else if (f->line == lines[1])
+				idx[C_REASON] = (int)i;
+			else if (f->src == PAYROLL_SRC_SEQ)
+				idx[C_SEQ] = (int)i;
+			else if (f->src == PAYROLL_SRC_ACCOUNT)
+				idx[C_ACCOUNT] = (int)i;
+			else if (f->src == PAYROLL_SRC_ACCOUNT_NAME)
+				idx[C_NAME] = (int)i;
+			else if (f->src == PAYROLL_SRC_AMOUNT) {
+				idx[C_AMOUNT] = (int)i;
+				fen = !f->yuan;
+			}
+		}
+		if (idx[C_AMOUNT] < 0 || idx[C_STATUS] < 0 || (idx[C_SEQ] < 0 && idx[C_ACCOUNT] < 0))
+			rc = payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->layout, rec->line, 0,
+					       "missing-field",
+					       "a result layout's [detail] needs amount, status, and seq or account");
+	}
+	if (rc == 0)
+		rc = slurp_results(r, &text);
+	nhead = l ? payroll_layout_nrecords(l, PAYROLL_REC_HEADER) : 0;
+	ntrail = l ? payroll_layout_nrecords(l, PAYROLL_REC_TRAILER) : 0;
+	/* records are the non-blank lines: header ones first, trailer ones last */
+	for (pos = 0; rc == 0 && pos < text.len; pos = next_line(&text, pos, NULL))
+		if (line_len(&text, pos) > 0)
+			nrec++;
+	for (pos = 0, ln = 1, k = 0; rc == 0 && pos < text.len; pos = next_line(&text, pos, &ln)) {
+		size_t n = line_len(&text, pos);
+		struct result x = { 0 };
+		int c;
+
+		if (n == 0 || k++ < nhead || k > nrec - ntrail)
+			continue;
+		x.line = ln;
+		x.fen = fen;
+		rc = payroll_layout_split(l, rec, text.p + pos, n, &vals, off, r->err);
+		if (rc) {
+			if (rc == PAYROLL_EFORMAT) {
+				r->err->line = ln;
+				snprintf(r->err->file, sizeof r->err->file, "%s", r->o->result);
+			}
+			break;
+		}
+		for (c = 0; c < C_NCOLS; c++) {
+			x.v[c] = idx[c] < 0 ? "" : vals.p + off[idx[c]];
+			x.col[c] = idx[c] + 1;
+		}
+		rc = take_result(r, &x);
+	}
+	if (rc == 0 && nrec < nhead + ntrail)
+		rc = payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->result, 0, 0, "bad-record",
+				       "fewer lines than the layout's %zu header and %zu trailer records",
+				       nhead, ntrail);
+	payroll_layout_free(l);
+	payroll_buf_release(&text);
+	payroll_buf_release(&vals);
+	return rc;
+}
+
+static int
+read_results(struct rec *r)
+{
+	return r->o->layout ? read_results_layout(r) : read_results_csv(r);
+}
+
+/* ---- reasons ------------------------------------------------------------ */
+
+enum payroll_reason
+payroll_reason_classify(const char *reason)
+{
+	static const struct {
+		enum payroll_reason r;
+		const char *word;
+	} words[] = {
+		{ PAYROLL_REASON_NAME, "name" }, { PAYROLL_REASON_NAME, "户名" },
+		{ PAYROLL_REASON_NAME, "姓名" }, { PAYROLL_REASON_NAME, "名称不符" },
+		{ PAYROLL_REASON_CLOSED, "closed" }, { PAYROLL_REASON_CLOSED, "销户" },
+		{ PAYROLL_REASON_CLOSED, "注销" }, { PAYROLL_REASON_CLOSED, "已销" },
+		{ PAYROLL_REASON_FROZEN, "frozen" }, { PAYROLL_REASON_FROZEN, "冻结" },
+		{ PAYROLL_REASON_FROZEN, "止付" },
+		{ PAYROLL_REASON_NOT_FOUND, "not found" }, { PAYROLL_REASON_NOT_FOUND, "not-found" },
+		{ PAYROLL_REASON_NOT_FOUND, "no such" }, { PAYROLL_REASON_NOT_FOUND, "不存在" },
+		{ PAYROLL_REASON_NOT_FOUND, "无此" }, { PAYROLL_REASON_NOT_FOUND, "账号错误" },
+	};
+	char low[256];
+	size_t i;
+
+	/* ASCII lowered, so "Account Closed" counts; Chinese is left as it is */
+	for (i = 0; reason[i] && i < sizeof low - 1; i++)
+		low[i] = (reason[i] >= 'A' && reason[i] <= 'Z') ? (char)(reason[i] - 'A' + 'a') : reason[i];
+	low[i] = '\0';
+	for (i = 0; i < sizeof words / sizeof *words; i++)
+		if (strstr(low, words[i].word))
+			return words[i].r;
+	return PAYROLL_REASON_OTHER;
+}
+
+const char *
+payroll_reason_name(enum payroll_reason r)
+{
+	static const char *const names[PAYROLL_REASON_N] = {
+		"account-closed", "account-frozen", "name-mismatch", "account-not-found", "other",
+	};
+
+	return (unsigned)r < PAYROLL_REASON_N ? names[r] : "other";
 }
 
 /* What a transfer comes to, for the report: NULL when plainly paid. */
@@ -284,8 +624,12 @@ classify(struct rec *r)
 			r->res->paid++;
 			r->res->paid_total += t->amount;
 		} else if (!strcmp(k, "failed")) {
+			enum payroll_reason why = payroll_reason_classify(str(r, t->reason));
+
 			r->res->failed++;
 			r->res->failed_total += t->amount;
+			r->res->by_reason[why]++;
+			r->res->by_reason_fen[why] += t->amount;
 		} else if (!strcmp(k, "no-result")) {
 			r->res->no_result++;
 		} else if (!strcmp(k, "since-paid")) {
@@ -304,7 +648,7 @@ write_report(struct rec *r, struct payroll_outfile *o)
 {
 	struct payroll_buf b = { 0 };
 	size_t i;
-	int rc = payroll_buf_addstr(&b, "kind,seq,case_id,account,amount,status,reason\n");
+	int rc = payroll_buf_addstr(&b, "kind,seq,case_id,account,amount,bank_amount,status,reason_class,reason\n");
 
 	for (i = 0; rc == 0 && i < r->n; i++) {
 		const struct tr *t = &r->t[i];
@@ -315,8 +659,12 @@ write_report(struct rec *r, struct payroll_outfile *o)
 		rc = payroll_buf_addf(&b, "%s,%lld,", k, (long long)t->seq) ||
 		     payroll_buf_addcsv(&b, cid, strlen(cid)) || payroll_buf_addch(&b, ',') ||
 		     payroll_buf_addstr(&b, str(r, t->account)) || payroll_buf_addch(&b, ',') ||
-		     payroll_buf_addmoney(&b, t->amount) ||
+		     payroll_buf_addmoney(&b, t->amount) || payroll_buf_addch(&b, ',') ||
+		     (t->results ? payroll_buf_addmoney(&b, t->bank_amount) : 0) ||
 		     payroll_buf_addstr(&b, t->state == S_PAID ? ",paid," : t->state == S_FAILED ? ",failed," : ",,") ||
+		     (t->state == S_FAILED ?
+			payroll_buf_addstr(&b, payroll_reason_name(payroll_reason_classify(str(r, t->reason)))) : 0) ||
+		     payroll_buf_addch(&b, ',') ||
 		     (t->reason ? payroll_buf_addcsv(&b, str(r, t->reason), strlen(str(r, t->reason))) : 0) ||
 		     payroll_buf_addch(&b, '\n');
 	}
@@ -401,15 +749,22 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 int
 payroll_reconcile_summary(const struct payroll_reconcile_result *s, struct payroll_buf *b)
 {
-	int rc = payroll_buf_addf(b, "transfers %ld, total ", s->transfers) ||
-		 payroll_buf_addmoney(b, s->total) ||
-		 payroll_buf_addf(b, "; the bank's results total ") || payroll_buf_addmoney(b, s->bank_total) ||
-		 payroll_buf_addf(b, "\npaid %ld, ", s->paid) || payroll_buf_addmoney(b, s->paid_total) ||
-		 payroll_buf_addf(b, "\nfailed %ld, ", s->failed) || payroll_buf_addmoney(b, s->failed_total) ||
-		 payroll_buf_addf(b, " (to pay again)\nno result %ld\nunmatched results %ld\n"
-				  "amount or account mismatches %ld\nduplicate results %ld\n"
-				  "failed but paid since %ld\n", s->no_result, s->unmatched,
-				  s->mismatched, s->duplicate, s->since_paid);
+	int i, rc = payroll_buf_addf(b, "transfers %ld, total ", s->transfers) ||
+		    payroll_buf_addmoney(b, s->total) ||
+		    payroll_buf_addf(b, "; the bank's results total ") || payroll_buf_addmoney(b, s->bank_total) ||
+		    payroll_buf_addf(b, "\npaid %ld, ", s->paid) || payroll_buf_addmoney(b, s->paid_total) ||
+		    payroll_buf_addf(b, "\nfailed %ld, ", s->failed) || payroll_buf_addmoney(b, s->failed_total) ||
+		    payroll_buf_addstr(b, " (to pay again)\n");
 
+	for (i = 0; rc == 0 && i < PAYROLL_REASON_N; i++)
+		if (s->by_reason[i])
+			rc = payroll_buf_addf(b, "  %s %ld, ", payroll_reason_name((enum payroll_reason)i),
+					      s->by_reason[i]) ||
+			     payroll_buf_addmoney(b, s->by_reason_fen[i]) || payroll_buf_addch(b, '\n');
+	if (rc == 0)
+		rc = payroll_buf_addf(b, "no result %ld\nunmatched results %ld\n"
+				      "amount or account mismatches %ld\nduplicate results %ld\n"
+				      "failed but paid since %ld\n", s->no_result, s->unmatched,
+				      s->mismatched, s->duplicate, s->since_paid);
 	return rc ? PAYROLL_ENOMEM : 0;
 }

@@ -2,9 +2,12 @@
  * reconcile.h: the bank's answer matched to the transfers (SPEC 10).
  *
  * Transfers are derived from the ledger exactly as bankfile numbers them
- * (payroll_bank_transfers). Each result of the bank's file is matched by
- * seq, and when its seq is empty or unknown by account and amount among
- * the transfers without a result. Nothing is ever paid twice: a transfer
+ * (payroll_bank_transfers). The bank's result file is the generic CSV
+ * (seq,account,account_name,amount,status,reason) or a file in a bank's
+ * own layout (layout.h, with the reconcile-only sources status and
+ * reason in its [detail] record). Each result is matched by seq, and when
+ * its seq is empty or unknown by account and amount among the transfers
+ * without a result. A failure's reason is sorted into the classes below. Nothing is ever paid twice: a transfer
  * with two results, or one whose case was paid since (--paid-ledger), is
  * flagged and left out of the failed ledger.
  */
@@ -18,9 +21,20 @@
 
 #define PAYROLL_RECONCILE_MAX_PAID 16
 
+/* Why the bank returned a payment, from its reason text (English or Chinese). */
+enum payroll_reason {
+	PAYROLL_REASON_CLOSED = 0,	/* account-closed: 销户, 注销 */
+	PAYROLL_REASON_FROZEN,		/* account-frozen: 冻结, 止付 */
+	PAYROLL_REASON_NAME,		/* name-mismatch: 户名不符 */
+	PAYROLL_REASON_NOT_FOUND,	/* account-not-found: 账户不存在, 无此账户 */
+	PAYROLL_REASON_OTHER,		/* other, or no reason given */
+	PAYROLL_REASON_N
+};
+
 struct payroll_reconcile_opts {
 	const char *ledger;	/* the ledger the bank file was made from */
-	const char *result;	/* the bank's result file (generic CSV) */
+	const char *result;	/* the bank's result file */
+	const char *layout;	/* its layout FILE, or NULL: the generic CSV */
 	const char *failed;	/* output: the failed transfers as a ledger, or NULL */
 	const char *report;	/* output: the detail CSV, or NULL */
 	const char *paid[PAYROLL_RECONCILE_MAX_PAID];	/* ledgers paid since */
@@ -31,17 +45,27 @@ struct payroll_reconcile_result {
 	long transfers, paid, failed, no_result, unmatched, mismatched, duplicate, since_paid;
 	int64_t total, paid_total, failed_total, bank_total;	/* fen */
 	long attention;		/* anything but "all paid and matched" */
+	long by_reason[PAYROLL_REASON_N];	/* the failed, by reason class */
+	int64_t by_reason_fen[PAYROLL_REASON_N];
 };
 
 /*
  * Reconcile. Returns 0 (res->attention > 0: a person must look), or with
  * err filled and no output written: PAYROLL_EFORMAT (a bad ledger or
- * result line: "bad-status", "bad-money", "bad-seq"...), PAYROLL_EIO,
- * PAYROLL_ENOMEM, PAYROLL_EUSAGE.
+ * result line: "bad-status", "bad-money", "bad-seq", "bad-record"...; a
+ * bad layout file, or one whose [detail] lacks amount, status, or both
+ * seq and account: "missing-field"), PAYROLL_EIO, PAYROLL_ENOMEM,
+ * PAYROLL_EUSAGE.
  */
 int payroll_reconcile(const struct payroll_reconcile_opts *o,
 		      struct payroll_reconcile_result *res,
 		      struct payroll_error *err);
+
+/* The class of a bank's reason text; PAYROLL_REASON_OTHER when unknown. */
+enum payroll_reason payroll_reason_classify(const char *reason);
+
+/* The class's stable name ("account-closed" ...). */
+const char *payroll_reason_name(enum payroll_reason r);
 
 /* A short text summary of res for people. */
 int payroll_reconcile_summary(const struct payroll_reconcile_result *res,

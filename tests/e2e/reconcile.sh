@@ -10,16 +10,18 @@ expect_exit 1 payroll-reconcile --ledger "$L" --result "$R/result.csv" -o failed
 	--report report.csv --paid-ledger "$R/paid-since.csv"
 same_file "$R/failed.csv" failed.csv
 same_file "$R/report.csv" report.csv
-for s in "paid 7, 8432.00" "failed 2, 1881.00" "no result 1" "unmatched results 1" \
+for s in "transfers 13, total 18164.00; the bank's results total 21658.00" "paid 5, 5646.00" \
+	"failed 4, 4667.00" "account-closed 1, 681.00" "account-frozen 1, 1200.00" \
+	"account-not-found 1, 786.00" "other 1, 2000.00" "no result 1" "unmatched results 1" \
 	"mismatches 1" "duplicate results 1" "paid since 1"; do grep_file "$s" out; done
 # the transfers are bankfile's: same seq for the same case
 payroll-bankfile --layout csv -o bank.csv "$L" 2>/dev/null || fail "bankfile"
 grep -q '^11,ABC,6217000000011000001,吴德明,1926.00,2026-11-TK-0004$' bank.csv || fail "seq 11 is not TK-0004"; ok
-# failed ledger: only the two plain failures, and bankfile can pay it
+# failed ledger: only the four plain failures, and bankfile can pay it
 cut -d, -f2 failed.csv | tail -n +2 | sort -u >cases
-printf 'DF-0002\nDF-0004\n' >want; same_file want cases
+printf 'DF-0002\nDF-0004\nLS-2026-031\nTK-0001\n' >want; same_file want cases
 expect_exit 0 payroll-bankfile --layout csv -o again.csv failed.csv
-grep_file "2026-11,2,1881.00" again.csv.ctl
+grep_file "2026-11,4,4667.00" again.csv.ctl
 # never twice: the duplicate (seq 5), the mismatch (7), the one paid since
 # (TK-0004) and the one without a result are not in the failed ledger
 for c in DF-0005 DF-0007 TK-0004 LS-2026-032; do no_grep ",$c," failed.csv; done
@@ -36,6 +38,38 @@ expect_exit 0 payroll-reconcile --ledger "$L" --result allpaid.csv -o none.csv
 { echo '序号,账号,户名,金额,状态,原因'; tail -n +2 allpaid.csv | sed 's/,paid,/,成功,/'; } |
 	iconv -f UTF-8 -t GB18030 >gb.csv
 expect_exit 0 payroll-reconcile --ledger "$L" --result gb.csv
+
+# the same results in the bank's own fixed-width GBK layout (header count,
+# trailer total, amounts in fen, zero-padded seq): the same report
+expect_exit 1 payroll-reconcile --ledger "$L" --result "$R/result-fixed.txt" \
+	--layout "$R/result-fixed.layout" -o failed3.csv --report report3.csv \
+	--paid-ledger "$R/paid-since.csv"
+same_file "$R/report.csv" report3.csv
+same_file "$R/failed.csv" failed3.csv
+gzip -c "$R/result-fixed.txt" >result-fixed.txt.gz
+expect_exit 1 payroll-reconcile --ledger "$L" --result result-fixed.txt.gz \
+	--layout "$R/result-fixed.layout" --report report4.csv --paid-ledger "$R/paid-since.csv"
+same_file "$R/report.csv" report4.csv
+# a '|'-delimited GB18030 layout in yuan, status without a width, all paid
+printf '[layout]\nformat = delimited\ndelimiter = |\nencoding = gb18030\n[detail]\nfield = seq\nfield = account\nfield = amount\nfield = status\nfield = reason\n' >pipe.layout
+tail -n +2 bank.csv | awk -F, -v OFS='|' '{ print $1, $3, $5, "成功", "" }' | iconv -f UTF-8 -t GB18030 >pipe.txt
+expect_exit 0 payroll-reconcile --ledger "$L" --result pipe.txt --layout pipe.layout
+grep_file "paid 13, 18164.00" out
+# a record of the wrong width, a layout without status, status twice: exit 2, nothing written
+{ head -c 100 "$R/result-fixed.txt"; printf '\r\n'; } >short.txt
+head -n 3 "$R/result-fixed.txt" | tail -n 2 >>short.txt
+expect_exit 2 payroll-reconcile --ledger "$L" --result short.txt --layout "$R/result-fixed.layout" -o f.csv
+grep_file "short.txt:2: bad-record" err; absent f.csv
+grep -v '^field = status' "$R/result-fixed.layout" >nostatus.layout
+expect_exit 2 payroll-reconcile --ledger "$L" --result "$R/result-fixed.txt" --layout nostatus.layout -o f.csv
+grep_file "missing-field" err; absent f.csv
+sed 's/^field = reason width=40$/field = status width=40/' "$R/result-fixed.layout" >twice.layout
+expect_exit 2 payroll-reconcile --ledger "$L" --result "$R/result-fixed.txt" --layout twice.layout
+grep_file "twice.layout:23: duplicate-field" err
+printf '[layout]\nformat = fixed\n[detail]\nfield = seq\n' >nowidth.layout
+expect_exit 2 payroll-reconcile --ledger "$L" --result "$R/result-fixed.txt" --layout nowidth.layout
+grep_file "nowidth.layout:4: missing-width" err
+expect_exit 2 payroll-reconcile --ledger "$L" --result "$R/result-fixed.txt" --layout no-such.layout
 
 # errors: an unknown status, bad money, a bad seq; nothing written
 printf 'seq,account,account_name,amount,status,reason\n1,6217000000001000003,x,1914.00,maybe,\n' >bad1.csv
