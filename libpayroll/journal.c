@@ -206,6 +206,48 @@ entry_dir(struct walker *w, const char *period, const char *sums, int latest,
 	return -1;
 }
 
+/* The number after "KEY": in a small JSON file we wrote; -1 if absent. */
+static long long
+json_number(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+	long long v = 0;
+
+	if (!p)
+		return -1;
+	for (p += strlen(key); *p == ' '; p++)
+		;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9' && v < 100000000000000000LL; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+/* The entry's totals against the period's run.json (covered by its
+ * signed manifest), so an edited total is named even in the last line. */
+static void
+check_totals(struct walker *w, long ln, const char *dir, char *f[8])
+{
+	char path[PAYROLL_PATH_MAX + 16], total[PAYROLL_MONEY_MAX];
+	struct payroll_buf b = { 0 };
+	struct payroll_error e;
+	long long paid, fen;
+	int missing;
+
+	snprintf(path, sizeof path, "%s/run.json", dir);
+	if (slurp(path, &b, &missing, &e) == 0 && !missing) {
+		paid = json_number(payroll_buf_str(&b), "\"rows_paid\":");
+		fen = json_number(payroll_buf_str(&b), "\"total_fen\":");
+		if (fen >= 0)
+			payroll_money_format(fen, total);
+		if (paid < 0 || fen < 0 || strtoll(f[5], NULL, 10) != paid || strcmp(f[6], total))
+			report(w, ln, "totals-changed",
+			       "rows paid %s and total %s are not those of %s/run.json", f[5], f[6], dir);
+	}
+	payroll_buf_release(&b);
+}
+
 static void
 check_entry(struct walker *w, long ln, char *f[8], int latest, struct payroll_error *err)
 {
@@ -228,8 +270,11 @@ check_entry(struct walker *w, long ln, char *f[8], int latest, struct payroll_er
 	}
 	files[0] = sums;
 	rc = payroll_verify_files(w->key, files, 1, 0, w->diag, w->ctx, err);
-	if (rc != PAYROLL_SIG_GOOD)
+	if (rc != PAYROLL_SIG_GOOD) {
 		report(w, ln, "period-broken", "the files of %s do not verify", f[0]);
+		return;
+	}
+	check_totals(w, ln, dir, f);
 }
 
 static int
@@ -238,24 +283,61 @@ is_period_name(const char *s)
 	return strlen(s) == 7 && s[4] == '-' && strspn(s, "0123456789-") == 7;
 }
 
+/* Directories of period p in root: p itself and p.replaced-N. */
+static long
+count_dirs(const char *root, const char *p)
+{
+	DIR *d = opendir(root);
+	struct dirent *de;
+	long n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (!strncmp(de->d_name, p, 7) &&
+		    (!de->d_name[7] || !strncmp(de->d_name + 7, ".replaced-", 10)))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Entries of period p: lines that start with "p,". */
+static long
+count_entries(const char *text, const char *p)
+{
+	char needle[16];
+	long n = 0;
+
+	needle[0] = '\n';
+	memcpy(needle + 1, p, 7);
+	memcpy(needle + 8, ",", 2);
+	for (; (text = strstr(text, needle)) != NULL; text++)
+		n++;
+	return n;
+}
+
+/* Every period directory (the one in place and those --force kept) must
+ * have its entry: a deleted last line shows here even if re-signed. */
 static void
 find_unjournaled(struct walker *w, const char *text)
 {
 	DIR *d = opendir(w->root);
 	struct dirent *de;
-	char needle[16];
+	long dirs, entries;
 
 	if (!d)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (!is_period_name(de->d_name))
 			continue;
-		needle[0] = '\n';
-		memcpy(needle + 1, de->d_name, 7);	/* is_period_name: 7 bytes */
-		memcpy(needle + 8, ",", 2);
-		if (!strstr(text, needle))
+		dirs = count_dirs(w->root, de->d_name);
+		entries = count_entries(text, de->d_name);
+		if (entries == 0)
 			report(w, 0, "unjournaled", "period directory %s has no journal entry",
 			       de->d_name);
+		else if (dirs > entries)
+			report(w, 0, "unjournaled", "period %s has %ld directories (with those --force kept) "
+			       "but %ld journal entries", de->d_name, dirs, entries);
 	}
 	closedir(d);
 }
@@ -306,7 +388,8 @@ payroll_journal_verify(const char *root, struct payroll_key *key,
 		}
 		if (strcmp(f[7], hex))
 			report(&w, ln, "broken-chain",
-			       "the previous line is not the one this entry followed: a line was edited, removed or inserted");
+			       "this entry did not follow line %ld as it is now: line %ld was edited, "
+			       "or a line before this one was removed or inserted", ln - 1, ln - 1);
 		if (!is_period_name(f[0])) {
 			report(&w, ln, "bad-journal", "'%.20s' is not a period", f[0]);
 			continue;

@@ -55,8 +55,10 @@ cmp -s pay/2026-11/ledger.csv pay/2026-11.replaced-1/ledger.csv &&
 # the journal: one byte edited in an old line, a line deleted, a period edited
 cp -r pay jt
 sed -i '2s/,13,/,14,/' jt/journal.csv
+cmp -s pay/journal.csv jt/journal.csv && fail "the edit did not happen"; ok
 expect_exit 1 payroll-verify --pubkey key.pub --journal jt
-grep_file "journal.csv" err
+grep_file "jt/journal.csv:3: broken-chain" err
+grep_file "jt/journal.csv:2: totals-changed" err
 cp -r pay jt2
 sed -i '2d' jt2/journal.csv
 expect_exit 1 payroll-verify --pubkey key.pub --journal jt2
