@@ -23,6 +23,17 @@ static const struct tool tool = {
 	"      3 the period was already done\n",
 };
 
+static int progress_shown;
+
+/* On a terminal only: "[2/7] calc..." on one line, overwritten. */
+static void
+progress(void *ctx, const char *step, int i, int n)
+{
+	(void)ctx;
+	fprintf(stderr, "\r\033[K[%d/%d] %s...", i, n, step);
+	progress_shown = 1;
+}
+
 /* One line per step on stderr: when, what, counts. */
 static void
 log_line(void *ctx, const char *step, const char *line)
@@ -32,6 +43,10 @@ log_line(void *ctx, const char *step, const char *line)
 	struct tm tm;
 
 	(void)ctx;
+	if (progress_shown) {
+		fputs("\r\033[K", stderr);
+		progress_shown = 0;
+	}
 	localtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	fprintf(stderr, "%s payroll-run: %s: %s\n", when, step, line);
@@ -76,7 +91,11 @@ main(int argc, char **argv)
 	if (!o.config || o.period < 0 || optind != argc)
 		return tool_usage_error(&tool, "--config and --period are needed, and nothing else");
 	o.pause_after = getenv("PAYROLL_TEST_PAUSE_AFTER");
+	if (tool_stderr_is_tty())
+		o.progress = progress;
 	rc = payroll_run(&o, &res, &err);
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
 	if (rc == PAYROLL_EEXIST) {
 		tool_fail(&tool, rc, &err);
 		return EXIT_PERIOD_DONE;

@@ -325,6 +325,13 @@ step_summary(struct batch *b)
 			rc = payroll_outfile_commit(o, b->err);
 		}
 	}
+	if (rc == 0) {
+		char total[PAYROLL_MONEY_MAX];
+
+		payroll_money_format(b->res->total, total);
+		say(b, "summary", "run.json: %ld rows paid, %ld transfers, total %s",
+		    b->res->rows_paid, b->res->transfers, total);
+	}
 	payroll_buf_release(&j);
 	return rc;
 }
@@ -518,12 +525,17 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 	payroll_month_format(o->period, b.period);
 	rc = prepare(&b);
 	for (i = 0; rc == 0 && i < sizeof steps / sizeof *steps; i++) {
+		if (o->progress)
+			o->progress(o->log_ctx, steps[i].name, (int)i + 1, (int)(sizeof steps / sizeof *steps) + 1);
 		rc = steps[i].fn(&b);
 		if (rc == 0)
 			maybe_pause(&b, steps[i].name);
 	}
 	if (rc == 0)
 		rc = payroll_fsync_dir_of(b.tmp, err);
+	if (rc == 0 && o->progress)
+		o->progress(o->log_ctx, "journal", (int)(sizeof steps / sizeof *steps) + 1,
+			    (int)(sizeof steps / sizeof *steps) + 1);
 	if (rc == 0 && (rc = publish(&b)) == 0 && (rc = step_journal(&b)) != 0)
 		unpublish(&b);
 	if (b.tmp[0])

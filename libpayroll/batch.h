@@ -23,6 +23,8 @@ struct payroll_run_opts {
 	/* one line per step, for the log */
 	void (*log)(void *ctx, const char *step, const char *line);
 	void *log_ctx;
+	/* called as step i of n (1-based) starts, or NULL; for a progress line */
+	void (*progress)(void *ctx, const char *step, int i, int n);
 };
 
 struct payroll_run_result {

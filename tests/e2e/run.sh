@@ -22,7 +22,9 @@ tree() { (cd "$1" && find . -type f | sort | xargs sha256sum); }
 conf pay
 expect_exit 1 run pay
 [ ! -s out ] || fail "run printed on stdout"; ok
-for step in check calc bankfile disclose sign journal; do grep_file "payroll-run: $step: " err; done
+for step in check calc bankfile disclose summary sign journal; do grep_file "payroll-run: $step: " err; done
+grep_file "/pay/2026-11" err; grep_file "payroll-run: done: " err
+no_grep "[1/7]" err
 M=pay/2026-11
 for f in ledger.csv rejects.csv summary.json bank.csv bank.csv.ctl bank-fixed-gbk.txt \
 	bank-pain001.xml disclosure.csv disclosure.html run.json SHA256SUMS SHA256SUMS.sig; do present "$M/$f"; done
@@ -35,6 +37,14 @@ expect_exit 0 openssl pkeyutl -verify -pubin -inkey key.pub -rawin -in "$M/SHA25
 expect_exit 0 payroll-verify --pubkey key.pub --journal pay
 [ "$(wc -l <pay/journal.csv)" = 2 ] || fail "one journal entry expected"; ok
 [ -z "$(ls -A pay | grep tmp)" ] || fail "a temporary directory was left"; ok
+
+# a progress line only on a terminal (script(1) gives the run one)
+if command -v script >/dev/null; then
+	conf tty
+	script -qec "payroll-run --config $PWD/tty.conf --period 2026-11" /dev/null >tty.out </dev/null
+	grep_file "[3/7] bankfile..." tty.out
+	grep_file "payroll-run: journal: " tty.out
+fi
 
 # again: exit 3, the first untouched
 tree "$M" >before
