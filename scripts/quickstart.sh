@@ -33,5 +33,6 @@ rc=0
 ./build/payroll run --config fixtures/demo/payroll.conf --period 2026-11 || rc=$?
 # Exit 1 means "rejected rows need a person": the demo has one of each.
 [ "$rc" -le 1 ] || exit "$rc"
-echo "outputs: build/demo-out/2026-11 (ledger, rejects, bank files, signatures);" \
-	"journal: build/demo-out/journal.csv" >&2
+echo "outputs: build/demo-out/2026-11 (ledger, rejects, bank files, disclosure list," \
+	"signatures, SHA256SUMS); journal: build/demo-out/journal.csv" >&2
+echo "check them: ./build/payroll verify --pubkey build/demo-key/payroll.pub --journal build/demo-out" >&2
