@@ -121,7 +121,6 @@ struct transfer {
 	struct spool_head h;
 	struct payroll_buf s;		/* T_NSTR strings, each NUL-ended */
 	const char *str[T_NSTR];	/* into s (set after reading a spool) */
-	int active;
 };
 
 struct group {
@@ -147,11 +146,8 @@ struct run {
 	struct group *g;
 	size_t ng;
 	size_t last;
-	struct caseset seen;
 	struct transfer t;
 	int64_t line_total;		/* sum of every ledger line */
-	payroll_transfer_fn each;	/* instead of spooling (payroll_bank_transfers) */
-	void *each_ctx;
 	long nt;
 	struct payroll_buf rec, ref;
 };
@@ -203,76 +199,286 @@ find_group(struct run *r, const char *bank)
 	return g;
 }
 
+/* ---- transfers from the ledger: the one place they are derived ---- */
+
+/* A transfer being summed: its strings, NUL-ended, in s at off[]. */
+struct building {
+	struct payroll_buf s;
+	size_t off[T_NSTR];
+	int64_t amount;
+	long line;
+	int nlines, members, temporary, active;
+};
+
+struct payroll_transfers {
+	struct payroll_ledger_reader *lr;
+	char path[PAYROLL_PATH_MAX];
+	char period[8];
+	struct caseset seen;
+	struct building b[2];
+	int cur;		/* b[cur] is being summed, b[!cur] was handed out */
+	int64_t nt;
+	int64_t line_total;	/* sum of every ledger line */
+	long lines;
+	int state;		/* 0 reading, 1 at the end, < 0 failed */
+};
+
 static int
-flush_transfer(struct run *r)
+tr_error(struct payroll_transfers *tr, struct payroll_error *err, long line, int rc,
+	 const char *code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int
+tr_error(struct payroll_transfers *tr, struct payroll_error *err, long line, int rc,
+	 const char *code, const char *fmt, ...)
 {
-	struct transfer *t = &r->t;
-	struct group *g;
+	char msg[480];
+	va_list ap;
 
-	if (!t->active)
-		return 0;
-	t->active = 0;
-	t->h.seq = ++r->nt;
-	t->h.slen = (uint32_t)t->s.len;
-	if (r->each) {
-		struct payroll_transfer x = {
-			t->h.seq, t->str[T_CASE], t->str[T_PROGRAM], t->str[T_BANK], t->str[T_ACCOUNT],
-			t->str[T_ACCOUNT_NAME], (int)t->h.temporary, t->h.amount, (long)t->h.line,
-			t->h.nlines,
-		};
+	va_start(ap, fmt);
+	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
+		msg[0] = '\0';
+	va_end(ap);
+	return payroll_error_set(err, rc, tr->path, line, 0, code, "%s", msg);
+}
 
-		return r->each(r->each_ctx, &x);
-	}
-	g = find_group(r, t->str[T_BANK]);
-	if (!g)
-		return line_error(r, t->h.line, errno == ENOMEM ? PAYROLL_ENOMEM : PAYROLL_EIO,
-				  "io", "cannot open a spool file for bank %s (at most %d banks)",
-				  t->str[T_BANK], MAX_GROUPS);
-	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
-	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
-		return payroll_error_errno(r->err, PAYROLL_EIO, NULL, "cannot write spool file");
-	if (payroll_add(g->total, t->h.amount, &g->total))
-		return line_error(r, t->h.line, PAYROLL_EOVERFLOW, "overflow",
-				  "the total of the bank file does not fit");
-	g->count++;
-	return 0;
+static const char *
+bstr(const struct building *b, int i)
+{
+	return b->s.p + b->off[i];
 }
 
 static int
-start_transfer(struct run *r, const struct payroll_ledger_line *l, int temporary)
+check_line(struct payroll_transfers *tr, const struct payroll_ledger_line *l,
+	   struct payroll_error *err)
 {
-	struct transfer *t = &r->t;
+	const char *why;
+
+	if (!tr->period[0]) {
+		if (payroll_month_parse(l->period, strlen(l->period)) < 0)
+			return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "bad-period",
+					"period '%s' is not YYYY-MM", l->period);
+		memcpy(tr->period, l->period, 8);
+	} else if (strcmp(l->period, tr->period)) {
+		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "mixed-period",
+				"period %s differs from %s of the first line; one bank file pays one period",
+				l->period, tr->period);
+	}
+	if (payroll_account_check(l->account, strlen(l->account), &why))
+		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "bad-account",
+				"case %s: account '%s': %s", l->case_id, l->account, why);
+	if (l->amount <= 0)
+		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "bad-amount",
+				"case %s: amount must be greater than 0", l->case_id);
+	if (payroll_bank_check(l->bank, strlen(l->bank), &why))
+		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "bad-bank",
+				"case %s: bank code '%s': %s", l->case_id, l->bank, why);
+	if (!l->account_name[0])
+		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "missing-field",
+				"case %s: account_name is empty", l->case_id);
+	return 0;
+}
+
+/* Start summing a new case at line l; a case seen before is an error. */
+static int
+start_case(struct payroll_transfers *tr, struct building *b,
+	   const struct payroll_ledger_line *l, int temporary, struct payroll_error *err)
+{
 	const char *v[T_NSTR] = {
 		l->case_id, l->program, l->region, l->locality, l->name,
 		l->id_number, l->bank, l->account, l->account_name,
 	};
-	size_t off[T_NSTR];
 	long prev;
 	int i;
 
-	prev = caseset_add(&r->seen, case_hash(l->case_id, temporary), l->line);
+	prev = caseset_add(&tr->seen, case_hash(l->case_id, temporary), l->line);
 	if (prev < 0)
-		return payroll_error_errno(r->err, PAYROLL_ENOMEM, r->ledger_path, "out of memory");
+		return payroll_error_errno(err, PAYROLL_ENOMEM, tr->path, "out of memory");
 	if (prev > 0)
-		return line_error(r, l->line, PAYROLL_EFORMAT, "case-not-contiguous",
-				  "case %s%s appears again after other cases (first at line %ld); "
-				  "a case's lines must be consecutive",
-				  temporary ? "(temporary) " : "", l->case_id, prev);
-	payroll_buf_reset(&t->s);
+		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "case-not-contiguous",
+				"case %s%s appears again after other cases (first at line %ld); "
+				"a case's lines must be consecutive",
+				temporary ? "(temporary) " : "", l->case_id, prev);
+	payroll_buf_reset(&b->s);
 	for (i = 0; i < T_NSTR; i++) {
-		off[i] = t->s.len;
+		b->off[i] = b->s.len;
+		if (payroll_buf_add(&b->s, v[i], strlen(v[i]) + 1))
+			return payroll_error_errno(err, PAYROLL_ENOMEM, tr->path, "out of memory");
+	}
+	b->amount = l->amount;
+	b->line = l->line;
+	b->nlines = 1;
+	b->members = l->members;
+	b->temporary = temporary;
+	b->active = 1;
+	return 0;
+}
+
+/* Hand out b, numbered next. */
+static int
+emit(struct payroll_transfers *tr, struct building *b, struct payroll_transfer *t)
+{
+	b->active = 0;
+	t->seq = ++tr->nt;
+	t->case_id = bstr(b, T_CASE);
+	t->program = bstr(b, T_PROGRAM);
+	t->bank = bstr(b, T_BANK);
+	t->account = bstr(b, T_ACCOUNT);
+	t->account_name = bstr(b, T_ACCOUNT_NAME);
+	t->name = bstr(b, T_NAME);
+	t->id_number = bstr(b, T_ID);
+	t->region = bstr(b, T_REGION);
+	t->locality = bstr(b, T_LOCALITY);
+	t->period = tr->period;
+	t->temporary = b->temporary;
+	t->members = b->members;
+	t->amount = b->amount;
+	t->line = b->line;
+	t->nlines = b->nlines;
+	return 1;
+}
+
+int
+payroll_transfers_open(struct payroll_transfers **r, const char *path,
+		       struct payroll_error *err)
+{
+	struct payroll_transfers *tr;
+	int rc;
+
+	*r = NULL;
+	payroll_error_clear(err);
+	tr = calloc(1, sizeof *tr);
+	if (!tr)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
+	rc = payroll_ledger_open(&tr->lr, path, err);
+	if (rc) {
+		free(tr);
+		return rc;
+	}
+	snprintf(tr->path, sizeof tr->path, "%s", payroll_ledger_path(tr->lr));
+	*r = tr;
+	return 0;
+}
+
+int
+payroll_transfers_next(struct payroll_transfers *tr, struct payroll_transfer *t,
+		       struct payroll_error *err)
+{
+	struct payroll_ledger_line l;
+	struct building *b;
+	int rc, temporary;
+
+	if (tr->state)
+		return tr->state < 0 ? tr->state : 0;
+	while ((rc = payroll_ledger_next(tr->lr, &l, err)) == 1) {
+		b = &tr->b[tr->cur];
+		tr->lines++;
+		if ((rc = check_line(tr, &l, err)) != 0)
+			break;
+		if (payroll_add(tr->line_total, l.amount, &tr->line_total)) {
+			rc = tr_error(tr, err, l.line, PAYROLL_EOVERFLOW, "overflow",
+				      "the sum of the ledger does not fit");
+			break;
+		}
+		temporary = !strcmp(l.program, "temporary");
+		if (b->active && b->temporary == temporary && !strcmp(bstr(b, T_CASE), l.case_id)) {
+			if (strcmp(bstr(b, T_BANK), l.bank) || strcmp(bstr(b, T_ACCOUNT), l.account) ||
+			    strcmp(bstr(b, T_ACCOUNT_NAME), l.account_name)) {
+				rc = tr_error(tr, err, l.line, PAYROLL_EFORMAT, "payee-mismatch",
+					      "case %s: bank, account or account_name differs from "
+					      "line %ld of the same case", l.case_id, b->line);
+				break;
+			}
+			if (payroll_add(b->amount, l.amount, &b->amount)) {
+				rc = tr_error(tr, err, l.line, PAYROLL_EOVERFLOW, "overflow",
+					      "case %s: the transfer amount does not fit", l.case_id);
+				break;
+			}
+			b->nlines++;
+			continue;
+		}
+		/* a new case: the one summed so far is complete */
+		tr->cur = !tr->cur;
+		if ((rc = start_case(tr, &tr->b[tr->cur], &l, temporary, err)) != 0)
+			break;
+		if (b->active)
+			return emit(tr, b, t);
+	}
+	if (rc == 0) {
+		tr->state = 1;
+		b = &tr->b[tr->cur];
+		if (b->active)
+			return emit(tr, b, t);
+		if (tr->nt == 0)
+			rc = tr_error(tr, err, 0, PAYROLL_EFORMAT, "empty-ledger",
+				      "the ledger has no lines: there is nothing to pay");
+	}
+	if (rc < 0)
+		tr->state = rc;
+	return rc;
+}
+
+const char *
+payroll_transfers_path(const struct payroll_transfers *tr)
+{
+	return tr->path;
+}
+
+void
+payroll_transfers_counts(const struct payroll_transfers *tr, long *lines, int64_t *line_total)
+{
+	*lines = tr->lines;
+	*line_total = tr->line_total;
+}
+
+void
+payroll_transfers_close(struct payroll_transfers *tr)
+{
+	if (!tr)
+		return;
+	payroll_ledger_close(tr->lr);
+	caseset_free(&tr->seen);
+	payroll_buf_release(&tr->b[0].s);
+	payroll_buf_release(&tr->b[1].s);
+	free(tr);
+}
+
+/* Spool one transfer to its bank's group: header, then its strings. */
+static int
+spool_transfer(struct run *r, const struct payroll_transfer *x)
+{
+	struct transfer *t = &r->t;
+	const char *v[T_NSTR] = {
+		x->case_id, x->program, x->region, x->locality, x->name,
+		x->id_number, x->bank, x->account, x->account_name,
+	};
+	struct group *g;
+	int i;
+
+	payroll_buf_reset(&t->s);
+	for (i = 0; i < T_NSTR; i++)
 		if (payroll_buf_add(&t->s, v[i], strlen(v[i]) + 1))
 			return payroll_error_errno(r->err, PAYROLL_ENOMEM, r->ledger_path,
 						   "out of memory");
-	}
-	for (i = 0; i < T_NSTR; i++)
-		t->str[i] = t->s.p + off[i];
-	t->h.amount = l->amount;
-	t->h.line = l->line;
-	t->h.nlines = 1;
-	t->h.members = l->members;
-	t->h.temporary = (uint32_t)temporary;
-	t->active = 1;
+	memset(&t->h, 0, sizeof t->h);
+	t->h.amount = x->amount;
+	t->h.seq = x->seq;
+	t->h.line = x->line;
+	t->h.nlines = x->nlines;
+	t->h.members = x->members;
+	t->h.slen = (uint32_t)t->s.len;
+	t->h.temporary = (uint32_t)x->temporary;
+	g = find_group(r, x->bank);
+	if (!g)
+		return line_error(r, x->line, errno == ENOMEM ? PAYROLL_ENOMEM : PAYROLL_EIO,
+				  "io", "cannot open a spool file for bank %s (at most %d banks)",
+				  x->bank, MAX_GROUPS);
+	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
+	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
+		return payroll_error_errno(r->err, PAYROLL_EIO, NULL, "cannot write spool file");
+	if (payroll_add(g->total, x->amount, &g->total))
+		return line_error(r, x->line, PAYROLL_EOVERFLOW, "overflow",
+				  "the total of the bank file does not fit");
+	g->count++;
 	return 0;
 }
 
@@ -296,89 +502,29 @@ set_period(struct run *r, const char *p)
 	r->period_last[8] = '\0';
 }
 
-static int
-check_line(struct run *r, const struct payroll_ledger_line *l)
-{
-	const char *why;
-
-	if (!r->period[0]) {
-		if (payroll_month_parse(l->period, strlen(l->period)) < 0)
-			return line_error(r, l->line, PAYROLL_EFORMAT, "bad-period",
-					  "period '%s' is not YYYY-MM", l->period);
-		set_period(r, l->period);
-	} else if (strcmp(l->period, r->period)) {
-		return line_error(r, l->line, PAYROLL_EFORMAT, "mixed-period",
-				  "period %s differs from %s of the first line; one bank file pays one period",
-				  l->period, r->period);
-	}
-	if (payroll_account_check(l->account, strlen(l->account), &why))
-		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-account",
-				  "case %s: account '%s': %s", l->case_id, l->account, why);
-	if (l->amount <= 0)
-		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-amount",
-				  "case %s: amount must be greater than 0", l->case_id);
-	if (payroll_bank_check(l->bank, strlen(l->bank), &why))
-		return line_error(r, l->line, PAYROLL_EFORMAT, "bad-bank",
-				  "case %s: bank code '%s': %s", l->case_id, l->bank, why);
-	if (!l->account_name[0])
-		return line_error(r, l->line, PAYROLL_EFORMAT, "missing-field",
-				  "case %s: account_name is empty", l->case_id);
-	return 0;
-}
-
-/* Pass one: ledger lines -> validated transfers in the group spools. */
+/* Pass one: the ledger's transfers -> the group spools. */
 static int
 read_ledger(struct run *r)
 {
-	struct payroll_ledger_reader *lr;
-	struct payroll_ledger_line l;
-	struct transfer *t = &r->t;
-	int rc, temporary;
+	struct payroll_transfers *tr;
+	struct payroll_transfer x;
+	int rc;
 
-	rc = payroll_ledger_open(&lr, r->o->ledger, r->err);
+	rc = payroll_transfers_open(&tr, r->o->ledger, r->err);
 	if (rc)
 		return rc;
-	r->ledger_path = payroll_ledger_path(lr);
-	while ((rc = payroll_ledger_next(lr, &l, r->err)) == 1) {
-		r->res->lines++;
-		if ((rc = check_line(r, &l)) != 0)
-			break;
-		if (payroll_add(r->line_total, l.amount, &r->line_total)) {
-			rc = line_error(r, l.line, PAYROLL_EOVERFLOW, "overflow",
-					"the sum of the ledger does not fit");
-			break;
-		}
-		temporary = !strcmp(l.program, "temporary");
-		if (t->active && (int)t->h.temporary == temporary &&
-		    !strcmp(t->str[T_CASE], l.case_id)) {
-			if (strcmp(t->str[T_BANK], l.bank) || strcmp(t->str[T_ACCOUNT], l.account) ||
-			    strcmp(t->str[T_ACCOUNT_NAME], l.account_name)) {
-				rc = line_error(r, l.line, PAYROLL_EFORMAT, "payee-mismatch",
-						"case %s: bank, account or account_name differs from "
-						"line %lld of the same case", l.case_id,
-						(long long)t->h.line);
-				break;
-			}
-			if (payroll_add(t->h.amount, l.amount, &t->h.amount)) {
-				rc = line_error(r, l.line, PAYROLL_EOVERFLOW, "overflow",
-						"case %s: the transfer amount does not fit", l.case_id);
-				break;
-			}
-			t->h.nlines++;
-			continue;
-		}
-		if ((rc = flush_transfer(r)) != 0 || (rc = start_transfer(r, &l, temporary)) != 0)
+	/* the path outlives the reader in messages */
+	snprintf(r->ledger_name, sizeof r->ledger_name, "%s", payroll_transfers_path(tr));
+	r->ledger_path = r->ledger_name;
+	while ((rc = payroll_transfers_next(tr, &x, r->err)) == 1) {
+		if (!r->period[0])
+			set_period(r, x.period);
+		r->nt++;
+		if ((rc = spool_transfer(r, &x)) != 0)
 			break;
 	}
-	if (rc == 0)
-		rc = flush_transfer(r);
-	if (rc == 0 && r->nt == 0)
-		rc = payroll_error_set(r->err, PAYROLL_EFORMAT, r->ledger_path, 0, 0, "empty-ledger",
-				       "the ledger has no lines: there is nothing to pay");
-	/* the path outlives the reader in messages */
-	snprintf(r->ledger_name, sizeof r->ledger_name, "%s", r->ledger_path);
-	r->ledger_path = r->ledger_name;
-	payroll_ledger_close(lr);
+	payroll_transfers_counts(tr, &r->res->lines, &r->line_total);
+	payroll_transfers_close(tr);
 	return rc;
 }
 
@@ -1152,34 +1298,10 @@ payroll_bankfile(const struct payroll_bankfile_opts *o,
 		free(r.g[i].bank);
 	}
 	free(r.g);
-	caseset_free(&r.seen);
 	payroll_buf_release(&r.t.s);
 	payroll_buf_release(&r.rec);
 	payroll_buf_release(&r.ref);
 	payroll_layout_free(r.layout);
 	free(r.payer);
-	return rc;
-}
-
-int
-payroll_bank_transfers(const char *ledger, payroll_transfer_fn fn, void *ctx,
-		       struct payroll_error *err)
-{
-	struct payroll_bankfile_opts o = PAYROLL_BANKFILE_OPTS_INIT;
-	struct payroll_bankfile_result res;
-	struct run r;
-	int rc;
-
-	memset(&r, 0, sizeof r);
-	memset(&res, 0, sizeof res);
-	o.ledger = ledger;
-	r.o = &o;
-	r.res = &res;
-	r.err = err;
-	r.each = fn;
-	r.each_ctx = ctx;
-	rc = read_ledger(&r);
-	caseset_free(&r.seen);
-	payroll_buf_release(&r.t.s);
 	return rc;
 }

@@ -57,9 +57,8 @@ case_key(const char *case_id, int temporary)
 }
 
 static int
-on_transfer(void *ctx, const struct payroll_transfer *x)
+add_transfer(struct rec *r, const struct payroll_transfer *x)
 {
-	struct rec *r = ctx;
 	struct tr *t;
 
 	if (r->n == r->cap) {
@@ -88,10 +87,8 @@ on_transfer(void *ctx, const struct payroll_transfer *x)
 }
 
 static int
-on_paid(void *ctx, const struct payroll_transfer *x)
+add_paid(struct rec *r, const struct payroll_transfer *x)
 {
-	struct rec *r = ctx;
-
 	if (r->nsince == r->since_cap) {
 		size_t cap = r->since_cap ? r->since_cap * 2 : 256;
 		uint64_t *g = realloc(r->since, cap * sizeof *g);
@@ -103,6 +100,21 @@ on_paid(void *ctx, const struct payroll_transfer *x)
 	}
 	r->since[r->nsince++] = case_key(x->case_id, x->temporary);
 	return 0;
+}
+
+/* Each transfer of the ledger at path, exactly as bankfile numbers it. */
+static int
+read_transfers(struct rec *r, const char *path,
+	       int (*add)(struct rec *, const struct payroll_transfer *))
+{
+	struct payroll_transfers *tr;
+	struct payroll_transfer x;
+	int rc = payroll_transfers_open(&tr, path, r->err);
+
+	while (rc == 0 && (rc = payroll_transfers_next(tr, &x, r->err)) == 1)
+		rc = add(r, &x);
+	payroll_transfers_close(tr);
+	return rc;
 }
 
 static int
@@ -722,9 +734,9 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 	if (!o->ledger || !o->result)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--ledger and --result are needed");
 	keep(&r, "");	/* offset 0: no reason */
-	rc = payroll_bank_transfers(o->ledger, on_transfer, &r, err);
+	rc = read_transfers(&r, o->ledger, add_transfer);
 	for (i = 0; rc == 0 && i < o->npaid; i++)
-		rc = payroll_bank_transfers(o->paid[i], on_paid, &r, err);
+		rc = read_transfers(&r, o->paid[i], add_paid);
 	if (rc == 0)
 		rc = read_results(&r);
 	if (rc == 0)

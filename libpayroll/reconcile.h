@@ -2,7 +2,7 @@
  * reconcile.h: the bank's answer matched to the transfers (SPEC 10).
  *
  * Transfers are derived from the ledger exactly as bankfile numbers them
- * (payroll_bank_transfers). The bank's result file is the generic CSV
+ * (payroll_transfers_next). The bank's result file is the generic CSV
  * (seq,account,account_name,amount,status,reason) or a file in a bank's
  * own layout (layout.h, with the reconcile-only sources status and
  * reason in its [detail] record). Each result is matched by seq, and when
