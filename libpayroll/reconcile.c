@@ -141,13 +141,20 @@ parse_status(const char *s)
 {
 	static const char *const paid[] = { "paid", "success", "ok", "成功", "已入账", NULL };
 	static const char *const failed[] = { "failed", "fail", "失败", "退回", "error", NULL };
+	char low[32];
 	int i;
 
+	/* ASCII words in any case ("PAID", "Success"); Chinese as it is */
+	for (i = 0; s[i] && i < (int)sizeof low - 1; i++)
+		low[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+	if (s[i])
+		return -1;
+	low[i] = '\0';
 	for (i = 0; paid[i]; i++)
-		if (!strcmp(s, paid[i]))
+		if (!strcmp(low, paid[i]))
 			return S_PAID;
 	for (i = 0; failed[i]; i++)
-		if (!strcmp(s, failed[i]))
+		if (!strcmp(low, failed[i]))
 			return S_FAILED;
 	return -1;
 }
@@ -214,6 +221,7 @@ add_unmatched(struct rec *r, const struct result *x, int64_t amount, int status)
 		 payroll_buf_addcsv(b, reason, strlen(reason)) || payroll_buf_addch(b, '\n');
 
 	r->res->unmatched++;
+	r->res->unmatched_total += amount;	/* within bank_total, checked */
 	return rc ? PAYROLL_ENOMEM : 0;
 }
 
@@ -644,12 +652,16 @@ classify(struct rec *r)
 			r->res->by_reason_fen[why] += t->amount;
 		} else if (!strcmp(k, "no-result")) {
 			r->res->no_result++;
+			r->res->no_result_total += t->amount;
 		} else if (!strcmp(k, "since-paid")) {
 			r->res->since_paid++;
+			r->res->since_paid_total += t->amount;
 		} else if (!strcmp(k, "duplicate-result")) {
 			r->res->duplicate++;
+			r->res->duplicate_total += t->amount;
 		} else {
 			r->res->mismatched++;
+			r->res->mismatched_total += t->amount;
 		}
 	}
 	r->res->attention = r->res->transfers - r->res->paid + r->res->unmatched;
@@ -758,6 +770,14 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 	return rc;
 }
 
+/* "what N, TOTAL" and a line end; nonzero when out of memory. */
+static int
+count_line(struct payroll_buf *b, const char *what, long n, int64_t fen)
+{
+	return payroll_buf_addf(b, "%s %ld, ", what, n) || payroll_buf_addmoney(b, fen) ||
+	       payroll_buf_addch(b, '\n');
+}
+
 int
 payroll_reconcile_summary(const struct payroll_reconcile_result *s, struct payroll_buf *b)
 {
@@ -774,9 +794,11 @@ payroll_reconcile_summary(const struct payroll_reconcile_result *s, struct payro
 					      s->by_reason[i]) ||
 			     payroll_buf_addmoney(b, s->by_reason_fen[i]) || payroll_buf_addch(b, '\n');
 	if (rc == 0)
-		rc = payroll_buf_addf(b, "no result %ld\nunmatched results %ld\n"
-				      "amount or account mismatches %ld\nduplicate results %ld\n"
-				      "failed but paid since %ld\n", s->no_result, s->unmatched,
-				      s->mismatched, s->duplicate, s->since_paid);
+		rc = count_line(b, "no result", s->no_result, s->no_result_total) ||
+		     count_line(b, "unmatched results", s->unmatched, s->unmatched_total) ||
+		     count_line(b, "amount or account mismatches", s->mismatched,
+				s->mismatched_total) ||
+		     count_line(b, "duplicate results", s->duplicate, s->duplicate_total) ||
+		     count_line(b, "failed but paid since", s->since_paid, s->since_paid_total);
 	return rc ? PAYROLL_ENOMEM : 0;
 }

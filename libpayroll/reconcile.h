@@ -44,6 +44,9 @@ struct payroll_reconcile_opts {
 struct payroll_reconcile_result {
 	long transfers, paid, failed, no_result, unmatched, mismatched, duplicate, since_paid;
 	int64_t total, paid_total, failed_total, bank_total;	/* fen */
+	/* fen: the transfers' amounts (the bank's for unmatched results) */
+	int64_t no_result_total, unmatched_total, mismatched_total, duplicate_total,
+		since_paid_total;
 	long attention;		/* anything but "all paid and matched" */
 	long by_reason[PAYROLL_REASON_N];	/* the failed, by reason class */
 	int64_t by_reason_fen[PAYROLL_REASON_N];
