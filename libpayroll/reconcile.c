@@ -34,6 +34,24 @@ struct rec {
 	size_t n, cap;
 	uint64_t *since;	/* sorted case hashes of --paid-ledger */
 	size_t nsince, since_cap;
+	struct later *later;	/* results without a known seq, matched last */
+	size_t nlater, later_cap;
+	struct um *um;		/* unmatched results: their lines in unmatched */
+	size_t num, um_cap;
+};
+
+/* A result matched by account and amount once every seq is taken. */
+struct later {
+	long line;
+	int64_t amount;
+	int status;
+	size_t seq, account, reason;	/* arena offsets */
+};
+
+/* One report line of an unmatched result, in r->unmatched. */
+struct um {
+	long line;
+	size_t off, len;
 };
 
 static size_t
@@ -176,53 +194,102 @@ line_error(struct rec *r, const struct result *x, int c, const char *code,
 				 x->col[c], result_cols[c].name, what);
 }
 
-/* The transfer a result is for: by seq, else by account and amount. */
-static struct tr *
-match(struct rec *r, const struct result *x, int64_t amount, int *bad)
+/* The seq a result names: 0 when none or none of ours, -1 when it is no
+ * serial number at all. */
+static int64_t
+result_seq(const struct rec *r, const char *v)
 {
-	size_t i;
+	char *end;
+	long long seq;
 
-	*bad = 0;
-	if (x->v[C_SEQ][0]) {
-		char *end;
-		long long seq;
-
-		errno = 0;
-		seq = strtoll(x->v[C_SEQ], &end, 10);
-		if (*end || seq < 1 || errno || !strchr("0123456789", x->v[C_SEQ][0])) {
-			*bad = 1;
-			return NULL;
-		}
-		if ((unsigned long long)seq <= r->n)
-			return &r->t[seq - 1];
-	}
-	for (i = 0; i < r->n; i++)
-		if (!r->t[i].results && r->t[i].amount == amount &&
-		    !strcmp(str(r, r->t[i].account), x->v[C_ACCOUNT]))
-			return &r->t[i];
-	return NULL;
+	if (!v[0])
+		return 0;
+	errno = 0;
+	seq = strtoll(v, &end, 10);
+	if (*end || seq < 1 || errno || !strchr("0123456789", v[0]))
+		return -1;
+	return (unsigned long long)seq <= r->n ? (int64_t)seq : 0;
 }
 
 /* A result for no transfer: a report line in the report's columns. */
 static int
-add_unmatched(struct rec *r, const struct result *x, int64_t amount, int status)
+add_unmatched(struct rec *r, long line, const char *seq, const char *account, int64_t amount,
+	      int status, const char *reason)
 {
 	struct payroll_buf *b = &r->unmatched;
-	const char *reason = x->v[C_REASON];
-	int rc = payroll_buf_addstr(b, "unmatched,") ||
-		 payroll_buf_addcsv(b, x->v[C_SEQ], strlen(x->v[C_SEQ])) ||
-		 payroll_buf_addstr(b, ",,") ||
-		 payroll_buf_addcsv(b, x->v[C_ACCOUNT], strlen(x->v[C_ACCOUNT])) ||
-		 payroll_buf_addstr(b, ",,") || payroll_buf_addmoney(b, amount) ||
-		 payroll_buf_addstr(b, status == S_PAID ? ",paid,," : ",failed,") ||
-		 (status == S_FAILED &&
-		  (payroll_buf_addstr(b, payroll_reason_name(payroll_reason_classify(reason))) ||
-		   payroll_buf_addch(b, ','))) ||
-		 payroll_buf_addcsv(b, reason, strlen(reason)) || payroll_buf_addch(b, '\n');
+	size_t at = b->len;
+	int rc;
 
+	if (r->num == r->um_cap) {
+		size_t cap = r->um_cap ? r->um_cap * 2 : 64;
+		struct um *g = realloc(r->um, cap * sizeof *g);
+
+		if (!g)
+			return PAYROLL_ENOMEM;
+		r->um = g;
+		r->um_cap = cap;
+	}
+	rc = payroll_buf_addstr(b, "unmatched,") || payroll_buf_addcsv(b, seq, strlen(seq)) ||
+	     payroll_buf_addstr(b, ",,") || payroll_buf_addcsv(b, account, strlen(account)) ||
+	     payroll_buf_addstr(b, ",,") || payroll_buf_addmoney(b, amount) ||
+	     payroll_buf_addstr(b, status == S_PAID ? ",paid,," : ",failed,") ||
+	     (status == S_FAILED &&
+	      (payroll_buf_addstr(b, payroll_reason_name(payroll_reason_classify(reason))) ||
+	       payroll_buf_addch(b, ','))) ||
+	     payroll_buf_addcsv(b, reason, strlen(reason)) || payroll_buf_addch(b, '\n');
+	if (rc)
+		return PAYROLL_ENOMEM;
+	r->um[r->num].line = line;
+	r->um[r->num].off = at;
+	r->um[r->num++].len = b->len - at;
 	r->res->unmatched++;
 	r->res->unmatched_total += amount;	/* within bank_total, checked */
-	return rc ? PAYROLL_ENOMEM : 0;
+	return 0;
+}
+
+/* Record a result against its transfer t. */
+static int
+apply(struct rec *r, struct tr *t, const char *account, int64_t amount, int status,
+      const char *reason)
+{
+	if (t->results++)
+		t->flags |= F_DUP;
+	if (t->amount != amount)
+		t->flags |= F_AMOUNT;
+	t->bank_amount = amount;
+	if (strcmp(str(r, t->account), account))
+		t->flags |= F_ACCOUNT;
+	if (status == S_PAID)
+		t->flags |= F_PAID_ONCE;
+	t->state = status;
+	if (status == S_FAILED && (t->reason = keep(r, reason)) == (size_t)-1)
+		return PAYROLL_ENOMEM;
+	return 0;
+}
+
+/* The results without a seq of ours, in file order: each to the first
+ * transfer of the same account and amount that has no result yet. */
+static int
+match_later(struct rec *r)
+{
+	size_t k, i;
+	int rc = 0;
+
+	for (k = 0; rc == 0 && k < r->nlater; k++) {
+		const struct later *x = &r->later[k];
+		const char *account = str(r, x->account);
+
+		for (i = 0; i < r->n; i++)
+			if (!r->t[i].results && r->t[i].amount == x->amount &&
+			    !strcmp(str(r, r->t[i].account), account))
+				break;
+		if (i < r->n)
+			rc = apply(r, &r->t[i], account, x->amount, x->status, str(r, x->reason));
+		else
+			rc = add_unmatched(r, x->line, str(r, x->seq), account, x->amount, x->status,
+					   str(r, x->reason));
+	}
+	return rc;
 }
 
 /* An amount in fen as the layout writes it: digits only. */
@@ -245,9 +312,9 @@ static int
 take_result(struct rec *r, const struct result *x)
 {
 	const char *why = NULL;
-	int64_t amount = 0;
-	int status, bad;
-	struct tr *t;
+	int64_t amount = 0, seq;
+	struct later *l;
+	int status;
 
 	if (x->fen ? parse_fen(x->v[C_AMOUNT], &amount) != 0 :
 		     payroll_money_parse(x->v[C_AMOUNT], strlen(x->v[C_AMOUNT]), &amount, &why) != 0)
@@ -258,23 +325,30 @@ take_result(struct rec *r, const struct result *x)
 				  "status is paid/success/成功 or failed/失败/退回");
 	if (payroll_add(r->res->bank_total, amount, &r->res->bank_total))
 		return line_error(r, x, C_AMOUNT, "bad-money", "the results' total overflows");
-	t = match(r, x, amount, &bad);
-	if (bad)
+	seq = result_seq(r, x->v[C_SEQ]);
+	if (seq < 0)
 		return line_error(r, x, C_SEQ, "bad-seq", "not a serial number");
-	if (!t)
-		return add_unmatched(r, x, amount, status);
-	if (t->results++)
-		t->flags |= F_DUP;
-	if (t->amount != amount)
-		t->flags |= F_AMOUNT;
-	t->bank_amount = amount;
-	if (strcmp(str(r, t->account), x->v[C_ACCOUNT]))
-		t->flags |= F_ACCOUNT;
-	if (status == S_PAID)
-		t->flags |= F_PAID_ONCE;
-	t->state = status;
-	if (status == S_FAILED && (t->reason = keep(r, x->v[C_REASON])) == (size_t)-1)
+	if (seq > 0)
+		return apply(r, &r->t[seq - 1], x->v[C_ACCOUNT], amount, status, x->v[C_REASON]);
+	/* matched by account and amount only when every seq is known */
+	if (r->nlater == r->later_cap) {
+		size_t cap = r->later_cap ? r->later_cap * 2 : 64;
+		struct later *g = realloc(r->later, cap * sizeof *g);
+
+		if (!g)
+			return PAYROLL_ENOMEM;
+		r->later = g;
+		r->later_cap = cap;
+	}
+	l = &r->later[r->nlater];
+	l->line = x->line;
+	l->amount = amount;
+	l->status = status;
+	if ((l->seq = keep(r, x->v[C_SEQ])) == (size_t)-1 ||
+	    (l->account = keep(r, x->v[C_ACCOUNT])) == (size_t)-1 ||
+	    (l->reason = keep(r, x->v[C_REASON])) == (size_t)-1)
 		return PAYROLL_ENOMEM;
+	r->nlater++;
 	return 0;
 }
 
@@ -555,7 +629,9 @@ read_results_layout(struct rec *r)
 static int
 read_results(struct rec *r)
 {
-	return r->o->layout ? read_results_layout(r) : read_results_csv(r);
+	int rc = r->o->layout ? read_results_layout(r) : read_results_csv(r);
+
+	return rc ? rc : match_later(r);
 }
 
 /* ---- reasons ------------------------------------------------------------ */
@@ -667,6 +743,15 @@ classify(struct rec *r)
 	r->res->attention = r->res->transfers - r->res->paid + r->res->unmatched;
 }
 
+/* Result-file order: by line (each result has its own). */
+static int
+cmp_um(const void *a, const void *b)
+{
+	const struct um *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
 static int
 write_report(struct rec *r, struct payroll_outfile *o)
 {
@@ -692,8 +777,10 @@ write_report(struct rec *r, struct payroll_outfile *o)
 		     (t->reason ? payroll_buf_addcsv(&b, str(r, t->reason), strlen(str(r, t->reason))) : 0) ||
 		     payroll_buf_addch(&b, '\n');
 	}
-	if (rc == 0)
-		rc = payroll_buf_add(&b, r->unmatched.p ? r->unmatched.p : "", r->unmatched.len);
+	if (r->num)
+		qsort(r->um, r->num, sizeof *r->um, cmp_um);
+	for (i = 0; rc == 0 && i < r->num; i++)
+		rc = payroll_buf_add(&b, r->unmatched.p + r->um[i].off, r->um[i].len);
 	if (rc == 0 && payroll_outfile_write(o, b.p, b.len))
 		rc = payroll_error_errno(r->err, PAYROLL_EIO, r->o->report, "cannot write");
 	payroll_buf_release(&b);
@@ -767,6 +854,8 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 	payroll_buf_release(&r.unmatched);
 	free(r.t);
 	free(r.since);
+	free(r.later);
+	free(r.um);
 	return rc;
 }
 
