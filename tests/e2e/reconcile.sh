@@ -71,6 +71,55 @@ expect_exit 2 payroll-reconcile --ledger "$L" --result "$R/result-fixed.txt" --l
 grep_file "nowidth.layout:4: missing-width" err
 expect_exit 2 payroll-reconcile --ledger "$L" --result "$R/result-fixed.txt" --layout no-such.layout
 
+# an account mismatch (seq 1 with another account) and a duplicate where
+# both results say failed: flagged, and neither is in the failed ledger
+H='seq,account,account_name,amount,status,reason'
+{ echo "$H"; tail -n +2 allpaid.csv | sed -e '1s/^1,6217000000001000003,/1,6217000000001000011,/' \
+	-e '2s/,paid,$/,failed,frozen/'; sed -n 3p allpaid.csv | sed 's/,paid,$/,FAILED,冻结/'; } >acct.csv
+expect_exit 1 payroll-reconcile --ledger "$L" --result acct.csv -o acct-failed.csv --report acct-report.csv
+grep_file "amount or account mismatches 1, 1914.00" out
+grep_file "duplicate results 1, 681.00" out
+grep_file "paid 11, " out
+grep_file "account-mismatch,1,DF-0001,6217000000001000003,1914.00,1914.00,paid,," acct-report.csv
+grep_file "duplicate-result,2,DF-0002,6217000000002000002,681.00,681.00,failed,account-frozen,冻结" acct-report.csv
+[ "$(wc -l <acct-report.csv)" = 3 ] || fail "acct-report.csv: other lines than the two flagged"; ok
+[ "$(wc -l <acct-failed.csv)" = 1 ] || fail "a mismatched or duplicated transfer is to be paid again"; ok
+
+# the same account and amount twice (a case and a temporary grant): a
+# result without seq takes the transfer no other result names, whatever
+# its place in the file; an unknown seq falls back to account and amount;
+# status words in any ASCII case
+S=$R/same-account.csv
+payroll-bankfile --layout csv -o sa.csv "$S" 2>/dev/null || fail "bankfile same-account"; ok
+printf '%s\n' "$H" ',6222024300001234566,张三丰,500.00,PAID,' \
+	'1,6222024300001234566,张三丰,500.00,Success,' '999,6222024300001234566,张三丰,300.00,Ok,' >sar.csv
+expect_exit 0 payroll-reconcile --ledger "$S" --result sar.csv --report sarep.csv
+grep_file "paid 3, 1300.00" out
+echo 'kind,seq,case_id,account,amount,bank_amount,status,reason_class,reason' >want-empty
+same_file want-empty sarep.csv
+# a second seq-less result of the same account and amount matches nothing
+printf '%s\n' ',6222024300001234566,张三丰,500.00,失败,户名不符' >>sar.csv
+expect_exit 1 payroll-reconcile --ledger "$S" --result sar.csv --report sarep.csv -o sa-failed.csv
+grep_file "unmatched,,,6222024300001234566,,500.00,failed,name-mismatch,户名不符" sarep.csv
+grep_file "unmatched results 1, 500.00" out
+[ "$(wc -l <sa-failed.csv)" = 1 ] || fail "an unmatched result put a transfer in the failed ledger"; ok
+# the failed ledger of the grant alone, as payroll-bankfile pays it again
+printf '%s\n' "$H" '1,6222024300001234566,张三丰,500.00,paid,' \
+	'2,6222024300001234566,张三丰,500.00,退回,账户已销户' '3,6222024300001234566,张三丰,300.00,成功,' >sar2.csv
+expect_exit 1 payroll-reconcile --ledger "$S" --result sar2.csv -o sa-failed.csv
+{ head -n 1 "$S"; sed -n 3p "$S"; } >want-grant
+same_file want-grant sa-failed.csv
+grep_file "account-closed 1, 500.00" out
+expect_exit 0 payroll-bankfile --layout csv -o sa-again.csv sa-failed.csv
+grep_file "1,ICBC,6222024300001234566,张三丰,500.00,2024-03-T-G001" sa-again.csv
+# the same failure, paid since in a later ledger: left out, never twice
+expect_exit 1 payroll-reconcile --ledger "$S" --result sar2.csv -o sa-failed.csv --paid-ledger sa-failed.csv
+[ "$(wc -l <sa-failed.csv)" = 1 ] || fail "a case paid since is to be paid again"; ok
+grep_file "failed but paid since 1, 500.00" out
+# the ledger itself is checked as bankfile checks it: exit 2, nothing written
+expect_exit 2 payroll-reconcile --ledger "$FIXTURES/bank/noncontig.csv" --result sar.csv -o f.csv
+grep_file "noncontig.csv:6: case-not-contiguous" err; absent f.csv
+
 # errors: an unknown status, bad money, a bad seq; nothing written
 printf 'seq,account,account_name,amount,status,reason\n1,6217000000001000003,x,1914.00,maybe,\n' >bad1.csv
 expect_exit 2 payroll-reconcile --ledger "$L" --result bad1.csv -o f.csv --report r.csv
