@@ -101,7 +101,10 @@ add_transfer(struct rec *r, const struct payroll_transfer *x)
 		return PAYROLL_ENOMEM;
 	r->n++;
 	r->res->transfers++;
-	return payroll_add(r->res->total, x->amount, &r->res->total);
+	if (payroll_add(r->res->total, x->amount, &r->res->total))
+		return payroll_error_set(r->err, PAYROLL_EOVERFLOW, r->o->ledger, x->line, 0,
+					 "overflow", "the total of the transfers does not fit");
+	return 0;
 }
 
 static int

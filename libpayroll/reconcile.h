@@ -54,11 +54,12 @@ struct payroll_reconcile_result {
 
 /*
  * Reconcile. Returns 0 (res->attention > 0: a person must look), or with
- * err filled and no output written: PAYROLL_EFORMAT (a bad ledger or
- * result line: "bad-status", "bad-money", "bad-seq", "bad-record"...; a
- * bad layout file, or one whose [detail] lacks amount, status, or both
- * seq and account: "missing-field"), PAYROLL_EIO, PAYROLL_ENOMEM,
- * PAYROLL_EUSAGE.
+ * err filled and no output written: PAYROLL_EFORMAT (a ledger bankfile
+ * would refuse, with payroll_transfers_next's codes; a bad result line:
+ * "bad-status", "bad-money", "bad-seq", "bad-row", "bad-record"; a bad
+ * layout file, or one whose [detail] lacks amount, status, or both seq
+ * and account: "missing-field"), PAYROLL_EOVERFLOW, PAYROLL_EIO,
+ * PAYROLL_ENOMEM, PAYROLL_EUSAGE (no ledger or result).
  */
 int payroll_reconcile(const struct payroll_reconcile_opts *o,
 		      struct payroll_reconcile_result *res,
