@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "buf.h"
@@ -16,25 +17,22 @@
 #define MATE_CHANGED 0x80000000u
 #define MATE_LINE 0x7fffffffu
 
-/* A row of the indexed (smaller) file: 32 bytes. */
+/* A row of the indexed (smaller) file, in file order: 32 bytes. */
 struct ent {
-	uint64_t key, val;	/* hashes of the key, of the compared values */
+	uint64_t key;		/* hash of the key */
+	uint64_t val;		/* hash of the compared values; once the row is
+				 * matched and changed, where the other file's
+				 * values are in the arena */
 	int64_t amount;		/* fen; 0 without an amount column */
 	uint32_t line;		/* its line */
 	uint32_t mate;		/* line of the same key in the streamed file | MATE_CHANGED; 0 none */
 };
 
-/* A row of the streamed file with no match in the index: 16 bytes. */
+/* A row of the streamed file with no match in the index: 24 bytes. */
 struct lone {
 	uint64_t key;
 	uint32_t line;
-	uint32_t pad;
-};
-
-/* A changed row: its line in OLD and in NEW. */
-struct pair {
-	uint32_t old_line, new_line;
-	size_t at;		/* NEW's values in the arena (pass 2) */
+	size_t at;		/* its values in the arena, SIZE_MAX when not kept */
 };
 
 struct side {
@@ -68,11 +66,17 @@ struct diff {
 	struct payroll_buf sect[3];	/* removed, changed, added */
 	int64_t tolerance;
 	unsigned only_kinds;
-	uint32_t *removed, *added;
-	size_t nremoved, nadded;
-	struct pair *changed;
-	size_t nchanged;
-	struct payroll_buf arena;	/* NEW's values of changed rows */
+	struct ent *ent;		/* the index, in the indexed file's order */
+	size_t nent;
+	uint32_t *slot;			/* open addressing over ent: entry + 1 */
+	size_t nslot;
+	struct lone *lone;		/* the streamed file's rows without a match */
+	size_t nlone, naonly;
+	struct payroll_buf arena;	/* captured rows of the streamed file */
+	size_t ncap;			/* columns of a captured row */
+	const char **capv;		/* a captured row's values, for rendering */
+	size_t *capn;
+	struct payroll_buf *target[3];	/* where records of each kind are rendered */
 	struct payroll_buf names;	/* compared columns' names (tables are reopened) */
 };
 
@@ -111,18 +115,36 @@ payroll_diff_only_parse(const char *s)
 	return bits ? bits : -1;
 }
 
-/* FNV-1a over the bytes, each field prefixed by its length so that
- * ("a,b","c") and ("a","b,c") differ; finished by the splitmix64 mixer. */
-static uint64_t
+/* 128-bit product folded to 64 bits (the wyhash/mum mixer). */
+static inline uint64_t
+mum(uint64_t a, uint64_t b)
+{
+	__uint128_t r = (__uint128_t)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/*
+ * Hash a field into h eight bytes at a time; the last step mixes the
+ * field's length with its tail, so that ("a,b","c") and ("a","b,c")
+ * differ and a short field costs one multiplication. hash_end finishes
+ * with splitmix64. Only for matching rows inside this process: never
+ * stored (it reads words in native byte order).
+ */
+static inline uint64_t
 hash_add(uint64_t h, const char *s, size_t n)
 {
-	size_t i;
+	uint64_t w = 0;
+	size_t len = n;
 
-	for (i = 0; i < sizeof n; i++)
-		h = (h ^ ((n >> (8 * i)) & 0xff)) * 0x100000001b3ull;
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = mum(h ^ 0x8ebc6af09c88c6e3ull, w ^ 0x589965cc75374cc3ull);
+	}
+	w = 0;
+	if (n)
+		memcpy(&w, s, n);
+	return mum(h ^ w ^ 0xa0761d6478bd642full, (uint64_t)len ^ 0xe7037ed1a0b428dbull);
 }
 
 static uint64_t
@@ -292,15 +314,17 @@ setup(struct diff *d)
 {
 	const struct payroll_diff_opts *o = d->o;
 	const char *paths[2] = { o->old_path, o->new_path };
-	const char *what[2] = { "old", "new" };
 	char *p;
 	size_t c, nc;
 	int i, k, rc;
 
+	if (!paths[0] || !paths[1])
+		return payroll_error_set(d->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+					 "two files are needed");
+	if (!strcmp(paths[0], "-") && !strcmp(paths[1], "-"))
+		return payroll_error_set(d->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+					 "only one of the files can be standard input");
 	for (i = 0; i < 2; i++) {
-		if (!paths[i] || !strcmp(paths[i], "-"))
-			return payroll_error_set(d->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-						 "the %s file must be a file: it is read twice", what[i]);
 		d->s[i].path = paths[i];
 		d->s[i].amount = -1;
 		if ((rc = payroll_table_open_path(&d->s[i].t, paths[i], PAYROLL_ENC_AUTO, NULL, 0,
@@ -397,58 +421,6 @@ setup(struct diff *d)
 }
 
 
-static int
-cmp_ent(const void *a, const void *b)
-{
-	const struct ent *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->line > y->line) - (x->line < y->line);
-}
-
-static int
-cmp_lone(const void *a, const void *b)
-{
-	const struct lone *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->line > y->line) - (x->line < y->line);
-}
-
-static int
-cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int
-cmp_pair_old(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
-
-	return (x->old_line > y->old_line) - (x->old_line < y->old_line);
-}
-
-static int
-cmp_pair_new(const void *a, const void *b)
-{
-	const struct pair *x = a, *y = b;
-
-	return (x->new_line > y->new_line) - (x->new_line < y->new_line);
-}
-
-static int
-dup_key(struct diff *d, int i, uint32_t first, uint32_t second)
-{
-	return payroll_error_set(d->err, PAYROLL_EFORMAT, d->s[i].path, (long)second, 0,
-				 "duplicate-key", "the key (%s) of this line is also on line %u",
-				 d->o->key ? d->o->key : "case_id,item,month", first);
-}
-
 /* Grow *v (n used, *cap) to hold one more of size sz. */
 static int
 grow(void **v, size_t n, size_t *cap, size_t sz)
@@ -467,164 +439,366 @@ grow(void **v, size_t n, size_t *cap, size_t sz)
 	return 0;
 }
 
+static int
+dup_key(struct diff *d, int i, uint32_t first, uint32_t second)
+{
+	return payroll_error_set(d->err, PAYROLL_EFORMAT, d->s[i].path, (long)second, 0,
+				 "duplicate-key", "the key (%s) of this line is also on line %u",
+				 d->o->key ? d->o->key : "case_id,item,month", first);
+}
+
+/* Ask for transparent huge pages on a big array not yet touched: the
+ * index is read at random, and 4 KiB pages would cost a TLB miss a row. */
+static void
+huge_pages(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t lo = ((uintptr_t)p + 0x1fffff) & ~(uintptr_t)0x1fffff;
+	uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)0x1fffff;
+
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 /*
- * Pass 1: index side a (the smaller), stream the other through it. Leaves
- * the line lists removed, added, changed and the counts in res.
+ * The open-addressing index over d->ent (slot: entry + 1, 0 empty), built
+ * once the indexed file is read, at most half full. Finds the first
+ * duplicate key in file order.
  */
 static int
-pass1(struct diff *d, int a)
+index_build(struct diff *d, int a)
 {
-	struct ent *e = NULL, *hit;
-	struct lone *lone = NULL;
-	size_t n = 0, cap = 0, nl = 0, lcap = 0, k;
+	size_t nslot = 1024, k, j, mask;
+	uint32_t *slot;
+
+	while (nslot < 2 * d->nent)
+		nslot *= 2;
+	slot = malloc(nslot * sizeof *slot);
+	if (!slot)
+		return nomem(d);
+	huge_pages(slot, nslot * sizeof *slot);
+	memset(slot, 0, nslot * sizeof *slot);
+	mask = nslot - 1;
+	for (k = 0; k < d->nent; k++) {
+		const struct ent *e = &d->ent[k];
+
+		if (k + 16 < d->nent)
+			__builtin_prefetch(&slot[d->ent[k + 16].key & mask], 1);
+		for (j = e->key & mask; slot[j]; j = (j + 1) & mask)
+			if (d->ent[slot[j] - 1].key == e->key) {
+				uint32_t first = d->ent[slot[j] - 1].line;
+
+				free(slot);
+				return dup_key(d, a, first, e->line);
+			}
+		slot[j] = (uint32_t)k + 1;
+	}
+	d->slot = slot;
+	d->nslot = nslot;
+	return 0;
+}
+
+static struct ent *
+index_find(const struct diff *d, uint64_t key)
+{
+	size_t j;
+
+	for (j = key & (d->nslot - 1); d->slot[j]; j = (j + 1) & (d->nslot - 1))
+		if (d->ent[d->slot[j] - 1].key == key)
+			return &d->ent[d->slot[j] - 1];
+	return NULL;
+}
+
+/*
+ * A row as kept for the report, appended to b: its line, then every file
+ * column as a 32-bit length and the bytes, NUL-terminated.
+ */
+static int
+capture(struct payroll_buf *b, const struct payroll_row *row, size_t nc)
+{
+	uint32_t u[2] = { (uint32_t)row->line, (uint32_t)nc }, n;
+	size_t c, need = sizeof u;
+	char *p;
+
+	for (c = 0; c < nc; c++) {
+		if (row->n[c] > UINT32_MAX)
+			return -1;
+		need += sizeof n + row->n[c] + 1;
+	}
+	if (payroll_buf_reserve(b, need + 1))
+		return -1;
+	p = b->p + b->len;
+	memcpy(p, u, sizeof u);
+	p += sizeof u;
+	for (c = 0; c < nc; c++) {
+		n = (uint32_t)row->n[c];
+		memcpy(p, &n, sizeof n);
+		p += sizeof n;
+		if (n)
+			memcpy(p, row->v[c], n);
+		p += n;
+		*p++ = '\0';
+	}
+	b->len += need;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* A captured row back as a payroll_row (valid until the next call). */
+static void
+uncapture(struct diff *d, size_t at, struct payroll_row *row)
+{
+	const char *p = d->arena.p + at;
+	uint32_t u[2], n;
+	size_t c;
+
+	memcpy(u, p, sizeof u);
+	p += sizeof u;
+	for (c = 0; c < u[1]; c++) {
+		memcpy(&n, p, sizeof n);
+		p += sizeof n;
+		d->capv[c] = p;
+		d->capn[c] = n;
+		p += n + 1;
+	}
+	memset(row, 0, sizeof *row);
+	row->line = u[0];
+	row->nfields = u[1];
+	row->v = d->capv;
+	row->n = d->capn;
+}
+
+static int
+cmp_lone_key(const void *a, const void *b)
+{
+	const struct lone *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static int
+cmp_lone_line(const void *a, const void *b)
+{
+	const struct lone *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static int
+sum_add(struct diff *d, int i, int64_t *sum, int64_t fen)
+{
+	if (payroll_add(*sum, fen, sum))
+		return payroll_error_set(d->err, PAYROLL_EOVERFLOW, d->s[i].path, 0, 0,
+					 "overflow", "the sum of amount does not fit");
+	return 0;
+}
+
+/*
+ * A row of the streamed file on its way through the index. Rows are looked
+ * up PIPE rows after they were read: the slot is prefetched when the row
+ * comes, its entry two rows later, so the lookup finds both in cache. The
+ * row's values are kept (report only) until the lookup says whether they
+ * are needed.
+ */
+#define PIPE 4
+struct pending {
+	uint64_t key, val;
+	int64_t amount;
+	uint32_t line;
+	int live;
+	struct payroll_buf cap;
+};
+
+struct stream {
+	int b;			/* the streamed side */
+	unsigned keep;		/* kinds reported: capture rows for them */
+	unsigned want_b;	/* the kind of b's rows without a match */
+	size_t lcap;
+	int64_t bonly_sum;
+	struct pending p[PIPE];
+};
+
+/* Look a pending row up and account for it. */
+static int
+resolve(struct diff *d, struct stream *st, struct pending *pr)
+{
+	struct ent *hit;
+	int64_t delta;
+	size_t at;
+
+	pr->live = 0;
+	hit = index_find(d, pr->key);
+	if (hit) {
+		delta = hit->amount - pr->amount;
+		if (hit->mate)
+			return dup_key(d, st->b, hit->mate & MATE_LINE, pr->line);
+		hit->mate = pr->line;
+		if (hit->val != pr->val || delta > d->tolerance || -delta > d->tolerance) {
+			hit->mate |= MATE_CHANGED;
+			/* the value hash is done with: where b's values are */
+			hit->val = d->arena.len;
+			if ((st->keep & PAYROLL_DIFF_CHANGED) &&
+			    payroll_buf_add(&d->arena, pr->cap.p, pr->cap.len))
+				return nomem(d);
+		}
+		return 0;
+	}
+	if (grow((void **)&d->lone, d->nlone, &st->lcap, sizeof *d->lone))
+		return nomem(d);
+	at = SIZE_MAX;
+	if (st->keep & st->want_b) {
+		at = d->arena.len;
+		if (payroll_buf_add(&d->arena, pr->cap.p, pr->cap.len))
+			return nomem(d);
+	}
+	d->lone[d->nlone].key = pr->key;
+	d->lone[d->nlone].line = pr->line;
+	d->lone[d->nlone].at = at;
+	d->nlone++;
+	return sum_add(d, st->b, &st->bonly_sum, pr->amount);
+}
+
+/* Resolve every pending row, oldest first (r: rows read so far). */
+static int
+drain(struct diff *d, struct stream *st, size_t r)
+{
+	size_t i;
+	int rc;
+
+	for (i = r < PIPE ? 0 : r - PIPE; i < r; i++)
+		if (st->p[i % PIPE].live && (rc = resolve(d, st, &st->p[i % PIPE])) != 0)
+			return rc;
+	return 0;
+}
+
+/* An error at row r: an earlier row's problem is reported first. */
+static int
+fail_after_drain(struct diff *d, struct stream *st, size_t r, int rc)
+{
+	struct payroll_error saved = *d->err;
+	int rc2 = drain(d, st, r);
+
+	if (rc2)
+		return rc2;
+	*d->err = saved;
+	return rc;
+}
+
+static int
+stream(struct diff *d, struct stream *st)
+{
 	struct payroll_row row;
-	int b = !a, rc;
-	uint32_t **aonly, **bonly;
-	size_t *naonly, *nbonly;
-	int64_t amount, bonly_sum = 0, aonly_sum = 0;
+	size_t r = 0, mask = d->nslot - 1;
+	int rc;
+
+	while ((rc = next_row(d, st->b, &row)) == 1) {
+		struct pending *pr = &st->p[r % PIPE], *mid;
+
+		/* the oldest row leaves the pipe; this one takes its place */
+		if (pr->live && (rc = resolve(d, st, pr)) != 0)
+			return rc;
+		d->s[st->b].rows++;
+		if ((rc = row_amount(d, st->b, &row, &pr->amount)) != 0)
+			return fail_after_drain(d, st, r, rc);
+		hash_row(d, st->b, &row, &pr->key, &pr->val);
+		pr->line = (uint32_t)row.line;
+		__builtin_prefetch(&d->slot[pr->key & mask]);
+		if (st->keep) {
+			payroll_buf_reset(&pr->cap);
+			if (capture(&pr->cap, &row, d->ncap))
+				return nomem(d);
+		}
+		pr->live = 1;
+		r++;
+		mid = &st->p[(r + PIPE / 2) % PIPE];
+		if (mid->live && d->slot[mid->key & mask])
+			__builtin_prefetch(&d->ent[d->slot[mid->key & mask] - 1]);
+	}
+	if (rc < 0)
+		return fail_after_drain(d, st, r, rc);
+	return drain(d, st, r);
+}
+
+/*
+ * Pass 1: index side a (the smaller) in file order; stream the other side
+ * b through it. Rows of b that differ (no match, or changed) are captured
+ * for the report, so that only side a is read again.
+ */
+static int
+pass1(struct diff *d, int a, int keep)
+{
+	struct payroll_row row;
+	struct stream st;
+	size_t cap = 0, k;
+	int b = !a, rc, i;
+	int64_t aonly_sum = 0;
 
 	while ((rc = next_row(d, a, &row)) == 1) {
-		if (grow((void **)&e, n, &cap, sizeof *e)) {
-			rc = nomem(d);
-			goto out;
+		struct ent *e;
+
+		if (d->nent == cap) {
+			size_t old = cap;
+
+			if (grow((void **)&d->ent, d->nent, &cap, sizeof *d->ent))
+				return nomem(d);
+			huge_pages(d->ent + old, (cap - old) * sizeof *d->ent);
 		}
-		if ((rc = row_amount(d, a, &row, &e[n].amount)) != 0)
-			goto out;
-		hash_row(d, a, &row, &e[n].key, &e[n].val);
-		e[n].line = (uint32_t)row.line;
-		e[n].mate = 0;
-		n++;
+		e = &d->ent[d->nent];
+		if ((rc = row_amount(d, a, &row, &e->amount)) != 0)
+			return rc;
+		hash_row(d, a, &row, &e->key, &e->val);
+		e->line = (uint32_t)row.line;
+		e->mate = 0;
+		d->nent++;
 	}
 	if (rc < 0)
-		goto out;
-	d->s[a].rows = (long)n;
-	if (n > 1)
-		qsort(e, n, sizeof *e, cmp_ent);
-	for (k = 1; k < n; k++)
-		if (e[k].key == e[k - 1].key) {
-			uint32_t x = e[k - 1].line, y = e[k].line;
+		return rc;
+	d->s[a].rows = (long)d->nent;
+	if ((rc = index_build(d, a)) != 0)
+		return rc;
 
-			rc = dup_key(d, a, x < y ? x : y, x < y ? y : x);
-			goto out;
-		}
-	while ((rc = next_row(d, b, &row)) == 1) {
-		struct ent probe;
-
-		d->s[b].rows++;
-		if ((rc = row_amount(d, b, &row, &amount)) != 0)
-			goto out;
-		hash_row(d, b, &row, &probe.key, &probe.val);
-		probe.line = 0;
-		hit = NULL;
-		if (n) {
-			size_t lo = 0, hi = n;
-
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (e[mid].key < probe.key)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (lo < n && e[lo].key == probe.key)
-				hit = &e[lo];
-		}
-		if (hit) {
-			int64_t delta = hit->amount - amount;
-
-			if (hit->mate) {
-				rc = dup_key(d, b, hit->mate & MATE_LINE, (uint32_t)row.line);
-				goto out;
-			}
-			hit->mate = (uint32_t)row.line;
-			if (hit->val != probe.val || delta > d->tolerance || -delta > d->tolerance)
-				hit->mate |= MATE_CHANGED;
-			continue;
-		}
-		if (grow((void **)&lone, nl, &lcap, sizeof *lone)) {
-			rc = nomem(d);
-			goto out;
-		}
-		lone[nl].key = probe.key;
-		lone[nl].line = (uint32_t)row.line;
-		lone[nl].pad = 0;
-		nl++;
-		if (payroll_add(bonly_sum, amount, &bonly_sum)) {
-			rc = payroll_error_set(d->err, PAYROLL_EOVERFLOW, d->s[b].path, row.line, 0,
-					       "overflow", "the sum of amount does not fit");
-			goto out;
+	memset(&st, 0, sizeof st);
+	st.b = b;
+	st.keep = (unsigned)keep;
+	st.want_b = b == 1 ? PAYROLL_DIFF_ADDED : PAYROLL_DIFF_REMOVED;
+	d->ncap = payroll_table_ncolumns(d->s[b].t);
+	rc = stream(d, &st);
+	for (i = 0; i < PIPE; i++)
+		payroll_buf_release(&st.p[i].cap);
+	if (rc)
+		return rc;
+	/* the index is done with; duplicates among b's rows without a match */
+	free(d->slot);
+	d->slot = NULL;
+	if (d->nlone > 1) {
+		qsort(d->lone, d->nlone, sizeof *d->lone, cmp_lone_key);
+		for (k = 1; k < d->nlone; k++)
+			if (d->lone[k].key == d->lone[k - 1].key)
+				return dup_key(d, b, d->lone[k - 1].line, d->lone[k].line);
+		qsort(d->lone, d->nlone, sizeof *d->lone, cmp_lone_line);
+	}
+	for (k = 0; k < d->nent; k++) {
+		if (d->ent[k].mate == 0) {
+			d->naonly++;
+			if ((rc = sum_add(d, a, &aonly_sum, d->ent[k].amount)) != 0)
+				return rc;
+		} else if (d->ent[k].mate & MATE_CHANGED) {
+			d->res->changed++;
+		} else {
+			d->res->unchanged++;
 		}
 	}
-	if (rc < 0)
-		goto out;
-	rc = 0;
-	if (nl > 1)
-		qsort(lone, nl, sizeof *lone, cmp_lone);
-	for (k = 1; k < nl; k++)
-		if (lone[k].key == lone[k - 1].key) {
-			rc = dup_key(d, b, lone[k - 1].line, lone[k].line);
-			goto out;
-		}
-	/* the index is done with: keep only the line lists */
-	aonly = a == 0 ? &d->removed : &d->added;
-	naonly = a == 0 ? &d->nremoved : &d->nadded;
-	bonly = b == 0 ? &d->removed : &d->added;
-	nbonly = b == 0 ? &d->nremoved : &d->nadded;
-	*bonly = malloc((nl ? nl : 1) * sizeof **bonly);
-	if (!*bonly) {
-		rc = nomem(d);
-		goto out;
-	}
-	for (k = 0; k < nl; k++)
-		(*bonly)[k] = lone[k].line;
-	*nbonly = nl;
-	qsort(*bonly, nl, sizeof **bonly, cmp_u32);
-	free(lone);
-	lone = NULL;
-	{
-		size_t na = 0, nc = 0;
-
-		for (k = 0; k < n; k++) {
-			na += e[k].mate == 0;
-			nc += (e[k].mate & MATE_CHANGED) != 0;
-		}
-		*aonly = malloc((na ? na : 1) * sizeof **aonly);
-		d->changed = malloc((nc ? nc : 1) * sizeof *d->changed);
-		if (!*aonly || !d->changed) {
-			rc = nomem(d);
-			goto out;
-		}
-		for (k = 0; k < n; k++) {
-			if (e[k].mate == 0) {
-				(*aonly)[(*naonly)++] = e[k].line;
-				if (payroll_add(aonly_sum, e[k].amount, &aonly_sum)) {
-					rc = payroll_error_set(d->err, PAYROLL_EOVERFLOW, d->s[a].path, 0, 0,
-							       "overflow", "the sum of amount does not fit");
-					goto out;
-				}
-			} else if (e[k].mate & MATE_CHANGED) {
-				struct pair *q = &d->changed[d->nchanged++];
-
-				q->old_line = a == 0 ? e[k].line : e[k].mate & MATE_LINE;
-				q->new_line = a == 0 ? e[k].mate & MATE_LINE : e[k].line;
-				q->at = 0;
-			} else {
-				d->res->unchanged++;
-			}
-		}
-		qsort(*aonly, *naonly, sizeof **aonly, cmp_u32);
-		qsort(d->changed, d->nchanged, sizeof *d->changed, cmp_pair_old);
-	}
-	d->res->removed = (long)d->nremoved;
-	d->res->added = (long)d->nadded;
-	d->res->changed = (long)d->nchanged;
-	d->res->removed_sum = a == 0 ? aonly_sum : bonly_sum;
-	d->res->added_sum = a == 0 ? bonly_sum : aonly_sum;
-out:
-	free(e);
-	free(lone);
-	return rc;
+	d->res->removed = (long)(a == 0 ? d->naonly : d->nlone);
+	d->res->added = (long)(a == 0 ? d->nlone : d->naonly);
+	d->res->removed_sum = a == 0 ? aonly_sum : st.bonly_sum;
+	d->res->added_sum = a == 0 ? st.bonly_sum : aonly_sum;
+	return 0;
 }
 
 /* Value of compared column k in a row of side i. */
@@ -670,7 +844,7 @@ record_head(struct diff *d, int kind, uint32_t old_line, uint32_t new_line,
 	    int i, const struct payroll_row *row)
 {
 	static const char *const kinds[] = { "removed", "changed", "added" };
-	struct payroll_buf *b = &d->sect[kind];
+	struct payroll_buf *b = d->target[kind];
 	char o[24] = "", n[24] = "";
 
 	switch (d->o->format) {
@@ -705,7 +879,7 @@ csv_line(struct diff *d, int kind, uint32_t old_line, uint32_t new_line, int i,
 	 const char *nv, size_t nn)
 {
 	static const char *const kinds[] = { "removed", "changed", "added" };
-	struct payroll_buf *b = &d->sect[kind];
+	struct payroll_buf *b = d->target[kind];
 	int rc = payroll_buf_addstr(b, kinds[kind]) || payroll_buf_addch(b, ',');
 
 	if (rc == 0 && old_line)
@@ -725,7 +899,7 @@ render_lone(struct diff *d, int kind, const struct payroll_row *row)
 {
 	int i = kind == 2, k, rc = 0;
 	uint32_t line = (uint32_t)row->line;
-	struct payroll_buf *b = &d->sect[kind];
+	struct payroll_buf *b = d->target[kind];
 
 	if (d->o->format == PAYROLL_DIFF_CSV) {
 		for (k = 0; k < d->ncols && rc == 0; k++) {
@@ -778,49 +952,6 @@ differs(const struct diff *d, int k, const char *a, size_t an, const char *b, si
 	return x - y > d->tolerance || y - x > d->tolerance;
 }
 
-/* A changed row: OLD's row, NEW's values from the arena. */
-static int
-render_changed(struct diff *d, const struct pair *q, const struct payroll_row *row)
-{
-	struct payroll_buf *b = &d->sect[1];
-	const char *nv = d->arena.p + q->at;
-	int k, rc = 0, first = 1;
-
-	if (d->o->format != PAYROLL_DIFF_CSV)
-		rc = record_head(d, 1, q->old_line, q->new_line, 0, row);
-	for (k = 0; k < d->ncols && rc == 0; k++) {
-		size_t on, nn = strlen(nv);
-		const char *ov = val(d, 0, row, k, &on);
-
-		if (differs(d, k, ov, on, nv, nn)) {
-			switch (d->o->format) {
-			case PAYROLL_DIFF_TEXT:
-				rc = payroll_buf_addf(b, "         %-*s  ", d->namew, d->cols[k].name) ||
-				     payroll_buf_add(b, ov, on) || payroll_buf_addstr(b, " -> ") ||
-				     payroll_buf_add(b, nv, nn) || payroll_buf_addch(b, '\n');
-				break;
-			case PAYROLL_DIFF_CSV:
-				rc = csv_line(d, 1, q->old_line, q->new_line, 0, row, d->cols[k].name,
-					      ov, on, nv, nn);
-				break;
-			case PAYROLL_DIFF_JSON:
-				rc = payroll_buf_addstr(b, first ? "\"" : ", \"") ||
-				     payroll_buf_addjson(b, d->cols[k].name, strlen(d->cols[k].name)) ||
-				     payroll_buf_addstr(b, "\": {\"old\": \"") ||
-				     payroll_buf_addjson(b, ov, on) ||
-				     payroll_buf_addstr(b, "\", \"new\": \"") ||
-				     payroll_buf_addjson(b, nv, nn) || payroll_buf_addstr(b, "\"}");
-				break;
-			}
-			first = 0;
-		}
-		nv += nn + 1;
-	}
-	if (rc == 0 && d->o->format == PAYROLL_DIFF_JSON)
-		rc = payroll_buf_addstr(b, "}}");
-	return rc;
-}
-
 static int
 reopen(struct diff *d, int i)
 {
@@ -829,68 +960,152 @@ reopen(struct diff *d, int i)
 	return payroll_table_open_path(&d->s[i].t, d->s[i].path, PAYROLL_ENC_AUTO, NULL, 0, d->err);
 }
 
-/* Pass 2: fetch the values of the rows that differ and render them. */
+/* A changed row: OLD's row and NEW's. */
 static int
-pass2(struct diff *d)
+render_changed(struct diff *d, const struct payroll_row *orow, const struct payroll_row *nrow)
 {
-	struct payroll_row row;
+	struct payroll_buf *b = d->target[1];
+	uint32_t ol = (uint32_t)orow->line, nl = (uint32_t)nrow->line;
+	int k, rc = 0, first = 1;
+
+	if (d->o->format != PAYROLL_DIFF_CSV)
+		rc = record_head(d, 1, ol, nl, 0, orow);
+	for (k = 0; k < d->ncols && rc == 0; k++) {
+		size_t on, nn;
+		const char *ov = val(d, 0, orow, k, &on), *nv = val(d, 1, nrow, k, &nn);
+
+		if (!differs(d, k, ov, on, nv, nn))
+			continue;
+		switch (d->o->format) {
+		case PAYROLL_DIFF_TEXT:
+			rc = payroll_buf_addf(b, "         %-*s  ", d->namew, d->cols[k].name) ||
+			     payroll_buf_add(b, ov, on) || payroll_buf_addstr(b, " -> ") ||
+			     payroll_buf_add(b, nv, nn) || payroll_buf_addch(b, '\n');
+			break;
+		case PAYROLL_DIFF_CSV:
+			rc = csv_line(d, 1, ol, nl, 0, orow, d->cols[k].name, ov, on, nv, nn);
+			break;
+		case PAYROLL_DIFF_JSON:
+			rc = payroll_buf_addstr(b, first ? "\"" : ", \"") ||
+			     payroll_buf_addjson(b, d->cols[k].name, strlen(d->cols[k].name)) ||
+			     payroll_buf_addstr(b, "\": {\"old\": \"") ||
+			     payroll_buf_addjson(b, ov, on) ||
+			     payroll_buf_addstr(b, "\", \"new\": \"") ||
+			     payroll_buf_addjson(b, nv, nn) || payroll_buf_addstr(b, "\"}");
+			break;
+		}
+		first = 0;
+	}
+	if (rc == 0 && d->o->format == PAYROLL_DIFF_JSON)
+		rc = payroll_buf_addstr(b, "}}");
+	return rc;
+}
+
+/* A rendered changed record waiting to be put in OLD's order. */
+struct held {
+	uint32_t old_line;
+	size_t at, len;
+};
+
+static int
+cmp_held(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+
+	return (x->old_line > y->old_line) - (x->old_line < y->old_line);
+}
+
+/*
+ * Pass 2: read the indexed side a again (its rows are the entries, in
+ * order) and render its rows that differ, with the streamed side's values
+ * from the arena; then the streamed side's rows without a match. Records
+ * come out removed and changed in OLD's line order, added in NEW's.
+ */
+static int
+pass2(struct diff *d, int a)
+{
+	struct payroll_row row, other;
+	struct payroll_buf held_text = { 0 }, one = { 0 };
+	struct held *held = NULL;
+	size_t k = 0, nheld = 0, hcap = 0, left, i;
+	int kind_a = a == 0 ? 0 : 2, kind_b = 2 - kind_a, rc = 0;
 	unsigned want = d->only_kinds;
-	size_t ai = 0, ci = 0, ri = 0, k;
-	int rc;
+	unsigned want_a = a == 0 ? PAYROLL_DIFF_REMOVED : PAYROLL_DIFF_ADDED;
 
-	if ((rc = reopen(d, 1)) != 0)
+	left = (want & want_a ? d->naonly : 0) +
+	       (want & PAYROLL_DIFF_CHANGED ? (size_t)d->res->changed : 0);
+	d->capv = calloc(d->ncap + 1, sizeof *d->capv);
+	d->capn = calloc(d->ncap + 1, sizeof *d->capn);
+	if (!d->capv || !d->capn)
+		return nomem(d);
+	if (left && (rc = reopen(d, a)) != 0)
 		return rc;
-	qsort(d->changed, d->nchanged, sizeof *d->changed, cmp_pair_new);
-	if (!(want & PAYROLL_DIFF_ADDED))
-		ai = d->nadded;
-	if (!(want & PAYROLL_DIFF_CHANGED))
-		ci = d->nchanged;
-	while ((ai < d->nadded || ci < d->nchanged) && (rc = next_row(d, 1, &row)) == 1) {
-		uint32_t line = (uint32_t)row.line;
+	/* Reading NEW again gives its changed rows in NEW's order: hold them. */
+	if (a == 1)
+		d->target[1] = &one;
+	while (left && (rc = next_row(d, a, &row)) == 1) {
+		const struct ent *e = k < d->nent ? &d->ent[k++] : NULL;
 
-		if (ai < d->nadded && d->added[ai] == line) {
-			ai++;
-			if (render_lone(d, 2, &row))
-				return nomem(d);
-		} else if (ci < d->nchanged && d->changed[ci].new_line == line) {
-			d->changed[ci++].at = d->arena.len;
-			for (k = 0; k < (size_t)d->ncols; k++) {
-				size_t n;
-				const char *v = val(d, 1, &row, (int)k, &n);
-
-				if (payroll_buf_add(&d->arena, v, n) || payroll_buf_add(&d->arena, "", 1))
-					return nomem(d);
+		if (!e || e->line != (uint32_t)row.line) {
+			rc = payroll_error_set(d->err, PAYROLL_EIO, d->s[a].path, row.line, 0,
+					       "changed-file", "the file changed while it was read");
+			goto out;
+		}
+		if (e->mate == 0 && (want & want_a)) {
+			left--;
+			if (render_lone(d, kind_a, &row))
+				goto nomem;
+		} else if ((e->mate & MATE_CHANGED) && (want & PAYROLL_DIFF_CHANGED)) {
+			left--;
+			uncapture(d, e->val, &other);
+			if (a == 0) {
+				if (render_changed(d, &row, &other))
+					goto nomem;
+				continue;
 			}
+			payroll_buf_reset(&one);
+			if (render_changed(d, &other, &row) ||
+			    grow((void **)&held, nheld, &hcap, sizeof *held))
+				goto nomem;
+			held[nheld].old_line = (uint32_t)other.line;
+			held[nheld].at = held_text.len;
+			held[nheld].len = one.len;
+			nheld++;
+			if (payroll_buf_add(&held_text, one.p, one.len))
+				goto nomem;
 		}
 	}
 	if (rc < 0)
-		return rc;
-	if (ai < d->nadded || ci < d->nchanged)
-		return payroll_error_set(d->err, PAYROLL_EIO, d->s[1].path, 0, 0, "changed-file",
-					 "the file changed while it was read");
-	if ((rc = reopen(d, 0)) != 0)
-		return rc;
-	qsort(d->changed, d->nchanged, sizeof *d->changed, cmp_pair_old);
-	ci = want & PAYROLL_DIFF_CHANGED ? 0 : d->nchanged;
-	ri = want & PAYROLL_DIFF_REMOVED ? 0 : d->nremoved;
-	while ((ri < d->nremoved || ci < d->nchanged) && (rc = next_row(d, 0, &row)) == 1) {
-		uint32_t line = (uint32_t)row.line;
-
-		if (ri < d->nremoved && d->removed[ri] == line) {
-			ri++;
-			if (render_lone(d, 0, &row))
-				return nomem(d);
-		} else if (ci < d->nchanged && d->changed[ci].old_line == line) {
-			if (render_changed(d, &d->changed[ci++], &row))
-				return nomem(d);
-		}
+		goto out;
+	rc = 0;
+	if (left) {
+		rc = payroll_error_set(d->err, PAYROLL_EIO, d->s[a].path, 0, 0, "changed-file",
+				       "the file changed while it was read");
+		goto out;
 	}
-	if (rc < 0)
-		return rc;
-	if (ri < d->nremoved || ci < d->nchanged)
-		return payroll_error_set(d->err, PAYROLL_EIO, d->s[0].path, 0, 0, "changed-file",
-					 "the file changed while it was read");
-	return 0;
+	d->target[1] = &d->sect[1];
+	if (nheld > 1)
+		qsort(held, nheld, sizeof *held, cmp_held);
+	for (i = 0; i < nheld; i++)
+		if ((d->o->format == PAYROLL_DIFF_JSON && d->sect[1].len &&
+		     payroll_buf_addstr(&d->sect[1], ",\n")) ||
+		    payroll_buf_add(&d->sect[1], held_text.p + held[i].at, held[i].len))
+			goto nomem;
+	if (want & (a == 0 ? PAYROLL_DIFF_ADDED : PAYROLL_DIFF_REMOVED))
+		for (i = 0; i < d->nlone; i++) {
+			uncapture(d, d->lone[i].at, &other);
+			if (render_lone(d, kind_b, &other))
+				goto nomem;
+		}
+	goto out;
+nomem:
+	rc = nomem(d);
+out:
+	d->target[1] = &d->sect[1];
+	free(held);
+	payroll_buf_release(&held_text);
+	payroll_buf_release(&one);
+	return rc;
 }
 
 static int
@@ -1063,7 +1278,7 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 	struct diff d;
 	struct stat st[2];
 	const char *why = "";
-	int rc, a, i;
+	int rc, a = 0, i;
 
 	memset(res, 0, sizeof *res);
 	memset(&d, 0, sizeof d);
@@ -1071,6 +1286,8 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 	d.o = o;
 	d.res = res;
 	d.err = err;
+	for (i = 0; i < 3; i++)
+		d.target[i] = &d.sect[i];
 	d.only_kinds = o->only ? o->only : PAYROLL_DIFF_ADDED | PAYROLL_DIFF_REMOVED | PAYROLL_DIFF_CHANGED;
 	if (o->tolerance &&
 	    payroll_money_parse(o->tolerance, strlen(o->tolerance), &d.tolerance, &why) != 0)
@@ -1082,9 +1299,12 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 				       "--tolerance needs an amount column in both files");
 	if (rc == 0) {
 		/* index the smaller file; streamed are the rest */
-		a = stat(o->old_path, &st[0]) == 0 && stat(o->new_path, &st[1]) == 0 &&
-		    st[1].st_size < st[0].st_size;
-		rc = pass1(&d, a);
+		if (!strcmp(o->old_path, "-") || !strcmp(o->new_path, "-"))
+			a = !strcmp(o->old_path, "-");	/* standard input is streamed */
+		else
+			a = stat(o->old_path, &st[0]) == 0 && stat(o->new_path, &st[1]) == 0 &&
+			    st[1].st_size < st[0].st_size;
+		rc = pass1(&d, a, o->summary ? 0 : d.only_kinds);
 	}
 	if (rc == 0) {
 		res->old_rows = d.s[0].rows;
@@ -1096,7 +1316,7 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 				 ((d.only_kinds & PAYROLL_DIFF_REMOVED) && res->removed) ||
 				 ((d.only_kinds & PAYROLL_DIFF_CHANGED) && res->changed);
 		if (!o->summary)
-			rc = pass2(&d);
+			rc = pass2(&d, a);
 	}
 	if (rc == 0)
 		rc = write_out(&d);
@@ -1109,8 +1329,10 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 	payroll_buf_release(&d.names);
 	free(d.keybuf);
 	free(d.cols);
-	free(d.removed);
-	free(d.added);
-	free(d.changed);
+	free(d.ent);
+	free(d.slot);
+	free(d.lone);
+	free(d.capv);
+	free(d.capn);
 	return rc;
 }

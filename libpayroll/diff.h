@@ -9,10 +9,12 @@
  *
  * Memory: the smaller file (by size on disk) is indexed at 32 bytes a row
  * (64-bit hash of the key, 64-bit hash of the compared values, the amount
- * in fen, its line and the matching line of the other file); the larger is
- * streamed, and only its rows without a match in the index are kept (16
- * bytes each). A second pass over both files fetches the values of the rows
- * that differ, which are the only rows held as text.
+ * in fen, its line and the matching line of the other file) in file order,
+ * plus a half-full open-addressing table of 4-byte slots: 40-48 bytes a
+ * row. The larger is streamed; of its rows only those that differ are kept
+ * (24 bytes for a row without a match, and the values of each row that has
+ * no match or changed, for the report). The report reads the indexed file
+ * a second time for the values of its rows that differ.
  */
 #ifndef PAYROLL_DIFF_H
 #define PAYROLL_DIFF_H
@@ -33,7 +35,7 @@ enum payroll_diff_format {
 #define PAYROLL_DIFF_CHANGED 0x4
 
 struct payroll_diff_opts {
-	const char *old_path;	/* files; "-" is refused (read twice) */
+	const char *old_path;	/* files; one of them may be "-" (then streamed) */
 	const char *new_path;
 	const char *key;	/* comma list; NULL: "case_id,item,month" */
 	const char *ignore;	/* comma list of columns not compared, or NULL */
@@ -57,7 +59,7 @@ struct payroll_diff_result {
  * Compare o->old_path with o->new_path and write the report to o->output
  * (atomically; nothing is written on error). Fills *res. Returns 0 (look at
  * res->different), or with err filled: PAYROLL_EUSAGE (bad option, a key or
- * ignored column missing, "-" as input), PAYROLL_EFORMAT (code
+ * ignored column missing, "-" for both files), PAYROLL_EFORMAT (code
  * "duplicate-key" naming both lines, "bad-money" for an amount that is not
  * money, "duplicate-column", a bad CSV row), PAYROLL_EOVERFLOW (an amount
  * sum, or a file of 2^31 lines or more), PAYROLL_EIO, PAYROLL_ENOMEM.

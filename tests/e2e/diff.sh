@@ -131,7 +131,17 @@ expect_exit 2 payroll-diff -o r.txt --tolerance -1 old.csv new.csv; absent r.txt
 expect_exit 2 payroll-diff -o r.txt --format xml old.csv new.csv; absent r.txt
 expect_exit 2 payroll-diff -o r.txt --only moved old.csv new.csv; absent r.txt
 expect_exit 2 payroll-diff -o r.txt old.csv no-such.csv; absent r.txt
-expect_exit 2 payroll-diff -o r.txt - new.csv <old.csv; absent r.txt
+expect_exit 2 payroll-diff -o r.txt - - <old.csv; absent r.txt
+grep_file "only one of the files can be standard input" err
+# one file may be standard input: it is the one streamed, the other indexed
+expect_exit 1 payroll-diff - new.csv <old.csv
+sed '1s/^--- old old.csv$/--- old -/' "$G/expected.text" >want-stdin.text
+same_file want-stdin.text out
+expect_exit 1 payroll-diff --format json old.csv - <new.csv
+sed 's/"new": "new.csv"/"new": "-"/' "$G/expected.json" >want-stdin.json
+same_file want-stdin.json out
+expect_exit 1 payroll-diff --format csv - new.csv <old.csv
+same_file "$G/expected.csv" out
 expect_exit 2 payroll-diff old.csv
 sed '2s/,1560\.00,/,15.600,/' old.csv >badmoney.csv
 expect_exit 2 payroll-diff -o r.txt badmoney.csv new.csv
