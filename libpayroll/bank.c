@@ -159,14 +159,12 @@ line_error(struct run *r, long line, int rc, const char *code, const char *fmt, 
 static int
 line_error(struct run *r, long line, int rc, const char *code, const char *fmt, ...)
 {
-	char msg[480];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
+	rc = payroll_error_vset(r->err, rc, r->ledger_path, line, 0, code, fmt, ap);
 	va_end(ap);
-	return payroll_error_set(r->err, rc, r->ledger_path, line, 0, code, "%s", msg);
+	return rc;
 }
 
 static struct group *
@@ -231,14 +229,12 @@ static int
 tr_error(struct payroll_transfers *tr, struct payroll_error *err, long line, int rc,
 	 const char *code, const char *fmt, ...)
 {
-	char msg[480];
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
+	rc = payroll_error_vset(err, rc, tr->path, line, 0, code, fmt, ap);
 	va_end(ap);
-	return payroll_error_set(err, rc, tr->path, line, 0, code, "%s", msg);
+	return rc;
 }
 
 static const char *

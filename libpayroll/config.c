@@ -50,13 +50,13 @@ struct parser {
 static int __attribute__((format(printf, 3, 4)))
 fail(struct parser *p, const char *code, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	rc = payroll_error_vset(p->err, PAYROLL_EFORMAT, p->path, p->line, 0, code, fmt, ap);
 	va_end(ap);
-	return payroll_error_set(p->err, PAYROLL_EFORMAT, p->path, p->line, 0, code, "%s", msg);
+	return rc;
 }
 
 static char *

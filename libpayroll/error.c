@@ -36,13 +36,8 @@ copy_trunc(char *dst, size_t n, const char *src)
 	dst[len] = '\0';
 }
 
-static int
-error_vset(struct payroll_error *e, int rc, const char *file, long line,
-	   int column, const char *code, const char *fmt, va_list ap)
-	__attribute__((format(printf, 7, 0)));
-
-static int
-error_vset(struct payroll_error *e, int rc, const char *file, long line,
+int
+payroll_error_vset(struct payroll_error *e, int rc, const char *file, long line,
 	   int column, const char *code, const char *fmt, va_list ap)
 {
 	if (!e)
@@ -68,7 +63,7 @@ payroll_error_set(struct payroll_error *e, int rc, const char *file,
 	va_list ap;
 
 	va_start(ap, fmt);
-	error_vset(e, rc, file, line, column, code, fmt, ap);
+	payroll_error_vset(e, rc, file, line, column, code, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -82,7 +77,7 @@ payroll_error_errno(struct payroll_error *e, int rc, const char *file,
 	size_t len;
 
 	va_start(ap, fmt);
-	error_vset(e, rc, file, 0, 0, rc == PAYROLL_ENOMEM ? "no-memory" : "io",
+	payroll_error_vset(e, rc, file, 0, 0, rc == PAYROLL_ENOMEM ? "no-memory" : "io",
 		   fmt, ap);
 	va_end(ap);
 	if (e && saved) {

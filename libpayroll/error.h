@@ -65,6 +65,12 @@ int payroll_error_set(struct payroll_error *e, int rc, const char *file,
 		      const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* payroll_error_set with a va_list, for callers' own printf-like wrappers. */
+int payroll_error_vset(struct payroll_error *e, int rc, const char *file,
+		       long line, int column, const char *code,
+		       const char *fmt, va_list ap)
+	__attribute__((format(printf, 7, 0)));
+
 /* Like payroll_error_set, with the errno text appended to the message. */
 int payroll_error_errno(struct payroll_error *e, int rc, const char *file,
 			const char *fmt, ...)

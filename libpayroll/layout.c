@@ -209,15 +209,13 @@ perr(struct parser *p, const char *code, const char *fmt, ...)
 static int
 perr(struct parser *p, const char *code, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
+	rc = payroll_error_vset(p->err, PAYROLL_EFORMAT, p->l->name, p->line, 0, code, fmt, ap);
 	va_end(ap);
-	return payroll_error_set(p->err, PAYROLL_EFORMAT, p->l->name, p->line, 0,
-				 code, "%s", msg);
+	return rc;
 }
 
 static char *
@@ -948,14 +946,13 @@ fmt_error(struct payroll_error *err, const char *code, const char *fmt, ...)
 static int
 fmt_error(struct payroll_error *err, const char *code, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	if (vsnprintf(msg, sizeof msg, fmt, ap) < 0)
-		msg[0] = '\0';
+	rc = payroll_error_vset(err, PAYROLL_EFORMAT, NULL, 0, 0, code, fmt, ap);
 	va_end(ap);
-	return payroll_error_set(err, PAYROLL_EFORMAT, NULL, 0, 0, code, "%s", msg);
+	return rc;
 }
 
 static int
