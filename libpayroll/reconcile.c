@@ -558,7 +558,7 @@ read_results_layout(struct rec *r)
 	struct payroll_buf text = { 0 }, vals = { 0 };
 	size_t off[PAYROLL_LAYOUT_MAX_FIELDS], i, pos, nhead, ntrail, nrec = 0, k;
 	long lines[2], ln;
-	int idx[C_NCOLS], fen = 0, rc;
+	int idx[C_NCOLS] = { 0 }, fen = 0, rc;
 
 	rc = load_layout(r, &l, lines);
 	if (rc == 0) {
