@@ -1,6 +1,7 @@
 #include "reconcile.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,12 +55,22 @@ struct um {
 	size_t off, len;
 };
 
+/* Copy s into the arena; s may itself lie in the arena, which the copy
+ * can move (found by fuzz_reconcile: a seq-less failure's reason). */
 static size_t
 keep(struct rec *r, const char *s)
 {
-	size_t at = r->arena.len;
+	size_t at = r->arena.len, n = strlen(s) + 1;
+	uintptr_t p = (uintptr_t)s, base = (uintptr_t)r->arena.p;
 
-	return payroll_buf_add(&r->arena, s, strlen(s) + 1) ? (size_t)-1 : at;
+	if (r->arena.p && p >= base && p < base + r->arena.len) {
+		size_t off = (size_t)(p - base);
+
+		if (payroll_buf_reserve(&r->arena, n))
+			return (size_t)-1;
+		s = r->arena.p + off;
+	}
+	return payroll_buf_add(&r->arena, s, n) ? (size_t)-1 : at;
 }
 
 static const char *
