@@ -4,7 +4,7 @@
 F=$FIXTURES/bank
 G=$F/golden
 L=$FIXTURES/layouts
-XSD=$SHARED/external/iso20022/pain.001.001.09.xsd
+XSD=$SCHEMAS/pain.001.001.09.xsd
 
 # --help and --version; SYNOPSIS of the man page equals the usage line
 expect_exit 0 payroll-bankfile --help

@@ -5,7 +5,7 @@ set -u
 : "${BIN:?BIN must name the build directory}"
 : "${SRC:?SRC must name the source directory}"
 : "${FIXTURES:=$SRC/fixtures}"
-: "${SHARED:=$SRC/../shared}"
+: "${SCHEMAS:=$SRC/tests/schemas}"
 export PATH="$BIN:$PATH"
 export LC_ALL=C.UTF-8
 T=$(mktemp -d "${TMPDIR:-/tmp}/payroll-e2e.XXXXXX")
