@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bankfile: every built-in layout and both example layouts against golden
 # files, checked again by independent tools (iconv, xmllint, zcat).
 . "$SRC/tests/e2e/lib.sh"

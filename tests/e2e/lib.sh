@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.sh: sourced by every end-to-end test. Each test runs the real
 # binaries from $BIN on fixtures from $FIXTURES in a fresh temporary
 # directory, and fails (exit 1) at the first assertion that does not hold.
