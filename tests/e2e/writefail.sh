@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Disk full mid-write, for every writer (issue 10, item 4): each write(2)
 # in turn fails with ENOSPC (strace fault injection), and the command must
 # exit 2 naming the file and the errno, leaving no output behind; a file
