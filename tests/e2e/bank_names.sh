@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Chinese bank names in the roster (payroll-roster(5), BANK NAMES): the
 # demo roster with its codes replaced by the usual names, short forms and
 # branch names gives the same ledger byte for byte; the banks the demo
