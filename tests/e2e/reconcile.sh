@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # reconcile: the bank's answer for the demo month covering every status, a
 # duplicate result, an unmatched one, an amount mismatch, a missing result
 # and a seq-less result; the failed transfers as a ledger to pay again, and
