@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Outputs never destroy inputs or each other, and never write through a
 # symbolic link (issue 10, items 2 and 6), for every command that writes:
 # an output that is an input (by name, by another spelling, by hard link),
