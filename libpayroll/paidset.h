@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * paidset.h: the temporary grants already paid (SPEC 3.3, calc --paid).
  *

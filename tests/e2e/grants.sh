@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Temporary grants month after month (SPEC 3.3): each grant is paid in its
 # month only (not-due otherwise), never twice (calc --paid: already-paid),
 # and a grants file without its month column is refused as a whole.

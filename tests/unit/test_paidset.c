@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The set of temporary grants already paid (calc --paid): read from
  * several ledgers, only temporary lines count, the first payment found is
  * named, unreadable ledgers are errors; and calc rejecting such a grant
