@@ -158,12 +158,19 @@ check_members(struct vctx *v, int c, struct payroll_case *k)
 static void
 check_bank(struct vctx *v, int cb, int ca, struct payroll_case *k)
 {
-	const char *why;
+	const char *why, *code, *near, *near_code;
 
 	k->bank = v->row->v[cb];
 	k->account = v->row->v[ca];
 	k->account_len = v->row->n[ca];
-	if (required(v, cb, 32) && payroll_bank_check(k->bank, v->row->n[cb], &why))
+	if (!required(v, cb, MAX_NAME_LEN))
+		;
+	else if (payroll_bank_resolve(k->bank, v->row->n[cb], &code, &why, &near, &near_code) == 0)
+		k->bank = code ? code : k->bank;
+	else if (near)
+		bad(v, cb, "bad-bank", "%s: '%s'; did you mean %s (%s)?", why, k->bank,
+		    near, near_code);
+	else
 		bad(v, cb, "bad-bank", "%s: '%s'", why, k->bank);
 	if (required(v, ca, 64) && payroll_account_check(k->account, k->account_len, &why))
 		bad(v, ca, "bad-account", "%s: '%s'", why, k->account);
