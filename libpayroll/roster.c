@@ -46,7 +46,7 @@ const size_t payroll_roster_ncolumns = R_NCOLS;
 
 enum {
 	G_ID, G_NAME, G_IDNUM, G_REGION, G_LOCALITY, G_AREA, G_MEMBERS, G_BANK,
-	G_ACCOUNT, G_AMOUNT, G_REASON, G_ACCOUNT_NAME, G_NCOLS
+	G_ACCOUNT, G_AMOUNT, G_REASON, G_ACCOUNT_NAME, G_MONTH, G_NCOLS
 };
 
 const struct payroll_column payroll_grant_columns[] = {
@@ -62,6 +62,7 @@ const struct payroll_column payroll_grant_columns[] = {
 	{ "amount", "救助金额", PAYROLL_COL_REQUIRED },
 	{ "reason", "救助事由", 0 },
 	{ "account_name", "户名", 0 },
+	{ "month", "发放月份", PAYROLL_COL_REQUIRED },
 };
 const size_t payroll_grant_ncolumns = G_NCOLS;
 
@@ -450,7 +451,7 @@ payroll_grant_validate(const struct payroll_row *row, struct payroll_case *k,
 	k->program = PAYROLL_TEMPORARY;
 	k->area = k->care = -1;
 	k->status = PAYROLL_ACTIVE;
-	k->paid_through = -1;
+	k->start = k->end = k->paid_through = -1;
 	k->case_id = row->v[G_ID];
 	k->case_id_len = row->n[G_ID];
 	if (table_problem(&v))
@@ -471,5 +472,7 @@ payroll_grant_validate(const struct payroll_row *row, struct payroll_case *k,
 	if (check_money(&v, G_AMOUNT, &k->amount, "the approved amount") == 0 && k->amount == 0)
 		bad(&v, G_AMOUNT, "bad-money", "an approved amount of 0.00 pays nothing");
 	k->reason = row->v[G_REASON];
+	/* a grant is due in its month only: start = end = month */
+	k->start = k->end = check_month(&v, G_MONTH, 1);
 	return p->count - before;
 }
