@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "disclose.h"
 
 #include <stdio.h>
@@ -702,6 +703,11 @@ payroll_disclose(const struct payroll_disclose_opts *o,
 	else if (o->date && payroll_date_zh(o->date, 0, probe, sizeof probe) != 0)
 		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
 				       "--date '%s' is not a date YYYY-MM-DD", o->date);
+	else {
+		const char *outs[] = { o->output, o->split_by_locality ? NULL : o->html };
+
+		rc = payroll_outfile_check_paths(&o->ledger, 1, outs, 2, err);
+	}
 	if (rc == 0)
 		rc = read_ledger(&l, o->ledger, err);
 	if (rc == 0 && l.n) {
