@@ -156,3 +156,39 @@ payroll_buf_str(const struct payroll_buf *b)
 {
 	return b->p ? b->p : "";
 }
+
+int
+payroll_buf_addhtml(struct payroll_buf *b, const char *s)
+{
+	int rc = 0;
+
+	for (; *s && rc == 0; s++)
+		switch (*s) {
+		case '&': rc = payroll_buf_addstr(b, "&amp;"); break;
+		case '<': rc = payroll_buf_addstr(b, "&lt;"); break;
+		case '>': rc = payroll_buf_addstr(b, "&gt;"); break;
+		case '"': rc = payroll_buf_addstr(b, "&quot;"); break;
+		case '\'': rc = payroll_buf_addstr(b, "&#39;"); break;
+		default: rc = payroll_buf_addch(b, *s);
+		}
+	return rc;
+}
+
+int
+payroll_grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	void *g;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 1024;
+	if (c > SIZE_MAX / size)
+		return PAYROLL_ENOMEM;
+	g = realloc(*v, c * size);
+	if (!g)
+		return PAYROLL_ENOMEM;
+	*v = g;
+	*cap = c;
+	return 0;
+}

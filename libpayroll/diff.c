@@ -377,25 +377,6 @@ setup(struct diff *d)
 	return 0;
 }
 
-
-/* Grow *v (n used, *cap) to hold one more of size sz. */
-static int
-grow(void **v, size_t n, size_t *cap, size_t sz)
-{
-	void *g;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 1024;
-	g = realloc(*v, c * sz);
-	if (!g)
-		return -1;
-	*v = g;
-	*cap = c;
-	return 0;
-}
-
 static int
 dup_key(struct diff *d, int i, uint32_t first, uint32_t second)
 {
@@ -561,7 +542,7 @@ resolve(struct diff *d, struct stream *st, struct pending *pr)
 		}
 		return 0;
 	}
-	if (grow((void **)&d->lone, d->nlone, &st->lcap, sizeof *d->lone))
+	if (payroll_grow((void **)&d->lone, d->nlone, &st->lcap, sizeof *d->lone))
 		return nomem(d);
 	at = SIZE_MAX;
 	if (st->keep & st->want_b) {
@@ -657,7 +638,7 @@ pass1(struct diff *d, int a, int keep)
 		if (d->nent == cap) {
 			size_t old = cap;
 
-			if (grow((void **)&d->ent, d->nent, &cap, sizeof *d->ent))
+			if (payroll_grow((void **)&d->ent, d->nent, &cap, sizeof *d->ent))
 				return nomem(d);
 			payroll_huge_pages(d->ent + old, (cap - old) * sizeof *d->ent);
 		}
@@ -976,7 +957,7 @@ pass2(struct diff *d, int a)
 			}
 			payroll_buf_reset(&one);
 			if (render_changed(d, &other, &row) ||
-			    grow((void **)&held, nheld, &hcap, sizeof *held))
+			    payroll_grow((void **)&held, nheld, &hcap, sizeof *held))
 				goto nomem;
 			held[nheld].old_line = (uint32_t)other.line;
 			held[nheld].at = held_text.len;

@@ -195,23 +195,6 @@ write_csv(const struct list *l, struct payroll_buf *b, struct payroll_outfile *o
 	return drain(b, out, 1);
 }
 
-static int
-html_text(struct payroll_buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s && rc == 0; s++)
-		switch (*s) {
-		case '&': rc = payroll_buf_addstr(b, "&amp;"); break;
-		case '<': rc = payroll_buf_addstr(b, "&lt;"); break;
-		case '>': rc = payroll_buf_addstr(b, "&gt;"); break;
-		case '"': rc = payroll_buf_addstr(b, "&quot;"); break;
-		case '\'': rc = payroll_buf_addstr(b, "&#39;"); break;
-		default: rc = payroll_buf_addch(b, *s);
-		}
-	return rc;
-}
-
 static const char style[] =
 	"body{font-family:\"SimSun\",\"Songti SC\",\"Noto Serif CJK SC\",serif;margin:2em;color:#000}\n"
 	"h1{text-align:center;font-size:1.4em}\n"
@@ -288,13 +271,13 @@ write_html(const struct payroll_disclose_opts *o, const struct list *l,
 	else
 		snprintf(title, sizeof title, "城乡最低生活保障金及特困人员救助供养金发放公示");
 	rc |= payroll_buf_addstr(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-	rc |= html_text(b, title);
+	rc |= payroll_buf_addhtml(b, title);
 	rc |= payroll_buf_addf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style);
-	rc |= html_text(b, title);
+	rc |= payroll_buf_addhtml(b, title);
 	rc |= payroll_buf_addstr(b, "</h1>\n");
 	if (o->office) {
 		rc |= payroll_buf_addstr(b, "<p class=\"office\">公示单位：");
-		rc |= html_text(b, o->office);
+		rc |= payroll_buf_addhtml(b, o->office);
 		rc |= payroll_buf_addstr(b, "</p>\n");
 	}
 	rc |= payroll_buf_addstr(b, "<table>\n<thead><tr><th>村（社区）</th><th>类别</th><th>姓名</th>"
@@ -304,9 +287,9 @@ write_html(const struct payroll_disclose_opts *o, const struct list *l,
 		const struct entry *e = &l->e[i];
 
 		rc |= payroll_buf_addstr(b, "<tr><td>");
-		rc |= html_text(b, at(l, e->locality));
+		rc |= payroll_buf_addhtml(b, at(l, e->locality));
 		rc |= payroll_buf_addf(b, "</td><td>%s</td><td>", program_zh[e->program]);
-		rc |= html_text(b, at(l, e->name));
+		rc |= payroll_buf_addhtml(b, at(l, e->name));
 		rc |= payroll_buf_addf(b, "</td><td class=\"n\">%d</td>", e->members);
 		rc |= money_cell(b, e->monthly) | money_cell(b, e->other) |
 		      money_cell(b, e->monthly + e->other);
@@ -333,7 +316,7 @@ write_html(const struct payroll_disclose_opts *o, const struct list *l,
 		rc |= payroll_buf_addf(b, "<p>公示期：%d天。</p>\n", days);
 	if (o->phone) {
 		rc |= payroll_buf_addstr(b, "<p>如有异议，请在公示期内反映。监督电话：");
-		rc |= html_text(b, o->phone);
+		rc |= payroll_buf_addhtml(b, o->phone);
 		rc |= payroll_buf_addstr(b, "</p>\n");
 	}
 	rc |= payroll_buf_addstr(b, "</body>\n</html>\n");
