@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-changes: what changed for each household from one ledger to the next. */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "buf.h"
 
 #include <stdarg.h>
@@ -155,23 +156,6 @@ const char *
 payroll_buf_str(const struct payroll_buf *b)
 {
 	return b->p ? b->p : "";
-}
-
-int
-payroll_buf_addhtml(struct payroll_buf *b, const char *s)
-{
-	int rc = 0;
-
-	for (; *s && rc == 0; s++)
-		switch (*s) {
-		case '&': rc = payroll_buf_addstr(b, "&amp;"); break;
-		case '<': rc = payroll_buf_addstr(b, "&lt;"); break;
-		case '>': rc = payroll_buf_addstr(b, "&gt;"); break;
-		case '"': rc = payroll_buf_addstr(b, "&quot;"); break;
-		case '\'': rc = payroll_buf_addstr(b, "&#39;"); break;
-		default: rc = payroll_buf_addch(b, *s);
-		}
-	return rc;
 }
 
 int

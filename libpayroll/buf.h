@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * buf.h: a growable byte buffer, always NUL-terminated.
  *
@@ -29,8 +30,6 @@ int payroll_buf_addmoney(struct payroll_buf *b, int64_t fen);
 int payroll_buf_addcsv(struct payroll_buf *b, const char *s, size_t n);
 /* Append s escaped for a JSON string body (no surrounding quotes). */
 int payroll_buf_addjson(struct payroll_buf *b, const char *s, size_t n);
-/* Append the C string s escaped for HTML text or a quoted attribute. */
-int payroll_buf_addhtml(struct payroll_buf *b, const char *s);
 /*
  * Make room in the array *v (n elements used, *cap allocated, each of
  * size bytes) for one more: doubles it (1024 at first). 0, or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "changes.h"
 
 #include <stdarg.h>
@@ -7,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "disclose.h"
 #include "ident.h"
 #include "keyindex.h"
 #include "ledger.h"
@@ -891,9 +893,9 @@ html_head(struct chg *x)
 	period_zh(r->period[1], p1, sizeof p1);
 	snprintf(title, sizeof title, "%s 城乡低保和特困人员变动情况", p1);
 	rc = payroll_buf_addstr(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>") ||
-	     payroll_buf_addhtml(b, title) ||
+	     payroll_html_text(b, title) ||
 	     payroll_buf_addf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", style) ||
-	     payroll_buf_addhtml(b, title) ||
+	     payroll_html_text(b, title) ||
 	     payroll_buf_addf(b, "</h1>\n<p class=\"sub\">与%s比较（上月：%s，本月：%s）</p>\n", p0, p0, p1) ||
 	     payroll_buf_addstr(b, "<table>\n<thead><tr><th>类别</th><th>户数</th><th>上月人数</th>"
 				   "<th>本月人数</th><th>上月金额（元）</th><th>本月金额（元）</th>"
@@ -934,12 +936,12 @@ html_case(struct chg *x, const struct view *v, const char *name)
 	struct payroll_buf *b = &x->b;
 	int s = v->has[1], rc;
 
-	rc = payroll_buf_addstr(b, "<tr><td>") || payroll_buf_addhtml(b, v->case_id) ||
-	     payroll_buf_addstr(b, "</td><td>") || payroll_buf_addhtml(b, v->locality) ||
+	rc = payroll_buf_addstr(b, "<tr><td>") || payroll_html_text(b, v->case_id) ||
+	     payroll_buf_addstr(b, "</td><td>") || payroll_html_text(b, v->locality) ||
 	     payroll_buf_addf(b, "</td><td>%s</td><td>", program_zh[v->program[s]]) ||
-	     payroll_buf_addhtml(b, name) || payroll_buf_addstr(b, "</td>");
+	     payroll_html_text(b, name) || payroll_buf_addstr(b, "</td>");
 	if (rc == 0 && !x->o->public)
-		rc = payroll_buf_addstr(b, "<td>") || payroll_buf_addhtml(b, v->id_number) ||
+		rc = payroll_buf_addstr(b, "<td>") || payroll_html_text(b, v->id_number) ||
 		     payroll_buf_addstr(b, "</td>");
 	if (rc == 0 && v->has[0] && v->has[1] && v->members[0] != v->members[1])
 		rc = payroll_buf_addf(b, "<td class=\"n\">%d→%d</td>", v->members[0], v->members[1]);
@@ -967,8 +969,8 @@ html_case(struct chg *x, const struct view *v, const char *name)
 				rc = payroll_buf_addch(b, ' ') || payroll_buf_addmoney(b, v->subsidy[0]) ||
 				     payroll_buf_addstr(b, "→") || payroll_buf_addmoney(b, v->subsidy[1]);
 			else if (rc == 0 && i == PAYROLL_CHANGE_ACCOUNT && !x->o->public)
-				rc = payroll_buf_addch(b, ' ') || payroll_buf_addhtml(b, v->payee[0][1]) ||
-				     payroll_buf_addstr(b, "→") || payroll_buf_addhtml(b, v->payee[1][1]);
+				rc = payroll_buf_addch(b, ' ') || payroll_html_text(b, v->payee[0][1]) ||
+				     payroll_buf_addstr(b, "→") || payroll_html_text(b, v->payee[1][1]);
 		}
 	} else if (rc == 0 && s == 1 && v->arrears) {
 		rc = payroll_buf_addstr(b, "含补发 ") || payroll_buf_addmoney(b, v->arrears);
@@ -1208,6 +1210,12 @@ payroll_changes(const struct payroll_changes_opts *o, struct payroll_changes_res
 						 "(each is read twice: not standard input)");
 	if ((unsigned)o->format > PAYROLL_CHANGES_HTML)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "unknown format");
+	{
+		const char *out = o->output ? o->output : "-";
+
+		if ((rc = payroll_outfile_check_paths(x.path, 2, &out, 1, err)) != 0)
+			return rc;
+	}
 	/* index the smaller ledger; stream the larger */
 	x.a = stat(x.path[0], &st[0]) == 0 && stat(x.path[1], &st[1]) == 0 &&
 	      st[1].st_size < st[0].st_size;

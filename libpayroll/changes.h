@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * changes.h: what changed for each household from one month's ledger to
  * the next (SPEC 12, man payroll-changes(1)).

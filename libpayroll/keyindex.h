@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * keyindex.h: 64-bit hashes of keys, and an open-addressing index over an
  * array of entries whose first member is such a hash. Shared by diff.c

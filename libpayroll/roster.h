@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * roster.h: the roster (SPEC 3.1) and temporary grants (3.3) schemas, and
  * the validation of one row into a case.
@@ -40,7 +41,8 @@ struct payroll_case {
 	size_t categories_len;
 	int care;		/* enum payroll_care; -1 when absent or bad */
 	int centralized;	/* support_mode centralized */
-	long start, end;	/* month numbers; end LONG_MAX when open; -1 bad */
+	long start, end;	/* month numbers; end LONG_MAX when open; -1 bad;
+				 * grants: both the grant's month */
 	int status;		/* enum payroll_status; -1 when bad */
 	long paid_through;	/* month number, -1 when absent or bad */
 	int64_t amount;		/* grants: approved amount, fen */

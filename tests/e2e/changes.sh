@@ -1,4 +1,4 @@
-#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
 # payroll changes (SPEC 12): golden files for every format on two fixture
 # ledgers that exercise every class and reason, the classification and the
 # totals checked against an independent python3 reading of the ledgers,
@@ -153,6 +153,11 @@ grep_file 'two ledgers' err
 expect_exit 2 payroll-changes --format pdf old.csv new.csv
 grep_file "--format 'pdf'" err
 expect_exit 2 payroll-changes --bogus old.csv new.csv
+cp new.csv new-kept.csv
+expect_exit 2 payroll-changes -o new.csv old.csv new.csv
+grep_file 'same-file' err
+cmp -s new.csv new-kept.csv || fail "new.csv was overwritten"
+ok
 expect_exit 2 payroll-changes -o nodir/report old.csv new.csv
 absent nodir
 expect_exit 0 payroll-changes --help

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.sh: sourced by every end-to-end test. Each test runs the real
 # binaries from $BIN on fixtures from $FIXTURES in a fresh temporary
 # directory, and fails (exit 1) at the first assertion that does not hold.
@@ -5,7 +6,7 @@ set -u
 : "${BIN:?BIN must name the build directory}"
 : "${SRC:?SRC must name the source directory}"
 : "${FIXTURES:=$SRC/fixtures}"
-: "${SHARED:=$SRC/../shared}"
+: "${SCHEMAS:=$SRC/tests/schemas}"
 export PATH="$BIN:$PATH"
 export LC_ALL=C.UTF-8
 T=$(mktemp -d "${TMPDIR:-/tmp}/payroll-e2e.XXXXXX")
@@ -66,4 +67,14 @@ grep_file() { grep -qF -- "$1" "$2" || { cat "$2" >&2; fail "'$1' not in $2"; };
 no_grep() { ! grep -qF -- "$1" "$2" || fail "'$1' unexpectedly in $2"; ok; }
 absent() { [ ! -e "$1" ] || fail "$1 should not exist"; ok; }
 present() { [ -e "$1" ] || fail "$1 should exist"; ok; }
+# fatal CODE CMD...: CMD (a calc writing o.csv, r.csv, s.json) exits 2
+# naming CODE, and leaves no output, not even a temporary file.
+fatal() {
+	local code=$1; shift
+	rm -f o.csv r.csv s.json
+	expect_exit 2 "$@"
+	grep_file "$code" err
+	absent o.csv; absent r.csv; absent s.json
+	[ -z "$(ls -A | grep '\.tmp-')" ] || fail "temporary file left behind"; ok
+}
 done_ok() { printf 'ok: %d assertions\n' "$ASSERTS"; exit 0; }

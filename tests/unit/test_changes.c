@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll changes (SPEC 12): each class and each reason on its own, the
  * totals, and the names of formats, classes and reasons. */
 #include <setjmp.h>
