@@ -43,6 +43,7 @@ struct payroll_case {
 	long start, end;	/* month numbers; end LONG_MAX when open; -1 bad */
 	int status;		/* enum payroll_status; -1 when bad */
 	long paid_through;	/* month number, -1 when absent or bad */
+	long reviewed;		/* month of the last review, -1 when absent or bad */
 	int64_t amount;		/* grants: approved amount, fen */
 	const char *reason;	/* grants */
 };
