@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark payroll bankfile against a bare read of the same ledger through
 # libpayroll's ledger reader, in the same run: bench/bankfile.sh [CASES...]
 # (default 1000000). Needs a build in $BUILD (default build/). Figures: wall

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark payroll calc against a bare libcsv parse of the same roster, in
 # the same run: bench/calc.sh [ROWS...] (default 1000000). Needs a build in
 # build/. Figures: wall time (best of 3), the ratio, and peak memory.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Baseline for benchmarks: a bare libcsv parse of a file, counting rows
  * and fields, with the options payroll uses. cc -O2 csvparse.c -lcsv */
 #include <csv.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark payroll diff against a bare libcsv parse of both files, in the
 # same run: bench/diff.sh [LINES] (default 1000000). OLD is the first LINES
 # lines of a generated ledger (gen_ledger.py), NEW the same with about 1%

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write a synthetic ledger (SPEC 5.6) of N cases for bench/bankfile.sh.
 
 gen_ledger.py N OUT. Deterministic (seeded). Per case 1 to 3 lines

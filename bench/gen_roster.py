@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Write a synthetic roster of N rows for benchmarks: gen_roster.py N OUT.
 
 A realistic mix: 80% subsistence (urban/rural, incomes, categories on some

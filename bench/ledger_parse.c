@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ledger_parse: the baseline of bench/bankfile.sh, a bare read of a ledger
  * through libpayroll's reader (payroll_ledger_next), nothing else. */
 #include <stdio.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Benchmark payroll sign on a 1 GB file against openssl over the same file
 # in the same run: openssl dgst of the same digest (the target: within
 # 1.1x), and openssl's own signing command for the same algorithm.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-bankfile: bank transfer file(s) from a ledger (SPEC 6). */
 #include <getopt.h>
 #include <stdio.h>

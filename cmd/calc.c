@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-calc: compute the month's payments into a ledger (SPEC 5). */
 #include <getopt.h>
 #include <stdio.h>

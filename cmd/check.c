@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-check: validate a roster (and standards, grants); write nothing. */
 #include <getopt.h>
 #include <stdio.h>

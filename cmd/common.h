@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * common.h: what every payroll-<verb> shares: --help/--version, the form
  * of diagnostics on stderr, exit codes. Tools include only this and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-diff: the auditors' keyed diff of two ledgers or CSV files. */
 #include <getopt.h>
 #include <stdio.h>

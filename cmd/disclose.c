@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-disclose: the public disclosure list (公示), names masked. */
 #include <getopt.h>
 #include <stdio.h>

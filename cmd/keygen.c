@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-keygen: make a signing key pair, BASE.key (0600) and BASE.pub. */
 #include <getopt.h>
 #include <stdio.h>

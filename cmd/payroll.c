@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll: run "payroll VERB ARGS" as the tool payroll-VERB beside it. */
 #include <errno.h>
 #include <limits.h>

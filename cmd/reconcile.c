@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-reconcile: match the bank's result file to the transfers. */
 #include <getopt.h>
 #include <stdio.h>

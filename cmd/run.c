@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-run: the whole month, for cron (SPEC 11). */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-sign: detached signatures FILE.sig, optionally a SHA256SUMS. */
 #include <getopt.h>
 #include <stdio.h>

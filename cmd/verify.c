@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-verify: check detached signatures (and SHA256SUMS manifests). */
 #include <getopt.h>
 #include <stdio.h>

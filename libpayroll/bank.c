@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "bank.h"
 
 #include <errno.h>
@@ -1176,6 +1177,14 @@ open_outputs(struct run *r, struct group *g)
 	if (*suffix && derive_path(g->ctlpath, sizeof g->ctlpath, r->o->output, g->bank, suffix))
 		return payroll_error_set(r->err, PAYROLL_EUSAGE, r->o->output, 0, 0, "io",
 					 "output path too long");
+	{
+		const char *layout = strpbrk(r->o->layout, "/.") ? r->o->layout : NULL;
+		const char *in[] = { r->o->ledger, r->o->payer, layout };
+		const char *out[] = { g->path, *suffix ? g->ctlpath : NULL };
+
+		if ((rc = payroll_outfile_check_paths(in, 3, out, 2, r->err)) != 0)
+			return rc;
+	}
 	if ((rc = payroll_outfile_open(&g->out, g->path, 0, r->err)) != 0)
 		return rc;
 	if (*suffix && (rc = payroll_outfile_open(&g->ctl, g->ctlpath, 0, r->err)) != 0)

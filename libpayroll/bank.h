@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * bank.h: bank transfer files from a ledger (SPEC 6, man payroll-bankfile(1)).
  *

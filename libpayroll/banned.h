@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* banned.h: functions this project never calls (unbounded or ambiguous). */
 #ifndef PAYROLL_BANNED_H
 #define PAYROLL_BANNED_H

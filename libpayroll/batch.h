@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * batch.h: the whole month for cron (SPEC 11, man payroll-run(1)).
  *

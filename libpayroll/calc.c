@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "calc.h"
 
 #include <errno.h>
@@ -1324,7 +1325,12 @@ check_options(const struct payroll_calc_opts *o, struct payroll_error *err)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--standards is required");
 	if (o->period < 0)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--period YYYY-MM is required");
-	return 0;
+	{
+		const char *in[] = { o->roster, o->standards, o->grants };
+		const char *out[] = { o->ledger, o->rejects, o->summary };
+
+		return payroll_outfile_check_paths(in, 3, out, 3, err);
+	}
 }
 
 int

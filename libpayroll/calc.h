@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * calc.h: the month's payments (SPEC 4-5), and the validation behind
  * `payroll check`.

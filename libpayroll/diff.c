@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "diff.h"
 
 #include <stdio.h>
@@ -1293,6 +1294,13 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 	    payroll_money_parse(o->tolerance, strlen(o->tolerance), &d.tolerance, &why) != 0)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
 					 "--tolerance '%s': %s", o->tolerance, why);
+	{
+		const char *in[] = { o->old_path, o->new_path };
+		const char *out = o->output ? o->output : "-";
+
+		if ((rc = payroll_outfile_check_paths(in, 2, &out, 1, err)) != 0)
+			return rc;
+	}
 	rc = setup(&d);
 	if (rc == 0 && o->tolerance && !res->has_amount)
 		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",

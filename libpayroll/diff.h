@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * diff.h: the auditors' keyed diff of two CSV files (SPEC 9).
  *

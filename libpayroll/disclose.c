@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "disclose.h"
 
 #include <stdio.h>
@@ -372,6 +373,12 @@ payroll_disclose(const struct payroll_disclose_opts *o,
 	if (o->notice_from && notice_end(o->notice_from, 1, probe, sizeof probe) != 0)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
 					 "--notice-from '%s' is not a date YYYY-MM-DD", o->notice_from);
+	{
+		const char *outs[] = { o->output, o->html };
+
+		if ((rc = payroll_outfile_check_paths(&o->ledger, 1, outs, 2, err)) != 0)
+			return rc;
+	}
 	rc = read_ledger(&l, o->ledger, err);
 	if (rc == 0 && l.n) {
 		sorting = &l;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * disclose.h: the public disclosure list (公示, SPEC 8).
  *

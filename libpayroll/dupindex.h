@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * dupindex.h: find values that occur on more than one row, in 12 bytes a
  * value, without keeping the values.

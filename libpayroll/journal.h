@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * journal.h: the run journal, ROOT/journal.csv, a tamper-evident history.
  *

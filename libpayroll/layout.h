@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * layout.h: the layout language of bank files (man payroll-layout(5)).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ledger.h: the ledger schema (SPEC 5.6), written and read back.
  *

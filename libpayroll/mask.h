@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mask.h: names masked for public disclosure (SPEC 8), by character.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * money.h: amounts in integer fen (0.01 yuan), never floating point.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "outfile.h"
 
 #include <errno.h>
@@ -58,10 +59,9 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 {
 	struct payroll_outfile *o;
 	char dir[PAYROLL_PATH_MAX];
-	char real[PATH_MAX];
 	const char *base;
 	struct stat st;
-	int n;
+	int n, rc;
 
 	*out = NULL;
 	o = calloc(1, sizeof *o);
@@ -75,14 +75,14 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 	if (!strcmp(path, "-")) {
 		o->is_stdout = 1;
 		o->fd = STDOUT_FILENO;
-	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	} else if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) {
 		/* /dev/null, a FIFO, a terminal: written directly, never replaced */
 		if (S_ISDIR(st.st_mode)) {
 			free(o);
 			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io",
 						 "is a directory, not a file");
 		}
-		o->fd = open(path, O_WRONLY | O_CLOEXEC);
+		o->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 		if (o->fd < 0) {
 			payroll_error_errno(err, PAYROLL_EIO, path, "cannot open output");
 			free(o);
@@ -90,14 +90,9 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 		}
 		o->is_stdout = 2;
 	} else {
-		/* Through a symlink, replace the file it names, not the link. */
-		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real)) {
-			if (strlen(real) >= sizeof o->path) {
-				free(o);
-				return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
-			}
-			path = real;
-			memcpy(o->path, real, strlen(real) + 1);
+		if ((rc = payroll_outfile_refuse_symlink(path, err)) != 0) {
+			free(o);
+			return rc;
 		}
 		if (split_dir(path, dir, sizeof dir, &base) || !*base) {
 			free(o);
@@ -366,4 +361,109 @@ payroll_outfile_abort(struct payroll_outfile *o)
 	if (o->gzip)
 		deflateEnd(&o->z);
 	free(o);
+}
+
+int
+payroll_outfile_refuse_symlink(const char *path, struct payroll_error *err)
+{
+	struct stat st;
+
+	if (strcmp(path, "-") && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "symlink",
+					 "output is a symbolic link; refusing to write through it "
+					 "(remove it or name the file it points to)");
+	return 0;
+}
+
+/* What names an output or input: the file when it exists, else the
+ * directory it would be created in plus its last component. */
+struct ident {
+	const char *path;
+	int exists, regular;
+	dev_t dev;
+	ino_t ino;
+	const char *base;
+};
+
+static void
+identify(struct ident *id, const char *path)
+{
+	char dir[PAYROLL_PATH_MAX];
+	struct stat st;
+
+	memset(id, 0, sizeof *id);
+	id->path = path;
+	if (stat(path, &st) == 0) {
+		id->exists = 1;
+		id->regular = S_ISREG(st.st_mode);
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+	} else if (errno == ENOENT && !split_dir(path, dir, sizeof dir, &id->base) &&
+		   stat(dir, &st) == 0) {
+		id->dev = st.st_dev;
+		id->ino = st.st_ino;
+	} else {
+		id->base = NULL;	/* unknown: compared by name only */
+	}
+}
+
+/* 1 when a and b are one file that writing one would destroy the other
+ * through: the same path, or the same regular file (a hard link, another
+ * spelling), or the same new name in the same directory. Devices, FIFOs
+ * and the like (/dev/null for two outputs) may be shared. */
+static int
+same_file(const struct ident *a, const struct ident *b)
+{
+	if (a->exists && b->exists)
+		return (a->regular || b->regular) && a->dev == b->dev && a->ino == b->ino;
+	if (a->exists || b->exists)
+		return 0;
+	if (a->base && b->base)
+		return a->dev == b->dev && a->ino == b->ino && !strcmp(a->base, b->base);
+	return !strcmp(a->path, b->path);
+}
+
+int
+payroll_outfile_check_paths(const char *const *in, size_t nin,
+			    const char *const *out, size_t nout,
+			    struct payroll_error *err)
+{
+	struct ident a, b;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < nout; i++) {
+		if (!out[i])
+			continue;
+		if (!strcmp(out[i], "-")) {
+			for (j = i + 1; j < nout; j++)
+				if (out[j] && !strcmp(out[j], "-"))
+					return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0,
+								 "same-file",
+								 "standard output ('-') given for two outputs");
+			continue;
+		}
+		if ((rc = payroll_outfile_refuse_symlink(out[i], err)) != 0)
+			return rc;
+		identify(&a, out[i]);
+		for (j = 0; j < nin; j++) {
+			if (!in[j] || !strcmp(in[j], "-"))
+				continue;
+			identify(&b, in[j]);
+			if (b.exists && a.exists && same_file(&a, &b))
+				return payroll_error_set(err, PAYROLL_EUSAGE, out[i], 0, 0, "same-file",
+							 "output is the same file as input %s; "
+							 "refusing to overwrite an input", in[j]);
+		}
+		for (j = i + 1; j < nout; j++) {
+			if (!out[j] || !strcmp(out[j], "-"))
+				continue;
+			identify(&b, out[j]);
+			if (same_file(&a, &b))
+				return payroll_error_set(err, PAYROLL_EUSAGE, out[i], 0, 0, "same-file",
+							 "given for two outputs (also as %s); "
+							 "one would replace the other", out[j]);
+		}
+	}
+	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * outfile.h: every output file is written here, atomically.
  *
@@ -10,6 +11,9 @@
  *
  * A process killed between open and commit leaves only a hidden
  * ".NAME.tmp-XXXXXX" file, never NAME.
+ *
+ * An output path that is a symbolic link is refused (PAYROLL_EUSAGE, code
+ * "symlink"): writing through it would replace the file it points to.
  */
 #ifndef PAYROLL_OUTFILE_H
 #define PAYROLL_OUTFILE_H
@@ -76,6 +80,31 @@ int payroll_outfile_readback(struct payroll_outfile *o,
 
 /* 1 when o writes a plain file that readback can reopen. */
 int payroll_outfile_can_readback(const struct payroll_outfile *o);
+
+/*
+ * Refuse, before anything is written, outputs that would destroy an input
+ * or each other. in and out are lists of paths (NULL entries skipped; "-"
+ * is standard input or output). Returns 0, or PAYROLL_EUSAGE with err
+ * naming both files (code "same-file") when:
+ *   - an output is the same regular file as an input (device and inode:
+ *     a hard link or another spelling is caught, not only an equal name);
+ *   - two outputs are the same file: equal paths, one existing regular
+ *     file, or one new name in one directory (devices such as /dev/null
+ *     may be shared);
+ *   - "-" is given for two outputs;
+ * or (code "symlink") when an output is a symbolic link.
+ */
+int payroll_outfile_check_paths(const char *const *in, size_t nin,
+				const char *const *out, size_t nout,
+				struct payroll_error *err);
+
+/*
+ * PAYROLL_EUSAGE (code "symlink", err filled) when path is a symbolic
+ * link, else 0. Outputs are never written through a link: open refuses
+ * one, and commit's rename replaces a link planted later instead of
+ * following it. For writers that do not use payroll_outfile_open.
+ */
+int payroll_outfile_refuse_symlink(const char *path, struct payroll_error *err);
 
 /* fsync the directory holding path (after a rename into it). */
 int payroll_fsync_dir_of(const char *path, struct payroll_error *err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "reconcile.h"
 
 #include <errno.h>
@@ -846,6 +847,15 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 	r.err = err;
 	if (!o->ledger || !o->result)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--ledger and --result are needed");
+	{
+		const char *in[3 + PAYROLL_RECONCILE_MAX_PAID] = { o->ledger, o->result, o->layout };
+		const char *outs[] = { o->failed, o->report };
+
+		for (i = 0; i < o->npaid; i++)
+			in[3 + i] = o->paid[i];
+		if ((rc = payroll_outfile_check_paths(in, 3 + (size_t)o->npaid, outs, 2, err)) != 0)
+			return rc;
+	}
 	keep(&r, "");	/* offset 0: no reason */
 	rc = read_transfers(&r, o->ledger, add_transfer);
 	for (i = 0; rc == 0 && i < o->npaid; i++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * reconcile.h: the bank's answer matched to the transfers (SPEC 10).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * roster.h: the roster (SPEC 3.1) and temporary grants (3.3) schemas, and
  * the validation of one row into a case.

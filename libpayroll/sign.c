@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "sign.h"
 
 #include <errno.h>
@@ -618,6 +619,13 @@ payroll_keygen(const char *base, enum payroll_sig_alg alg,
 		return rc;
 	if ((rc = refuse_existing(keypath, err)) || (rc = refuse_existing(pubpath, err)))
 		return rc;
+	{
+		const char *in = pass_spec && !strncmp(pass_spec, "file:", 5) ? pass_spec + 5 : NULL;
+		const char *out[] = { keypath, pubpath };
+
+		if ((rc = payroll_outfile_check_paths(&in, 1, out, 2, err)))
+			return rc;
+	}
 	if (pass_spec && (rc = read_pass(pass_spec, &pass, err)))
 		return rc;
 
@@ -1130,6 +1138,15 @@ payroll_sign_files(struct payroll_key *k, char *const *files, size_t n,
 		if (rc)
 			goto out;
 	}
+	/* No .sig or manifest may replace a file being signed, or another. */
+	for (i = 0; i < n; i++)
+		done_paths[i] = jobs[i].sigpath;
+	done_paths[n] = manifest_on ? sums : NULL;
+	done_paths[n + 1] = manifest_on ? sumssig : NULL;
+	rc = payroll_outfile_check_paths((const char *const *)files, n, done_paths, n + 2, err);
+	memset(done_paths, 0, (n + 2) * sizeof *done_paths);
+	if (rc)
+		goto out;
 
 	/* Everything is computed before anything is written. */
 	for (i = 0; i < n; i++) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sign.h: signing keys, detached signatures and SHA256SUMS manifests (SPEC 7).
  *

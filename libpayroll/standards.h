@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * standards.h: the local monthly standards (SPEC 3.2), loaded once and
  * looked up per (region, program, area, month).

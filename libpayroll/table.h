@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * table.h: CSV (RFC 4180) rows with a header, read through libcsv.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Quick start, step 1: install what is missing (Debian 12, as root), build,
 # and run the month's job on the shipped demo fixtures.
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bad_input.sh: one file per way a spreadsheet breaks a roster or a
 # standards file (fixtures/bad/), each run through calc with the demo
 # standards: the exit code, the message code on stderr or in the rejects

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bankfile: every refusal exits 2, names file, line and code, and leaves
 # no output file (nor a temporary one) behind.
 . "$SRC/tests/e2e/lib.sh"

@@ -1,10 +1,11 @@
+# SPDX-License-Identifier: Apache-2.0
 # bankfile: every built-in layout and both example layouts against golden
 # files, checked again by independent tools (iconv, xmllint, zcat).
 . "$SRC/tests/e2e/lib.sh"
 F=$FIXTURES/bank
 G=$F/golden
 L=$FIXTURES/layouts
-XSD=$SHARED/external/iso20022/pain.001.001.09.xsd
+XSD=$SCHEMAS/pain.001.001.09.xsd
 
 # --help and --version; SYNOPSIS of the man page equals the usage line
 expect_exit 0 payroll-bankfile --help

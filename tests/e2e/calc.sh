@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # calc and check on the demo month: golden files byte for byte, every
 # encoding and compression giving the same ledger, every reject code, the
 # reconciliation of counts, and fatal inputs leaving no output behind.

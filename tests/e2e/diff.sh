@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # diff: golden reports in all three formats, exit codes, every option,
 # order and column order not mattering, duplicate keys, .gz and GB18030
 # input, bank files, and no report left behind on error.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # disclose: the public list and page for the demo month, byte for byte;
 # nothing private in them; names masked by character; bad names refused.
 . "$SRC/tests/e2e/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The run journal (ROOT/journal.csv): every run appends a line chained to
 # the one before and re-signs the file; verify --journal walks the chain,
 # each period's manifest, signatures and totals, and names the first

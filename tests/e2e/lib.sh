@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # lib.sh: sourced by every end-to-end test. Each test runs the real
 # binaries from $BIN on fixtures from $FIXTURES in a fresh temporary
 # directory, and fails (exit 1) at the first assertion that does not hold.
@@ -5,7 +6,7 @@ set -u
 : "${BIN:?BIN must name the build directory}"
 : "${SRC:?SRC must name the source directory}"
 : "${FIXTURES:=$SRC/fixtures}"
-: "${SHARED:=$SRC/../shared}"
+: "${SCHEMAS:=$SRC/tests/schemas}"
 export PATH="$BIN:$PATH"
 export LC_ALL=C.UTF-8
 T=$(mktemp -d "${TMPDIR:-/tmp}/payroll-e2e.XXXXXX")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # payroll run: the month for cron. Outputs signed and checked by sha256sum
 # and openssl; a second run refused; --force keeps the old one; a run
 # killed at any step or out of disk leaves nothing; two runs never both

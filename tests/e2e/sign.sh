@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # keygen, sign, verify: our signatures checked by the stock openssl command
 # line (SPEC 7), openssl's keys used by us, manifests checked by sha256sum,
 # and every way a signature or a key can be wrong.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # sign, verify, keygen: every documented failure code, files longer than
 # one 1 MiB read, no partial or stray outputs, manifest abuse.
 . "$SRC/tests/e2e/lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # keygen, sign, verify against the committed test keys of fixtures/keys,
 # all made by stock openssl except enc.key: Ed25519 byte for byte against
 # openssl's own signature, openssl's SM2/ECDSA signatures accepted, ours

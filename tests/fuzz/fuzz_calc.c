@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_calc: the whole of payroll_calc on fuzzed roster bytes (and, after
  * a line "#grants", fuzzed grants), with the demo standards, period

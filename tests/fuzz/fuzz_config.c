@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_config: the batch configuration (config.h) parsed from arbitrary
  * text, as if read from a file in a directory, so that relative paths are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_diff: the auditors' keyed diff (diff.h). The input is the NEW
  * file, or OLD and NEW separated by a line "#new"; without one, OLD is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_ident: id numbers, accounts, bank codes, regions and months.
  * Properties: a normalised id passes again and normalises to itself; an

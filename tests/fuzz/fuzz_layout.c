@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_layout: the bank layout language (layout.h). Every layout that
  * parses is used: each record is formatted from sample values, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_ledger: the ledger reader every output tool goes through.
  * Properties: lines come in increasing order; the lines formatted back

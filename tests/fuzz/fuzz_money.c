@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_money: money and percentage parsing, formatting and rounding.
  * Properties: parse(format(x)) == x for every accepted amount; a parsed

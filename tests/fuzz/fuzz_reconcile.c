@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_reconcile: the bank's result file (arbitrary bytes) matched to the
  * transfers of the demo ledger, writing the failed ledger and the report.

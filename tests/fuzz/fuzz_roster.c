@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_roster: the roster reader, from bytes to validated cases: source
  * (gzip, UTF-8 with or without BOM, GB18030), table with the roster

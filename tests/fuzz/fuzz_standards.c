@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_standards: the standards reader and its lookup.
  * Properties: a file that loads resolves every (region, program, area,

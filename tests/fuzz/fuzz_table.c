@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_table: the CSV reader in all-columns mode (cols NULL) over
  * arbitrary bytes, read through the source (gzip, BOM, GB18030 detection)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * fuzz_util.h: shared by the fuzz targets. Inputs that the library reads
  * by path are written to files in one private temporary directory per

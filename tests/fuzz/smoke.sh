@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # smoke.sh TARGET SEEDS WORKDIR SECONDS [DICT]: run one fuzz target for
 # SECONDS on a fresh copy of its committed seed corpus, so that what the
 # fuzzer adds stays in the build directory. A crash, leak, timeout or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* calc through the library: the demo month fed at every chunk size from 1
  * to 64 gives the bytes of the default run; counts reconcile; a failed
  * run leaves nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The batch configuration: keys, relative paths, and every error naming
  * its line. */
 #include <setjmp.h>

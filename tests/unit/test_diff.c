@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The keyed diff (SPEC 9): option parsing and the result counts and sums. */
 #include <setjmp.h>
 #include <stdarg.h>

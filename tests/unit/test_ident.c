@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Identifiers: GB 11643 id numbers, Luhn, accounts, banks, regions, months. */
 #include <setjmp.h>
 #include <stdarg.h>

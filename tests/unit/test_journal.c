@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The run journal: append chains each line to the one before and signs
  * the file; verify names every break (edited, deleted or inserted lines,
  * a changed period, a missing signature) and the errors it cannot go on

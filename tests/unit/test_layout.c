@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* test_layout: the layout language, record formatting and splitting. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Masking names by character for the disclosure list (SPEC 8). */
 #include <setjmp.h>
 #include <stdarg.h>

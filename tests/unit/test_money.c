@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Money: strict parsing, formatting, checked arithmetic, percentages and
  * the rounding rules. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* reconcile and the transfers it shares with bankfile: the iterator gives
  * bankfile's seq and sums and stops at the same errors; reasons are
  * classed in English and Chinese; every result kind is counted once;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of sign.c: every documented return code of its public API. */
 #include <setjmp.h>
 #include <stdarg.h>

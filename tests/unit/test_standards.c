@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Standards: lookup precedence, month ranges, percentages, and the errors
  * that make a standards file unusable. */
 #include <setjmp.h>

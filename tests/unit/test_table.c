@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The CSV reader: every chunk size gives the same rows and line numbers,
  * in UTF-8 with BOM and in GB18030, with LF, CRLF and CR-only line ends,
  * quoted fields across lines, and the problems it reports itself. */
