@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Ledgers written before SPEC 5.6 added area, support_mode and care_level
 # (the first ledger version) are still read everywhere: bankfile, disclose,
 # reconcile and diff give the same results on the demo ledger with those
