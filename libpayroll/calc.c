@@ -14,6 +14,7 @@
 #include "ledger.h"
 #include "money.h"
 #include "outfile.h"
+#include "paidset.h"
 #include "roster.h"
 #include "standards.h"
 #include "table.h"
@@ -66,6 +67,7 @@ struct engine {
 	struct payroll_calc_report *rep;
 	struct payroll_error *err;
 	struct payroll_standards *std;
+	struct payroll_paidset *paid;	/* grants paid in the --paid ledgers */
 	struct source src[2];
 	int cur;			/* source being read */
 	struct payroll_outfile *ledger, *rejects;
@@ -767,27 +769,55 @@ roster_row(struct engine *g, const struct payroll_row *row)
 	return settle(g, &k, case_lines(g, &k));
 }
 
+/* A grant whose month parsed and is not the period: why, in msg. */
+static int
+grant_not_due(const struct payroll_case *k, long p, char *msg, size_t n)
+{
+	char m[8], pm[8];
+
+	if (k->start < 0 || p < 0 || k->start == p)
+		return 0;
+	payroll_month_format(k->start, m);
+	payroll_month_format(p, pm);
+	snprintf(msg, n, "grant month %s is not the period %s", m, pm);
+	return 1;
+}
+
 static int
 grant_row(struct engine *g, const struct payroll_row *row)
 {
 	const struct payroll_rates *rt;
 	struct payroll_case k;
 	struct out_line *l;
-	int problems, rc;
+	const char *when;
+	char msg[120];
+	int problems, due, rc;
 
 	g->probs.count = 0;
 	problems = payroll_grant_validate(row, &k, &g->probs);
-	if ((rc = register_keys(g, &k, 1)) != 0)
+	due = is_due(&k, g->o->period);
+	if ((rc = register_keys(g, &k, due)) != 0)
 		return rc;
-	if (g->o->check_only)
+	if (g->o->check_only) {
 		g->rep->attention += problems;
-	else if (problems)
-		return reject(g, &k, g->probs.first.code, g->probs.first.message);
+		if (!due)
+			return 0;
+	} else {
+		if (grant_not_due(&k, g->o->period, msg, sizeof msg))
+			return reject(g, &k, "not-due", msg);
+		if ((when = payroll_paidset_find(g->paid, k.case_id, k.case_id_len)) != NULL) {
+			snprintf(msg, sizeof msg, "grant %.*s was already paid in %s (--paid ledger)",
+				 (int)k.case_id_len, k.case_id, when);
+			return reject(g, &k, "already-paid", msg);
+		}
+		if (problems)
+			return reject(g, &k, g->probs.first.code, g->probs.first.message);
+	}
 	if (problems || !g->std)
 		return 0;
 	g->nlines = 0;
 	rt = payroll_standards_resolve(g->std, k.region, k.region_len, PAYROLL_SUBSISTENCE,
-				       k.area, g->o->period >= 0 ? g->o->period : 0);
+				       k.area, k.start);
 	if (!rt)
 		return PAYROLL_ENOMEM;
 	if (rt->temporary_cap.present) {
@@ -1357,6 +1387,8 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	if (o->standards)
 		rc = payroll_standards_load(&g.std, o->standards, PAYROLL_ENC_AUTO, o->diag,
 					    o->diag_ctx, err);
+	if (rc == 0 && !o->check_only && o->npaid)
+		rc = payroll_paidset_load(&g.paid, o->paid, o->npaid, err);
 	if (rc == 0 && !o->check_only)
 		rc = open_output(&g, o->ledger, &g.ledger, &g.ledger_spooled, PAYROLL_LEDGER_HEADER);
 	if (rc == 0 && !o->check_only)
@@ -1376,6 +1408,7 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	payroll_outfile_abort(g.ledger);
 	payroll_outfile_abort(g.rejects);
 	payroll_standards_free(g.std);
+	payroll_paidset_free(g.paid);
 	source_release(&g.src[0]);
 	source_release(&g.src[1]);
 	payroll_buf_release(&g.buf);

@@ -122,6 +122,143 @@ payroll_bank_check(const char *s, size_t n, const char **why)
 	return 0;
 }
 
+/* The one table of bank names (payroll-roster(5) lists it). Longer names
+ * first within a bank; codes as the rest of the project writes them. */
+static const struct { const char *name, *code; } bank_names[] = {
+	{ "中国工商银行", "ICBC" }, { "工商银行", "ICBC" }, { "工行", "ICBC" },
+	{ "中国农业银行", "ABC" }, { "农业银行", "ABC" }, { "农行", "ABC" },
+	{ "中国银行", "BOC" }, { "中行", "BOC" },
+	{ "中国建设银行", "CCB" }, { "建设银行", "CCB" }, { "建行", "CCB" },
+	{ "交通银行", "BOCOM" }, { "交行", "BOCOM" },
+	{ "中国邮政储蓄银行", "PSBC" }, { "邮政储蓄银行", "PSBC" }, { "邮储银行", "PSBC" },
+	{ "邮政储蓄", "PSBC" }, { "邮储", "PSBC" },
+	{ "招商银行", "CMB" }, { "招行", "CMB" },
+	{ "农村信用合作社", "RCC" }, { "农村信用社", "RCC" }, { "农信社", "RCC" },
+	{ "信用社", "RCC" },
+	{ "农村商业银行", "RCB" }, { "农商银行", "RCB" }, { "农商行", "RCB" },
+};
+#define NBANK_NAMES (sizeof bank_names / sizeof *bank_names)
+/* A name this long (in characters) or longer is also found inside a
+ * longer value (a branch, a place before a rural bank's name). */
+#define BANK_CONTAINS_MIN 4
+#define BANK_MAXCP 64
+
+/* UTF-8 to code points, at most max; invalid bytes count as themselves. */
+static size_t
+codepoints(const char *s, size_t n, unsigned *cp, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k = 0;
+
+	while (i < n && k < max) {
+		unsigned c = u[i], len = 1, j;
+
+		if (c >= 0xf8)
+			len = 1;
+		else if (c >= 0xf0)
+			len = 4, c &= 0x07;
+		else if (c >= 0xe0)
+			len = 3, c &= 0x0f;
+		else if (c >= 0xc0)
+			len = 2, c &= 0x1f;
+		if (i + len > n)
+			len = 1, c = u[i];
+		for (j = 1; j < len; j++)
+			c = c << 6 | (u[i + j] & 0x3f);
+		cp[k++] = c;
+		i += len;
+	}
+	return k;
+}
+
+static size_t
+edit_distance(const unsigned *a, size_t na, const unsigned *b, size_t nb)
+{
+	size_t row[BANK_MAXCP + 1], i, j;
+
+	for (j = 0; j <= nb; j++)
+		row[j] = j;
+	for (i = 1; i <= na; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= nb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+static const char *
+find_bytes(const char *h, size_t hn, const char *needle)
+{
+	size_t nn = strlen(needle), i;
+
+	for (i = 0; i + nn <= hn; i++)
+		if (!memcmp(h + i, needle, nn))
+			return h + i;
+	return NULL;
+}
+
+int
+payroll_bank_resolve(const char *s, size_t n, const char **code,
+		     const char **why, const char **suggest,
+		     const char **suggest_code)
+{
+	unsigned in[BANK_MAXCP], nm[BANK_MAXCP];
+	size_t i, nin, best_len = 0, best_dist = (size_t)-1;
+	const char *found = NULL;
+	int ambiguous = 0;
+
+	*code = NULL;
+	*suggest = *suggest_code = NULL;
+	if (payroll_bank_check(s, n, why) == 0)
+		return 0;
+	for (i = 0; i < NBANK_NAMES; i++) {
+		size_t len = strlen(bank_names[i].name), chars;
+
+		if (len == n && !memcmp(s, bank_names[i].name, n)) {
+			*code = bank_names[i].code;
+			return 0;
+		}
+		chars = codepoints(bank_names[i].name, len, nm, BANK_MAXCP);
+		if (chars < BANK_CONTAINS_MIN || len < best_len || !find_bytes(s, n, bank_names[i].name))
+			continue;
+		if (len > best_len)
+			ambiguous = 0, best_len = len, found = bank_names[i].code;
+		else if (strcmp(found, bank_names[i].code))
+			ambiguous = 1;
+	}
+	if (found && !ambiguous) {
+		*code = found;
+		return 0;
+	}
+	nin = codepoints(s, n, in, BANK_MAXCP);
+	for (i = 0; i < NBANK_NAMES; i++) {
+		size_t len = codepoints(bank_names[i].name, strlen(bank_names[i].name), nm, BANK_MAXCP);
+		size_t d = edit_distance(in, nin, nm, len);
+
+		/* Near: at most half of the longer one changed. */
+		if (d < best_dist && 2 * d <= (nin > len ? nin : len)) {
+			best_dist = d;
+			*suggest = bank_names[i].name;
+			*suggest_code = bank_names[i].code;
+		}
+	}
+	if (found)
+		return fail(why, "the name contains the names of two different banks");
+	if (nin > 0 && in[0] >= 0x80)
+		return fail(why, "not a bank name payroll knows (payroll-roster(5)) nor a code such as ICBC or a 12-digit CNAPS number");
+	return PAYROLL_EFORMAT;
+}
+
 int
 payroll_region_check(const char *s, size_t n, const char **why)
 {

@@ -36,6 +36,21 @@ int payroll_account_check(const char *s, size_t n, const char **why);
  * PSBC...) or a 12-digit CNAPS code. 0 or PAYROLL_EFORMAT ("bad-bank"). */
 int payroll_bank_check(const char *s, size_t n, const char **why);
 
+/*
+ * Bank as written in a roster: a code (payroll_bank_check) is kept as it
+ * is (*code = NULL); a Chinese name of a bank in the table of bank names
+ * (documented in payroll-roster(5)) sets *code to its code. A name is
+ * taken when it equals a table name, or when it contains a table name of
+ * four or more characters ("吉林东丰农村商业银行", "中国工商银行东丰支行"),
+ * the longest such name deciding; two of the same length naming different
+ * banks are ambiguous. Returns 0, or PAYROLL_EFORMAT ("bad-bank") with
+ * *why; then *suggest is the nearest table name (or NULL when none is
+ * near) and *suggest_code its code.
+ */
+int payroll_bank_resolve(const char *s, size_t n, const char **code,
+			 const char **why, const char **suggest,
+			 const char **suggest_code);
+
 /* Region: 6-digit GB/T 2260 code or 12-digit village code. */
 int payroll_region_check(const char *s, size_t n, const char **why);
 

@@ -48,7 +48,7 @@ const size_t payroll_roster_ncolumns = R_NCOLS;
 
 enum {
 	G_ID, G_NAME, G_IDNUM, G_REGION, G_LOCALITY, G_AREA, G_MEMBERS, G_BANK,
-	G_ACCOUNT, G_AMOUNT, G_REASON, G_ACCOUNT_NAME, G_NCOLS
+	G_ACCOUNT, G_AMOUNT, G_REASON, G_ACCOUNT_NAME, G_MONTH, G_NCOLS
 };
 
 const struct payroll_column payroll_grant_columns[] = {
@@ -64,6 +64,7 @@ const struct payroll_column payroll_grant_columns[] = {
 	{ "amount", "救助金额", PAYROLL_COL_REQUIRED },
 	{ "reason", "救助事由", 0 },
 	{ "account_name", "户名", 0 },
+	{ "month", "发放月份", PAYROLL_COL_REQUIRED },
 };
 const size_t payroll_grant_ncolumns = G_NCOLS;
 
@@ -160,12 +161,19 @@ check_members(struct vctx *v, int c, struct payroll_case *k)
 static void
 check_bank(struct vctx *v, int cb, int ca, struct payroll_case *k)
 {
-	const char *why;
+	const char *why, *code, *near, *near_code;
 
 	k->bank = v->row->v[cb];
 	k->account = v->row->v[ca];
 	k->account_len = v->row->n[ca];
-	if (required(v, cb, 32) && payroll_bank_check(k->bank, v->row->n[cb], &why))
+	if (!required(v, cb, MAX_NAME_LEN))
+		;
+	else if (payroll_bank_resolve(k->bank, v->row->n[cb], &code, &why, &near, &near_code) == 0)
+		k->bank = code ? code : k->bank;
+	else if (near)
+		bad(v, cb, "bad-bank", "%s: '%s'; did you mean %s (%s)?", why, k->bank,
+		    near, near_code);
+	else
 		bad(v, cb, "bad-bank", "%s: '%s'", why, k->bank);
 	if (required(v, ca, 64) && payroll_account_check(k->account, k->account_len, &why))
 		bad(v, ca, "bad-account", "%s: '%s'", why, k->account);
@@ -448,7 +456,7 @@ payroll_grant_validate(const struct payroll_row *row, struct payroll_case *k,
 	k->program = PAYROLL_TEMPORARY;
 	k->area = k->care = -1;
 	k->status = PAYROLL_ACTIVE;
-	k->paid_through = k->reviewed = -1;
+	k->start = k->end = k->paid_through = k->reviewed = -1;
 	k->case_id = row->v[G_ID];
 	k->case_id_len = row->n[G_ID];
 	if (table_problem(&v))
@@ -469,5 +477,7 @@ payroll_grant_validate(const struct payroll_row *row, struct payroll_case *k,
 	if (check_money(&v, G_AMOUNT, &k->amount, "the approved amount") == 0 && k->amount == 0)
 		bad(&v, G_AMOUNT, "bad-money", "an approved amount of 0.00 pays nothing");
 	k->reason = row->v[G_REASON];
+	/* a grant is due in its month only: start = end = month */
+	k->start = k->end = check_month(&v, G_MONTH, 1);
 	return p->count - before;
 }

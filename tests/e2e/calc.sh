@@ -78,14 +78,6 @@ expect_exit 1 payroll-check multi.csv
 for code in bad-region bad-id bad-members bad-money bad-account bad-month; do grep_file ": $code: " err; done
 
 # fatal inputs: exit 2, a clear message, and no output file at all
-fatal() {
-	local code=$1; shift
-	rm -f o.csv r.csv s.json
-	expect_exit 2 "$@"
-	grep_file "$code" err
-	absent o.csv; absent r.csv; absent s.json
-	[ -z "$(ls -A | grep '\.tmp-')" ] || fail "temporary file left behind"; ok
-}
 printf 'region,program,area,item,amount,from,to\n220421,subsistence,urban,base,700.00,2026-01,2026-12\n220421,subsistence,urban,base,720.00,2026-06,\n' >overlap.csv
 fatal "overlap" payroll-calc --standards overlap.csv --period 2026-11 -o o.csv --rejects r.csv --summary s.json "$D/roster.csv"
 grep_file "overlap.csv:3: overlap: overlaps line 2" err

@@ -43,6 +43,14 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 
 	rc = payroll_bank_check(s, size, &why);
 	FUZZ_ASSERT(rc == 0 || rc == PAYROLL_EFORMAT, "bank rc %d", rc);
+	{
+		const char *bcode, *near, *near_code;
+		int brc = payroll_bank_resolve(s, size, &bcode, &why, &near, &near_code);
+
+		FUZZ_ASSERT(brc == 0 || brc == PAYROLL_EFORMAT, "bank resolve rc %d", brc);
+		FUZZ_ASSERT(brc != 0 || rc == 0 || bcode, "a name resolved without a code");
+		FUZZ_ASSERT(brc == 0 || !near || near_code, "a suggestion without a code");
+	}
 
 	rc = payroll_region_check(s, size, &why);
 	FUZZ_ASSERT(rc == 0 || rc == PAYROLL_EFORMAT, "region rc %d", rc);

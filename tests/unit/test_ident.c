@@ -84,6 +84,68 @@ banks(void **state)
 }
 
 static void
+bank_names(void **state)
+{
+	static const struct { const char *in, *code; } good[] = {
+		{ "中国工商银行", "ICBC" }, { "工商银行", "ICBC" }, { "工行", "ICBC" },
+		{ "中国农业银行", "ABC" }, { "农业银行", "ABC" }, { "农行", "ABC" },
+		{ "中国银行", "BOC" }, { "中行", "BOC" },
+		{ "中国建设银行", "CCB" }, { "建设银行", "CCB" }, { "建行", "CCB" },
+		{ "交通银行", "BOCOM" }, { "交行", "BOCOM" },
+		{ "中国邮政储蓄银行", "PSBC" }, { "邮储银行", "PSBC" }, { "邮政储蓄", "PSBC" },
+		{ "招商银行", "CMB" },
+		{ "农村信用社", "RCC" }, { "农村信用合作社", "RCC" }, { "信用社", "RCC" },
+		{ "农信社", "RCC" },
+		{ "农村商业银行", "RCB" }, { "农商银行", "RCB" }, { "农商行", "RCB" },
+		/* a branch, a place before a rural bank's name */
+		{ "中国工商银行东丰支行", "ICBC" }, { "中国银行股份有限公司东丰支行", "BOC" },
+		{ "吉林东丰农村商业银行", "RCB" }, { "东丰县农村信用合作社", "RCC" },
+		{ "中国邮政储蓄银行东丰县支行", "PSBC" },
+	};
+	const char *code, *why, *near, *near_code;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof good / sizeof *good; i++) {
+		assert_int_equal(payroll_bank_resolve(good[i].in, strlen(good[i].in), &code, &why,
+						      &near, &near_code), 0);
+		assert_non_null(code);
+		assert_string_equal(code, good[i].code);
+	}
+	/* codes stay as they are */
+	assert_int_equal(payroll_bank_resolve("ICBC", 4, &code, &why, &near, &near_code), 0);
+	assert_null(code);
+	assert_int_equal(payroll_bank_resolve("102100099996", 12, &code, &why, &near, &near_code), 0);
+	assert_null(code);
+	/* short forms count only whole: 工行 inside a longer value is not taken */
+	assert_int_equal(payroll_bank_resolve("工行东丰", strlen("工行东丰"), &code, &why, &near,
+					      &near_code), PAYROLL_EFORMAT);
+	/* unknown: the nearest name is suggested */
+	assert_int_equal(payroll_bank_resolve("工商行", strlen("工商行"), &code, &why, &near,
+					      &near_code), PAYROLL_EFORMAT);
+	assert_non_null(strstr(why, "not a bank name"));
+	assert_string_equal(near, "工商银行");
+	assert_string_equal(near_code, "ICBC");
+	assert_int_equal(payroll_bank_resolve("中国农行银行", strlen("中国农行银行"), &code, &why,
+					      &near, &near_code), PAYROLL_EFORMAT);
+	assert_string_equal(near_code, "ABC");
+	assert_int_equal(payroll_bank_resolve("邮政银行", strlen("邮政银行"), &code, &why, &near,
+					      &near_code), PAYROLL_EFORMAT);
+	assert_string_equal(near_code, "PSBC");
+	/* nothing near: no suggestion */
+	assert_int_equal(payroll_bank_resolve("花旗", strlen("花旗"), &code, &why, &near,
+					      &near_code), PAYROLL_EFORMAT);
+	assert_null(near);
+	/* two banks in one value */
+	assert_int_equal(payroll_bank_resolve("工商银行转建设银行", strlen("工商银行转建设银行"),
+					      &code, &why, &near, &near_code), PAYROLL_EFORMAT);
+	assert_non_null(strstr(why, "two different banks"));
+	assert_int_equal(payroll_bank_resolve("", 0, &code, &why, &near, &near_code), PAYROLL_EFORMAT);
+	assert_int_equal(payroll_bank_resolve("\xff\xfe", 2, &code, &why, &near, &near_code),
+			 PAYROLL_EFORMAT);
+}
+
+static void
 regions(void **state)
 {
 	static const struct { const char *code; size_t prefix; } t[] = {
@@ -134,6 +196,7 @@ main(void)
 		cmocka_unit_test(id_numbers),
 		cmocka_unit_test(luhn_and_accounts),
 		cmocka_unit_test(banks),
+		cmocka_unit_test(bank_names),
 		cmocka_unit_test(regions),
 		cmocka_unit_test(months),
 	};
