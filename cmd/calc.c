@@ -2,6 +2,7 @@
 /* payroll-calc: compute the month's payments into a ledger (SPEC 5). */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "calc.h"
@@ -10,11 +11,14 @@
 
 static const struct tool tool = {
 	"payroll-calc",
-	"payroll-calc --standards F --period YYYY-MM [--grants F] [-o LEDGER]\n"
-	"                    [--rejects F] [--summary F] [--encoding E] [--sheet NAME] [-q] ROSTER\n",
+	"payroll-calc --standards F --period YYYY-MM [--grants F] [--paid LEDGER]...\n"
+	"                    [-o LEDGER] [--rejects F] [--summary F] [--encoding E]\n"
+	"                    [--sheet NAME] [-q] ROSTER\n",
 	"  --standards F     local monthly standards (required)\n"
 	"  --period YYYY-MM  the month to pay (required)\n"
-	"  --grants F        temporary grants to pay this month\n"
+	"  --grants F        temporary grants (each paid in its month only)\n"
+	"  --paid LEDGER     an earlier ledger: its temporary grants are not paid\n"
+	"                    again (already-paid); repeat for several ledgers\n"
 	"  -o, --output F    the ledger (default: standard output)\n"
 	"  --rejects F       one line per rejected row, with its code\n"
 	"  --summary F       the summary as JSON\n"
@@ -31,6 +35,7 @@ main(int argc, char **argv)
 		{ "standards", required_argument, NULL, 's' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "grants", required_argument, NULL, 'g' },
+		{ "paid", required_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "summary", required_argument, NULL, 'S' },
@@ -43,41 +48,55 @@ main(int argc, char **argv)
 	struct payroll_calc_report rep;
 	struct payroll_error err;
 	struct payroll_buf text = { 0 };
+	const char **paid;
 	int c, rc, quiet = 0, enc;
 
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
+	/* at most one --paid LEDGER per argument */
+	if (!(paid = calloc((size_t)argc, sizeof *paid))) {
+		perror(tool.name);
+		return EXIT_FATAL;
+	}
+	o.paid = paid;
 	while ((c = getopt_long(argc, argv, "o:q", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': o.standards = optarg; break;
 		case 'g': o.grants = optarg; break;
 		case 'W': o.sheet = optarg; break;
+		case 'P': paid[o.npaid++] = optarg; break;
 		case 'o': o.ledger = optarg; break;
 		case 'r': o.rejects = optarg; break;
 		case 'S': o.summary = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'p':
 			if (tool_opt_period(&tool, "--period", optarg, &o.period))
-				return EXIT_FATAL;
+				goto usage;
 			break;
 		case 'e':
 			if (tool_opt_encoding(&tool, "--encoding", optarg, &enc))
-				return EXIT_FATAL;
+				goto usage;
 			o.encoding = (enum payroll_encoding)enc;
 			break;
 		default:
-			return tool_usage(&tool, stderr);
+			rc = tool_usage(&tool, stderr);
+			goto out;
 		}
 	}
-	if (argc - optind != 1)
-		return tool_usage_error(&tool, "one ROSTER file is needed");
-	if (!o.standards || o.period < 0)
-		return tool_usage_error(&tool, "--standards and --period are required");
+	if (argc - optind != 1) {
+		rc = tool_usage_error(&tool, "one ROSTER file is needed");
+		goto out;
+	}
+	if (!o.standards || o.period < 0) {
+		rc = tool_usage_error(&tool, "--standards and --period are required");
+		goto out;
+	}
 	o.roster = argv[optind];
 	rc = payroll_calc(&o, &rep, &err);
 	if (rc < 0) {
 		payroll_calc_report_free(&rep);
-		return tool_fail(&tool, rc, &err);
+		rc = tool_fail(&tool, rc, &err);
+		goto out;
 	}
 	if (!quiet && payroll_calc_summary_text(&rep, &text) == 0) {
 		if (strcmp(o.ledger, "-"))
@@ -87,5 +106,10 @@ main(int argc, char **argv)
 	payroll_buf_release(&text);
 	rc = rep.attention > 0 ? EXIT_ATTENTION : EXIT_OK;
 	payroll_calc_report_free(&rep);
+	goto out;
+usage:
+	rc = EXIT_FATAL;
+out:
+	free(paid);
 	return rc;
 }

@@ -14,6 +14,7 @@
 #include "ledger.h"
 #include "money.h"
 #include "outfile.h"
+#include "paidset.h"
 #include "roster.h"
 #include "standards.h"
 #include "table.h"
@@ -66,6 +67,7 @@ struct engine {
 	struct payroll_calc_report *rep;
 	struct payroll_error *err;
 	struct payroll_standards *std;
+	struct payroll_paidset *paid;	/* grants paid in the --paid ledgers */
 	struct source src[2];
 	int cur;			/* source being read */
 	struct payroll_outfile *ledger, *rejects;
@@ -627,10 +629,15 @@ write_lines(struct engine *g, const struct payroll_case *k)
 	snprintf(case_id, sizeof case_id, "%.*s", (int)k->case_id_len, k->case_id);
 	ll = (struct payroll_ledger_line){
 		.period = g->period, .case_id = case_id, .program = program,
-		.region = k->region, .locality = k->locality, .name = k->name,
+		.region = k->region, .area = payroll_area_name(k->area),
+		.locality = k->locality, .name = k->name,
 		.id_number = k->id, .bank = k->bank, .account = k->account,
 		.account_name = k->account_name, .members = k->members,
 	};
+	if (k->program == PAYROLL_EXTREME_POVERTY) {
+		ll.support_mode = k->centralized ? "centralized" : "dispersed";
+		ll.care_level = payroll_care_name(k->care);
+	}
 	payroll_buf_reset(&g->buf);
 	if (payroll_ledger_case_set(&g->lcase, &ll))
 		return PAYROLL_ENOMEM;
@@ -762,27 +769,55 @@ roster_row(struct engine *g, const struct payroll_row *row)
 	return settle(g, &k, case_lines(g, &k));
 }
 
+/* A grant whose month parsed and is not the period: why, in msg. */
+static int
+grant_not_due(const struct payroll_case *k, long p, char *msg, size_t n)
+{
+	char m[8], pm[8];
+
+	if (k->start < 0 || p < 0 || k->start == p)
+		return 0;
+	payroll_month_format(k->start, m);
+	payroll_month_format(p, pm);
+	snprintf(msg, n, "grant month %s is not the period %s", m, pm);
+	return 1;
+}
+
 static int
 grant_row(struct engine *g, const struct payroll_row *row)
 {
 	const struct payroll_rates *rt;
 	struct payroll_case k;
 	struct out_line *l;
-	int problems, rc;
+	const char *when;
+	char msg[120];
+	int problems, due, rc;
 
 	g->probs.count = 0;
 	problems = payroll_grant_validate(row, &k, &g->probs);
-	if ((rc = register_keys(g, &k, 1)) != 0)
+	due = is_due(&k, g->o->period);
+	if ((rc = register_keys(g, &k, due)) != 0)
 		return rc;
-	if (g->o->check_only)
+	if (g->o->check_only) {
 		g->rep->attention += problems;
-	else if (problems)
-		return reject(g, &k, g->probs.first.code, g->probs.first.message);
+		if (!due)
+			return 0;
+	} else {
+		if (grant_not_due(&k, g->o->period, msg, sizeof msg))
+			return reject(g, &k, "not-due", msg);
+		if ((when = payroll_paidset_find(g->paid, k.case_id, k.case_id_len)) != NULL) {
+			snprintf(msg, sizeof msg, "grant %.*s was already paid in %s (--paid ledger)",
+				 (int)k.case_id_len, k.case_id, when);
+			return reject(g, &k, "already-paid", msg);
+		}
+		if (problems)
+			return reject(g, &k, g->probs.first.code, g->probs.first.message);
+	}
 	if (problems || !g->std)
 		return 0;
 	g->nlines = 0;
 	rt = payroll_standards_resolve(g->std, k.region, k.region_len, PAYROLL_SUBSISTENCE,
-				       k.area, g->o->period >= 0 ? g->o->period : 0);
+				       k.area, k.start);
 	if (!rt)
 		return PAYROLL_ENOMEM;
 	if (rt->temporary_cap.present) {
@@ -1091,11 +1126,11 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 		return 1;
 	d = &g->dups[f->dup];
 	if (f->first_of_row)
-		csv_field(line, n, 1, d->case_id, sizeof d->case_id);
+		csv_field(line, n, PAYROLL_LEDGER_POS_CASE_ID, d->case_id, sizeof d->case_id);
 	f->first_of_row = 0;
-	csv_field(line, n, 2, program, sizeof program);
-	csv_field(line, n, 3, item, sizeof item);
-	csv_field(line, n, 13, amount, sizeof amount);
+	csv_field(line, n, PAYROLL_LEDGER_POS_PROGRAM, program, sizeof program);
+	csv_field(line, n, PAYROLL_LEDGER_POS_ITEM, item, sizeof item);
+	csv_field(line, n, PAYROLL_LEDGER_POS_AMOUNT, amount, sizeof amount);
 	if (payroll_money_parse(amount, strlen(amount), &fen, &why) ||
 	    add_total(g->rep, &g->total_hint, program, item, -fen, -1))
 		return -1;
@@ -1325,7 +1360,10 @@ check_options(const struct payroll_calc_opts *o, struct payroll_error *err)
 		const char *in[] = { o->roster, o->standards, o->grants };
 		const char *out[] = { o->ledger, o->rejects, o->summary };
 
-		return payroll_outfile_check_paths(in, 3, out, 3, err);
+		int rc = payroll_outfile_check_paths(in, 3, out, 3, err);
+
+		/* the --paid ledgers are inputs too */
+		return rc ? rc : payroll_outfile_check_paths(o->paid, o->npaid, out, 3, err);
 	}
 }
 
@@ -1353,6 +1391,8 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	if (o->standards)
 		rc = payroll_standards_load(&g.std, o->standards, PAYROLL_ENC_AUTO, o->diag,
 					    o->diag_ctx, err);
+	if (rc == 0 && !o->check_only && o->npaid)
+		rc = payroll_paidset_load(&g.paid, o->paid, o->npaid, err);
 	if (rc == 0 && !o->check_only)
 		rc = open_output(&g, o->ledger, &g.ledger, &g.ledger_spooled, PAYROLL_LEDGER_HEADER);
 	if (rc == 0 && !o->check_only)
@@ -1372,6 +1412,7 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	payroll_outfile_abort(g.ledger);
 	payroll_outfile_abort(g.rejects);
 	payroll_standards_free(g.std);
+	payroll_paidset_free(g.paid);
 	source_release(&g.src[0]);
 	source_release(&g.src[1]);
 	payroll_buf_release(&g.buf);

@@ -26,6 +26,9 @@ struct payroll_calc_opts {
 	const char *roster;		/* path or "-" */
 	const char *standards;		/* required for calc; optional for check */
 	const char *grants;		/* NULL: none */
+	const char *const *paid;	/* earlier ledgers: a grant with a temporary
+					 * line there is already-paid (calc only) */
+	size_t npaid;
 	const char *ledger;		/* output; NULL: none; "-": stdout */
 	const char *rejects;		/* output; NULL: none */
 	const char *summary;		/* JSON output; NULL: none */
@@ -70,7 +73,9 @@ struct payroll_calc_report {
  * run finished (rep->attention says whether a person is needed), or a
  * negative PAYROLL_E* with err filled, and then no output file exists:
  * PAYROLL_EUSAGE (bad options), PAYROLL_EFORMAT (an input file unusable
- * as a whole, or a standards file with errors: each also went to diag),
+ * as a whole, such as a grants file without its month column, a --paid
+ * ledger the ledger reader rejects, or a standards file with errors: each
+ * also went to diag),
  * PAYROLL_EIO, PAYROLL_ENOMEM, PAYROLL_EOVERFLOW (totals), PAYROLL_EINTERNAL.
  */
 int payroll_calc(const struct payroll_calc_opts *o,

@@ -18,7 +18,8 @@
 enum {
 	R_CASE, R_PROGRAM, R_AREA, R_REGION, R_LOCALITY, R_NAME, R_ID, R_MEMBERS,
 	R_INCOME, R_CATEGORIES, R_CARE, R_SUPPORT, R_BANK, R_ACCOUNT,
-	R_ACCOUNT_NAME, R_START, R_END, R_STATUS, R_PAID_THROUGH, R_NCOLS
+	R_ACCOUNT_NAME, R_START, R_END, R_STATUS, R_PAID_THROUGH, R_REVIEWED,
+	R_NCOLS
 };
 
 const struct payroll_column payroll_roster_columns[] = {
@@ -41,12 +42,13 @@ const struct payroll_column payroll_roster_columns[] = {
 	{ "end", "终止月份", PAYROLL_COL_MONTH },
 	{ "status", "状态", 0 },
 	{ "paid_through", "已发放至", PAYROLL_COL_MONTH },
+	{ "reviewed", "复核月份", PAYROLL_COL_MONTH },
 };
 const size_t payroll_roster_ncolumns = R_NCOLS;
 
 enum {
 	G_ID, G_NAME, G_IDNUM, G_REGION, G_LOCALITY, G_AREA, G_MEMBERS, G_BANK,
-	G_ACCOUNT, G_AMOUNT, G_REASON, G_ACCOUNT_NAME, G_NCOLS
+	G_ACCOUNT, G_AMOUNT, G_REASON, G_ACCOUNT_NAME, G_MONTH, G_NCOLS
 };
 
 const struct payroll_column payroll_grant_columns[] = {
@@ -62,6 +64,7 @@ const struct payroll_column payroll_grant_columns[] = {
 	{ "amount", "救助金额", PAYROLL_COL_REQUIRED },
 	{ "reason", "救助事由", 0 },
 	{ "account_name", "户名", 0 },
+	{ "month", "发放月份", PAYROLL_COL_REQUIRED | PAYROLL_COL_MONTH },
 };
 const size_t payroll_grant_ncolumns = G_NCOLS;
 
@@ -416,7 +419,7 @@ payroll_roster_validate(const struct payroll_row *row,
 	memset(k, 0, sizeof *k);
 	k->line = row->line;
 	k->program = k->area = k->status = -1;
-	k->start = k->end = k->paid_through = -1;
+	k->start = k->end = k->paid_through = k->reviewed = -1;
 	k->case_id = row->v[R_CASE];
 	k->case_id_len = row->n[R_CASE];
 	if (table_problem(&v))
@@ -456,6 +459,9 @@ payroll_roster_validate(const struct payroll_row *row,
 	k->paid_through = check_month(&v, R_PAID_THROUGH, 0);
 	if (k->paid_through == -2)
 		k->paid_through = -1;
+	k->reviewed = check_month(&v, R_REVIEWED, 0);
+	if (k->reviewed == -2)
+		k->reviewed = -1;
 	return p->count - before;
 }
 
@@ -471,7 +477,7 @@ payroll_grant_validate(const struct payroll_row *row, struct payroll_case *k,
 	k->program = PAYROLL_TEMPORARY;
 	k->area = k->care = -1;
 	k->status = PAYROLL_ACTIVE;
-	k->paid_through = -1;
+	k->start = k->end = k->paid_through = k->reviewed = -1;
 	k->case_id = row->v[G_ID];
 	k->case_id_len = row->n[G_ID];
 	if (table_problem(&v))
@@ -492,5 +498,7 @@ payroll_grant_validate(const struct payroll_row *row, struct payroll_case *k,
 	if (check_money(&v, G_AMOUNT, &k->amount, "the approved amount") == 0 && k->amount == 0)
 		bad(&v, G_AMOUNT, "bad-money", "an approved amount of 0.00 pays nothing");
 	k->reason = row->v[G_REASON];
+	/* a grant is due in its month only: start = end = month */
+	k->start = k->end = check_month(&v, G_MONTH, 1);
 	return p->count - before;
 }

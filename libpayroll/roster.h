@@ -41,9 +41,11 @@ struct payroll_case {
 	size_t categories_len;
 	int care;		/* enum payroll_care; -1 when absent or bad */
 	int centralized;	/* support_mode centralized */
-	long start, end;	/* month numbers; end LONG_MAX when open; -1 bad */
+	long start, end;	/* month numbers; end LONG_MAX when open; -1 bad;
+				 * grants: both the grant's month */
 	int status;		/* enum payroll_status; -1 when bad */
 	long paid_through;	/* month number, -1 when absent or bad */
+	long reviewed;		/* month of the last review, -1 when absent or bad */
 	int64_t amount;		/* grants: approved amount, fen */
 	const char *reason;	/* grants */
 };

@@ -67,4 +67,14 @@ grep_file() { grep -qF -- "$1" "$2" || { cat "$2" >&2; fail "'$1' not in $2"; };
 no_grep() { ! grep -qF -- "$1" "$2" || fail "'$1' unexpectedly in $2"; ok; }
 absent() { [ ! -e "$1" ] || fail "$1 should not exist"; ok; }
 present() { [ -e "$1" ] || fail "$1 should exist"; ok; }
+# fatal CODE CMD...: CMD (a calc writing o.csv, r.csv, s.json) exits 2
+# naming CODE, and leaves no output, not even a temporary file.
+fatal() {
+	local code=$1; shift
+	rm -f o.csv r.csv s.json
+	expect_exit 2 "$@"
+	grep_file "$code" err
+	absent o.csv; absent r.csv; absent s.json
+	[ -z "$(ls -A | grep '\.tmp-')" ] || fail "temporary file left behind"; ok
+}
 done_ok() { printf 'ok: %d assertions\n' "$ASSERTS"; exit 0; }
