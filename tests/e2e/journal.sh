@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# The run journal (ROOT/journal.csv): every run appends a line chained to
+# The run journal (ROOT/journal/journal.csv, with its .sig): every run appends a line chained to
 # the one before and re-signs the file; verify --journal walks the chain,
 # each period's manifest, signatures and totals, and names the first
 # line that was edited or removed.
