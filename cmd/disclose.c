@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common.h"
 #include "disclose.h"
@@ -10,14 +11,18 @@
 
 static const struct tool tool = {
 	"payroll-disclose",
-	"payroll-disclose [--html F] [--office TEXT] [--phone TEXT] [--notice-days N]\n"
-	"                        [--notice-from YYYY-MM-DD] -o LIST LEDGER\n",
+	"payroll-disclose [--html F [--split-by locality]] [--office TEXT] [--phone TEXT]\n"
+	"                        [--notice-days N] [--notice-from YYYY-MM-DD]\n"
+	"                        [--date YYYY-MM-DD] -o LIST LEDGER\n",
 	"  -o, --output LIST     the list as CSV (- for standard output)\n"
-	"  --html F              also one printable page in Chinese\n"
+	"  --html F              also the printable A4 pages in Chinese\n"
+	"  --split-by locality   one page file per locality: F less .html, -LOCALITY.html\n"
 	"  --office TEXT         the issuing office, on the page\n"
 	"  --phone TEXT          the complaint phone, on the page\n"
 	"  --notice-days N       the disclosure period in days (default 7)\n"
 	"  --notice-from DATE    its first day, YYYY-MM-DD (never taken from the clock)\n"
+	"  --date DATE           the issue date in the foot (default: the notice's first\n"
+	"                        day, else a blank to fill in by hand)\n"
 	"exit: 0 written, 2 error (nothing written)\n",
 };
 
@@ -31,6 +36,8 @@ main(int argc, char **argv)
 		{ "phone", required_argument, NULL, 'p' },
 		{ "notice-days", required_argument, NULL, 'd' },
 		{ "notice-from", required_argument, NULL, 'F' },
+		{ "date", required_argument, NULL, 'D' },
+		{ "split-by", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct payroll_disclose_opts o = { 0 };
@@ -49,6 +56,12 @@ main(int argc, char **argv)
 		case 'f': o.office = optarg; break;
 		case 'p': o.phone = optarg; break;
 		case 'F': o.notice_from = optarg; break;
+		case 'D': o.date = optarg; break;
+		case 's':
+			if (strcmp(optarg, "locality"))
+				return tool_usage_error(&tool, "--split-by takes 'locality', not '%s'", optarg);
+			o.split_by_locality = 1;
+			break;
 		case 'd':
 			days = strtol(optarg, &end, 10);
 			if (*end || days < 1 || days > 365)

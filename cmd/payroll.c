@@ -1,5 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* payroll: run "payroll VERB ARGS" as the tool payroll-VERB beside it. */
+/*
+ * payroll: run "payroll VERB ARGS" as the tool payroll-VERB, found beside
+ * this binary (the build tree; bin/ when installed, the default), else in
+ * ../libexec/payroll/ from it (git's layout, relocatable), else in the
+ * verb directory compiled in at configure time (PAYROLL_VERBDIR, see
+ * cmake/install.cmake), else on PATH. payroll(7), FILES.
+ */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -8,6 +14,10 @@
 
 #include "common.h"
 #include "banned.h"
+
+#ifndef PAYROLL_VERBDIR
+#define PAYROLL_VERBDIR ""
+#endif
 
 static const struct {
 	const char *verb;
@@ -22,6 +32,7 @@ static const struct {
 	{ "disclose", "write the public disclosure list, names masked" },
 	{ "diff", "compare two ledgers or bank files" },
 	{ "reconcile", "match the bank's result file to the ledger" },
+	{ "changes", "what changed for each household since last month" },
 	{ "run", "the whole monthly batch, for cron" },
 };
 
@@ -53,6 +64,24 @@ known(const char *verb)
 	return 0;
 }
 
+/*
+ * Exec DIR SUB/payroll-VERB (VERB is argv[1]) with argv[1..] if that file
+ * is executable; returns only when it is not (or exec failed).
+ */
+static void
+try_exec(const char *dir, const char *sub, char **argv)
+{
+	char path[PATH_MAX + 64];
+	const char *verb = argv[1];
+
+	if (snprintf(path, sizeof path, "%s%s/payroll-%s", dir, sub, verb) >= (int)sizeof path ||
+	    access(path, X_OK) != 0)
+		return;
+	argv[1] = path;
+	execv(path, argv + 1);
+	argv[1] = (char *)verb;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -77,20 +106,19 @@ main(int argc, char **argv)
 	if (!known(argv[1]))
 		return tool_usage_error(&tool, "unknown verb '%s'", argv[1]);
 
-	/* The tools live beside this binary; fall back to PATH. */
+	/* The tools live beside this binary or in libexec; fall back to PATH. */
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
 	if (n > 0) {
 		self[n] = '\0';
 		slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
-			if (snprintf(path, sizeof path, "%s/payroll-%s", self, argv[1]) < (int)sizeof path &&
-			    access(path, X_OK) == 0) {
-				argv[1] = path;
-				execv(path, argv + 1);
-			}
+			try_exec(self, "", argv);
+			try_exec(self, "/../libexec/payroll", argv);
 		}
 	}
+	if (PAYROLL_VERBDIR[0] == '/')
+		try_exec(PAYROLL_VERBDIR, "", argv);
 	if (snprintf(path, sizeof path, "payroll-%s", argv[1]) >= (int)sizeof path)
 		return tool_usage_error(&tool, "verb too long");
 	argv[1] = path;

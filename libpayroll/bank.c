@@ -33,14 +33,18 @@ struct caseset {
 };
 
 static uint64_t
-case_hash(const char *id, int temporary)
+fnv(uint64_t h, const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	const unsigned char *p = (const unsigned char *)id;
+	const unsigned char *p = (const unsigned char *)s;
 
 	for (; *p; p++)
 		h = (h ^ *p) * 0x100000001b3ULL;
-	h = (h ^ (uint64_t)(temporary ? 0xff : 0xfe)) * 0x100000001b3ULL;
+	return h;
+}
+
+static uint64_t
+mix(uint64_t h)
+{
 	/* splitmix64 finalizer: FNV's low bits index the table poorly */
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ULL;
@@ -48,6 +52,23 @@ case_hash(const char *id, int temporary)
 	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 31;
 	return h ? h : 1;
+}
+
+static uint64_t
+case_hash(const char *id, int temporary)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ULL, id);
+
+	return mix((h ^ (uint64_t)(temporary ? 0xff : 0xfe)) * 0x100000001b3ULL);
+}
+
+/* (item, month) of a line; '\n' cannot occur in either (bad-char). */
+static uint64_t
+line_hash(const char *item, const char *month)
+{
+	uint64_t h = fnv(0xcbf29ce484222325ULL, item);
+
+	return mix(fnv((h ^ '\n') * 0x100000001b3ULL, month));
 }
 
 static int
@@ -210,11 +231,22 @@ struct building {
 	int nlines, members, temporary, active;
 };
 
+/* The (item, month) lines of the case being summed: a few in an array,
+ * more in a set (freed when the case ends). */
+#define ITEMS_FEW 32
+struct items {
+	uint64_t h[ITEMS_FEW];
+	long line[ITEMS_FEW];
+	size_t n;
+	struct caseset many;
+};
+
 struct payroll_transfers {
 	struct payroll_ledger_reader *lr;
 	char path[PAYROLL_PATH_MAX];
 	char period[8];
 	struct caseset seen;
+	struct items items;
 	struct building b[2];
 	int cur;		/* b[cur] is being summed, b[!cur] was handed out */
 	int64_t nt;
@@ -276,6 +308,51 @@ check_line(struct payroll_transfers *tr, const struct payroll_ledger_line *l,
 	return 0;
 }
 
+static void
+items_reset(struct items *it)
+{
+	it->n = 0;
+	if (it->many.cap) {
+		caseset_free(&it->many);
+		memset(&it->many, 0, sizeof it->many);
+	}
+}
+
+/* Record l's (item, month) in its case; a second line of one (case_id,
+ * item, month) would be paid twice: "duplicate-line", naming both. */
+static int
+items_add(struct payroll_transfers *tr, const struct payroll_ledger_line *l,
+	  struct payroll_error *err)
+{
+	struct items *it = &tr->items;
+	uint64_t h = line_hash(l->item, l->month);
+	long prev = 0;
+	size_t i;
+
+	if (it->n < ITEMS_FEW) {
+		for (i = 0; i < it->n && !prev; i++)
+			if (it->h[i] == h)
+				prev = it->line[i];
+		if (!prev) {
+			it->h[it->n] = h;
+			it->line[it->n++] = l->line;
+		}
+	} else {
+		for (i = 0; it->n == ITEMS_FEW && i < ITEMS_FEW; i++)
+			if (caseset_add(&it->many, it->h[i], it->line[i]) < 0)
+				return payroll_error_errno(err, PAYROLL_ENOMEM, tr->path, "out of memory");
+		it->n = ITEMS_FEW + 1;
+		prev = caseset_add(&it->many, h, l->line);
+		if (prev < 0)
+			return payroll_error_errno(err, PAYROLL_ENOMEM, tr->path, "out of memory");
+	}
+	if (prev)
+		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "duplicate-line",
+				"case %s: item %s for month %s again (first at line %ld); "
+				"a line is paid once", l->case_id, l->item, l->month, prev);
+	return 0;
+}
+
 /* Start summing a new case at line l; a case seen before is an error. */
 static int
 start_case(struct payroll_transfers *tr, struct building *b,
@@ -296,6 +373,9 @@ start_case(struct payroll_transfers *tr, struct building *b,
 				"case %s%s appears again after other cases (first at line %ld); "
 				"a case's lines must be consecutive",
 				temporary ? "(temporary) " : "", l->case_id, prev);
+	items_reset(&tr->items);
+	if ((i = items_add(tr, l, err)) != 0)
+		return i;
 	payroll_buf_reset(&b->s);
 	for (i = 0; i < T_NSTR; i++) {
 		b->off[i] = b->s.len;
@@ -386,6 +466,8 @@ payroll_transfers_next(struct payroll_transfers *tr, struct payroll_transfer *t,
 					      "line %ld of the same case", l.case_id, b->line);
 				break;
 			}
+			if ((rc = items_add(tr, &l, err)) != 0)
+				break;
 			if (payroll_add(b->amount, l.amount, &b->amount)) {
 				rc = tr_error(tr, err, l.line, PAYROLL_EOVERFLOW, "overflow",
 					      "case %s: the transfer amount does not fit", l.case_id);
@@ -435,9 +517,23 @@ payroll_transfers_close(struct payroll_transfers *tr)
 		return;
 	payroll_ledger_close(tr->lr);
 	caseset_free(&tr->seen);
+	caseset_free(&tr->items.many);
 	payroll_buf_release(&tr->b[0].s);
 	payroll_buf_release(&tr->b[1].s);
 	free(tr);
+}
+
+/* Back to the start of a group's spool for reading: its buffered writes
+ * flushed first, so a disk that filled while spooling is an error here
+ * (named, with errno) and not a short read that looks like no transfers. */
+static int
+spool_rewind(struct run *r, struct group *g)
+{
+	if (fflush(g->spool) != 0 || ferror(g->spool))
+		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->output,
+					   "cannot write the temporary spool file (tmpfile(3)) of this bank file");
+	rewind(g->spool);
+	return 0;
 }
 
 /* Spool one transfer to its bank's group: header, then its strings. */
@@ -472,7 +568,8 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 				  x->bank, MAX_GROUPS);
 	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
 	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
-		return payroll_error_errno(r->err, PAYROLL_EIO, NULL, "cannot write spool file");
+		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->output,
+					   "cannot write the temporary spool file (tmpfile(3)) of this bank file");
 	if (payroll_add(g->total, x->amount, &g->total))
 		return line_error(r, x->line, PAYROLL_EOVERFLOW, "overflow",
 				  "the total of the bank file does not fit");
@@ -706,9 +803,9 @@ write_layout_group(struct run *r, struct group *g)
 	period_values(r, &v);
 	v.num[PAYROLL_SRC_COUNT] = g->count;
 	v.num[PAYROLL_SRC_TOTAL] = g->total;
-	if ((rc = write_records(r, g->out, PAYROLL_REC_HEADER, &v)) != 0)
+	if ((rc = write_records(r, g->out, PAYROLL_REC_HEADER, &v)) != 0 ||
+	    (rc = spool_rewind(r, g)) != 0)
 		return rc;
-	rewind(g->spool);
 	while ((rc = read_spool(r, g, t)) == 1) {
 		v.num[PAYROLL_SRC_SEQ] = t->h.seq;
 		v.num[PAYROLL_SRC_AMOUNT] = t->h.amount;
@@ -1028,6 +1125,7 @@ payroll_payer_check_derived(const char *path, struct payroll_error *err)
 
 struct xmlsink {
 	struct payroll_outfile *out;
+	int failed_errno;	/* the write(2) error that stopped the writer */
 };
 
 static int
@@ -1035,7 +1133,12 @@ xml_write(void *ctx, const char *buf, int len)
 {
 	struct xmlsink *s = ctx;
 
-	return payroll_outfile_write(s->out, buf, (size_t)len) ? -1 : len;
+	if (payroll_outfile_write(s->out, buf, (size_t)len)) {
+		if (!s->failed_errno)
+			s->failed_errno = errno ? errno : EIO;
+		return -1;
+	}
+	return len;
 }
 
 static int
@@ -1043,6 +1146,15 @@ xml_close(void *ctx)
 {
 	(void)ctx;
 	return 0;
+}
+
+/* libxml2 reports a failed write on stderr itself; the library never
+ * prints (the error is returned with the file and errno instead). */
+static void
+xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
 }
 
 static size_t
@@ -1202,7 +1314,7 @@ static int
 write_pain_group(struct run *r, struct group *g)
 {
 	const struct payer *p = r->payer;
-	struct xmlsink sink = { g->out };
+	struct xmlsink sink = { g->out, 0 };
 	xmlOutputBufferPtr ob;
 	xmlTextWriterPtr w;
 	struct transfer *t = &r->t;
@@ -1210,6 +1322,8 @@ write_pain_group(struct run *r, struct group *g)
 	struct pain_ids ids;
 	long count = 0;
 	int64_t total = 0;
+	xmlGenericErrorFunc old_handler;
+	void *old_ctx;
 	int rc = 0, is_cnaps;
 
 	if ((rc = pain_ids(r, g, &ids)) != 0)
@@ -1222,6 +1336,9 @@ write_pain_group(struct run *r, struct group *g)
 		xmlOutputBufferClose(ob);
 		return payroll_error_errno(r->err, PAYROLL_ENOMEM, g->path, "cannot start xml");
 	}
+	old_handler = xmlGenericError;
+	old_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
 	X(xmlTextWriterSetIndent(w, 1));
 	X(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
 	X(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
@@ -1256,7 +1373,11 @@ write_pain_group(struct run *r, struct group *g)
 	START("DbtrAgt");
 	X(write_agent(w, p->bic, p->cnaps, NULL, p->bank_name));
 	END();
-	rewind(g->spool);
+	if ((rc = spool_rewind(r, g)) != 0) {
+		xmlFreeTextWriter(w);
+		xmlSetGenericErrorFunc(old_ctx, old_handler);
+		return rc;
+	}
 	while ((rc = read_spool(r, g, t)) == 1) {
 		const char *ref = make_ref(r, t);
 
@@ -1312,12 +1433,14 @@ write_pain_group(struct run *r, struct group *g)
 		X(xmlTextWriterFlush(w));
 	}
 	xmlFreeTextWriter(w);
+	xmlSetGenericErrorFunc(old_ctx, old_handler);
 	return rc;
 xml_fail:
+	/* rc is 0, or 1 inside the transfer loop: no error is set yet */
 	xmlFreeTextWriter(w);
-	if (rc == 0)
-		rc = payroll_error_errno(r->err, PAYROLL_EIO, g->path, "cannot write xml");
-	return rc;
+	xmlSetGenericErrorFunc(old_ctx, old_handler);
+	errno = sink.failed_errno ? sink.failed_errno : EIO;
+	return payroll_error_errno(r->err, PAYROLL_EIO, g->path, "cannot write");
 }
 
 /* ---- the whole run ---- */

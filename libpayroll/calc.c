@@ -1354,7 +1354,10 @@ check_options(const struct payroll_calc_opts *o, struct payroll_error *err)
 		const char *in[] = { o->roster, o->standards, o->grants };
 		const char *out[] = { o->ledger, o->rejects, o->summary };
 
-		return payroll_outfile_check_paths(in, 3, out, 3, err);
+		int rc = payroll_outfile_check_paths(in, 3, out, 3, err);
+
+		/* the --paid ledgers are inputs too */
+		return rc ? rc : payroll_outfile_check_paths(o->paid, o->npaid, out, 3, err);
 	}
 }
 

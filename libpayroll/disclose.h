@@ -15,8 +15,10 @@
 #ifndef PAYROLL_DISCLOSE_H
 #define PAYROLL_DISCLOSE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "error.h"
 
 struct payroll_disclose_opts {
@@ -27,6 +29,10 @@ struct payroll_disclose_opts {
 	const char *phone;	/* complaint phone, or NULL */
 	int notice_days;	/* disclosure period in days; 0 means 7 */
 	const char *notice_from;	/* first day YYYY-MM-DD, or NULL */
+	const char *date;	/* issue date YYYY-MM-DD for the foot, or NULL:
+				 * then notice_from, else a blank to fill in */
+	int split_by_locality;	/* one page file per locality, named from html
+				 * (HTML less .html, "-", the locality, .html) */
 };
 
 struct payroll_disclose_result {
@@ -44,5 +50,19 @@ struct payroll_disclose_result {
 int payroll_disclose(const struct payroll_disclose_opts *o,
 		     struct payroll_disclose_result *res,
 		     struct payroll_error *err);
+
+/*
+ * Helpers for the printable pages (also approval.h). payroll_html_text:
+ * append s HTML-escaped, bidi controls dropped; 0 or PAYROLL_ENOMEM.
+ */
+int payroll_html_text(struct payroll_buf *b, const char *s);
+
+/* The font size, in tenths of a pt (at most 18 pt), at which a one-line
+ * heading fits the 180 mm between A4's 15 mm margins. */
+int payroll_html_title_size(const char *title);
+
+/* The date ymd (YYYY-MM-DD) plus add_days, as 2026年11月20日 into out.
+ * 0, or -1 when ymd is not a real date (2026-02-30 is refused). */
+int payroll_date_zh(const char *ymd, int add_days, char *out, size_t n);
 
 #endif

@@ -183,6 +183,9 @@ payroll_ledger_next(struct payroll_ledger_reader *r,
 					"not a count of members", err);
 		members = members * 10 + (c - '0');
 	}
+	if (members < PAYROLL_MEMBERS_MIN || members > PAYROLL_MEMBERS_MAX)
+		return bad_line(r, &row, L_MEMBERS, "bad-members",
+				"a household has 1 to 20 persons", err);
 	l->line = row.line;
 	l->period = row.v[L_PERIOD];
 	l->case_id = row.v[L_CASE];

@@ -19,6 +19,10 @@
 	"period,case_id,program,item,month,region,locality,name,id_number," \
 	"bank,account,account_name,members,amount,basis\n"
 
+/* A household's members (SPEC 3): a ledger line outside is "bad-members". */
+#define PAYROLL_MEMBERS_MIN 1
+#define PAYROLL_MEMBERS_MAX 20
+
 /* One ledger line. Strings are NUL-terminated UTF-8. */
 struct payroll_ledger_line {
 	long line;		/* line in the ledger file (reader only) */
@@ -75,7 +79,8 @@ int payroll_ledger_open(struct payroll_ledger_reader **out, const char *path,
 /*
  * Next line into *l (strings valid until the next call). Returns 1, 0 at
  * end, or PAYROLL_EFORMAT naming file, line and code for a line that is
- * not a valid ledger line ("bad-money", "bad-members", "bad-csv"...): a
+ * not a valid ledger line ("bad-money", "bad-members" for members not a
+ * number in 1..20, "bad-csv"...): a
  * ledger is machine-written, so a bad line makes the file unusable.
  */
 int payroll_ledger_next(struct payroll_ledger_reader *r,

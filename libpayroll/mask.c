@@ -100,3 +100,32 @@ nomem:
 		b->p[old_len] = '\0';
 	return PAYROLL_ENOMEM;
 }
+
+int
+payroll_is_bidi_control(unsigned long cp)
+{
+	return cp == 0x200e || cp == 0x200f || cp == 0x061c ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+int
+payroll_csv_text_safe(struct payroll_buf *b, const char *s, size_t n)
+{
+	size_t i, start = b->len;
+	unsigned long cp;
+	int len;
+
+	for (i = 0; i < n; i += (size_t)len) {
+		len = payroll_utf8_char(s + i, n - i, &cp);
+		if (len == 0)
+			len = 1, cp = (unsigned char)s[i];
+		else if (payroll_is_bidi_control(cp))
+			continue;
+		if (b->len == start && (cp == '=' || cp == '+' || cp == '-' || cp == '@' ||
+					cp == '\t' || cp == '\r') && payroll_buf_addch(b, '\''))
+			return PAYROLL_ENOMEM;
+		if (payroll_buf_add(b, s + i, (size_t)len))
+			return PAYROLL_ENOMEM;
+	}
+	return 0;
+}

@@ -36,4 +36,17 @@ int payroll_mask_name(struct payroll_buf *b, const char *s, size_t n,
  */
 int payroll_utf8_char(const char *s, size_t n, unsigned long *cp);
 
+/*
+ * Append text s[0..n) (valid UTF-8, e.g. a masked name) to b as a value a
+ * spreadsheet opens as text, before CSV quoting: every bidirectional
+ * control (U+200E, U+200F, U+061C, U+202A..U+202E, U+2066..U+2069) is
+ * dropped, and a value that then starts with '=', '+', '-', '@', TAB or CR
+ * gets a "'" in front (the OWASP advice against CSV injection). Bytes that
+ * are not valid UTF-8 are copied as they are. 0 or PAYROLL_ENOMEM.
+ */
+int payroll_csv_text_safe(struct payroll_buf *b, const char *s, size_t n);
+
+/* 1 when cp is one of the bidirectional controls listed above. */
+int payroll_is_bidi_control(unsigned long cp);
+
 #endif

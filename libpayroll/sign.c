@@ -255,7 +255,9 @@ write_all(int fd, const void *buf, size_t n)
 
 /*
  * Open a regular file for reading. *missing (when not NULL) is set when
- * it does not exist, so callers can tell that from other failures.
+ * it does not exist, so callers can tell that from other failures. A
+ * FIFO, device or directory is refused (PAYROLL_EUSAGE) without blocking:
+ * the open is non-blocking until fstat has shown a regular file.
  */
 static int
 infile_open(struct infile *f, const char *path, int *missing,
@@ -263,7 +265,7 @@ infile_open(struct infile *f, const char *path, int *missing,
 {
 	if (missing)
 		*missing = 0;
-	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (f->fd < 0) {
 		if (missing && errno == ENOENT)
 			*missing = 1;
@@ -277,7 +279,13 @@ infile_open(struct infile *f, const char *path, int *missing,
 	if (!S_ISREG(f->st.st_mode)) {
 		close(f->fd);
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "usage",
-					 "not a regular file");
+					 "not a regular file (a %s)", S_ISFIFO(f->st.st_mode) ? "fifo" :
+					 S_ISDIR(f->st.st_mode) ? "directory" : "device or socket");
+	}
+	if (fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
+		close(f->fd);
+		return PAYROLL_EIO;
 	}
 	if ((uintmax_t)f->st.st_size > SIZE_MAX) {
 		close(f->fd);
@@ -909,7 +917,8 @@ read_sig(const char *file, const char *sigpath, unsigned char *sig,
 	 size_t *siglen, struct payroll_error *err)
 {
 	unsigned char buf[SIGFILE_MAX + 1];
-	int fd = open(sigpath, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open(sigpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct stat st;
 	size_t got;
 
 	if (fd < 0) {
@@ -919,6 +928,12 @@ read_sig(const char *file, const char *sigpath, unsigned char *sig,
 			return PAYROLL_SIG_BAD;
 		}
 		return payroll_error_errno(err, PAYROLL_EIO, sigpath, "cannot open signature");
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {	/* a FIFO would block */
+		close(fd);
+		payroll_error_set(err, PAYROLL_SIG_BAD, file, 0, 0, "bad-signature",
+				  "signature file %s is not a regular file", sigpath);
+		return PAYROLL_SIG_BAD;
 	}
 	if (read_all(fd, buf, sizeof buf, &got) != 0) {
 		payroll_error_errno(err, PAYROLL_EIO, sigpath, "cannot read signature");

@@ -26,6 +26,30 @@ grep_file 'first at line 2' err
 refuse case-not-contiguous "$F/noncontig.csv:6" --layout pain001 --payer "$F/payer.conf" -o o/t.xml "$F/noncontig.csv"
 refuse payee-mismatch "$F/mismatch.csv:3" --layout csv -o o/t.csv "$F/mismatch.csv"
 grep_file 'line 2 of the same case' err
+# a duplicated (case_id, item, month) would be summed and paid twice;
+# members outside 1..20 is no household (issue 10 item 10)
+{ head -n 3 "$F/ledger.csv"; sed -n 2p "$F/ledger.csv"; tail -n +4 "$F/ledger.csv"; } >dup.csv
+refuse duplicate-line "dup.csv:4" --layout csv -o o/t.csv dup.csv
+grep_file 'case C001: item allowance for month 2024-03 again (first at line 2)' err
+refuse duplicate-line "dup.csv:4" --layout pain001 --payer "$F/payer.conf" -o o/t.xml dup.csv
+# the same item for another month is no duplicate
+sed '3s/,supplement,2024-03,/,allowance,2024-02,/' "$F/ledger.csv" >other-month.csv
+expect_exit 0 payroll-bankfile --layout csv -o om.csv other-month.csv
+# a case of many lines (past the small array): the 40th repeats the 7th
+{ head -n 1 "$F/ledger.csv"
+  for i in $(seq 1 45); do sed -n 2p "$F/ledger.csv" | sed "s/,allowance,/,subsidy:s$((i == 40 ? 7 : i)),/"; done
+  tail -n +5 "$F/ledger.csv"; } >many.csv
+refuse duplicate-line "many.csv:41" --layout csv -o o/t.csv many.csv
+grep_file 'item subsidy:s7 for month 2024-03 again (first at line 8)' err
+sed '41s/subsidy:s7,/subsidy:s40,/' many.csv >many-ok.csv
+expect_exit 0 payroll-bankfile --layout csv -o many-ok.out many-ok.csv
+for m in 0 21 999 00; do
+	sed "2s/,张三丰,3,630.00,/,张三丰,$m,630.00,/" "$F/ledger.csv" >members-$m.csv
+	refuse bad-members "members-$m.csv:2" --layout csv -o o/t.csv members-$m.csv
+	grep_file 'a household has 1 to 20 persons' err
+done
+sed "2s/,张三丰,3,630.00,/,张三丰,20,630.00,/" "$F/ledger.csv" >members-20.csv
+expect_exit 0 payroll-bankfile --layout csv -o m20.csv members-20.csv
 refuse mixed-period "$F/mixed-period.csv:3" --layout csv -o o/t.csv "$F/mixed-period.csv"
 refuse empty-ledger "$F/empty.csv" --layout csv -o o/t.csv "$F/empty.csv"
 # a character GBK cannot hold, after other banks' files were complete

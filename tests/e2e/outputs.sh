@@ -32,6 +32,11 @@ grep_file "r.csv: same-file: output is the same file as input r.csv" err
 refused same-file calc -o out.csv --rejects r.csv r.csv; absent out.csv
 refused same-file calc -o s.csv r.csv
 refused same-file calc -o out.csv --summary g.csv r.csv; absent out.csv
+cp L.csv paid-nov.csv; cp L.csv orig-paid-nov.csv
+refused same-file calc --paid paid-nov.csv -o paid-nov.csv r.csv
+ln paid-nov.csv paid-hard.csv
+refused same-file calc --paid paid-hard.csv -o out.csv --rejects paid-nov.csv r.csv; absent out.csv
+unchanged paid-nov.csv
 ln r.csv hard.csv
 refused same-file calc -o hard.csv r.csv
 refused same-file calc -o "$PWD/./r.csv" r.csv

@@ -132,6 +132,24 @@ expect_exit 0 payroll-verify --pubkey s.pub n/one.csv
 expect_exit 2 payroll-verify --pubkey s.pub --manifest n/one.csv
 no_tmp m
 
+# keys and signatures are regular files: a FIFO is refused, never waited on
+# (issue 10 item 11); a key may still be a symbolic link to a 0600 file
+mkfifo fifo.key fifo.pub; chmod 600 fifo.key
+expect_exit 2 timeout 10 payroll-sign --key fifo.key x.csv
+grep_file "fifo.key: usage: not a regular file (a fifo)" err
+expect_exit 2 timeout 10 payroll-verify --pubkey fifo.pub x.csv
+grep_file "fifo.pub: usage: not a regular file (a fifo)" err
+mkdir key.d
+expect_exit 2 timeout 10 payroll-sign --key key.d x.csv
+grep_file "key.d: usage: not a regular file (a directory)" err
+printf 'f\n' >f.csv; mkfifo f.csv.sig
+expect_exit 1 timeout 10 payroll-verify --pubkey a.pub f.csv
+grep_file "signature file f.csv.sig is not a regular file" err
+ln -s a.key link.key
+cp f.csv g.csv
+expect_exit 0 payroll-sign --key link.key g.csv
+expect_exit 0 payroll-verify --pubkey a.pub g.csv
+
 # usage errors
 expect_exit 2 payroll-sign --key a.key
 expect_exit 2 payroll-sign p.csv

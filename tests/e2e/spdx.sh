@@ -16,3 +16,4 @@ ok
 grep -q '^ *Apache License$' "$SRC/LICENSE" && grep -q 'Version 2.0, January 2004' "$SRC/LICENSE" ||
 	fail "LICENSE is not the Apache License 2.0"
 ok
+done_ok

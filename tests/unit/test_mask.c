@@ -128,6 +128,46 @@ decodes(void **state)
 	assert_int_equal(payroll_utf8_char("", 0, &cp), 0);
 }
 
+static void
+csv_check(const char *in, const char *want)
+{
+	struct payroll_buf b = { 0 };
+
+	assert_int_equal(payroll_buf_addstr(&b, "x,"), 0);
+	assert_int_equal(payroll_csv_text_safe(&b, in, strlen(in)), 0);
+	assert_string_equal(payroll_buf_str(&b), want);
+	payroll_buf_release(&b);
+}
+
+/* A spreadsheet must not run a name as a formula nor show it reversed. */
+static void
+csv_safe(void **state)
+{
+	(void)state;
+	csv_check("张*丰", "x,张*丰");
+	csv_check("", "x,");
+	csv_check("=**2", "x,'=**2");
+	csv_check("+*1", "x,'+*1");
+	csv_check("-*三", "x,'-*三");
+	csv_check("@*", "x,'@*");
+	csv_check("\t*x", "x,'\t*x");
+	csv_check("\r*x", "x,'\r*x");
+	csv_check("a=b", "x,a=b");	/* only the first character counts */
+	csv_check("'=x", "x,'=x");
+	/* bidi controls dropped wherever they are, then the check above */
+	csv_check("\xe2\x80\xae*\xe4\xb8\x89", "x,*三");	/* U+202E */
+	csv_check("\xe2\x80\xae=1", "x,'=1");
+	csv_check("\xe2\x81\xa6" "a\xe2\x81\xa9" "b", "x,ab");	/* U+2066, U+2069 */
+	csv_check("\xe2\x80\x8e\xe2\x80\x8f\xd8\x9c\xe2\x80\xaa\xe2\x80\xab"
+		  "\xe2\x80\xac\xe2\x80\xad\xe2\x81\xa7\xe2\x81\xa8-", "x,'-");
+	csv_check("\xe2\x80\x8d\xe2\x80\xaf", "x,\xe2\x80\x8d\xe2\x80\xaf");	/* ZWJ, NNBSP stay */
+	csv_check("\xff=", "x,\xff=");	/* not UTF-8: copied */
+	assert_int_equal(payroll_is_bidi_control(0x202a), 1);
+	assert_int_equal(payroll_is_bidi_control(0x2069), 1);
+	assert_int_equal(payroll_is_bidi_control(0x2065), 0);
+	assert_int_equal(payroll_is_bidi_control(0x202f), 0);
+}
+
 int
 main(void)
 {
@@ -139,6 +179,7 @@ main(void)
 		cmocka_unit_test(appends),
 		cmocka_unit_test(refuses_bad_utf8),
 		cmocka_unit_test(decodes),
+		cmocka_unit_test(csv_safe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
