@@ -1226,16 +1226,17 @@ struct pain_ids {
 static int
 transfers_digest(struct run *r, struct group *g, unsigned char md[32])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx;
 	struct transfer *t = &r->t;
 	char money[PAYROLL_MONEY_MAX], seq[24];
 	unsigned int mdlen = 0;
 	int rc, ok;
 
-	if (!ctx)
+	if ((rc = spool_rewind(r, g)) != 0)
+		return rc;
+	if (!(ctx = EVP_MD_CTX_new()))
 		return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
 	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-	rewind(g->spool);
 	while (ok && (rc = read_spool(r, g, t)) == 1) {
 		const char *ref = make_ref(r, t);
 		const char *f[6] = { seq, t->str[T_BANK], t->str[T_ACCOUNT],
