@@ -67,8 +67,8 @@ pain(const char *ledger, const char *payer, struct msg *m)
 
 #define PAYER "name = 东丰县民政局\naccount = 0710002129200054321\nbic = ICBKCNBJJLN\n"
 #define LINE(period, id, amount) \
-	period "," id ",subsistence,allowance," period ",220421,x,张伟,220421196503040015,ICBC," \
-	"6217000000001000003,张伟,1," amount ",b\n"
+	period "," id ",subsistence,allowance," period ",220421,urban,x,张伟,220421196503040015,ICBC," \
+	"6217000000001000003,张伟,1,,," amount ",b\n"
 
 static void
 ids_from_period_and_ledger(void **state)
@@ -122,8 +122,8 @@ execution_day_clamped(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
-		snprintf(text, sizeof text, "%s%s,DF-1,subsistence,allowance,%s,220421,x,n,"
-			 "220421196503040015,ICBC,6217000000001000003,n,1,1.00,b\n",
+		snprintf(text, sizeof text, "%s%s,DF-1,subsistence,allowance,%s,220421,urban,x,n,"
+			 "220421196503040015,ICBC,6217000000001000003,n,1,,,1.00,b\n",
 			 PAYROLL_LEDGER_HEADER, cases[i][0], cases[i][0]);
 		pain(put("m.csv", text), payer, &m);
 		assert_string_equal(m.date, cases[i][1]);
