@@ -864,7 +864,8 @@ read_source(struct engine *g, int which, const char *path)
 	if ((rc = payroll_source_open(&in, path, which ? PAYROLL_ENC_AUTO : g->o->encoding,
 				      g->err)) != 0)
 		return rc;
-	if ((rc = payroll_table_open_chunked(&t, in, cols, ncols, g->o->chunk, g->err)) != 0)
+	if ((rc = payroll_table_open_sheet(&t, in, cols, ncols, g->o->chunk,
+					   which ? NULL : g->o->sheet, g->err)) != 0)
 		return rc;
 	while ((rc = payroll_table_next(t, &row, g->err)) == 1) {
 		g->rep->read[which]++;

@@ -393,6 +393,37 @@ payroll_source_bad_sequences(const struct payroll_source *s)
 	return s->bad;
 }
 
+const unsigned char *
+payroll_source_head(const struct payroll_source *s, size_t *n)
+{
+	*n = s->plain_len;
+	return s->plain;
+}
+
+int
+payroll_source_is_plain_file(const struct payroll_source *s)
+{
+	return s->fd != STDIN_FILENO && !s->gzip;
+}
+
+ssize_t
+payroll_source_read_bytes(struct payroll_source *s, char *buf, size_t n,
+			  struct payroll_error *err)
+{
+	size_t k;
+	int rc;
+
+	if (s->plain_pos == s->plain_len && !s->plain_eof)
+		if ((rc = fill_plain(s, err)) != 0)
+			return rc;
+	k = s->plain_len - s->plain_pos;
+	if (k > n)
+		k = n;
+	memcpy(buf, s->plain + s->plain_pos, k);
+	s->plain_pos += k;
+	return (ssize_t)k;
+}
+
 void
 payroll_source_close(struct payroll_source *s)
 {

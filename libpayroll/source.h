@@ -51,6 +51,21 @@ enum payroll_encoding payroll_source_encoding(const struct payroll_source *s);
 /* Count of invalid sequences replaced by U+FFFD so far. */
 unsigned long payroll_source_bad_sequences(const struct payroll_source *s);
 
+/*
+ * The first bytes of the input as they are in the file (after gunzip),
+ * before any decoding, for telling a workbook or another binary file from
+ * text. Valid only until the first read.
+ */
+const unsigned char *payroll_source_head(const struct payroll_source *s, size_t *n);
+/* 1 when the input is a file read as it is (not standard input, not
+ * gzip), so that another reader may open it again by its path. */
+int payroll_source_is_plain_file(const struct payroll_source *s);
+/* Read the input's bytes as they are (after gunzip), not decoded; for a
+ * binary input instead of payroll_source_read, never mixed with it.
+ * Returns as payroll_source_read. */
+ssize_t payroll_source_read_bytes(struct payroll_source *s, char *buf, size_t n,
+				  struct payroll_error *err);
+
 /* Close and free; NULL is allowed. */
 void payroll_source_close(struct payroll_source *s);
 
