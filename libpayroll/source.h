@@ -4,10 +4,14 @@
  *
  * Opens a path or "-" (standard input), gunzips when the bytes start with
  * the gzip magic, and detects the encoding from the first 64 KiB: a UTF-8
- * BOM (dropped) or valid UTF-8 means UTF-8, anything else GB18030 (which
- * includes GBK), converted with iconv. An invalid byte sequence in either
+ * BOM (dropped) means UTF-8; otherwise the whole sample is weighed, valid
+ * multi-byte characters against invalid sequences in each encoding, so a
+ * few damaged bytes do not flip a UTF-8 file to GB18030 (the rule is at
+ * decide() in source.c and in payroll-roster(5)). GB18030 (which includes
+ * GBK) is converted with iconv. An invalid byte sequence in either
  * encoding is passed on as U+FFFD so that the table reader can reject that
- * row as "bad-encoding" instead of guessing. Knows nothing of CSV.
+ * row as "bad-encoding" instead of guessing; a sample that is neither
+ * fails the whole file. Knows nothing of CSV.
  */
 #ifndef PAYROLL_SOURCE_H
 #define PAYROLL_SOURCE_H
@@ -32,7 +36,9 @@ const char *payroll_encoding_name(enum payroll_encoding enc);
 /*
  * Open path ("-" = stdin) with enc (AUTO to detect). Returns 0 and *out,
  * or PAYROLL_EIO (cannot open or read), PAYROLL_EFORMAT (UTF-16, a broken
- * gzip header), PAYROLL_ENOMEM; err names the file.
+ * gzip header, code "bad-gzip"; UTF-16, or with AUTO a sample that is
+ * neither UTF-8 nor GB18030, code "bad-encoding"), PAYROLL_ENOMEM; err
+ * names the file.
  */
 int payroll_source_open(struct payroll_source **out, const char *path,
 			enum payroll_encoding enc, struct payroll_error *err);
@@ -48,6 +54,8 @@ ssize_t payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 /* The path as opened, and the encoding in use after detection. */
 const char *payroll_source_path(const struct payroll_source *s);
 enum payroll_encoding payroll_source_encoding(const struct payroll_source *s);
+/* 1 when the encoding was detected (opened with AUTO), 0 when given. */
+int payroll_source_detected(const struct payroll_source *s);
 /* Count of invalid sequences replaced by U+FFFD so far. */
 unsigned long payroll_source_bad_sequences(const struct payroll_source *s);
 
