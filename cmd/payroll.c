@@ -32,6 +32,7 @@ static const struct {
 	{ "disclose", "write the public disclosure list, names masked" },
 	{ "diff", "compare two ledgers or bank files" },
 	{ "reconcile", "match the bank's result file to the ledger" },
+	{ "changes", "what changed for each household since last month" },
 	{ "run", "the whole monthly batch, for cron" },
 };
 

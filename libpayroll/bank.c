@@ -522,6 +522,19 @@ payroll_transfers_close(struct payroll_transfers *tr)
 	free(tr);
 }
 
+/* Back to the start of a group's spool for reading: its buffered writes
+ * flushed first, so a disk that filled while spooling is an error here
+ * (named, with errno) and not a short read that looks like no transfers. */
+static int
+spool_rewind(struct run *r, struct group *g)
+{
+	if (fflush(g->spool) != 0 || ferror(g->spool))
+		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->output,
+					   "cannot write the temporary spool file (tmpfile(3)) of this bank file");
+	rewind(g->spool);
+	return 0;
+}
+
 /* Spool one transfer to its bank's group: header, then its strings. */
 static int
 spool_transfer(struct run *r, const struct payroll_transfer *x)
@@ -554,7 +567,8 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 				  x->bank, MAX_GROUPS);
 	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
 	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
-		return payroll_error_errno(r->err, PAYROLL_EIO, NULL, "cannot write spool file");
+		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->output,
+					   "cannot write the temporary spool file (tmpfile(3)) of this bank file");
 	if (payroll_add(g->total, x->amount, &g->total))
 		return line_error(r, x->line, PAYROLL_EOVERFLOW, "overflow",
 				  "the total of the bank file does not fit");
@@ -788,9 +802,9 @@ write_layout_group(struct run *r, struct group *g)
 	period_values(r, &v);
 	v.num[PAYROLL_SRC_COUNT] = g->count;
 	v.num[PAYROLL_SRC_TOTAL] = g->total;
-	if ((rc = write_records(r, g->out, PAYROLL_REC_HEADER, &v)) != 0)
+	if ((rc = write_records(r, g->out, PAYROLL_REC_HEADER, &v)) != 0 ||
+	    (rc = spool_rewind(r, g)) != 0)
 		return rc;
-	rewind(g->spool);
 	while ((rc = read_spool(r, g, t)) == 1) {
 		v.num[PAYROLL_SRC_SEQ] = t->h.seq;
 		v.num[PAYROLL_SRC_AMOUNT] = t->h.amount;
@@ -1030,6 +1044,7 @@ load_payer(struct payer *p, const char *path, struct payroll_error *err)
 
 struct xmlsink {
 	struct payroll_outfile *out;
+	int failed_errno;	/* the write(2) error that stopped the writer */
 };
 
 static int
@@ -1037,7 +1052,12 @@ xml_write(void *ctx, const char *buf, int len)
 {
 	struct xmlsink *s = ctx;
 
-	return payroll_outfile_write(s->out, buf, (size_t)len) ? -1 : len;
+	if (payroll_outfile_write(s->out, buf, (size_t)len)) {
+		if (!s->failed_errno)
+			s->failed_errno = errno ? errno : EIO;
+		return -1;
+	}
+	return len;
 }
 
 static int
@@ -1045,6 +1065,15 @@ xml_close(void *ctx)
 {
 	(void)ctx;
 	return 0;
+}
+
+/* libxml2 reports a failed write on stderr itself; the library never
+ * prints (the error is returned with the file and errno instead). */
+static void
+xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
 }
 
 static size_t
@@ -1109,13 +1138,15 @@ static int
 write_pain_group(struct run *r, struct group *g)
 {
 	const struct payer *p = r->payer;
-	struct xmlsink sink = { g->out };
+	struct xmlsink sink = { g->out, 0 };
 	xmlOutputBufferPtr ob;
 	xmlTextWriterPtr w;
 	struct transfer *t = &r->t;
 	char money[PAYROLL_MONEY_MAX], msgid[80], pmtid[80];
 	long count = 0;
 	int64_t total = 0;
+	xmlGenericErrorFunc old_handler;
+	void *old_ctx;
 	int rc = 0, is_cnaps;
 
 	if (snprintf(msgid, sizeof msgid, "%s%s%s", p->msgid, g->bank ? "-" : "",
@@ -1133,6 +1164,9 @@ write_pain_group(struct run *r, struct group *g)
 		xmlOutputBufferClose(ob);
 		return payroll_error_errno(r->err, PAYROLL_ENOMEM, g->path, "cannot start xml");
 	}
+	old_handler = xmlGenericError;
+	old_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
 	X(xmlTextWriterSetIndent(w, 1));
 	X(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
 	X(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
@@ -1167,7 +1201,11 @@ write_pain_group(struct run *r, struct group *g)
 	START("DbtrAgt");
 	X(write_agent(w, p->bic, p->cnaps, NULL, p->bank_name));
 	END();
-	rewind(g->spool);
+	if ((rc = spool_rewind(r, g)) != 0) {
+		xmlFreeTextWriter(w);
+		xmlSetGenericErrorFunc(old_ctx, old_handler);
+		return rc;
+	}
 	while ((rc = read_spool(r, g, t)) == 1) {
 		const char *ref = make_ref(r, t);
 
@@ -1223,12 +1261,14 @@ write_pain_group(struct run *r, struct group *g)
 		X(xmlTextWriterFlush(w));
 	}
 	xmlFreeTextWriter(w);
+	xmlSetGenericErrorFunc(old_ctx, old_handler);
 	return rc;
 xml_fail:
+	/* rc is 0, or 1 inside the transfer loop: no error is set yet */
 	xmlFreeTextWriter(w);
-	if (rc == 0)
-		rc = payroll_error_errno(r->err, PAYROLL_EIO, g->path, "cannot write xml");
-	return rc;
+	xmlSetGenericErrorFunc(old_ctx, old_handler);
+	errno = sink.failed_errno ? sink.failed_errno : EIO;
+	return payroll_error_errno(r->err, PAYROLL_EIO, g->path, "cannot write");
 }
 
 /* ---- the whole run ---- */

@@ -157,3 +157,22 @@ payroll_buf_str(const struct payroll_buf *b)
 {
 	return b->p ? b->p : "";
 }
+
+int
+payroll_grow(void **v, size_t n, size_t *cap, size_t size)
+{
+	void *g;
+	size_t c;
+
+	if (n < *cap)
+		return 0;
+	c = *cap ? *cap * 2 : 1024;
+	if (c > SIZE_MAX / size)
+		return PAYROLL_ENOMEM;
+	g = realloc(*v, c * size);
+	if (!g)
+		return PAYROLL_ENOMEM;
+	*v = g;
+	*cap = c;
+	return 0;
+}

@@ -30,6 +30,12 @@ int payroll_buf_addmoney(struct payroll_buf *b, int64_t fen);
 int payroll_buf_addcsv(struct payroll_buf *b, const char *s, size_t n);
 /* Append s escaped for a JSON string body (no surrounding quotes). */
 int payroll_buf_addjson(struct payroll_buf *b, const char *s, size_t n);
+/*
+ * Make room in the array *v (n elements used, *cap allocated, each of
+ * size bytes) for one more: doubles it (1024 at first). 0, or
+ * PAYROLL_ENOMEM with the array unchanged.
+ */
+int payroll_grow(void **v, size_t n, size_t *cap, size_t size);
 /* Empty the buffer, keeping its memory. */
 void payroll_buf_reset(struct payroll_buf *b);
 /* Free the memory; b is empty and reusable after. */

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "keyindex.h"
 #include "money.h"
 #include "outfile.h"
 #include "table.h"
@@ -69,8 +69,7 @@ struct diff {
 	unsigned only_kinds;
 	struct ent *ent;		/* the index, in the indexed file's order */
 	size_t nent;
-	uint32_t *slot;			/* open addressing over ent: entry + 1 */
-	size_t nslot;
+	struct payroll_keyindex ix;	/* open addressing over ent */
 	struct lone *lone;		/* the streamed file's rows without a match */
 	size_t nlone, naonly;
 	struct payroll_buf arena;	/* captured rows of the streamed file */
@@ -114,48 +113,6 @@ payroll_diff_only_parse(const char *s)
 			return -1;
 	}
 	return bits ? bits : -1;
-}
-
-/* 128-bit product folded to 64 bits (the wyhash/mum mixer). */
-static inline uint64_t
-mum(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-/*
- * Hash a field into h eight bytes at a time; the last step mixes the
- * field's length with its tail, so that ("a,b","c") and ("a","b,c")
- * differ and a short field costs one multiplication. hash_end finishes
- * with splitmix64. Only for matching rows inside this process: never
- * stored (it reads words in native byte order).
- */
-static inline uint64_t
-hash_add(uint64_t h, const char *s, size_t n)
-{
-	uint64_t w = 0;
-	size_t len = n;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = mum(h ^ 0x8ebc6af09c88c6e3ull, w ^ 0x589965cc75374cc3ull);
-	}
-	w = 0;
-	if (n)
-		memcpy(&w, s, n);
-	return mum(h ^ w ^ 0xa0761d6478bd642full, (uint64_t)len ^ 0xe7037ed1a0b428dbull);
-}
-
-static uint64_t
-hash_end(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	return h ^ (h >> 31);
 }
 
 /* Find a header cell by name, case-insensitively; -1 when absent. */
@@ -250,20 +207,20 @@ row_amount(struct diff *d, int i, const struct payroll_row *row, int64_t *fen)
 static void
 hash_row(const struct diff *d, int i, const struct payroll_row *row, uint64_t *key, uint64_t *val)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = PAYROLL_KEYHASH_INIT;
 	int k;
 
 	for (k = 0; k < d->nkey; k++)
-		h = hash_add(h, row->v[d->s[i].key[k]], row->n[d->s[i].key[k]]);
-	*key = hash_end(h);
-	h = 0xcbf29ce484222325ull;
+		h = payroll_keyhash_add(h, row->v[d->s[i].key[k]], row->n[d->s[i].key[k]]);
+	*key = payroll_keyhash_end(h);
+	h = PAYROLL_KEYHASH_INIT;
 	for (k = 0; k < d->ncols; k++) {
 		int c = i ? d->cols[k].nc : d->cols[k].oc;
 
 		if (!d->cols[k].is_amount)
-			h = hash_add(h, row->v[c], row->n[c]);
+			h = payroll_keyhash_add(h, row->v[c], row->n[c]);
 	}
-	*val = hash_end(h);
+	*val = payroll_keyhash_end(h);
 }
 
 static int
@@ -421,25 +378,6 @@ setup(struct diff *d)
 	return 0;
 }
 
-
-/* Grow *v (n used, *cap) to hold one more of size sz. */
-static int
-grow(void **v, size_t n, size_t *cap, size_t sz)
-{
-	void *g;
-	size_t c;
-
-	if (n < *cap)
-		return 0;
-	c = *cap ? *cap * 2 : 1024;
-	g = realloc(*v, c * sz);
-	if (!g)
-		return -1;
-	*v = g;
-	*cap = c;
-	return 0;
-}
-
 static int
 dup_key(struct diff *d, int i, uint32_t first, uint32_t second)
 {
@@ -448,70 +386,25 @@ dup_key(struct diff *d, int i, uint32_t first, uint32_t second)
 				 d->o->key ? d->o->key : "case_id,item,month", first);
 }
 
-/* Ask for transparent huge pages on a big array not yet touched: the
- * index is read at random, and 4 KiB pages would cost a TLB miss a row. */
-static void
-huge_pages(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t lo = ((uintptr_t)p + 0x1fffff) & ~(uintptr_t)0x1fffff;
-	uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)0x1fffff;
-
-	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
-}
-
-/*
- * The open-addressing index over d->ent (slot: entry + 1, 0 empty), built
- * once the indexed file is read, at most half full. Finds the first
- * duplicate key in file order.
- */
+/* The index over d->ent, built once the indexed file is read; the first
+ * duplicate key in file order is an error. */
 static int
 index_build(struct diff *d, int a)
 {
-	size_t nslot = 1024, k, j, mask;
-	uint32_t *slot;
+	size_t first, second;
+	int rc = payroll_keyindex_build(&d->ix, d->ent, d->nent, sizeof *d->ent, &first, &second);
 
-	while (nslot < 2 * d->nent)
-		nslot *= 2;
-	slot = malloc(nslot * sizeof *slot);
-	if (!slot)
-		return nomem(d);
-	huge_pages(slot, nslot * sizeof *slot);
-	memset(slot, 0, nslot * sizeof *slot);
-	mask = nslot - 1;
-	for (k = 0; k < d->nent; k++) {
-		const struct ent *e = &d->ent[k];
-
-		if (k + 16 < d->nent)
-			__builtin_prefetch(&slot[d->ent[k + 16].key & mask], 1);
-		for (j = e->key & mask; slot[j]; j = (j + 1) & mask)
-			if (d->ent[slot[j] - 1].key == e->key) {
-				uint32_t first = d->ent[slot[j] - 1].line;
-
-				free(slot);
-				return dup_key(d, a, first, e->line);
-			}
-		slot[j] = (uint32_t)k + 1;
-	}
-	d->slot = slot;
-	d->nslot = nslot;
-	return 0;
+	if (rc == 1)
+		return dup_key(d, a, d->ent[first].line, d->ent[second].line);
+	return rc ? nomem(d) : 0;
 }
 
 static struct ent *
 index_find(const struct diff *d, uint64_t key)
 {
-	size_t j;
+	size_t i = payroll_keyindex_find(&d->ix, key);
 
-	for (j = key & (d->nslot - 1); d->slot[j]; j = (j + 1) & (d->nslot - 1))
-		if (d->ent[d->slot[j] - 1].key == key)
-			return &d->ent[d->slot[j] - 1];
-	return NULL;
+	return i == SIZE_MAX ? NULL : &d->ent[i];
 }
 
 /*
@@ -650,7 +543,7 @@ resolve(struct diff *d, struct stream *st, struct pending *pr)
 		}
 		return 0;
 	}
-	if (grow((void **)&d->lone, d->nlone, &st->lcap, sizeof *d->lone))
+	if (payroll_grow((void **)&d->lone, d->nlone, &st->lcap, sizeof *d->lone))
 		return nomem(d);
 	at = SIZE_MAX;
 	if (st->keep & st->want_b) {
@@ -695,7 +588,7 @@ static int
 stream(struct diff *d, struct stream *st)
 {
 	struct payroll_row row;
-	size_t r = 0, mask = d->nslot - 1;
+	size_t r = 0;
 	int rc;
 
 	while ((rc = next_row(d, st->b, &row)) == 1) {
@@ -709,7 +602,7 @@ stream(struct diff *d, struct stream *st)
 			return fail_after_drain(d, st, r, rc);
 		hash_row(d, st->b, &row, &pr->key, &pr->val);
 		pr->line = (uint32_t)row.line;
-		__builtin_prefetch(&d->slot[pr->key & mask]);
+		payroll_keyindex_prefetch(&d->ix, pr->key);
 		if (st->keep) {
 			payroll_buf_reset(&pr->cap);
 			if (capture(&pr->cap, &row, d->ncap))
@@ -718,8 +611,8 @@ stream(struct diff *d, struct stream *st)
 		pr->live = 1;
 		r++;
 		mid = &st->p[(r + PIPE / 2) % PIPE];
-		if (mid->live && d->slot[mid->key & mask])
-			__builtin_prefetch(&d->ent[d->slot[mid->key & mask] - 1]);
+		if (mid->live)
+			payroll_keyindex_prefetch_entry(&d->ix, mid->key);
 	}
 	if (rc < 0)
 		return fail_after_drain(d, st, r, rc);
@@ -746,9 +639,9 @@ pass1(struct diff *d, int a, int keep)
 		if (d->nent == cap) {
 			size_t old = cap;
 
-			if (grow((void **)&d->ent, d->nent, &cap, sizeof *d->ent))
+			if (payroll_grow((void **)&d->ent, d->nent, &cap, sizeof *d->ent))
 				return nomem(d);
-			huge_pages(d->ent + old, (cap - old) * sizeof *d->ent);
+			payroll_huge_pages(d->ent + old, (cap - old) * sizeof *d->ent);
 		}
 		e = &d->ent[d->nent];
 		if ((rc = row_amount(d, a, &row, &e->amount)) != 0)
@@ -775,8 +668,7 @@ pass1(struct diff *d, int a, int keep)
 	if (rc)
 		return rc;
 	/* the index is done with; duplicates among b's rows without a match */
-	free(d->slot);
-	d->slot = NULL;
+	payroll_keyindex_release(&d->ix);
 	if (d->nlone > 1) {
 		qsort(d->lone, d->nlone, sizeof *d->lone, cmp_lone_key);
 		for (k = 1; k < d->nlone; k++)
@@ -1066,7 +958,7 @@ pass2(struct diff *d, int a)
 			}
 			payroll_buf_reset(&one);
 			if (render_changed(d, &other, &row) ||
-			    grow((void **)&held, nheld, &hcap, sizeof *held))
+			    payroll_grow((void **)&held, nheld, &hcap, sizeof *held))
 				goto nomem;
 			held[nheld].old_line = (uint32_t)other.line;
 			held[nheld].at = held_text.len;
@@ -1338,7 +1230,7 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 	free(d.keybuf);
 	free(d.cols);
 	free(d.ent);
-	free(d.slot);
+	payroll_keyindex_release(&d.ix);
 	free(d.lone);
 	free(d.capv);
 	free(d.capn);
