@@ -629,10 +629,15 @@ write_lines(struct engine *g, const struct payroll_case *k)
 	snprintf(case_id, sizeof case_id, "%.*s", (int)k->case_id_len, k->case_id);
 	ll = (struct payroll_ledger_line){
 		.period = g->period, .case_id = case_id, .program = program,
-		.region = k->region, .locality = k->locality, .name = k->name,
+		.region = k->region, .area = payroll_area_name(k->area),
+		.locality = k->locality, .name = k->name,
 		.id_number = k->id, .bank = k->bank, .account = k->account,
 		.account_name = k->account_name, .members = k->members,
 	};
+	if (k->program == PAYROLL_EXTREME_POVERTY) {
+		ll.support_mode = k->centralized ? "centralized" : "dispersed";
+		ll.care_level = payroll_care_name(k->care);
+	}
 	payroll_buf_reset(&g->buf);
 	if (payroll_ledger_case_set(&g->lcase, &ll))
 		return PAYROLL_ENOMEM;
@@ -1122,11 +1127,11 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 		return 1;
 	d = &g->dups[f->dup];
 	if (f->first_of_row)
-		csv_field(line, n, 1, d->case_id, sizeof d->case_id);
+		csv_field(line, n, PAYROLL_LEDGER_POS_CASE_ID, d->case_id, sizeof d->case_id);
 	f->first_of_row = 0;
-	csv_field(line, n, 2, program, sizeof program);
-	csv_field(line, n, 3, item, sizeof item);
-	csv_field(line, n, 13, amount, sizeof amount);
+	csv_field(line, n, PAYROLL_LEDGER_POS_PROGRAM, program, sizeof program);
+	csv_field(line, n, PAYROLL_LEDGER_POS_ITEM, item, sizeof item);
+	csv_field(line, n, PAYROLL_LEDGER_POS_AMOUNT, amount, sizeof amount);
 	if (payroll_money_parse(amount, strlen(amount), &fen, &why) ||
 	    add_total(g->rep, &g->total_hint, program, item, -fen, -1))
 		return -1;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "ledger.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,9 +10,9 @@
 #include "banned.h"
 
 enum {
-	L_PERIOD, L_CASE, L_PROGRAM, L_ITEM, L_MONTH, L_REGION, L_LOCALITY,
-	L_NAME, L_ID, L_BANK, L_ACCOUNT, L_ACCOUNT_NAME, L_MEMBERS, L_AMOUNT,
-	L_BASIS, L_NCOLS
+	L_PERIOD, L_CASE, L_PROGRAM, L_ITEM, L_MONTH, L_REGION, L_AREA,
+	L_LOCALITY, L_NAME, L_ID, L_BANK, L_ACCOUNT, L_ACCOUNT_NAME, L_MEMBERS,
+	L_SUPPORT_MODE, L_CARE_LEVEL, L_AMOUNT, L_BASIS, L_NCOLS
 };
 
 static const struct payroll_column ledger_cols[L_NCOLS] = {
@@ -21,6 +22,7 @@ static const struct payroll_column ledger_cols[L_NCOLS] = {
 	{ "item", NULL, PAYROLL_COL_REQUIRED },
 	{ "month", NULL, PAYROLL_COL_REQUIRED },
 	{ "region", NULL, PAYROLL_COL_REQUIRED },
+	{ "area", NULL, 0 },		/* optional: not in ledgers before SPEC 5.6 had it */
 	{ "locality", NULL, PAYROLL_COL_REQUIRED },
 	{ "name", NULL, PAYROLL_COL_REQUIRED },
 	{ "id_number", NULL, PAYROLL_COL_REQUIRED },
@@ -28,6 +30,8 @@ static const struct payroll_column ledger_cols[L_NCOLS] = {
 	{ "account", NULL, PAYROLL_COL_REQUIRED },
 	{ "account_name", NULL, PAYROLL_COL_REQUIRED },
 	{ "members", NULL, PAYROLL_COL_REQUIRED },
+	{ "support_mode", NULL, 0 },	/* optional, as area */
+	{ "care_level", NULL, 0 },	/* optional, as area */
 	{ "amount", NULL, PAYROLL_COL_REQUIRED },
 	{ "basis", NULL, 0 },
 };
@@ -46,9 +50,10 @@ payroll_ledger_case_set(struct payroll_ledger_case *c,
 {
 	const char *head[] = { l->period, l->case_id, l->program };
 	const char *mid[] = {
-		l->region, l->locality, l->name, l->id_number, l->bank, l->account,
-		l->account_name,
+		l->region, l->area, l->locality, l->name, l->id_number, l->bank,
+		l->account, l->account_name,
 	};
+	const char *tail[] = { l->support_mode, l->care_level };
 	char num[12];
 	int k = sizeof num, m = l->members;
 	size_t i;
@@ -65,7 +70,12 @@ payroll_ledger_case_set(struct payroll_ledger_case *c,
 	do
 		num[--k] = (char)('0' + m % 10);
 	while ((m /= 10) > 0 && k > 0);
-	return payroll_buf_add(&c->mid, num + k, sizeof num - (size_t)k);
+	if (payroll_buf_add(&c->mid, num + k, sizeof num - (size_t)k))
+		return PAYROLL_ENOMEM;
+	for (i = 0; i < sizeof tail / sizeof *tail; i++)
+		if (add_field(&c->mid, tail[i], ','))
+			return PAYROLL_ENOMEM;
+	return 0;
 }
 
 int
@@ -103,6 +113,17 @@ payroll_ledger_format(struct payroll_buf *b,
 
 struct payroll_ledger_reader {
 	struct payroll_table *t;
+	unsigned columns;	/* PAYROLL_LEDGER_* present in the header */
+};
+
+/* The optional columns and their bits, in header order. */
+static const struct {
+	int col;
+	unsigned bit;
+} later_cols[] = {
+	{ L_AREA, PAYROLL_LEDGER_AREA },
+	{ L_SUPPORT_MODE, PAYROLL_LEDGER_SUPPORT_MODE },
+	{ L_CARE_LEVEL, PAYROLL_LEDGER_CARE_LEVEL },
 };
 
 int
@@ -110,6 +131,7 @@ payroll_ledger_open(struct payroll_ledger_reader **out, const char *path,
 		    struct payroll_error *err)
 {
 	struct payroll_ledger_reader *r;
+	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -122,8 +144,39 @@ payroll_ledger_open(struct payroll_ledger_reader **out, const char *path,
 		free(r);
 		return rc;
 	}
+	for (i = 0; i < sizeof later_cols / sizeof *later_cols; i++)
+		if (payroll_table_column_at(r->t, (size_t)later_cols[i].col))
+			r->columns |= later_cols[i].bit;
 	*out = r;
 	return 0;
+}
+
+unsigned
+payroll_ledger_columns(const struct payroll_ledger_reader *r)
+{
+	return r->columns;
+}
+
+int
+payroll_ledger_require(const struct payroll_ledger_reader *r, unsigned want,
+		       const char *why, struct payroll_error *err)
+{
+	char names[64] = "";
+	size_t i, n = 0;
+	int k = 0;
+
+	for (i = 0; i < sizeof later_cols / sizeof *later_cols; i++) {
+		if (!(want & later_cols[i].bit) || (r->columns & later_cols[i].bit))
+			continue;
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s'%s'", k++ ? ", " : "",
+				      ledger_cols[later_cols[i].col].name);
+	}
+	if (!k)
+		return 0;
+	return payroll_error_set(err, PAYROLL_EFORMAT, payroll_table_path(r->t), 1, 0,
+				 "missing-column",
+				 "column%s %s missing: the ledger was written before SPEC 5.6 added "
+				 "them, and %s", k > 1 ? "s" : "", names, why);
 }
 
 static int
@@ -193,6 +246,7 @@ payroll_ledger_next(struct payroll_ledger_reader *r,
 	l->item = row.v[L_ITEM];
 	l->month = row.v[L_MONTH];
 	l->region = row.v[L_REGION];
+	l->area = row.v[L_AREA];
 	l->locality = row.v[L_LOCALITY];
 	l->name = row.v[L_NAME];
 	l->id_number = row.v[L_ID];
@@ -200,6 +254,8 @@ payroll_ledger_next(struct payroll_ledger_reader *r,
 	l->account = row.v[L_ACCOUNT];
 	l->account_name = row.v[L_ACCOUNT_NAME];
 	l->members = members;
+	l->support_mode = row.v[L_SUPPORT_MODE];
+	l->care_level = row.v[L_CARE_LEVEL];
 	l->basis = row.v[L_BASIS];
 	if (!l->case_id[0])
 		return bad_line(r, &row, L_CASE, "missing-field", "case_id is empty", err);

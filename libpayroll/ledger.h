@@ -16,8 +16,18 @@
 #include "source.h"
 
 #define PAYROLL_LEDGER_HEADER \
-	"period,case_id,program,item,month,region,locality,name,id_number," \
-	"bank,account,account_name,members,amount,basis\n"
+	"period,case_id,program,item,month,region,area,locality,name," \
+	"id_number,bank,account,account_name,members,support_mode,care_level," \
+	"amount,basis\n"
+
+/* 0-based positions of some columns in a ledger line as written here
+ * (PAYROLL_LEDGER_HEADER), for code that rereads its own output. */
+enum {
+	PAYROLL_LEDGER_POS_CASE_ID = 1,
+	PAYROLL_LEDGER_POS_PROGRAM = 2,
+	PAYROLL_LEDGER_POS_ITEM = 3,
+	PAYROLL_LEDGER_POS_AMOUNT = 16,
+};
 
 /* A household's members (SPEC 3): a ledger line outside is "bad-members". */
 #define PAYROLL_MEMBERS_MIN 1
@@ -32,6 +42,7 @@ struct payroll_ledger_line {
 	const char *item;	/* allowance, supplement, ... */
 	const char *month;	/* YYYY-MM */
 	const char *region;
+	const char *area;	/* urban, rural; "" in a ledger without the column */
 	const char *locality;
 	const char *name;
 	const char *id_number;
@@ -39,6 +50,8 @@ struct payroll_ledger_line {
 	const char *account;
 	const char *account_name;
 	int members;
+	const char *support_mode;	/* dispersed, centralized; "" unless extreme-poverty */
+	const char *care_level;	/* self-care, partial, full; "" unless extreme-poverty */
 	int64_t amount;		/* fen */
 	const char *basis;
 };
@@ -56,7 +69,7 @@ int payroll_ledger_format(struct payroll_buf *b,
  */
 struct payroll_ledger_case {
 	struct payroll_buf head;	/* "period,case_id,program," */
-	struct payroll_buf mid;		/* "region,...,account_name,members," */
+	struct payroll_buf mid;		/* "region,...,members,support_mode,care_level," */
 };
 int payroll_ledger_case_set(struct payroll_ledger_case *c,
 			    const struct payroll_ledger_line *l);
@@ -86,6 +99,27 @@ int payroll_ledger_open(struct payroll_ledger_reader **out, const char *path,
 int payroll_ledger_next(struct payroll_ledger_reader *r,
 			struct payroll_ledger_line *l,
 			struct payroll_error *err);
+
+/*
+ * Columns added to the ledger after its first version (SPEC 5.6): area,
+ * support_mode, care_level. A ledger written before them is still read
+ * (its lines have "" there); a command that needs them says so with
+ * payroll_ledger_require.
+ */
+#define PAYROLL_LEDGER_AREA		0x1
+#define PAYROLL_LEDGER_SUPPORT_MODE	0x2
+#define PAYROLL_LEDGER_CARE_LEVEL	0x4
+
+/* Which of the PAYROLL_LEDGER_* columns the open ledger has. */
+unsigned payroll_ledger_columns(const struct payroll_ledger_reader *r);
+
+/*
+ * 0 when the ledger has every column in want (PAYROLL_LEDGER_* bits);
+ * otherwise PAYROLL_EFORMAT "missing-column" naming the missing ones and
+ * saying why (why: e.g. "the report counts by area").
+ */
+int payroll_ledger_require(const struct payroll_ledger_reader *r, unsigned want,
+			   const char *why, struct payroll_error *err);
 
 const char *payroll_ledger_path(const struct payroll_ledger_reader *r);
 

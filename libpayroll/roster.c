@@ -18,7 +18,8 @@
 enum {
 	R_CASE, R_PROGRAM, R_AREA, R_REGION, R_LOCALITY, R_NAME, R_ID, R_MEMBERS,
 	R_INCOME, R_CATEGORIES, R_CARE, R_SUPPORT, R_BANK, R_ACCOUNT,
-	R_ACCOUNT_NAME, R_START, R_END, R_STATUS, R_PAID_THROUGH, R_NCOLS
+	R_ACCOUNT_NAME, R_START, R_END, R_STATUS, R_PAID_THROUGH, R_REVIEWED,
+	R_NCOLS
 };
 
 const struct payroll_column payroll_roster_columns[] = {
@@ -41,6 +42,7 @@ const struct payroll_column payroll_roster_columns[] = {
 	{ "end", "终止月份", 0 },
 	{ "status", "状态", 0 },
 	{ "paid_through", "已发放至", 0 },
+	{ "reviewed", "复核月份", 0 },
 };
 const size_t payroll_roster_ncolumns = R_NCOLS;
 
@@ -396,7 +398,7 @@ payroll_roster_validate(const struct payroll_row *row,
 	memset(k, 0, sizeof *k);
 	k->line = row->line;
 	k->program = k->area = k->status = -1;
-	k->start = k->end = k->paid_through = -1;
+	k->start = k->end = k->paid_through = k->reviewed = -1;
 	k->case_id = row->v[R_CASE];
 	k->case_id_len = row->n[R_CASE];
 	if (table_problem(&v))
@@ -436,6 +438,9 @@ payroll_roster_validate(const struct payroll_row *row,
 	k->paid_through = check_month(&v, R_PAID_THROUGH, 0);
 	if (k->paid_through == -2)
 		k->paid_through = -1;
+	k->reviewed = check_month(&v, R_REVIEWED, 0);
+	if (k->reviewed == -2)
+		k->reviewed = -1;
 	return p->count - before;
 }
 
@@ -451,7 +456,7 @@ payroll_grant_validate(const struct payroll_row *row, struct payroll_case *k,
 	k->program = PAYROLL_TEMPORARY;
 	k->area = k->care = -1;
 	k->status = PAYROLL_ACTIVE;
-	k->start = k->end = k->paid_through = -1;
+	k->start = k->end = k->paid_through = k->reviewed = -1;
 	k->case_id = row->v[G_ID];
 	k->case_id_len = row->n[G_ID];
 	if (table_problem(&v))

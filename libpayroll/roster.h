@@ -45,6 +45,7 @@ struct payroll_case {
 				 * grants: both the grant's month */
 	int status;		/* enum payroll_status; -1 when bad */
 	long paid_through;	/* month number, -1 when absent or bad */
+	long reviewed;		/* month of the last review, -1 when absent or bad */
 	int64_t amount;		/* grants: approved amount, fen */
 	const char *reason;	/* grants */
 };

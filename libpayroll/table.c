@@ -546,6 +546,12 @@ payroll_table_column(const struct payroll_table *t, size_t i)
 	return t->cols ? &t->cols[i] : NULL;
 }
 
+int
+payroll_table_column_at(const struct payroll_table *t, size_t i)
+{
+	return i < t->ncols ? t->col[i] : 0;
+}
+
 size_t
 payroll_table_ncolumns(const struct payroll_table *t)
 {

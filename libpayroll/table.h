@@ -81,6 +81,8 @@ const char *payroll_table_path(const struct payroll_table *t);
 const char *payroll_table_header(const struct payroll_table *t, int c);
 /* The caller's column i (as passed to open); NULL in all-columns mode. */
 const struct payroll_column *payroll_table_column(const struct payroll_table *t, size_t i);
+/* 1-based file column of the caller's column i, 0 when the header lacks it. */
+int payroll_table_column_at(const struct payroll_table *t, size_t i);
 /* How many caller columns a row has (the header's width with cols NULL). */
 size_t payroll_table_ncolumns(const struct payroll_table *t);
 /* Encoding of the underlying source after detection. */

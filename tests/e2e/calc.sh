@@ -58,7 +58,7 @@ num() { grep -o "\"$1\": [0-9]*" summary.json | head -1 | grep -o '[0-9]*$'; }
 [ "$(num rows_read)" = $(( $(wc -l <"$D/roster.csv") - 1 + $(wc -l <"$D/grants.csv") - 1 )) ] || fail "rows_read wrong"; ok
 [ "$(num rows_rejected)" = $(( $(wc -l <rejects.csv) - 1 )) ] || fail "one rejects line per rejected row"; ok
 [ "$(num lines)" = $(( $(wc -l <ledger.csv) - 1 )) ] || fail "lines do not match the ledger"; ok
-sum=$(awk -F, 'NR > 1 { split($14, a, "."); s += a[1] * 100 + a[2] } END { print s }' ledger.csv)
+sum=$(awk -F, 'NR > 1 { split($17, a, "."); s += a[1] * 100 + a[2] } END { print s }' ledger.csv)
 [ "$sum" = "$(num total_fen)" ] || fail "ledger total $sum != summary total"; ok
 
 # check: every problem, exit 1; a clean roster exits 0
@@ -112,6 +112,16 @@ grep_file "short.csv,3,SHORT,bad-row," sr.csv
 expect_exit 1 calc -o q.csv --rejects qr.csv stray.csv
 grep_file "stray.csv,3,QQ,bad-csv," qr.csv
 grep_file "DF-0002" q.csv
+
+# the optional column reviewed (复核月份): a month, or the row is rejected
+{ head -1 "$D/roster.csv" | sed 's/$/,reviewed/'; sed -n 2p "$D/roster.csv" | sed 's/$/,2026-01/';
+  sed -n 3p "$D/roster.csv" | sed 's|$|,2026/01|'; sed -n 4p "$D/roster.csv" | sed 's/$/,/'; } >reviewed.csv
+expect_exit 1 calc -o rv.csv --rejects rvr.csv reviewed.csv
+grep_file "reviewed.csv,3,DF-0002,bad-month,column 20 (reviewed): '2026/01' is not a month YYYY-MM" rvr.csv
+grep_file ",DF-0001," rv.csv; grep_file ",DF-0003," rv.csv
+{ head -1 "$D/roster.csv" | sed 's/$/,复核月份/'; sed -n 2p "$D/roster.csv" | sed 's/$/,2026-13/'; } >reviewed-zh.csv
+expect_exit 1 payroll-check --standards "$D/standards.csv" reviewed-zh.csv
+grep_file "reviewed-zh.csv:2: bad-month: column 20 (reviewed)" err
 
 # every tool answers --help and --version
 for t in payroll payroll-calc payroll-check; do

@@ -38,8 +38,8 @@ put(const char *name, const char *text)
 }
 
 #define L(period, id, program, item, amount) \
-	period "," id "," program "," item "," period ",220421,x,n,220421196503040015,ICBC," \
-	"6217000000001000003,n,1," amount ",b\n"
+	period "," id "," program "," item "," period ",220421,urban,x,n,220421196503040015,ICBC," \
+	"6217000000001000003,n,1,,," amount ",b\n"
 
 static void
 set_from_ledgers(void **state)
@@ -89,8 +89,8 @@ many_grants(void **state)
 	assert_non_null(f);
 	fputs(PAYROLL_LEDGER_HEADER, f);
 	for (i = 0; i < 5000; i++)
-		fprintf(f, "2026-09,G%d,temporary,temporary,2026-09,220421,x,n,220421196503040015,"
-			"ICBC,6217000000001000003,n,1,1.00,b\n", i);
+		fprintf(f, "2026-09,G%d,temporary,temporary,2026-09,220421,urban,x,n,220421196503040015,"
+			"ICBC,6217000000001000003,n,1,,,1.00,b\n", i);
 	assert_int_equal(fclose(f), 0);
 	assert_int_equal(payroll_paidset_load(&s, &p, 1, &err), 0);
 	assert_int_equal(payroll_paidset_count(s), 5000);
