@@ -4,24 +4,31 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "approval.h"
 #include "bank.h"
 #include "common.h"
 #include "money.h"
+#include "outfile.h"
 #include "banned.h"
 
 static const struct tool tool = {
 	"payroll-bankfile",
-	"payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] -o OUT LEDGER\n",
+	"payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] -o OUT LEDGER\n"
+	"       payroll-bankfile --layout NAME|FILE --approval SHEET [--office TEXT] -o OUT LEDGER\n",
 	"  -l, --layout NAME|FILE  csv, fixed-gbk, pain001, or a layout file\n"
 	"                          (man payroll-layout(5); a FILE has '/' or '.')\n"
 	"  -p, --payer F           payer file, required by pain001\n"
 	"  -s, --split-by bank     one file per bank code: OUT-BANK.EXT\n"
 	"  -o, --output OUT        the bank file; OUT.gz is written gzip-compressed\n"
+	"      --approval SHEET    also the payment approval sheet (发放审批表, HTML)\n"
+	"      --office TEXT       the office named on the sheet\n"
 	"  -h, --help              this help\n"
 	"      --version           version\n"
 	"exit: 0 written; 1 written, but a value was cut to fit (see stderr);\n"
 	"      2 error, nothing written\n",
 };
+
+static const char *approval, *office;
 
 static int
 parse_args(int argc, char **argv, struct payroll_bankfile_opts *o)
@@ -31,6 +38,8 @@ parse_args(int argc, char **argv, struct payroll_bankfile_opts *o)
 		{ "payer", required_argument, NULL, 'p' },
 		{ "split-by", required_argument, NULL, 's' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "approval", required_argument, NULL, 'A' },
+		{ "office", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -53,6 +62,12 @@ parse_args(int argc, char **argv, struct payroll_bankfile_opts *o)
 		case 'o':
 			o->output = optarg;
 			break;
+		case 'A':
+			approval = optarg;
+			break;
+		case 'O':
+			office = optarg;
+			break;
 		case ':':
 			return tool_usage_error(&tool, "%s needs a value", argv[optind - 1]);
 		default:
@@ -66,6 +81,12 @@ parse_args(int argc, char **argv, struct payroll_bankfile_opts *o)
 	if (optind != argc - 1)
 		return tool_usage_error(&tool, "expected one LEDGER");
 	o->ledger = argv[optind];
+	if (office && !approval)
+		return tool_usage_error(&tool, "--office is for --approval");
+	if (approval && (o->split_by_bank || !strcmp(o->output, "-") || !strcmp(o->ledger, "-") ||
+			 !strcmp(approval, "-")))
+		return tool_usage_error(&tool, "--approval needs one bank file and a ledger that are "
+					"files (not -, not --split-by bank)");
 	return 0;
 }
 
@@ -83,11 +104,29 @@ main(int argc, char **argv)
 	if (parse_args(argc, argv, &o))
 		return EXIT_FATAL;
 	o.diag = tool_diag;
+	if (approval) {
+		const char *outs[] = { o.output, approval };
+
+		if ((rc = payroll_outfile_check_paths(&o.ledger, 1, outs, 2, &err)) != 0)
+			return tool_fail(&tool, rc, &err);
+	}
 	rc = payroll_bankfile(&o, &res, &err);
 	if (rc < 0)
 		return tool_fail(&tool, rc, &err);
 	payroll_money_format(res.total, total);
 	fprintf(stderr, "%s: %ld transfers, total %s, from %ld ledger lines, %d file%s written\n",
 		tool.name, res.transfers, total, res.lines, res.files, res.files == 1 ? "" : "s");
+	if (approval) {
+		const char *base = strrchr(o.output, '/');
+		struct payroll_approval_file f = { base ? base + 1 : o.output, o.output, res.transfers,
+						   res.total };
+		struct payroll_approval_opts a = { o.ledger, approval, office, &f, 1 };
+		struct payroll_approval_result ar;
+
+		if ((rc = payroll_approval(&a, &ar, &err)) != 0)
+			return tool_fail(&tool, rc, &err);
+		fprintf(stderr, "%s: %s: the approval sheet for %ld households\n", tool.name, approval,
+			ar.households);
+	}
 	return res.warnings ? EXIT_ATTENTION : EXIT_OK;
 }

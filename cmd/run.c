@@ -26,7 +26,7 @@ static const struct tool tool = {
 
 static int progress_shown;
 
-/* On a terminal only: "[2/7] calc..." on one line, overwritten. */
+/* On a terminal only: "[2/8] calc..." on one line, overwritten. */
 static void
 progress(void *ctx, const char *step, int i, int n)
 {

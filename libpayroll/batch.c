@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "approval.h"
 #include "bank.h"
 #include "buf.h"
 #include "calc.h"
@@ -295,6 +296,50 @@ step_disclose(struct batch *b)
 	return rc;
 }
 
+/* approval.html: the sheet to sign before the bank files go out; every
+ * bank file of the month carries the same transfers and total. */
+static int
+step_approval(struct batch *b)
+{
+	struct bankfile {
+		char path[PAYROLL_PATH_MAX], name[256];
+	} *bf = calloc(b->cfg->nlayouts + 1, sizeof *bf);
+	struct payroll_approval_file *f = calloc(b->cfg->nlayouts + 1, sizeof *f);
+	char ledger[PAYROLL_PATH_MAX], out[PAYROLL_PATH_MAX], total[PAYROLL_MONEY_MAX];
+	struct payroll_approval_opts a = { 0 };
+	struct payroll_approval_result r;
+	size_t i;
+	int rc = 0;
+
+	if (!bf || !f)
+		rc = payroll_error_set(b->err, PAYROLL_ENOMEM, b->tmp, 0, 0, "no-memory", "out of memory");
+	else if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
+		 path_in(out, sizeof out, b->tmp, "approval.html"))
+		rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+	for (i = 0; rc == 0 && b->res->rows_paid && i < b->cfg->nlayouts; i++) {
+		bank_name(b->cfg->layouts[i], bf[i].name, sizeof bf[i].name);
+		if (path_in(bf[i].path, sizeof bf[i].path, b->tmp, bf[i].name))
+			rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+		f[i] = (struct payroll_approval_file){ bf[i].name, bf[i].path, b->res->transfers,
+						       b->res->total };
+		a.nfiles++;
+	}
+	a.ledger = ledger;
+	a.output = out;
+	a.office = b->cfg->office;
+	a.files = f;
+	if (rc == 0)
+		rc = payroll_approval(&a, &r, b->err);
+	free(bf);
+	free(f);
+	if (rc == 0) {
+		payroll_money_format(r.total, total);
+		say(b, "approval", "approval.html: %ld households, %ld persons, total %s, %zu bank files",
+		    r.households, r.persons, total, a.nfiles);
+	}
+	return rc;
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -515,7 +560,8 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 		int (*fn)(struct batch *);
 	} steps[] = {
 		{ "check", step_check }, { "calc", step_calc }, { "bankfile", step_bankfiles },
-		{ "disclose", step_disclose }, { "summary", step_summary }, { "sign", step_sign },
+		{ "disclose", step_disclose }, { "approval", step_approval },
+		{ "summary", step_summary }, { "sign", step_sign },
 	};
 	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1 };
 	size_t i;

@@ -16,6 +16,12 @@
 enum { P_SUBSISTENCE, P_EXTREME, P_TEMPORARY };
 static const char *const program_zh[] = { "低保", "特困", "临时救助" };
 
+const char *
+payroll_program_zh(int program)
+{
+	return program_zh[program];
+}
+
 struct entry {
 	size_t region, locality, name;	/* offsets in the arena */
 	long ordinal;
@@ -32,8 +38,8 @@ struct list {
 	int has_temporary;
 };
 
-static int
-program_of(const char *p)
+int
+payroll_program_index(const char *p)
 {
 	if (!strcmp(p, "subsistence"))
 		return P_SUBSISTENCE;
@@ -81,7 +87,7 @@ new_case(struct list *l, const struct payroll_ledger_line *x, const char *path,
 	e = &l->e[l->n];
 	memset(e, 0, sizeof *e);
 	e->ordinal = (long)l->n;
-	e->program = program_of(x->program);
+	e->program = payroll_program_index(x->program);
 	e->members = x->members;
 	e->region = keep(l, x->region);
 	e->locality = keep(l, x->locality);
@@ -117,10 +123,10 @@ read_ledger(struct list *l, const char *path, struct payroll_error *err)
 					       x.period, l->period);
 			break;
 		}
-		if (!l->n || strcmp(x.case_id, l->case_id) || program_of(x.program) != prev_program)
+		if (!l->n || strcmp(x.case_id, l->case_id) || payroll_program_index(x.program) != prev_program)
 			if ((rc = new_case(l, &x, payroll_ledger_path(r), err)) != 0)
 				break;
-		prev_program = program_of(x.program);
+		prev_program = payroll_program_index(x.program);
 		e = &l->e[l->n - 1];
 		to = !strcmp(x.month, l->period) && strncmp(x.item, "subsidy:", 8) &&
 		     strcmp(x.item, "temporary") ? &e->monthly : &e->other;

@@ -57,6 +57,11 @@ int payroll_disclose(const struct payroll_disclose_opts *o,
  */
 int payroll_html_text(struct payroll_buf *b, const char *s);
 
+/* A ledger program as 0 subsistence, 1 extreme-poverty, 2 temporary (and
+ * anything else), and its name in Chinese: 低保, 特困, 临时救助. */
+int payroll_program_index(const char *program);
+const char *payroll_program_zh(int program);
+
 /* The font size, in tenths of a pt (at most 18 pt), at which a one-line
  * heading fits the 180 mm between A4's 15 mm margins. */
 int payroll_html_title_size(const char *title);

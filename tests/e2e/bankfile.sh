@@ -15,7 +15,7 @@ expect_exit 0 payroll-bankfile --version
 grep_file 'payroll-bankfile ' out
 expect_exit 0 payroll bankfile --version
 syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/p' "$SRC/man/payroll-bankfile.1" | sed 's/^\.B //' | grep -v '^\.' | tr -d '\\' | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
-[ "$syn" = "payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] -o OUT LEDGER" ] ||
+[ "$syn" = "payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] -o OUT LEDGER payroll-bankfile --layout NAME|FILE --approval SHEET [--office TEXT] -o OUT LEDGER" ] ||
 	fail "man SYNOPSIS '$syn' differs from --help"
 ok
 

@@ -23,13 +23,20 @@ tree() { (cd "$1" && find . -type f | sort | xargs sha256sum); }
 conf pay
 expect_exit 1 run pay
 [ ! -s out ] || fail "run printed on stdout"; ok
-for step in check calc bankfile disclose summary sign journal; do grep_file "payroll-run: $step: " err; done
+for step in check calc bankfile disclose approval summary sign journal; do grep_file "payroll-run: $step: " err; done
 grep_file "/pay/2026-11" err; grep_file "payroll-run: done: " err
-no_grep "[1/7]" err
+no_grep "[1/8]" err
 M=pay/2026-11
 for f in ledger.csv rejects.csv summary.json bank.csv bank.csv.ctl bank-fixed-gbk.txt \
-	bank-pain001.xml disclosure.csv disclosure.html run.json SHA256SUMS SHA256SUMS.sig; do present "$M/$f"; done
+	bank-pain001.xml disclosure.csv disclosure.html approval.html run.json SHA256SUMS SHA256SUMS.sig; do present "$M/$f"; done
 grep_file "东丰县民政局" "$M/disclosure.html"
+# the approval sheet is signed with the month, and lists each bank file by its hash
+grep_file " approval.html" "$M/SHA256SUMS"; present "$M/approval.html.sig"
+for f in bank.csv bank-fixed-gbk.txt bank-pain001.xml; do
+	grep_file "<tr><td>$f</td><td class=\"n\">13</td><td class=\"n\">18164.00</td><td class=\"h\">$(sha256sum "$M/$f" | cut -c1-64)</td></tr>" "$M/approval.html"
+done
+grep_file "单位：东丰县民政局" "$M/approval.html"
+grep_file "合计金额（大写）：人民币壹万捌仟壹佰陆拾肆元整" "$M/approval.html"
 same_file "$D/expected/ledger.csv" "$M/ledger.csv"
 (cd "$M" && sha256sum -c --strict --quiet SHA256SUMS) || fail "sha256sum -c fails"; ok
 [ "$(wc -l <"$M/SHA256SUMS")" -ge 10 ] || fail "SHA256SUMS lists too few files"; ok
@@ -43,7 +50,7 @@ expect_exit 0 payroll-verify --pubkey key.pub --journal pay
 if command -v script >/dev/null; then
 	conf tty
 	script -qec "payroll-run --config $PWD/tty.conf --period 2026-11" /dev/null >tty.out </dev/null
-	grep_file "[3/7] bankfile..." tty.out
+	grep_file "[3/8] bankfile..." tty.out
 	grep_file "payroll-run: journal: " tty.out
 fi
 
@@ -83,7 +90,7 @@ expect_exit 1 payroll-verify --pubkey other.pub --journal pay
 
 # killed at each step: no period, no journal change, the next run is clean
 conf killed
-for step in check calc bankfile disclose summary sign; do
+for step in check calc bankfile disclose approval summary sign; do
 	rm -rf killed
 	PAYROLL_TEST_PAUSE_AFTER=$step payroll-run --config "$PWD/killed.conf" --period 2026-11 2>/dev/null &
 	pid=$!
