@@ -12,8 +12,8 @@
 static const struct tool tool = {
 	"payroll-calc",
 	"payroll-calc --standards F --period YYYY-MM [--grants F] [--paid LEDGER]...\n"
-	"                    [-o LEDGER] [--rejects F] [--summary F] [--encoding E] [-q]\n"
-	"                    ROSTER\n",
+	"                    [-o LEDGER] [--rejects F] [--summary F] [--encoding E]\n"
+	"                    [--sheet NAME] [-q] ROSTER\n",
 	"  --standards F     local monthly standards (required)\n"
 	"  --period YYYY-MM  the month to pay (required)\n"
 	"  --grants F        temporary grants (each paid in its month only)\n"
@@ -23,6 +23,7 @@ static const struct tool tool = {
 	"  --rejects F       one line per rejected row, with its code\n"
 	"  --summary F       the summary as JSON\n"
 	"  --encoding E      of the roster: auto (default), utf-8 or gb18030\n"
+	"  --sheet NAME      a workbook roster's sheet (default: the first)\n"
 	"  -q, --quiet       no summary on standard error\n"
 	"exit: 0 all paid (not-due rows aside), 1 rows rejected, 2 error (no output)\n",
 };
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 		{ "rejects", required_argument, NULL, 'r' },
 		{ "summary", required_argument, NULL, 'S' },
 		{ "encoding", required_argument, NULL, 'e' },
+		{ "sheet", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -61,6 +63,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 's': o.standards = optarg; break;
 		case 'g': o.grants = optarg; break;
+		case 'W': o.sheet = optarg; break;
 		case 'P': paid[o.npaid++] = optarg; break;
 		case 'o': o.ledger = optarg; break;
 		case 'r': o.rejects = optarg; break;

@@ -10,11 +10,12 @@
 
 static const struct tool tool = {
 	"payroll-check",
-	"payroll-check [--standards F] [--grants F] [--period YYYY-MM] [--encoding E] ROSTER\n",
+	"payroll-check [--standards F] [--grants F] [--period YYYY-MM] [--encoding E] [--sheet NAME] ROSTER\n",
 	"  --standards F     also validate the standards, and categories against them\n"
 	"  --grants F        also validate temporary grants\n"
 	"  --period YYYY-MM  also run the month's calculation checks on due rows\n"
 	"  --encoding E      of the roster: auto (default), utf-8 or gb18030\n"
+	"  --sheet NAME      a workbook roster's sheet (default: the first)\n"
 	"exit: 0 no problem, 1 problems (each printed), 2 cannot run\n",
 };
 
@@ -26,6 +27,7 @@ main(int argc, char **argv)
 		{ "grants", required_argument, NULL, 'g' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "encoding", required_argument, NULL, 'e' },
+		{ "sheet", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct payroll_calc_opts o = { .period = -1, .check_only = 1, .diag = tool_diag };
@@ -39,6 +41,7 @@ main(int argc, char **argv)
 		switch (c) {
 		case 's': o.standards = optarg; break;
 		case 'g': o.grants = optarg; break;
+		case 'W': o.sheet = optarg; break;
 		case 'p':
 			if (tool_opt_period(&tool, "--period", optarg, &o.period))
 				return EXIT_FATAL;

@@ -160,6 +160,7 @@ calc_opts(struct batch *b, struct payroll_calc_opts *c)
 	c->grants = b->cfg->grants;
 	c->period = b->o->period;
 	c->encoding = (enum payroll_encoding)b->cfg->encoding;
+	c->sheet = b->cfg->sheet;
 }
 
 static int

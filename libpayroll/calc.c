@@ -866,7 +866,8 @@ read_source(struct engine *g, int which, const char *path)
 		return rc;
 	g->rep->encoding[which] = payroll_source_encoding(in);
 	g->rep->detected[which] = payroll_source_detected(in);
-	if ((rc = payroll_table_open_chunked(&t, in, cols, ncols, g->o->chunk, g->err)) != 0)
+	if ((rc = payroll_table_open_sheet(&t, in, cols, ncols, g->o->chunk,
+					   which ? NULL : g->o->sheet, g->err)) != 0)
 		return rc;
 	while ((rc = payroll_table_next(t, &row, g->err)) == 1) {
 		g->rep->read[which]++;

@@ -34,6 +34,7 @@ struct payroll_calc_opts {
 	const char *summary;		/* JSON output; NULL: none */
 	long period;			/* month number (ident.h); -1: none (check) */
 	enum payroll_encoding encoding;	/* of the roster; AUTO detects (others always) */
+	const char *sheet;		/* a workbook roster's sheet; NULL: the first */
 	int check_only;			/* report every problem, write nothing */
 	payroll_diag_fn diag;		/* problems: check: all; calc: each reject */
 	void *diag_ctx;

@@ -36,6 +36,7 @@ static const struct key keys[] = {
 	{ "phone", K_TEXT, AT(phone), 0 },
 	{ "notice_days", K_DAYS, 0, 0 },
 	{ "encoding", K_ENCODING, 0, 0 },
+	{ "sheet", K_TEXT, AT(sheet), 0 },
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -296,5 +297,6 @@ payroll_config_free(struct payroll_config *c)
 	free(c->output);
 	free(c->office);
 	free(c->phone);
+	free(c->sheet);
 	free(c);
 }

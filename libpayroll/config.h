@@ -29,6 +29,7 @@ struct payroll_config {
 	char *output;		/* output root, required */
 	char *office;		/* disclosure: issuing office */
 	char *phone;		/* disclosure: complaint phone */
+	char *sheet;		/* a workbook roster's sheet; NULL: the first */
 	int notice_days;	/* disclosure period, default 7 */
 	int encoding;		/* enum payroll_encoding of the roster */
 };

@@ -38,11 +38,11 @@ const struct payroll_column payroll_roster_columns[] = {
 	{ "bank", "开户行", PAYROLL_COL_REQUIRED },
 	{ "account", "账号", PAYROLL_COL_REQUIRED },
 	{ "account_name", "户名", 0 },
-	{ "start", "起始月份", PAYROLL_COL_REQUIRED },
-	{ "end", "终止月份", 0 },
+	{ "start", "起始月份", PAYROLL_COL_REQUIRED | PAYROLL_COL_MONTH },
+	{ "end", "终止月份", PAYROLL_COL_MONTH },
 	{ "status", "状态", 0 },
-	{ "paid_through", "已发放至", 0 },
-	{ "reviewed", "复核月份", 0 },
+	{ "paid_through", "已发放至", PAYROLL_COL_MONTH },
+	{ "reviewed", "复核月份", PAYROLL_COL_MONTH },
 };
 const size_t payroll_roster_ncolumns = R_NCOLS;
 
@@ -64,7 +64,7 @@ const struct payroll_column payroll_grant_columns[] = {
 	{ "amount", "救助金额", PAYROLL_COL_REQUIRED },
 	{ "reason", "救助事由", 0 },
 	{ "account_name", "户名", 0 },
-	{ "month", "发放月份", PAYROLL_COL_REQUIRED },
+	{ "month", "发放月份", PAYROLL_COL_REQUIRED | PAYROLL_COL_MONTH },
 };
 const size_t payroll_grant_ncolumns = G_NCOLS;
 
@@ -79,14 +79,15 @@ struct vctx {
 static void __attribute__((format(printf, 4, 5)))
 bad(struct vctx *v, int c, const char *code, const char *fmt, ...)
 {
-	char msg[400];
+	char msg[400], where[24];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	payroll_problem(v->p, v->row->line, v->row->col[c], code, "column %d (%s): %s",
-			v->row->col[c], v->cols[c].name, msg);
+	payroll_problem(v->p, v->row->line, v->row->col[c], code, "%s (%s): %s",
+			payroll_row_where(v->row, v->row->col[c], where, sizeof where),
+			v->cols[c].name, msg);
 }
 
 static int
@@ -109,6 +110,19 @@ required(struct vctx *v, int c, size_t max)
 	return 1;
 }
 
+/* An id number or account typed into a workbook as a number: Excel keeps
+ * 15 significant digits, so the digits may already be wrong. */
+static int
+excel_number(struct vctx *v, int c, const char *what)
+{
+	if (!v->row->num || !v->row->num[c] || !present(v, c))
+		return 0;
+	bad(v, c, "excel-number",
+	    "%s '%s' is stored as a number, and Excel keeps only 15 significant digits: format the column as text and type the %ss again",
+	    what, v->row->v[c], what);
+	return 1;
+}
+
 static void
 check_region(struct vctx *v, int c, struct payroll_case *k)
 {
@@ -126,7 +140,7 @@ check_id(struct vctx *v, int c, struct payroll_case *k)
 	const char *code, *why;
 
 	k->id[0] = '\0';
-	if (!required(v, c, MAX_ID_LEN))
+	if (!required(v, c, MAX_ID_LEN) || excel_number(v, c, "id number"))
 		return;
 	if (payroll_id_check(v->row->v[c], v->row->n[c], k->id, &code, &why)) {
 		k->id[0] = '\0';
@@ -175,7 +189,7 @@ check_bank(struct vctx *v, int cb, int ca, struct payroll_case *k)
 		    near, near_code);
 	else
 		bad(v, cb, "bad-bank", "%s: '%s'", why, k->bank);
-	if (required(v, ca, 64) && payroll_account_check(k->account, k->account_len, &why))
+	if (required(v, ca, 64) && !excel_number(v, ca, "account") && payroll_account_check(k->account, k->account_len, &why))
 		bad(v, ca, "bad-account", "%s: '%s'", why, k->account);
 }
 
@@ -221,11 +235,18 @@ static int
 table_problem(struct vctx *v)
 {
 	const struct payroll_row *r = v->row;
+	char where[24];
 
 	switch (r->problem) {
 	case PAYROLL_ROW_OK:
 		return 0;
 	case PAYROLL_ROW_FIELD_COUNT:
+		if (r->sheet) {
+			payroll_problem(v->p, r->line, r->problem_col, "bad-row",
+					"%s: a value beyond the header's last column",
+					payroll_row_where(r, r->problem_col, where, sizeof where));
+			return 1;
+		}
 		payroll_problem(v->p, r->line, r->problem_col, "bad-row",
 				"row has %zu fields, the header has a different number", r->nfields);
 		return 1;
@@ -236,13 +257,13 @@ table_problem(struct vctx *v)
 		return 1;
 	case PAYROLL_ROW_ENCODING:
 		payroll_problem(v->p, r->line, r->problem_col, "bad-encoding",
-				"column %d: invalid byte sequence for the file's encoding, or a byte order mark inside the file (mixed encodings or files pasted together?)",
-				r->problem_col);
+				"%s: invalid byte sequence for the file's encoding, or a byte order mark inside the file (mixed encodings or files pasted together?)",
+				payroll_row_where(r, r->problem_col, where, sizeof where));
 		return 1;
 	case PAYROLL_ROW_CONTROL:
 		payroll_problem(v->p, r->line, r->problem_col, "bad-char",
-				"column %d: control character (NUL, tab, line break) in a value",
-				r->problem_col);
+				"%s: control character (NUL, tab, line break) in a value",
+				payroll_row_where(r, r->problem_col, where, sizeof where));
 		return 1;
 	}
 	return 1;

@@ -36,6 +36,7 @@ struct payroll_source {
 	iconv_t cd;
 	unsigned long bad;
 	int detected;		/* enc was detected, not given */
+	char neither[320];	/* not text in either encoding: why */
 };
 
 int
@@ -311,12 +312,16 @@ detect(struct payroll_source *s, enum payroll_encoding enc,
 		s->detected = 1;
 		enc = decide(p + s->plain_pos, n - s->plain_pos, s->plain_eof && n == s->plain_len,
 			     &u, &g);
-		if (enc == PAYROLL_ENC_AUTO)
-			return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 0, 0, "bad-encoding",
-						 "neither UTF-8 nor GB18030: the first %zu bytes hold "
-						 "%zu invalid UTF-8 sequences (%zu valid characters) and "
-						 "%zu invalid GB18030 (%zu valid); save it as CSV UTF-8",
-						 n, u.bad, u.valid, g.bad, g.valid);
+		if (enc == PAYROLL_ENC_AUTO) {
+			/* Reported by the first payroll_source_read: a binary
+			 * reader (a workbook) reads the bytes regardless. */
+			snprintf(s->neither, sizeof s->neither,
+				 "neither UTF-8 nor GB18030: the first %zu bytes hold "
+				 "%zu invalid UTF-8 sequences (%zu valid characters) and "
+				 "%zu invalid GB18030 (%zu valid); save it as CSV UTF-8",
+				 n, u.bad, u.valid, g.bad, g.valid);
+			enc = PAYROLL_ENC_UTF8;
+		}
 	}
 	s->enc = enc;
 	if (enc == PAYROLL_ENC_GB18030) {
@@ -453,6 +458,9 @@ payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 	if (n < 4)	/* room for one whole character at least */
 		return payroll_error_set(err, PAYROLL_EINTERNAL, s->path, 0, 0, "internal",
 					 "read buffer smaller than a character");
+	if (s->neither[0])
+		return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 0, 0, "bad-encoding",
+					 "%s", s->neither);
 	while (got == 0) {
 		int rc;
 
@@ -493,6 +501,37 @@ unsigned long
 payroll_source_bad_sequences(const struct payroll_source *s)
 {
 	return s->bad;
+}
+
+const unsigned char *
+payroll_source_head(const struct payroll_source *s, size_t *n)
+{
+	*n = s->plain_len;
+	return s->plain;
+}
+
+int
+payroll_source_is_plain_file(const struct payroll_source *s)
+{
+	return s->fd != STDIN_FILENO && !s->gzip;
+}
+
+ssize_t
+payroll_source_read_bytes(struct payroll_source *s, char *buf, size_t n,
+			  struct payroll_error *err)
+{
+	size_t k;
+	int rc;
+
+	if (s->plain_pos == s->plain_len && !s->plain_eof)
+		if ((rc = fill_plain(s, err)) != 0)
+			return rc;
+	k = s->plain_len - s->plain_pos;
+	if (k > n)
+		k = n;
+	memcpy(buf, s->plain + s->plain_pos, k);
+	s->plain_pos += k;
+	return (ssize_t)k;
 }
 
 void

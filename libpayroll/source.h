@@ -36,9 +36,10 @@ const char *payroll_encoding_name(enum payroll_encoding enc);
 /*
  * Open path ("-" = stdin) with enc (AUTO to detect). Returns 0 and *out,
  * or PAYROLL_EIO (cannot open or read), PAYROLL_EFORMAT (UTF-16, a broken
- * gzip header, code "bad-gzip"; UTF-16, or with AUTO a sample that is
- * neither UTF-8 nor GB18030, code "bad-encoding"), PAYROLL_ENOMEM; err
- * names the file.
+ * gzip header), PAYROLL_ENOMEM; err names the file. With AUTO, a sample
+ * that is neither UTF-8 nor GB18030 opens (a binary reader may still use
+ * payroll_source_read_bytes), but payroll_source_read then fails with
+ * PAYROLL_EFORMAT, code "bad-encoding", giving the counts.
  */
 int payroll_source_open(struct payroll_source **out, const char *path,
 			enum payroll_encoding enc, struct payroll_error *err);
@@ -46,7 +47,8 @@ int payroll_source_open(struct payroll_source **out, const char *path,
 /*
  * Read up to n bytes of UTF-8 into buf. Returns the count, 0 at end of
  * input, or a negative PAYROLL_E* (PAYROLL_EIO, PAYROLL_EFORMAT for a
- * corrupt or truncated gzip stream) with err filled.
+ * corrupt or truncated gzip stream, or "bad-encoding" for an input that is
+ * neither UTF-8 nor GB18030) with err filled.
  */
 ssize_t payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 			    struct payroll_error *err);
@@ -58,6 +60,21 @@ enum payroll_encoding payroll_source_encoding(const struct payroll_source *s);
 int payroll_source_detected(const struct payroll_source *s);
 /* Count of invalid sequences replaced by U+FFFD so far. */
 unsigned long payroll_source_bad_sequences(const struct payroll_source *s);
+
+/*
+ * The first bytes of the input as they are in the file (after gunzip),
+ * before any decoding, for telling a workbook or another binary file from
+ * text. Valid only until the first read.
+ */
+const unsigned char *payroll_source_head(const struct payroll_source *s, size_t *n);
+/* 1 when the input is a file read as it is (not standard input, not
+ * gzip), so that another reader may open it again by its path. */
+int payroll_source_is_plain_file(const struct payroll_source *s);
+/* Read the input's bytes as they are (after gunzip), not decoded; for a
+ * binary input instead of payroll_source_read, never mixed with it.
+ * Returns as payroll_source_read. */
+ssize_t payroll_source_read_bytes(struct payroll_source *s, char *buf, size_t n,
+				  struct payroll_error *err);
 
 /* Close and free; NULL is allowed. */
 void payroll_source_close(struct payroll_source *s);

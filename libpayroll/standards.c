@@ -133,8 +133,8 @@ static const struct payroll_column std_cols[S_NCOLS] = {
 	{ "area", "城乡", PAYROLL_COL_REQUIRED },
 	{ "item", "项目", PAYROLL_COL_REQUIRED },
 	{ "amount", "标准", PAYROLL_COL_REQUIRED },
-	{ "from", "起始月份", PAYROLL_COL_REQUIRED },
-	{ "to", "终止月份", 0 },
+	{ "from", "起始月份", PAYROLL_COL_REQUIRED | PAYROLL_COL_MONTH },
+	{ "to", "终止月份", PAYROLL_COL_MONTH },
 };
 
 struct loader {

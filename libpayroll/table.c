@@ -3,11 +3,13 @@
 
 #include <csv.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
+#include "xlsx.h"
 #include "banned.h"
 
 #define DEFAULT_CHUNK (64 * 1024)
@@ -48,6 +50,10 @@ struct payroll_table {
 	int at_line_start;
 	int skip_line;		/* dropping the rest of a line libcsv rejected */
 	int finished;		/* csv_fini done */
+
+	/* a workbook instead of CSV */
+	struct payroll_xlsx *x;
+	unsigned char *num;	/* per caller column: a number cell */
 
 	/* input */
 	char *in;
@@ -127,6 +133,20 @@ note_problem(struct payroll_table *t, enum payroll_row_problem pr, size_t fieldn
 	}
 }
 
+/* The value of file column fieldno (0-based), the caller's column c. */
+static void
+add_value(struct payroll_table *t, size_t fieldno, int c, const void *s, size_t n)
+{
+	if (has_control(s, n))
+		note_problem(t, PAYROLL_ROW_CONTROL, fieldno);
+	if (memchr(s, 0xef, n) && has_replacement(s, n))
+		note_problem(t, PAYROLL_ROW_ENCODING, fieldno);
+	t->off[c] = t->text.len;
+	t->len[c] = n;
+	if (payroll_buf_add(&t->text, s, n) || payroll_buf_addch(&t->text, '\0'))
+		t->csv_broken = 2;
+}
+
 static void
 on_field(void *s, size_t n, void *data)
 {
@@ -151,14 +171,7 @@ on_field(void *s, size_t n, void *data)
 	c = t->map[fieldno];
 	if (c < 0)
 		return;
-	if (has_control(s, n))
-		note_problem(t, PAYROLL_ROW_CONTROL, fieldno);
-	if (memchr(s, 0xef, n) && has_replacement(s, n))
-		note_problem(t, PAYROLL_ROW_ENCODING, fieldno);
-	t->off[c] = t->text.len;
-	t->len[c] = n;
-	if (payroll_buf_add(&t->text, s, n) || payroll_buf_addch(&t->text, '\0'))
-		t->csv_broken = 2;
+	add_value(t, fieldno, c, s, n);
 }
 
 static void
@@ -183,6 +196,8 @@ reset_row(struct payroll_table *t)
 	t->csv_broken = 0;
 	for (i = 0; i < t->ncols; i++)
 		t->off[i] = SIZE_MAX;
+	if (t->num)
+		memset(t->num, 0, t->ncols);
 }
 
 static int
@@ -298,12 +313,79 @@ finish(struct payroll_table *t, struct payroll_error *err)
 	return 0;
 }
 
+/* A workbook cell's value without surrounding spaces and tabs, as libcsv
+ * trims an unquoted field. */
+static void
+trim(const char **v, size_t *n)
+{
+	while (*n && (**v == ' ' || **v == '\t'))
+		(*v)++, (*n)--;
+	while (*n && ((*v)[*n - 1] == ' ' || (*v)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* The next row of a workbook, as the CSV callbacks would build it. */
+static int
+xlsx_row(struct payroll_table *t, struct payroll_error *err)
+{
+	const struct payroll_xlsx_cell *cells;
+	size_t ncells, i;
+	long row;
+	int rc = payroll_xlsx_next(t->x, &row, &cells, &ncells, err);
+
+	if (rc <= 0)
+		return rc;
+	t->row_line = row;
+	t->row_done = 1;
+	if (!t->header_done) {
+		int col = 1;
+
+		for (i = 0; i < ncells; i++, col++) {
+			const char *v = cells[i].v;
+			size_t n = cells[i].n;
+
+			for (; col < cells[i].col; col++)
+				on_field((void *)"", 0, t);
+			trim(&v, &n);
+			on_field((void *)v, n, t);
+		}
+		return t->csv_broken == 2 ? csv_failure(t, err) : 1;
+	}
+	for (i = 0; i < ncells; i++) {
+		size_t fieldno = (size_t)cells[i].col - 1, n = cells[i].n;
+		const char *v = cells[i].v;
+		char month[8];
+		int c;
+
+		if (fieldno >= t->nheader) {
+			note_problem(t, PAYROLL_ROW_FIELD_COUNT, fieldno);
+			continue;
+		}
+		if ((c = t->map[fieldno]) < 0)
+			continue;
+		trim(&v, &n);
+		if (cells[i].kind == PAYROLL_CELL_NUMBER || cells[i].kind == PAYROLL_CELL_DATE)
+			t->num[c] = 1;
+		if (cells[i].kind == PAYROLL_CELL_DATE && t->cols && (t->cols[c].flags & PAYROLL_COL_MONTH) &&
+		    payroll_xlsx_month(t->x, v, n, month) == 0) {
+			v = month;
+			n = 7;
+		}
+		add_value(t, fieldno, c, v, n);
+	}
+	t->nf = t->nheader;
+	return t->csv_broken == 2 ? csv_failure(t, err) : 1;
+}
+
 /* Advance until a row is complete: 1, 0 at the end, or an error. */
 static int
 next_row(struct payroll_table *t, struct payroll_error *err)
 {
 	int rc, terminated;
 	size_t end;
+
+	if (t->x)
+		return t->row_done ? 1 : xlsx_row(t, err);
 
 	for (;;) {
 		if (t->row_done)
@@ -360,7 +442,11 @@ map_all(struct payroll_table *t, struct payroll_error *err)
 	t->len = calloc(n, sizeof *t->len);
 	t->col = calloc(n, sizeof *t->col);
 	t->v = calloc(n, sizeof *t->v);
-	if (!t->off || !t->len || !t->col || !t->v)
+	if (t->num) {
+		free(t->num);
+		t->num = calloc(n, 1);
+	}
+	if (!t->off || !t->len || !t->col || !t->v || (t->x && !t->num))
 		return payroll_error_errno(err, PAYROLL_ENOMEM, payroll_source_path(t->src),
 					   "cannot allocate header");
 	t->ncols = t->nheader;
@@ -426,8 +512,19 @@ payroll_table_open_chunked(struct payroll_table **out,
 			   const struct payroll_column *cols, size_t ncols,
 			   size_t chunk, struct payroll_error *err)
 {
+	return payroll_table_open_sheet(out, src, cols, ncols, chunk, NULL, err);
+}
+
+int
+payroll_table_open_sheet(struct payroll_table **out,
+			 struct payroll_source *src,
+			 const struct payroll_column *cols, size_t ncols,
+			 size_t chunk, const char *sheet, struct payroll_error *err)
+{
 	struct payroll_table *t;
 	const char *path = payroll_source_path(src);
+	const unsigned char *head;
+	size_t headn;
 	int rc;
 
 	*out = NULL;
@@ -452,6 +549,17 @@ payroll_table_open_chunked(struct payroll_table **out,
 	if (!t->in || !t->off || !t->len || !t->col || !t->v || parser_init(t)) {
 		payroll_table_close(t);
 		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate table");
+	}
+	head = payroll_source_head(src, &headn);
+	rc = payroll_xlsx_sniff(head, headn, path, err);
+	if (rc == 1) {
+		t->num = calloc(ncols + 1, 1);
+		rc = t->num ? payroll_xlsx_open(&t->x, src, sheet, err) :
+			payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate table");
+	}
+	if (rc < 0) {
+		payroll_table_close(t);
+		return rc;
 	}
 	reset_row(t);
 	rc = next_row(t, err);
@@ -523,7 +631,23 @@ payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 	row->col = t->col;
 	row->problem = t->problem;
 	row->problem_col = t->problem_col;
+	row->sheet = t->x != NULL;
+	row->num = t->x ? t->num : NULL;
 	return 1;
+}
+
+const char *
+payroll_row_where(const struct payroll_row *r, int col, char *buf, size_t n)
+{
+	char name[8];
+
+	if (!r->sheet) {
+		snprintf(buf, n, "column %d", col);
+		return buf;
+	}
+	payroll_xlsx_colname(col, name);
+	snprintf(buf, n, "%s%ld", name, r->line);
+	return buf;
 }
 
 const char *
@@ -571,6 +695,8 @@ payroll_table_close(struct payroll_table *t)
 		return;
 	if (t->parser_live)
 		csv_free(&t->p);
+	payroll_xlsx_close(t->x);
+	free(t->num);
 	payroll_source_close(t->src);
 	payroll_buf_release(&t->text);
 	payroll_buf_release(&t->header_text);

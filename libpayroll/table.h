@@ -11,6 +11,13 @@
  *
  * With cols NULL the caller's columns are all the file's columns, in file
  * order, named by the header (payroll_table_header, ncolumns).
+ *
+ * An Excel workbook (.xlsx, told by its content) is read through xlsx.h
+ * and looks the same: its first row with a value is the header, each row
+ * with a value a row (line = the row's number in Excel), numbers as their
+ * digits, a date cell in a PAYROLL_COL_MONTH column as YYYY-MM, values
+ * trimmed of surrounding spaces. Another binary file (a legacy .xls, an
+ * .ods, a PDF...) is refused as a whole ("unsupported-file").
  */
 #ifndef PAYROLL_TABLE_H
 #define PAYROLL_TABLE_H
@@ -21,6 +28,8 @@
 #include "source.h"
 
 #define PAYROLL_COL_REQUIRED 0x1
+/* A month column: a date cell of a workbook is read as "YYYY-MM". */
+#define PAYROLL_COL_MONTH 0x2
 
 struct payroll_column {
 	const char *name;	/* "case_id" */
@@ -45,7 +54,14 @@ struct payroll_row {
 	const int *col;		/* col[i]: 1-based column in the file, 0 if absent */
 	enum payroll_row_problem problem;
 	int problem_col;	/* 1-based file column of the problem, 0 if none */
+	int sheet;		/* 1: a workbook's row; line is its row number */
+	const unsigned char *num;	/* workbooks: num[i] 1 when the caller's
+					 * column i was a number cell; NULL for CSV */
 };
+
+/* Where file column col (1-based) of row r is, for messages: "column 13"
+ * in a CSV, the cell "M17" in a workbook. buf holds at least 24 bytes. */
+const char *payroll_row_where(const struct payroll_row *r, int col, char *buf, size_t n);
 
 struct payroll_table;
 
@@ -90,6 +106,17 @@ enum payroll_encoding payroll_table_encoding(const struct payroll_table *t);
 
 /* Close and free (and the source); NULL is allowed. */
 void payroll_table_close(struct payroll_table *t);
+
+/*
+ * payroll_table_open_chunked reading sheet NAME of a workbook (NULL: the
+ * first sheet; ignored for CSV). Adds the workbook's codes: "bad-xlsx",
+ * "missing-sheet", "unsupported-file" (payroll_xlsx_open).
+ */
+int payroll_table_open_sheet(struct payroll_table **out,
+			     struct payroll_source *src,
+			     const struct payroll_column *cols, size_t ncols,
+			     size_t chunk, const char *sheet,
+			     struct payroll_error *err);
 
 /* payroll_table_open reading the source chunk bytes at a time (at least
  * 4; 0 = the default 64 KiB). Tests feed every chunk size through this. */

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(build-essential cmake libcsv-dev libssl-dev zlib1g-dev libxml2-dev
+pkgs=(build-essential cmake libcsv-dev libzip-dev libssl-dev zlib1g-dev libxml2-dev
       libcmocka-dev libxml2-utils openssl gzip valgrind clang)
 missing=()
 for p in "${pkgs[@]}"; do

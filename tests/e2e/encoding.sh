@@ -97,11 +97,18 @@ expect_exit 1 calc -o l.csv --rejects r.csv --summary a.json ascii.csv
 [ "$(codes r.csv)" = "bad-encoding=1 not-due=6 " ] || fail "ascii roster: $(codes r.csv)"; ok
 grep_file '"encoding": "utf-8"' a.json
 
-# neither: random bytes fail the whole file, nothing written
-{ head -n 1 clean.csv; python3 -c '
-import random, sys
-r = random.Random(10)
-sys.stdout.buffer.write(bytes(r.randrange(256) for _ in range(20000)))'; } >garbage.csv
+# neither: a Latin-1 export (accents before commas are invalid in both)
+# fails the whole file, nothing written
+python3 - <<'EOF'
+import csv
+rows = list(csv.reader(open("ascii.csv", encoding="utf-8", errors="surrogateescape", newline="")))
+h = rows[0]
+for r in rows[1:]:
+    r[h.index("name")] = "Andr\u00e9"
+    r[h.index("locality")] = "Caf\u00e9"
+with open("garbage.csv", "w", encoding="latin-1", newline="") as f:
+    csv.writer(f, lineterminator="\n").writerows(rows)
+EOF
 expect_exit 2 calc -o g-l.csv --rejects g-r.csv --summary g-s.json garbage.csv
 grep_file "garbage.csv: bad-encoding: neither UTF-8 nor GB18030" err
 absent g-l.csv; absent g-r.csv; absent g-s.json
