@@ -33,6 +33,8 @@ static const struct {
 	{ "diff", "compare two ledgers or bank files" },
 	{ "reconcile", "match the bank's result file to the ledger" },
 	{ "changes", "what changed for each household since last month" },
+	{ "report", "the monthly statistics (统计月报), CSV and a page with charts" },
+	{ "audit", "anomaly rules over ledgers: the same person twice, shared accounts..." },
 	{ "run", "the whole monthly batch, for cron" },
 };
 
