@@ -63,12 +63,16 @@ path_in(char *out, size_t n, const char *dir, const char *name)
 	return k < 0 || (size_t)k >= n ? -1 : 0;
 }
 
-/* A test hook: stop here for a while, so a test can kill the run. */
+/* A test hook: stop here for a while ("STEP", 30 s, or "STEP:SECONDS"),
+ * so a test can kill the run, or race another one against it. */
 static void
 maybe_pause(struct batch *b, const char *step)
 {
-	if (b->o->pause_after && !strcmp(b->o->pause_after, step))
-		sleep(30);
+	const char *p = b->o->pause_after;
+	size_t n = strlen(step);
+
+	if (p && !strncmp(p, step, n) && (!p[n] || p[n] == ':'))
+		sleep(p[n] ? (unsigned)strtoul(p + n + 1, NULL, 10) : 30);
 }
 
 /* ---- the output root: directory, lock, leftovers ------------------------ */
@@ -93,24 +97,27 @@ make_root(const char *root, struct payroll_error *err)
 	return 0;
 }
 
+/* The lock is an exclusive flock(2) on the output root directory itself:
+ * a lock file could be deleted (or replaced) under a running run, letting
+ * a second one start and remove the first one's work directory; the
+ * directory cannot be swapped out while it holds a period or a run's
+ * work directory. */
 static int
 take_lock(struct batch *b)
 {
-	char path[PAYROLL_PATH_MAX];
+	const char *root = b->cfg->output;
 	long waited = 0;
 
-	if (path_in(path, sizeof path, b->cfg->output, ".lock"))
-		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io", "path too long");
-	b->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	b->lock = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (b->lock < 0)
-		return payroll_error_errno(b->err, PAYROLL_EIO, path, "cannot open the lock file");
+		return payroll_error_errno(b->err, PAYROLL_EIO, root, "cannot open the output root to lock it");
 	while (flock(b->lock, LOCK_EX | LOCK_NB) != 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
-			return payroll_error_errno(b->err, PAYROLL_EIO, path, "cannot lock");
+			return payroll_error_errno(b->err, PAYROLL_EIO, root, "cannot lock");
 		if (waited >= (long)b->o->wait_seconds * 10)
-			return payroll_error_set(b->err, PAYROLL_EBUSY, path, 0, 0, "locked",
+			return payroll_error_set(b->err, PAYROLL_EBUSY, root, 0, 0, "locked",
 						 "another payroll run holds the lock on %s%s",
-						 b->cfg->output, b->o->wait_seconds ? " (waited)" : "");
+						 root, b->o->wait_seconds ? " (waited)" : "");
 		usleep(100000);
 		waited++;
 	}

@@ -4,7 +4,7 @@
  *
  * check -> calc -> bankfile (each layout) -> disclose -> sign (manifest),
  * built in ROOT/.YYYY-MM.tmp-XXXXXX and renamed to ROOT/YYYY-MM only when
- * every step succeeded, under an exclusive flock on ROOT/.lock; then one
+ * every step succeeded, under an exclusive flock on the ROOT directory; then one
  * line is appended to the signed journal (journal.h). A killed run leaves
  * only a hidden temporary directory, which the next run removes.
  */
@@ -20,7 +20,7 @@ struct payroll_run_opts {
 	long period;		/* month number (ident.h) */
 	int force;		/* redo an existing period, keeping the old one */
 	int wait_seconds;	/* wait this long for the lock; 0: refuse at once */
-	const char *pause_after;	/* test hook: sleep after this step */
+	const char *pause_after;	/* test hook: sleep after step "STEP[:SECONDS]" */
 	/* one line per step, for the log */
 	void (*log)(void *ctx, const char *step, const char *line);
 	void *log_ctx;

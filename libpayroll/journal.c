@@ -249,6 +249,53 @@ check_totals(struct walker *w, long ln, const char *dir, char *f[8])
 	payroll_buf_release(&b);
 }
 
+/* 1 when SHA256SUMS (text) lists name: a line "HEX  name" or "HEX *name". */
+static int
+listed(const char *text, size_t len, const char *name, size_t nlen)
+{
+	const char *p = text, *end = text + len, *nl;
+
+	for (; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if (nl - p == 66 + (long)nlen && p[64] == ' ' && (p[65] == ' ' || p[65] == '*') &&
+		    !memcmp(p + 66, name, nlen))
+			return 1;
+	}
+	return 0;
+}
+
+/* Every file of a period directory is one its SHA256SUMS lists, the
+ * signature of one, or SHA256SUMS and its signature: a file dropped in
+ * (another month's bank file with its valid .sig) is named. */
+static void
+check_extra(struct walker *w, long ln, const char *dir, const char *sums)
+{
+	struct payroll_buf b = { 0 };
+	struct payroll_error e;
+	struct dirent *de;
+	DIR *d;
+	int missing;
+
+	if (slurp(sums, &b, &missing, &e) != 0 || missing || !(d = opendir(dir))) {
+		payroll_buf_release(&b);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		size_t len = strlen(n);
+
+		if (!strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "SHA256SUMS") ||
+		    !strcmp(n, "SHA256SUMS.sig") || listed(b.p, b.len, n, len) ||
+		    (len > 4 && !strcmp(n + len - 4, ".sig") && listed(b.p, b.len, n, len - 4)))
+			continue;
+		report(w, ln, "extra-file", "%s/%s is not listed in %s", dir, n, sums);
+	}
+	closedir(d);
+	payroll_buf_release(&b);
+}
+
 static void
 check_entry(struct walker *w, long ln, char *f[8], int latest, struct payroll_error *err)
 {
@@ -275,6 +322,7 @@ check_entry(struct walker *w, long ln, char *f[8], int latest, struct payroll_er
 		report(w, ln, "period-broken", "the files of %s do not verify", f[0]);
 		return;
 	}
+	check_extra(w, ln, dir, sums);
 	check_totals(w, ln, dir, f);
 }
 

@@ -77,6 +77,19 @@ cp -r pay t8
 rm -r t8/2026-10
 expect_exit 1 payroll-verify --pubkey key.pub --journal t8
 grep_file "t8/journal.csv:2: missing-period" err
+# last month's bank file and its valid signature dropped into this month:
+# every file not listed in SHA256SUMS is named
+cp -r pay t9
+cp t9/2026-10/bank.csv t9/2026-11/bank-2026-10.csv
+cp t9/2026-10/bank.csv.sig t9/2026-11/bank-2026-10.csv.sig
+expect_exit 0 payroll-verify --pubkey key.pub t9/2026-11/bank-2026-10.csv
+expect_exit 1 payroll-verify --pubkey key.pub --journal t9
+grep_file "t9/journal.csv:4: extra-file: t9/2026-11/bank-2026-10.csv is not listed in t9/2026-11/SHA256SUMS" err
+grep_file "extra-file: t9/2026-11/bank-2026-10.csv.sig is not listed" err
+[ "$(grep -c extra-file err)" = 2 ] || fail "only the two dropped-in files are extra"; ok
+mkdir t9/2026-10/notes
+expect_exit 1 payroll-verify --pubkey key.pub --journal t9
+grep_file "t9/journal.csv:2: extra-file: t9/2026-10/notes is not listed" err
 # another key, no journal, a usage error
 payroll-keygen -o other >/dev/null
 expect_exit 1 payroll-verify --pubkey other.pub --journal pay

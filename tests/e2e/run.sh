@@ -117,12 +117,28 @@ absent full/2026-11; absent full/journal.csv
 conf busy
 PAYROLL_TEST_PAUSE_AFTER=calc payroll-run --config "$PWD/busy.conf" --period 2026-11 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do [ -e busy/.lock ] && ls -d busy/.2026-11.tmp-* >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 100); do ls -d busy/.2026-11.tmp-* >/dev/null 2>&1 && break; sleep 0.1; done
 expect_exit 2 run busy
 grep_file "locked" err
 expect_exit 2 run busy 2026-11 --wait 1
 kill -9 $pid; wait $pid 2>/dev/null
 expect_exit 1 run busy 2026-11 --wait 5
+# the lock cannot be deleted from under a run (it was ROOT/.lock, which a
+# second run re-created and locked, then removed the first one's work)
+conf busy2
+PAYROLL_TEST_PAUSE_AFTER=bankfile:6 payroll-run --config "$PWD/busy2.conf" --period 2026-11 2>first.err &
+pid=$!
+for _ in $(seq 100); do ls -d busy2/.2026-11.tmp-*/bank.csv >/dev/null 2>&1 && break; sleep 0.1; done
+work=$(ls -d busy2/.2026-11.tmp-*)
+rm -f busy2/.lock
+expect_exit 2 run busy2
+grep_file "locked" err
+present "$work/ledger.csv"
+absent busy2/2026-11
+wait $pid; rc=$?
+[ "$rc" = 1 ] || { cat first.err >&2; fail "the first run did not complete: exit $rc"; }; ok
+present busy2/2026-11/SHA256SUMS
+expect_exit 0 payroll-verify --pubkey key.pub --journal busy2
 
 # the configuration: errors name the file and line
 conf bad 'colour = blue'
