@@ -10,7 +10,7 @@
 static const struct tool tool = {
 	"payroll-reconcile",
 	"payroll-reconcile --ledger F --result F [--layout FILE] [-o FAILED]\n"
-	"                         [--report F] [--paid-ledger F]...\n",
+	"                         [--report F] [--paid-ledger F]... [--roster F] [--grants F]\n",
 	"  --ledger F        the ledger the bank file was made from\n"
 	"  --result F        the bank's result file: seq,account,account_name,amount,status,reason\n"
 	"  --layout FILE     read the result file in this bank layout (man 5 payroll-layout)\n"
@@ -18,6 +18,9 @@ static const struct tool tool = {
 	"  -o, --output F    the failed transfers as a ledger, to pay again\n"
 	"  --report F        every transfer or result that is not plainly paid, as CSV\n"
 	"  --paid-ledger F   a ledger paid since (repeatable): its cases are not paid again\n"
+	"  --roster F        the corrected roster: failures are repaid to each case's current\n"
+	"                    account; an account failure not corrected is held back\n"
+	"  --grants F        the corrected grants file, the same for temporary grants\n"
 	"exit: 0 all paid and matched, 1 otherwise, 2 error (nothing written)\n",
 };
 
@@ -31,6 +34,8 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "paid-ledger", required_argument, NULL, 'p' },
+		{ "roster", required_argument, NULL, 'S' },
+		{ "grants", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct payroll_reconcile_opts o = { 0 };
@@ -48,6 +53,8 @@ main(int argc, char **argv)
 		case 'L': o.layout = optarg; break;
 		case 'o': o.failed = optarg; break;
 		case 'R': o.report = optarg; break;
+		case 'S': o.roster = optarg; break;
+		case 'G': o.grants = optarg; break;
 		case 'p':
 			if (o.npaid == PAYROLL_RECONCILE_MAX_PAID)
 				return tool_usage_error(&tool, "at most %d --paid-ledger", PAYROLL_RECONCILE_MAX_PAID);

@@ -14,15 +14,24 @@
 #include "ledger.h"
 #include "money.h"
 #include "outfile.h"
+#include "roster.h"
 #include "table.h"
 #include "banned.h"
 
 enum { S_NONE, S_PAID, S_FAILED };
-enum { F_AMOUNT = 1, F_ACCOUNT = 2, F_DUP = 4, F_SINCE = 8, F_PAID_ONCE = 16 };
+enum {
+	F_AMOUNT = 1, F_ACCOUNT = 2, F_DUP = 4, F_SINCE = 8, F_PAID_ONCE = 16,
+	F_HELD = 32,		/* an account failure whose account was not corrected */
+	F_REPOINT = 64,		/* repaid to the corrected bank, account, account_name */
+};
 
 struct tr {
 	int64_t seq, amount, bank_amount;
 	size_t account, case_id, reason;	/* arena offsets */
+	size_t bank, account_name;
+	size_t now[3];		/* --roster/--grants: the case's current bank,
+				 * account, account_name (arena offsets) */
+	int found;		/* 0 not in the file, 1 found, -1 twice or invalid */
 	long line;
 	int nlines, temporary, results, state, flags;
 };
@@ -109,7 +118,10 @@ add_transfer(struct rec *r, const struct payroll_transfer *x)
 	t->temporary = x->temporary;
 	t->account = keep(r, x->account);
 	t->case_id = keep(r, x->case_id);
-	if (t->account == (size_t)-1 || t->case_id == (size_t)-1)
+	t->bank = keep(r, x->bank);
+	t->account_name = keep(r, x->account_name);
+	if (t->account == (size_t)-1 || t->case_id == (size_t)-1 || t->bank == (size_t)-1 ||
+	    t->account_name == (size_t)-1)
 		return PAYROLL_ENOMEM;
 	r->n++;
 	r->res->transfers++;
@@ -251,7 +263,7 @@ add_unmatched(struct rec *r, long line, const char *seq, const char *account, in
 	     (status == S_FAILED &&
 	      (payroll_buf_addstr(b, payroll_reason_name(payroll_reason_classify(reason))) ||
 	       payroll_buf_addch(b, ','))) ||
-	     payroll_buf_addcsv(b, reason, strlen(reason)) || payroll_buf_addch(b, '\n');
+	     payroll_buf_addcsv(b, reason, strlen(reason)) || payroll_buf_addstr(b, ",\n");
 	if (rc)
 		return PAYROLL_ENOMEM;
 	r->um[r->num].line = line;
@@ -704,7 +716,8 @@ kind(const struct tr *t)
 	if (!t->results)
 		return "no-result";
 	if (t->state == S_FAILED)
-		return t->flags & F_SINCE ? "since-paid" : "failed";
+		return t->flags & F_SINCE ? "since-paid" :
+		       t->flags & F_HELD ? "account-not-corrected" : "failed";
 	return NULL;
 }
 
@@ -712,7 +725,147 @@ kind(const struct tr *t)
 static int
 repay(const struct tr *t)
 {
-	return t->state == S_FAILED && t->results == 1 && !(t->flags & (F_AMOUNT | F_ACCOUNT | F_SINCE));
+	return t->state == S_FAILED && t->results == 1 &&
+	       !(t->flags & (F_AMOUNT | F_ACCOUNT | F_SINCE | F_HELD));
+}
+
+/* Flag the failures whose case was paid since (--paid-ledger). */
+static void
+mark_since(struct rec *r)
+{
+	size_t i;
+
+	if (!r->nsince)
+		return;
+	qsort(r->since, r->nsince, sizeof *r->since, cmp_u64);
+	for (i = 0; i < r->n; i++) {
+		struct tr *t = &r->t[i];
+		uint64_t key = case_key(str(r, t->case_id), t->temporary);
+
+		if (t->state == S_FAILED && bsearch(&key, r->since, r->nsince, sizeof key, cmp_u64))
+			t->flags |= F_SINCE;
+	}
+}
+
+/* A failure to pay again, by its case key, for the roster's lookups. */
+struct want {
+	uint64_t key;
+	size_t i;
+};
+
+static int
+cmp_want(const void *a, const void *b)
+{
+	const struct want *x = a, *y = b;
+
+	return (x->key > y->key) - (x->key < y->key);
+}
+
+/*
+ * Read the corrected roster (grants 0) or grants file (1) at path through
+ * the roster reader: the current bank, account and account_name of each
+ * failed case it has. A row that does not validate, or a case on two
+ * rows, gives its case none (found -1).
+ */
+static int
+read_current(struct rec *r, const char *path, int grants, const struct want *w, size_t nw)
+{
+	struct payroll_table *tb;
+	struct payroll_row row;
+	int rc = payroll_table_open_path(&tb, path, PAYROLL_ENC_AUTO,
+					 grants ? payroll_grant_columns : payroll_roster_columns,
+					 grants ? payroll_grant_ncolumns : payroll_roster_ncolumns, r->err);
+
+	while (rc == 0 && (rc = payroll_table_next(tb, &row, r->err)) == 1) {
+		struct payroll_problems p = { .path = path };
+		struct payroll_case c;
+		struct want key;
+		const struct want *hit;
+		struct tr *t;
+		int bad;
+
+		rc = 0;
+		if (row.problem != PAYROLL_ROW_OK)
+			continue;
+		memset(&c, 0, sizeof c);
+		bad = grants ? payroll_grant_validate(&row, &c, &p) :
+			       payroll_roster_validate(&row, NULL, &c, &p);
+		if (!c.case_id)
+			continue;
+		key.key = case_key(c.case_id, grants);
+		hit = bsearch(&key, w, nw, sizeof *w, cmp_want);
+		if (!hit)
+			continue;
+		t = &r->t[hit->i];
+		if (t->temporary != grants || strcmp(str(r, t->case_id), c.case_id))
+			continue;
+		if (t->found || bad) {
+			t->found = -1;
+			continue;
+		}
+		t->found = 1;
+		if ((t->now[0] = keep(r, c.bank)) == (size_t)-1 ||
+		    (t->now[1] = keep(r, c.account)) == (size_t)-1 ||
+		    (t->now[2] = keep(r, c.account_name)) == (size_t)-1)
+			rc = PAYROLL_ENOMEM;
+	}
+	payroll_table_close(tb);
+	return rc < 0 ? rc : 0;
+}
+
+/* The reason classes that mean the account itself refused the money. */
+static int
+account_kind(enum payroll_reason why)
+{
+	return why == PAYROLL_REASON_CLOSED || why == PAYROLL_REASON_NOT_FOUND ||
+	       why == PAYROLL_REASON_NAME;
+}
+
+/*
+ * --roster, --grants: re-point each failure to pay again to its case's
+ * current payee; hold back an account failure whose account was not
+ * corrected (closed, not found: bank and account the same; name
+ * mismatch: bank, account and account_name the same), or whose case the
+ * file does not give.
+ */
+static int
+correct(struct rec *r)
+{
+	struct want *w;
+	size_t i, nw = 0;
+	int rc = 0;
+
+	w = malloc((r->n ? r->n : 1) * sizeof *w);
+	if (!w)
+		return PAYROLL_ENOMEM;
+	for (i = 0; i < r->n; i++)
+		if (repay(&r->t[i])) {
+			w[nw].key = case_key(str(r, r->t[i].case_id), r->t[i].temporary);
+			w[nw++].i = i;
+		}
+	qsort(w, nw, sizeof *w, cmp_want);
+	if (nw && r->o->roster)
+		rc = read_current(r, r->o->roster, 0, w, nw);
+	if (rc == 0 && nw && r->o->grants)
+		rc = read_current(r, r->o->grants, 1, w, nw);
+	for (i = 0; rc == 0 && i < nw; i++) {
+		struct tr *t = &r->t[w[i].i];
+		enum payroll_reason why = payroll_reason_classify(str(r, t->reason));
+		int bank = 0, account = 0, name = 0;
+
+		if (t->found == 1) {
+			bank = strcmp(str(r, t->now[0]), str(r, t->bank)) != 0;
+			account = strcmp(str(r, t->now[1]), str(r, t->account)) != 0;
+			name = strcmp(str(r, t->now[2]), str(r, t->account_name)) != 0;
+		}
+		if (account_kind(why) &&
+		    !(bank || account || (why == PAYROLL_REASON_NAME && name)))
+			t->flags |= F_HELD;
+		else if (bank || account || name)
+			t->flags |= F_REPOINT;
+	}
+	free(w);
+	return rc;
 }
 
 static void
@@ -720,17 +873,10 @@ classify(struct rec *r)
 {
 	size_t i;
 
-	if (r->nsince)
-		qsort(r->since, r->nsince, sizeof *r->since, cmp_u64);
 	for (i = 0; i < r->n; i++) {
 		struct tr *t = &r->t[i];
-		uint64_t key = case_key(str(r, t->case_id), t->temporary);
-		const char *k;
+		const char *k = kind(t);
 
-		if (t->state == S_FAILED && r->nsince &&
-		    bsearch(&key, r->since, r->nsince, sizeof key, cmp_u64))
-			t->flags |= F_SINCE;
-		k = kind(t);
 		if (!k) {
 			r->res->paid++;
 			r->res->paid_total += t->amount;
@@ -741,6 +887,13 @@ classify(struct rec *r)
 			r->res->failed_total += t->amount;
 			r->res->by_reason[why]++;
 			r->res->by_reason_fen[why] += t->amount;
+			if (t->flags & F_REPOINT) {
+				r->res->repointed++;
+				r->res->repointed_total += t->amount;
+			}
+		} else if (!strcmp(k, "account-not-corrected")) {
+			r->res->not_corrected++;
+			r->res->not_corrected_total += t->amount;
 		} else if (!strcmp(k, "no-result")) {
 			r->res->no_result++;
 			r->res->no_result_total += t->amount;
@@ -772,7 +925,7 @@ write_report(struct rec *r, struct payroll_outfile *o)
 {
 	struct payroll_buf b = { 0 };
 	size_t i;
-	int rc = payroll_buf_addstr(&b, "kind,seq,case_id,account,amount,bank_amount,status,reason_class,reason\n");
+	int rc = payroll_buf_addstr(&b, "kind,seq,case_id,account,amount,bank_amount,status,reason_class,reason,repay_account\n");
 
 	for (i = 0; rc == 0 && i < r->n; i++) {
 		const struct tr *t = &r->t[i];
@@ -790,6 +943,8 @@ write_report(struct rec *r, struct payroll_outfile *o)
 			payroll_buf_addstr(&b, payroll_reason_name(payroll_reason_classify(str(r, t->reason)))) : 0) ||
 		     payroll_buf_addch(&b, ',') ||
 		     (t->reason ? payroll_buf_addcsv(&b, str(r, t->reason), strlen(str(r, t->reason))) : 0) ||
+		     payroll_buf_addch(&b, ',') ||
+		     (repay(t) ? payroll_buf_addstr(&b, str(r, t->flags & F_REPOINT ? t->now[1] : t->account)) : 0) ||
 		     payroll_buf_addch(&b, '\n');
 	}
 	if (r->num)
@@ -820,6 +975,11 @@ write_failed(struct rec *r, struct payroll_outfile *o)
 			cur++;
 		if (cur == r->n || l.line < r->t[cur].line || !repay(&r->t[cur]))
 			continue;
+		if (r->t[cur].flags & F_REPOINT) {
+			l.bank = str(r, r->t[cur].now[0]);
+			l.account = str(r, r->t[cur].now[1]);
+			l.account_name = str(r, r->t[cur].now[2]);
+		}
 		payroll_buf_reset(&b);
 		if (payroll_ledger_format(&b, &l))
 			rc = PAYROLL_ENOMEM;
@@ -845,15 +1005,18 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 	r.o = o;
 	r.res = res;
 	r.err = err;
+	res->corrected = o->roster || o->grants;
 	if (!o->ledger || !o->result)
 		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--ledger and --result are needed");
 	{
-		const char *in[3 + PAYROLL_RECONCILE_MAX_PAID] = { o->ledger, o->result, o->layout };
+		const char *in[5 + PAYROLL_RECONCILE_MAX_PAID] = {
+			o->ledger, o->result, o->layout, o->roster, o->grants,
+		};
 		const char *outs[] = { o->failed, o->report };
 
 		for (i = 0; i < o->npaid; i++)
-			in[3 + i] = o->paid[i];
-		if ((rc = payroll_outfile_check_paths(in, 3 + (size_t)o->npaid, outs, 2, err)) != 0)
+			in[5 + i] = o->paid[i];
+		if ((rc = payroll_outfile_check_paths(in, 5 + (size_t)o->npaid, outs, 2, err)) != 0)
 			return rc;
 	}
 	keep(&r, "");	/* offset 0: no reason */
@@ -862,6 +1025,11 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 		rc = read_transfers(&r, o->paid[i], add_paid);
 	if (rc == 0)
 		rc = read_results(&r);
+	if (rc == 0) {
+		mark_since(&r);
+		if (o->roster || o->grants)
+			rc = correct(&r);
+	}
 	if (rc == 0)
 		classify(&r);
 	if (rc == 0 && o->failed && (rc = payroll_outfile_open(&out[0], o->failed, 0, err)) == 0)
@@ -913,5 +1081,10 @@ payroll_reconcile_summary(const struct payroll_reconcile_result *s, struct payro
 				s->mismatched_total) ||
 		     count_line(b, "duplicate results", s->duplicate, s->duplicate_total) ||
 		     count_line(b, "failed but paid since", s->since_paid, s->since_paid_total);
+	if (rc == 0 && s->corrected)
+		rc = count_line(b, "failed, repaid to a corrected account", s->repointed,
+				s->repointed_total) ||
+		     count_line(b, "account not corrected (held back)", s->not_corrected,
+				s->not_corrected_total);
 	return rc ? PAYROLL_ENOMEM : 0;
 }

@@ -8,9 +8,15 @@
  * own layout (layout.h, with the reconcile-only sources status and
  * reason in its [detail] record). Each result is matched by seq, and when
  * its seq is empty or unknown by account and amount among the transfers
- * without a result. A failure's reason is sorted into the classes below. Nothing is ever paid twice: a transfer
- * with two results, or one whose case was paid since (--paid-ledger), is
- * flagged and left out of the failed ledger.
+ * without a result. A failure's reason is sorted into the classes below.
+ * Nothing is ever paid twice: a transfer with two results, or one whose
+ * case was paid since (--paid-ledger), is flagged and left out of the
+ * failed ledger. Nor is money sent again to an account that refused it:
+ * with the corrected roster (and grants file), each failure is re-pointed
+ * to its case's current bank, account and account_name, and an account
+ * failure (closed, not found, name mismatch) whose account was not
+ * corrected is held back as account-not-corrected. The roster is read
+ * through the roster reader; memory grows with the failures only.
  */
 #ifndef PAYROLL_RECONCILE_H
 #define PAYROLL_RECONCILE_H
@@ -40,6 +46,8 @@ struct payroll_reconcile_opts {
 	const char *report;	/* output: the detail CSV, or NULL */
 	const char *paid[PAYROLL_RECONCILE_MAX_PAID];	/* ledgers paid since */
 	int npaid;
+	const char *roster;	/* the corrected roster, or NULL */
+	const char *grants;	/* the corrected grants file (temporary lines), or NULL */
 };
 
 struct payroll_reconcile_result {
@@ -48,6 +56,11 @@ struct payroll_reconcile_result {
 	/* fen: the transfers' amounts (the bank's for unmatched results) */
 	int64_t no_result_total, unmatched_total, mismatched_total, duplicate_total,
 		since_paid_total;
+	/* with a roster or grants file: failures re-pointed to a corrected
+	 * account (within failed), and account failures held back */
+	int corrected;
+	long repointed, not_corrected;
+	int64_t repointed_total, not_corrected_total;
 	long attention;		/* anything but "all paid and matched" */
 	long by_reason[PAYROLL_REASON_N];	/* the failed, by reason class */
 	int64_t by_reason_fen[PAYROLL_REASON_N];
@@ -59,7 +72,8 @@ struct payroll_reconcile_result {
  * would refuse, with payroll_transfers_next's codes; a bad result line:
  * "bad-status", "bad-money", "bad-seq", "bad-row", "bad-record"; a bad
  * layout file, or one whose [detail] lacks amount, status, or both seq
- * and account: "missing-field"), PAYROLL_EOVERFLOW, PAYROLL_EIO,
+ * and account: "missing-field"; a roster or grants file without one of
+ * its required columns: "missing-column"), PAYROLL_EOVERFLOW, PAYROLL_EIO,
  * PAYROLL_ENOMEM, PAYROLL_EUSAGE (no ledger or result).
  */
 int payroll_reconcile(const struct payroll_reconcile_opts *o,

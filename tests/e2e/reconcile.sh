@@ -96,7 +96,7 @@ printf '%s\n' "$H" ',6222024300001234566,张三丰,500.00,PAID,' \
 	'1,6222024300001234566,张三丰,500.00,Success,' '999,6222024300001234566,张三丰,300.00,Ok,' >sar.csv
 expect_exit 0 payroll-reconcile --ledger "$S" --result sar.csv --report sarep.csv
 grep_file "paid 3, 1300.00" out
-echo 'kind,seq,case_id,account,amount,bank_amount,status,reason_class,reason' >want-empty
+echo 'kind,seq,case_id,account,amount,bank_amount,status,reason_class,reason,repay_account' >want-empty
 same_file want-empty sarep.csv
 # a second seq-less result of the same account and amount matches nothing
 printf '%s\n' ',6222024300001234566,张三丰,500.00,失败,户名不符' >>sar.csv
