@@ -217,11 +217,12 @@ write_csv(const struct list *l, struct payroll_buf *b, struct payroll_outfile *o
 int
 payroll_html_text(struct payroll_buf *b, const char *s)
 {
+	size_t left = strlen(s);
 	unsigned long cp;
 	int rc = 0, len;
 
-	for (; *s && rc == 0; s += len) {
-		len = payroll_utf8_char(s, strlen(s), &cp);
+	for (; *s && rc == 0; s += len, left -= (size_t)len) {
+		len = payroll_utf8_char(s, left, &cp);
 		if (len > 1 && payroll_is_bidi_control(cp))
 			continue;
 		len = len ? len : 1;
@@ -240,12 +241,12 @@ payroll_html_text(struct payroll_buf *b, const char *s)
 int
 payroll_html_title_size(const char *title)
 {
-	size_t width = 0;	/* in hundredths of an em */
+	size_t width = 0, left = strlen(title);	/* width in hundredths of an em */
 	unsigned long cp;
 	int len, size;
 
-	for (; *title; title += len) {
-		len = payroll_utf8_char(title, strlen(title), &cp);
+	for (; *title; title += len, left -= (size_t)len) {
+		len = payroll_utf8_char(title, left, &cp);
 		len = len ? len : 1;
 		width += cp < 0x80 ? 60 : 100;
 	}
