@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <libxml/xmlwriter.h>
+#include <openssl/evp.h>
 
 #include "buf.h"
 #include "ident.h"
@@ -860,8 +861,19 @@ struct payer {
 	char created[32];	/* YYYY-MM-DDThh:mm:ss */
 	char msgid[40];
 	char pmtid[40];
+	char prefix[16];	/* message-id-prefix */
+	char day[4];		/* execution-day, 1..31 */
 	unsigned seen;
+	long line[11];		/* where each key was set, by payer_keys index */
 };
+
+/* payer_keys indexes the checks refer to */
+enum {
+	PK_NAME, PK_ACCOUNT, PK_BIC, PK_CNAPS, PK_BANK_NAME, PK_DATE, PK_CREATED,
+	PK_MSGID, PK_PMTID, PK_PREFIX, PK_DAY
+};
+#define PREFIX_MAX 13	/* PREFIX-YYYYMM-HHHHHHHHHHHH-1 fits Max35Text */
+#define ID_HASH_HEX 12
 
 static const struct {
 	const char *key;
@@ -876,6 +888,8 @@ static const struct {
 	{ "created", offsetof(struct payer, created), sizeof ((struct payer *)0)->created },
 	{ "message-id", offsetof(struct payer, msgid), sizeof ((struct payer *)0)->msgid },
 	{ "payment-id", offsetof(struct payer, pmtid), sizeof ((struct payer *)0)->pmtid },
+	{ "message-id-prefix", offsetof(struct payer, prefix), sizeof ((struct payer *)0)->prefix },
+	{ "execution-day", offsetof(struct payer, day), sizeof ((struct payer *)0)->day },
 };
 
 static int
@@ -926,6 +940,13 @@ payer_error(struct payroll_error *err, const char *path, long line, const char *
 	return payroll_error_set(err, PAYROLL_EFORMAT, path, line, 0, code, "%s", msg);
 }
 
+/* Two digits at most, checked by the caller. */
+static int
+atoi_day(const char *v)
+{
+	return v[1] ? (v[0] - '0') * 10 + v[1] - '0' : v[0] - '0';
+}
+
 static int
 parse_payer_line(struct payer *p, const char *path, long ln, char *s,
 		 struct payroll_error *err)
@@ -954,35 +975,47 @@ parse_payer_line(struct payer *p, const char *path, long ln, char *s,
 		return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "duplicate-key",
 					 "'%s' is set twice", k);
 	p->seen |= 1u << i;
+	p->line[i] = ln;
 	if (!*v || strlen(v) >= payer_keys[i].size)
 		return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "bad-value",
 					 "%s: 1 to %zu bytes", k, payer_keys[i].size - 1);
 	memcpy((char *)p + payer_keys[i].off, v, strlen(v) + 1);
 	switch (i) {
-	case 1:
+	case PK_ACCOUNT:
 		if (!all_in(v, DIGITS UPPER) || strlen(v) > 34)
 			return payer_error(err, path, ln, "bad-value",
 					   "account: 1 to 34 digits or capital letters");
 		break;
-	case 2:
+	case PK_BIC:
 		if ((strlen(v) != 8 && strlen(v) != 11) || !all_in(v, DIGITS UPPER) ||
 		    !all_in((char[]){ v[4], v[5], 0 }, UPPER))
 			return payer_error(err, path, ln, "bad-value", "bic: 8 or 11 characters, e.g. ICBKCNBJXXX");
 		break;
-	case 3:
+	case PK_CNAPS:
 		if (strlen(v) != 12 || !all_in(v, DIGITS))
 			return payer_error(err, path, ln, "bad-value", "cnaps: 12 digits");
 		break;
-	case 5:
+	case PK_DATE:
 		if (!valid_date(v))
 			return payer_error(err, path, ln, "bad-value", "execution-date: YYYY-MM-DD");
 		break;
-	case 6:
+	case PK_CREATED:
 		if (!valid_datetime(v))
 			return payer_error(err, path, ln, "bad-value", "created: YYYY-MM-DDThh:mm:ss");
 		break;
-	case 7:
-	case 8:
+	case PK_PREFIX:
+		if (strlen(v) > PREFIX_MAX || !all_in(v, DIGITS UPPER "abcdefghijklmnopqrstuvwxyz-"))
+			return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "bad-value",
+						 "message-id-prefix: 1 to %d letters, digits or -",
+						 PREFIX_MAX);
+		break;
+	case PK_DAY:
+		if (!all_in(v, DIGITS) || strlen(v) > 2 || atoi_day(v) < 1 || atoi_day(v) > 31)
+			return payer_error(err, path, ln, "bad-value",
+					   "execution-day: a day of the month, 1 to 31");
+		break;
+	case PK_MSGID:
+	case PK_PMTID:
 		if (strlen(v) > 35 || !all_in(v, DIGITS UPPER "abcdefghijklmnopqrstuvwxyz-_./"))
 			return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "bad-value",
 						 "%s: 1 to 35 letters, digits or -_./", k);
@@ -1030,16 +1063,64 @@ load_payer(struct payer *p, const char *path, struct payroll_error *err)
 		if ((rc = parse_payer_line(p, path, ln, s, err)) != 0)
 			return rc;
 	}
-	if (!p->name[0] || !p->account[0] || !p->date[0] || !p->msgid[0])
-		return payer_error(err, path, 0, "missing-key",
-				   "a payer file needs name, account, execution-date and message-id");
+	if (!p->name[0] || !p->account[0])
+		return payer_error(err, path, 0, "missing-key", "a payer file needs name and account");
 	if (!p->bic[0] && !p->cnaps[0])
 		return payer_error(err, path, 0, "missing-key", "a payer file needs bic or cnaps");
-	if (!p->created[0])
+	if (p->prefix[0] && (p->msgid[0] || p->pmtid[0]))
+		return payer_error(err, path, p->line[p->msgid[0] ? PK_MSGID : PK_PMTID],
+				   "conflicting-keys",
+				   "message-id or payment-id fixes what message-id-prefix derives: keep "
+				   "message-id-prefix only");
+	if (p->day[0] && p->date[0])
+		return payer_error(err, path, p->line[PK_DATE], "conflicting-keys",
+				   "execution-date fixes what execution-day derives: keep execution-day only");
+	if (!p->prefix[0] && !p->msgid[0])
+		return payer_error(err, path, 0, "missing-key",
+				   "a payer file needs message-id-prefix (MsgId and PmtInfId are "
+				   "derived from it, the period and the transfers)");
+	if (!p->day[0] && !p->date[0])
+		return payer_error(err, path, 0, "missing-key",
+				   "a payer file needs execution-day (the day of the period's month "
+				   "the bank pays)");
+	if (!p->created[0] && p->date[0])
 		snprintf(p->created, sizeof p->created, "%sT00:00:00", p->date);
-	if (!p->pmtid[0])
+	if (p->msgid[0] && !p->pmtid[0])
 		memcpy(p->pmtid, p->msgid, sizeof p->pmtid);
 	return 0;
+}
+
+int
+payroll_payer_check_derived(const char *path, struct payroll_error *err)
+{
+	struct payer *p = malloc(sizeof *p);
+	int rc;
+
+	if (!p)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
+	rc = load_payer(p, path, err);
+	if (rc == 0 && p->msgid[0] && p->seen & (1u << PK_MSGID))
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, p->line[PK_MSGID], 0, "fixed-id",
+				       "message-id = %s fixes the bank message id, and a bank refuses "
+				       "an id used before: write message-id-prefix = PREFIX instead "
+				       "(1 to %d letters, digits or -; MsgId is PREFIX-YYYYMM-HASH, "
+				       "from the period and the transfers)", p->msgid, PREFIX_MAX);
+	else if (rc == 0 && p->seen & (1u << PK_PMTID))
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, p->line[PK_PMTID], 0, "fixed-id",
+				       "payment-id = %s fixes PmtInfId: remove it (PmtInfId is derived "
+				       "with MsgId from message-id-prefix)", p->pmtid);
+	else if (rc == 0 && p->date[0])
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, p->line[PK_DATE], 0, "fixed-date",
+				       "execution-date = %s is stale next month: write execution-day "
+				       "= %d instead (that day of each period's month)",
+				       p->date, atoi_day(p->date + 8));
+	else if (rc == 0 && p->seen & (1u << PK_CREATED))
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, p->line[PK_CREATED], 0,
+				       "fixed-date",
+				       "created = %s is stale next month: remove it (CreDtTm is the "
+				       "period's first day at 00:00:00)", p->created);
+	free(p);
+	return rc;
 }
 
 struct xmlsink {
@@ -1134,6 +1215,102 @@ xml_fail:
 	return -1;
 }
 
+struct pain_ids {
+	char msgid[80], pmtid[80];
+	char date[16];		/* YYYY-MM-DD */
+	char created[32];	/* YYYY-MM-DDThh:mm:ss */
+};
+
+/* SHA-256 of the group's transfers as lines SEQ,BANK,ACCOUNT,ACCOUNT_NAME,
+ * AMOUNT,REFERENCE (LF), in file order: what the message pays. */
+static int
+transfers_digest(struct run *r, struct group *g, unsigned char md[32])
+{
+	EVP_MD_CTX *ctx;
+	struct transfer *t = &r->t;
+	char money[PAYROLL_MONEY_MAX], seq[24];
+	unsigned int mdlen = 0;
+	int rc, ok;
+
+	if ((rc = spool_rewind(r, g)) != 0)
+		return rc;
+	if (!(ctx = EVP_MD_CTX_new()))
+		return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	while (ok && (rc = read_spool(r, g, t)) == 1) {
+		const char *ref = make_ref(r, t);
+		const char *f[6] = { seq, t->str[T_BANK], t->str[T_ACCOUNT],
+				     t->str[T_ACCOUNT_NAME], money, ref };
+		int i;
+
+		if (!ref) {
+			EVP_MD_CTX_free(ctx);
+			return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+		}
+		snprintf(seq, sizeof seq, "%lld", (long long)t->h.seq);
+		payroll_money_format(t->h.amount, money);
+		for (i = 0; i < 6 && ok; i++)
+			ok = EVP_DigestUpdate(ctx, f[i], strlen(f[i])) == 1 &&
+			     EVP_DigestUpdate(ctx, i < 5 ? "," : "\n", 1) == 1;
+	}
+	if (ok && rc < 0) {
+		EVP_MD_CTX_free(ctx);
+		return rc;
+	}
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
+	EVP_MD_CTX_free(ctx);
+	rewind(g->spool);
+	return ok ? 0 : payroll_error_set(r->err, PAYROLL_EINTERNAL, NULL, 0, 0, "crypto",
+					  "sha-256 failed");
+}
+
+/*
+ * The group's message ids and dates (payroll-bankfile(1)): derived from
+ * message-id-prefix, the period and the transfers, and from
+ * execution-day; or, where the payer file fixes them, as it says.
+ */
+static int
+pain_ids(struct run *r, struct group *g, struct pain_ids *ids)
+{
+	const struct payer *p = r->payer;
+	unsigned char md[32];
+	int rc, last, day, i;
+
+	memset(ids, 0, sizeof *ids);
+	if (p->prefix[0]) {
+		char hex[ID_HASH_HEX + 1];
+
+		if ((rc = transfers_digest(r, g, md)) != 0)
+			return rc;
+		for (i = 0; i < ID_HASH_HEX / 2; i++)
+			snprintf(hex + 2 * i, 3, "%02X", md[i]);
+		snprintf(ids->msgid, sizeof ids->msgid, "%s-%s-%s", p->prefix,
+			 r->period_compact, hex);
+		snprintf(ids->pmtid, sizeof ids->pmtid, "%s-%s-%s-1", p->prefix,
+			 r->period_compact, hex);
+	} else if (snprintf(ids->msgid, sizeof ids->msgid, "%s%s%s", p->msgid,
+			    g->bank ? "-" : "", g->bank ? g->bank : "") > 35 ||
+		   snprintf(ids->pmtid, sizeof ids->pmtid, "%s%s%s", p->pmtid,
+			    g->bank ? "-" : "", g->bank ? g->bank : "") > 35) {
+		return payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->payer, 0, 0, "field-overflow",
+					 "message-id or payment-id with -%s is longer than 35",
+					 g->bank ? g->bank : "");
+	}
+	if (p->date[0]) {
+		memcpy(ids->date, p->date, sizeof p->date);
+	} else {
+		last = atoi_day(r->period_last + 6);
+		day = atoi_day(p->day);
+		snprintf(ids->date, sizeof ids->date, "%s-%02d", r->period,
+			 day < last ? day : last);
+	}
+	if (p->created[0])
+		memcpy(ids->created, p->created, sizeof p->created);
+	else
+		snprintf(ids->created, sizeof ids->created, "%s-01T00:00:00", r->period);
+	return 0;
+}
+
 static int
 write_pain_group(struct run *r, struct group *g)
 {
@@ -1142,20 +1319,16 @@ write_pain_group(struct run *r, struct group *g)
 	xmlOutputBufferPtr ob;
 	xmlTextWriterPtr w;
 	struct transfer *t = &r->t;
-	char money[PAYROLL_MONEY_MAX], msgid[80], pmtid[80];
+	char money[PAYROLL_MONEY_MAX];
+	struct pain_ids ids;
 	long count = 0;
 	int64_t total = 0;
 	xmlGenericErrorFunc old_handler;
 	void *old_ctx;
 	int rc = 0, is_cnaps;
 
-	if (snprintf(msgid, sizeof msgid, "%s%s%s", p->msgid, g->bank ? "-" : "",
-		     g->bank ? g->bank : "") > 35 ||
-	    snprintf(pmtid, sizeof pmtid, "%s%s%s", p->pmtid, g->bank ? "-" : "",
-		     g->bank ? g->bank : "") > 35)
-		return payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->payer, 0, 0, "field-overflow",
-					 "message-id or payment-id with -%s is longer than 35",
-					 g->bank ? g->bank : "");
+	if ((rc = pain_ids(r, g, &ids)) != 0)
+		return rc;
 	ob = xmlOutputBufferCreateIO(xml_write, xml_close, &sink, NULL);
 	if (!ob)
 		return payroll_error_errno(r->err, PAYROLL_ENOMEM, g->path, "cannot start xml");
@@ -1175,8 +1348,8 @@ write_pain_group(struct run *r, struct group *g)
 				      BAD_CAST "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"));
 	START("CstmrCdtTrfInitn");
 	START("GrpHdr");
-	EL("MsgId", msgid);
-	EL("CreDtTm", p->created);
+	EL("MsgId", ids.msgid);
+	EL("CreDtTm", ids.created);
 	X(xmlTextWriterWriteFormatElement(w, BAD_CAST "NbOfTxs", "%ld", g->count));
 	payroll_money_format(g->total, money);
 	EL("CtrlSum", money);
@@ -1185,12 +1358,12 @@ write_pain_group(struct run *r, struct group *g)
 	END();
 	END();
 	START("PmtInf");
-	EL("PmtInfId", pmtid);
+	EL("PmtInfId", ids.pmtid);
 	EL("PmtMtd", "TRF");
 	X(xmlTextWriterWriteFormatElement(w, BAD_CAST "NbOfTxs", "%ld", g->count));
 	EL("CtrlSum", money);
 	START("ReqdExctnDt");
-	EL("Dt", p->date);
+	EL("Dt", ids.date);
 	END();
 	START("Dbtr");
 	EL("Nm", p->name);

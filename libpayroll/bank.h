@@ -63,6 +63,18 @@ int payroll_bankfile(const struct payroll_bankfile_opts *o,
 		     struct payroll_error *err);
 
 /*
+ * Whether the pain001 payer file at path derives every id and date from
+ * the period, as payroll run requires: message-id-prefix and
+ * execution-day, and none of message-id, payment-id, execution-date or
+ * created (each of which payroll-bankfile honours as a fixed value).
+ * Returns 0, or with err filled: PAYROLL_EFORMAT "fixed-id" or
+ * "fixed-date" (naming the key's line and saying what to write instead),
+ * or any error of reading the payer file (PAYROLL_EFORMAT "missing-key",
+ * "bad-value", "conflicting-keys"...; PAYROLL_EIO, PAYROLL_ENOMEM).
+ */
+int payroll_payer_check_derived(const char *path, struct payroll_error *err);
+
+/*
  * Transfers: the one place where the ledger becomes transfers, for
  * bankfile, reconcile and anything else that must agree with them.
  *

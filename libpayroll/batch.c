@@ -531,6 +531,19 @@ step_journal(struct batch *b)
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* A payer file that fixes a bank message id or date would pay next month
+ * with this month's: refused before anything is done. */
+static int
+check_payer(struct batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->cfg->nlayouts; i++)
+		if (!strcmp(b->cfg->layouts[i], "pain001") && b->cfg->payer)
+			return payroll_payer_check_derived(b->cfg->payer, b->err);
+	return 0;
+}
+
 static int
 prepare(struct batch *b)
 {
@@ -539,6 +552,8 @@ prepare(struct batch *b)
 	int rc;
 
 	if ((rc = payroll_config_load(&b->cfg, b->o->config, b->err)) != 0)
+		return rc;
+	if ((rc = check_payer(b)) != 0)
 		return rc;
 	if ((rc = payroll_key_load(&b->key, b->cfg->key, PAYROLL_KEY_PRIVATE, b->cfg->pass, b->err)) != 0)
 		return rc;

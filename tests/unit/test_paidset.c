@@ -13,29 +13,15 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#define TMP_NAME "test_paidset"
+#include "tmpfiles.h"
+
 #include "calc.h"
 #include "error.h"
 #include "ident.h"
 #include "ledger.h"
 #include "paidset.h"
 
-static char dir[64];
-
-static const char *
-put(const char *name, const char *text)
-{
-	static char path[8][128];
-	static int k;
-	char *p = path[k++ % 8];
-	FILE *f;
-
-	snprintf(p, 128, "%s/%s", dir, name);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	return p;
-}
 
 #define L(period, id, program, item, amount) \
 	period "," id "," program "," item "," period ",220421,urban,x,n,220421196503040015,ICBC," \
@@ -173,24 +159,6 @@ calc_already_paid(void **state)
 	payroll_calc_report_free(&rep);
 }
 
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/test_paidset.XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int
 main(void)
 {
@@ -201,5 +169,5 @@ main(void)
 		cmocka_unit_test(calc_already_paid),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
 }
