@@ -31,6 +31,8 @@ struct payroll_config {
 	char *phone;		/* disclosure: complaint phone */
 	char *sheet;		/* a workbook roster's sheet; NULL: the first */
 	int notice_days;	/* disclosure period, default 7 */
+	int notice_day;		/* notice_start as a day of the period's month, or 0 */
+	char notice_date[11];	/* notice_start as a date YYYY-MM-DD, or "" */
 	int encoding;		/* enum payroll_encoding of the roster */
 };
 
