@@ -39,7 +39,34 @@ struct batch {
 	char tmp[PAYROLL_PATH_MAX];	/* the period being built */
 	char dest[PAYROLL_PATH_MAX];
 	int lock;
+	struct bankfile {	/* the bank files written, for the approval sheet */
+		char path[PAYROLL_PATH_MAX], name[256];
+		long transfers;
+		int64_t total;
+	} *bf;
+	size_t nbf;
+	int bf_failed;
 };
+
+/* bankfile's on_file: remember each file of the period. */
+static void
+bank_file_written(void *ctx, const char *path, long transfers, int64_t total)
+{
+	struct batch *b = ctx;
+	struct bankfile *p = realloc(b->bf, (b->nbf + 1) * sizeof *p);
+	const char *base = strrchr(path, '/');
+
+	if (!p) {
+		b->bf_failed = 1;
+		return;
+	}
+	b->bf = p;
+	p += b->nbf++;
+	snprintf(p->path, sizeof p->path, "%s", path);
+	snprintf(p->name, sizeof p->name, "%s", base ? base + 1 : path);
+	p->transfers = transfers;
+	p->total = total;
+}
 
 static void __attribute__((format(printf, 3, 4)))
 say(struct batch *b, const char *step, const char *fmt, ...)
@@ -368,7 +395,14 @@ step_bankfiles(struct batch *b)
 		bo.layout = b->cfg->layouts[i];
 		bo.payer = !strcmp(b->cfg->layouts[i], "pain001") ? b->cfg->payer : NULL;
 		bo.output = out;
+		bo.max_count = b->cfg->max_count;
+		bo.max_amount = b->cfg->max_amount;
+		bo.on_file = bank_file_written;
+		bo.file_ctx = b;
 		rc = payroll_bankfile(&bo, &br, b->err);
+		if (rc == 0 && b->bf_failed)
+			rc = payroll_error_set(b->err, PAYROLL_ENOMEM, b->tmp, 0, 0, "no-memory",
+					       "out of memory");
 		if (rc == 0) {
 			b->res->transfers = br.transfers;
 			payroll_money_format(br.total, total);
@@ -430,27 +464,22 @@ step_disclose(struct batch *b)
 static int
 step_approval(struct batch *b)
 {
-	struct bankfile {
-		char path[PAYROLL_PATH_MAX], name[256];
-	} *bf = calloc(b->cfg->nlayouts + 1, sizeof *bf);
-	struct payroll_approval_file *f = calloc(b->cfg->nlayouts + 1, sizeof *f);
+	struct payroll_approval_file *f = calloc(b->nbf + 1, sizeof *f);
 	char ledger[PAYROLL_PATH_MAX], out[PAYROLL_PATH_MAX], total[PAYROLL_MONEY_MAX];
 	struct payroll_approval_opts a = { 0 };
 	struct payroll_approval_result r;
 	size_t i;
 	int rc = 0;
 
-	if (!bf || !f)
+	if (!f)
 		rc = payroll_error_set(b->err, PAYROLL_ENOMEM, b->tmp, 0, 0, "no-memory", "out of memory");
 	else if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
 		 path_in(out, sizeof out, b->tmp, "approval.html"))
 		rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
-	for (i = 0; rc == 0 && b->res->rows_paid && i < b->cfg->nlayouts; i++) {
-		bank_name(b->cfg->layouts[i], bf[i].name, sizeof bf[i].name);
-		if (path_in(bf[i].path, sizeof bf[i].path, b->tmp, bf[i].name))
-			rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
-		f[i] = (struct payroll_approval_file){ bf[i].name, bf[i].path, b->res->transfers,
-						       b->res->total };
+	/* every bank file bankfile wrote: one a layout, or its numbered parts */
+	for (i = 0; rc == 0 && b->res->rows_paid && i < b->nbf; i++) {
+		f[i] = (struct payroll_approval_file){ b->bf[i].name, b->bf[i].path,
+						       b->bf[i].transfers, b->bf[i].total };
 		a.nfiles++;
 	}
 	a.ledger = ledger;
@@ -459,7 +488,6 @@ step_approval(struct batch *b)
 	a.files = f;
 	if (rc == 0)
 		rc = payroll_approval(&a, &r, b->err);
-	free(bf);
 	free(f);
 	if (rc == 0) {
 		payroll_money_format(r.total, total);
@@ -720,7 +748,7 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 		{ "disclose", step_disclose }, { "approval", step_approval },
 		{ "summary", step_summary }, { "sign", step_sign },
 	};
-	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1 };
+	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1, NULL, 0, 0 };
 	size_t i;
 	int rc;
 
@@ -748,5 +776,6 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 		close(b.lock);	/* releases the flock */
 	payroll_key_free(b.key);
 	payroll_config_free(b.cfg);
+	free(b.bf);
 	return rc;
 }

@@ -867,6 +867,8 @@ read_source(struct engine *g, int which, const char *path)
 	if ((rc = payroll_source_open(&in, path, which ? PAYROLL_ENC_AUTO : g->o->encoding,
 				      g->err)) != 0)
 		return rc;
+	g->rep->encoding[which] = payroll_source_encoding(in);
+	g->rep->detected[which] = payroll_source_detected(in);
 	if ((rc = payroll_table_open_sheet(&t, in, cols, ncols, g->o->chunk,
 					   which ? NULL : g->o->sheet, g->err)) != 0)
 		return rc;
@@ -1442,8 +1444,9 @@ payroll_calc_summary_json(const struct payroll_calc_report *r, struct payroll_bu
 			continue;
 		rc |= payroll_buf_addstr(b, s ? ",\n    {\"file\": \"" : "\n    {\"file\": \"");
 		rc |= payroll_buf_addjson(b, r->source[s], strlen(r->source[s]));
-		rc |= payroll_buf_addf(b, "\", \"kind\": \"%s\", \"rows_read\": %ld, \"rows_paid\": %ld, \"rows_rejected\": %ld}",
-				       s ? "grants" : "roster", r->read[s], r->paid[s], r->rejected[s]);
+		rc |= payroll_buf_addf(b, "\", \"kind\": \"%s\", \"encoding\": \"%s\", \"rows_read\": %ld, \"rows_paid\": %ld, \"rows_rejected\": %ld}",
+				       s ? "grants" : "roster", payroll_encoding_name(r->encoding[s]),
+				       r->read[s], r->paid[s], r->rejected[s]);
 	}
 	rc |= payroll_buf_addstr(b, "\n  ],\n  \"rejected_by_code\": {");
 	for (i = 0; i < r->ncodes; i++)
@@ -1473,6 +1476,11 @@ payroll_calc_summary_text(const struct payroll_calc_report *r, struct payroll_bu
 
 	rc |= payroll_buf_addf(b, "period %s: %ld rows read, %ld paid, %ld rejected\n",
 			       r->period, r->rows_read, r->rows_paid, r->rows_rejected);
+	for (i = 0; i < 2; i++)
+		if (r->source[i][0] && r->encoding[i] != PAYROLL_ENC_AUTO)
+			rc |= payroll_buf_addf(b, "  %s %s read as %s%s\n", i ? "grants" : "roster",
+					       r->source[i], payroll_encoding_name(r->encoding[i]),
+					       r->detected[i] ? " (detected)" : "");
 	for (i = 0; i < r->ncodes; i++)
 		rc |= payroll_buf_addf(b, "  rejected %-24s %ld\n", r->codes[i].code, r->codes[i].count);
 	for (i = 0; i < r->ntotals; i++) {

@@ -56,6 +56,8 @@ struct payroll_code_count {
 struct payroll_calc_report {
 	char period[8];			/* "" without a period */
 	char source[2][256];		/* file names: roster, grants */
+	enum payroll_encoding encoding[2];	/* each was read in (AUTO: not read) */
+	int detected[2];		/* 1: detected, 0: given by --encoding */
 	long read[2], paid[2], rejected[2];	/* per source */
 	long rows_read, rows_paid, rows_rejected;
 	long lines;

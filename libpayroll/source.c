@@ -35,6 +35,8 @@ struct payroll_source {
 	enum payroll_encoding enc;
 	iconv_t cd;
 	unsigned long bad;
+	int detected;		/* enc was detected, not given */
+	char neither[320];	/* not text in either encoding: why */
 };
 
 int
@@ -180,21 +182,106 @@ utf8_seq(const unsigned char *p, size_t n)
 	return len;
 }
 
-static int
-looks_utf8(const unsigned char *p, size_t n, int at_eof)
+/* Evidence of a sample for each encoding: whole multi-byte characters
+ * that are valid, and sequences that are not. A sequence cut off by the
+ * end of the sample counts only when the file ends there. */
+struct evidence {
+	size_t valid, bad;
+};
+
+static void
+count_utf8(const unsigned char *p, size_t n, int at_eof, struct evidence *e)
 {
 	size_t i = 0;
 
 	while (i < n) {
 		int k = utf8_seq(p + i, n - i);
 
-		if (k == 0 || (k < 0 && at_eof))
-			return 0;
-		if (k < 0)
+		if (k < 0) {
+			e->bad += at_eof;
 			break;
+		}
+		if (k == 0) {
+			e->bad++;
+			i++;
+			continue;
+		}
+		e->valid += k > 1;
 		i += (size_t)k;
 	}
-	return 1;
+}
+
+/* GB18030 by its structure: 0x81-0xFE then 0x40-0x7E or 0x80-0xFE, or
+ * four bytes 0x81-0xFE 0x30-0x39 0x81-0xFE 0x30-0x39. */
+static void
+count_gb18030(const unsigned char *p, size_t n, int at_eof, struct evidence *e)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = p[i], d;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c == 0x80 || c == 0xff) {
+			e->bad++;
+			i++;
+			continue;
+		}
+		if (i + 1 >= n) {
+			e->bad += at_eof;
+			break;
+		}
+		d = p[i + 1];
+		if ((d >= 0x40 && d <= 0x7e) || (d >= 0x80 && d <= 0xfe)) {
+			e->valid++;
+			i += 2;
+			continue;
+		}
+		if (d >= 0x30 && d <= 0x39) {
+			if (i + 3 >= n) {
+				e->bad += at_eof;
+				break;
+			}
+			if (p[i + 2] >= 0x81 && p[i + 2] <= 0xfe && p[i + 3] >= 0x30 && p[i + 3] <= 0x39) {
+				e->valid++;
+				i += 4;
+				continue;
+			}
+		}
+		e->bad++;
+		i++;
+	}
+}
+
+/*
+ * The encoding of a sample, decided on all of it (man payroll-roster(5)):
+ *   UTF-8    when it has no invalid UTF-8, or valid multi-byte characters
+ *            outnumber invalid sequences at least 4 to 1 (a damaged byte
+ *            or a character cut at the end does not flip a file);
+ *   GB18030  otherwise, when it has GB18030 characters and at most one
+ *            invalid sequence in 20 of them;
+ *   UTF-8    otherwise, when invalid sequences are rare: at most one per
+ *            256 bytes (an ASCII file with a stray byte);
+ *   neither  otherwise: PAYROLL_ENC_AUTO, and the file fails as a whole.
+ */
+static enum payroll_encoding
+decide(const unsigned char *p, size_t n, int at_eof, struct evidence *u,
+       struct evidence *g)
+{
+	memset(u, 0, sizeof *u);
+	memset(g, 0, sizeof *g);
+	count_utf8(p, n, at_eof, u);
+	if (u->bad == 0 || u->valid >= 4 * u->bad)
+		return PAYROLL_ENC_UTF8;
+	count_gb18030(p, n, at_eof, g);
+	if (g->valid > 0 && g->bad * 20 <= g->valid)
+		return PAYROLL_ENC_GB18030;
+	if (u->bad * 256 <= n)
+		return PAYROLL_ENC_UTF8;
+	return PAYROLL_ENC_AUTO;
 }
 
 static int
@@ -213,14 +300,28 @@ detect(struct payroll_source *s, enum payroll_encoding enc,
 					 "file is UTF-16; save it as CSV UTF-8 or CSV (GB18030)");
 	if (s->plain_len >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
 		s->plain_pos = 3;
-		if (enc == PAYROLL_ENC_AUTO)
+		if (enc == PAYROLL_ENC_AUTO) {
 			enc = PAYROLL_ENC_UTF8;
+			s->detected = 1;
+		}
 	}
 	if (enc == PAYROLL_ENC_AUTO) {
 		size_t n = s->plain_len < DETECT_SIZE ? s->plain_len : DETECT_SIZE;
+		struct evidence u, g;
 
-		enc = looks_utf8(p, n, s->plain_eof && n == s->plain_len) ?
-			PAYROLL_ENC_UTF8 : PAYROLL_ENC_GB18030;
+		s->detected = 1;
+		enc = decide(p + s->plain_pos, n - s->plain_pos, s->plain_eof && n == s->plain_len,
+			     &u, &g);
+		if (enc == PAYROLL_ENC_AUTO) {
+			/* Reported by the first payroll_source_read: a binary
+			 * reader (a workbook) reads the bytes regardless. */
+			snprintf(s->neither, sizeof s->neither,
+				 "neither UTF-8 nor GB18030: the first %zu bytes hold "
+				 "%zu invalid UTF-8 sequences (%zu valid characters) and "
+				 "%zu invalid GB18030 (%zu valid); save it as CSV UTF-8",
+				 n, u.bad, u.valid, g.bad, g.valid);
+			enc = PAYROLL_ENC_UTF8;
+		}
 	}
 	s->enc = enc;
 	if (enc == PAYROLL_ENC_GB18030) {
@@ -357,6 +458,9 @@ payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 	if (n < 4)	/* room for one whole character at least */
 		return payroll_error_set(err, PAYROLL_EINTERNAL, s->path, 0, 0, "internal",
 					 "read buffer smaller than a character");
+	if (s->neither[0])
+		return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 0, 0, "bad-encoding",
+					 "%s", s->neither);
 	while (got == 0) {
 		int rc;
 
@@ -385,6 +489,12 @@ enum payroll_encoding
 payroll_source_encoding(const struct payroll_source *s)
 {
 	return s->enc;
+}
+
+int
+payroll_source_detected(const struct payroll_source *s)
+{
+	return s->detected;
 }
 
 unsigned long

@@ -4,10 +4,14 @@
  *
  * Opens a path or "-" (standard input), gunzips when the bytes start with
  * the gzip magic, and detects the encoding from the first 64 KiB: a UTF-8
- * BOM (dropped) or valid UTF-8 means UTF-8, anything else GB18030 (which
- * includes GBK), converted with iconv. An invalid byte sequence in either
+ * BOM (dropped) means UTF-8; otherwise the whole sample is weighed, valid
+ * multi-byte characters against invalid sequences in each encoding, so a
+ * few damaged bytes do not flip a UTF-8 file to GB18030 (the rule is at
+ * decide() in source.c and in payroll-roster(5)). GB18030 (which includes
+ * GBK) is converted with iconv. An invalid byte sequence in either
  * encoding is passed on as U+FFFD so that the table reader can reject that
- * row as "bad-encoding" instead of guessing. Knows nothing of CSV.
+ * row as "bad-encoding" instead of guessing; a sample that is neither
+ * fails the whole file. Knows nothing of CSV.
  */
 #ifndef PAYROLL_SOURCE_H
 #define PAYROLL_SOURCE_H
@@ -32,7 +36,10 @@ const char *payroll_encoding_name(enum payroll_encoding enc);
 /*
  * Open path ("-" = stdin) with enc (AUTO to detect). Returns 0 and *out,
  * or PAYROLL_EIO (cannot open or read), PAYROLL_EFORMAT (UTF-16, a broken
- * gzip header), PAYROLL_ENOMEM; err names the file.
+ * gzip header), PAYROLL_ENOMEM; err names the file. With AUTO, a sample
+ * that is neither UTF-8 nor GB18030 opens (a binary reader may still use
+ * payroll_source_read_bytes), but payroll_source_read then fails with
+ * PAYROLL_EFORMAT, code "bad-encoding", giving the counts.
  */
 int payroll_source_open(struct payroll_source **out, const char *path,
 			enum payroll_encoding enc, struct payroll_error *err);
@@ -40,7 +47,8 @@ int payroll_source_open(struct payroll_source **out, const char *path,
 /*
  * Read up to n bytes of UTF-8 into buf. Returns the count, 0 at end of
  * input, or a negative PAYROLL_E* (PAYROLL_EIO, PAYROLL_EFORMAT for a
- * corrupt or truncated gzip stream) with err filled.
+ * corrupt or truncated gzip stream, or "bad-encoding" for an input that is
+ * neither UTF-8 nor GB18030) with err filled.
  */
 ssize_t payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 			    struct payroll_error *err);
@@ -48,6 +56,8 @@ ssize_t payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 /* The path as opened, and the encoding in use after detection. */
 const char *payroll_source_path(const struct payroll_source *s);
 enum payroll_encoding payroll_source_encoding(const struct payroll_source *s);
+/* 1 when the encoding was detected (opened with AUTO), 0 when given. */
+int payroll_source_detected(const struct payroll_source *s);
 /* Count of invalid sequences replaced by U+FFFD so far. */
 unsigned long payroll_source_bad_sequences(const struct payroll_source *s);
 
