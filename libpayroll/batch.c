@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#define _XOPEN_SOURCE 700	/* nftw */
+#define _XOPEN_SOURCE 700
 #include "batch.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +45,7 @@ struct batch {
 	} *bf;
 	size_t nbf;
 	int bf_failed;
+	int adopt;	/* dest has no journal entry: journal it as it is moved aside */
 };
 
 /* bankfile's on_file: remember each file of the period. */
@@ -98,8 +98,13 @@ maybe_pause(struct batch *b, const char *step)
 	const char *p = b->o->pause_after;
 	size_t n = strlen(step);
 
-	if (p && !strncmp(p, step, n) && (!p[n] || p[n] == ':'))
-		sleep(p[n] ? (unsigned)strtoul(p + n + 1, NULL, 10) : 30);
+	unsigned secs;
+
+	if (p && !strncmp(p, step, n) && (!p[n] || p[n] == ':')) {
+		secs = p[n] ? (unsigned)strtoul(p + n + 1, NULL, 10) : 30;
+		say(b, step, "paused for %u s (PAYROLL_TEST_PAUSE_AFTER)", secs);
+		sleep(secs);
+	}
 }
 
 /* ---- the output root: directory, lock, leftovers ------------------------ */
@@ -151,20 +156,6 @@ take_lock(struct batch *b)
 	return 0;
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT;
-}
-
-static void
-remove_tree(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Temporary directories of runs that were killed: we hold the lock, so
  * no live run owns one. */
 static void
@@ -179,7 +170,7 @@ remove_leftovers(const char *root)
 	while ((de = readdir(d)) != NULL)
 		if (de->d_name[0] == '.' && strstr(de->d_name, ".tmp-") &&
 		    path_in(path, sizeof path, root, de->d_name) == 0)
-			remove_tree(path);
+			payroll_remove_tree(path);
 	closedir(d);
 }
 
@@ -489,7 +480,7 @@ publish(struct batch *b)
 static void
 unpublish(struct batch *b)
 {
-	remove_tree(b->dest);
+	payroll_remove_tree(b->dest);
 	if (b->res->replaced[0] && rename(b->res->replaced, b->dest) == 0)
 		b->res->replaced[0] = '\0';
 	b->res->dir[0] = '\0';
@@ -549,10 +540,15 @@ step_journal(struct batch *b)
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		e = (struct payroll_journal_entry){ b->period, when, PAYROLL_VERSION,
 			payroll_buf_str(&in), sumhex, b->res->rows_paid, b->res->total };
-		rc = payroll_journal_append(b->cfg->output, &e, b->key, b->err);
+		rc = payroll_journal_append(b->cfg->output, &e, b->adopt ? b->res->replaced : NULL,
+					    b->key, b->err);
 	}
+	if (rc == 0 && b->adopt)
+		say(b, "journal", "%s/journal/journal.csv: entry for %s, which had none, appended",
+		    b->cfg->output, b->res->replaced);
 	if (rc == 0)
-		say(b, "journal", "%s/journal.csv: entry for %s appended and signed", b->cfg->output, b->period);
+		say(b, "journal", "%s/journal/journal.csv: entry for %s appended and signed",
+		    b->cfg->output, b->period);
 	payroll_buf_release(&in);
 	return rc;
 }
@@ -589,6 +585,13 @@ prepare(struct batch *b)
 		return rc;
 	if (path_in(b->dest, sizeof b->dest, b->cfg->output, b->period))
 		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io", "path too long");
+	/* the journal this run will append to must verify as it is */
+	if ((rc = payroll_journal_check(b->cfg->output, b->key, b->o->force ? b->period : NULL,
+					&b->adopt, b->err)) != 0)
+		return rc;
+	if (b->adopt)
+		say(b, "journal", "%s has no journal entry (a run killed before its journal): "
+		    "it is moved aside and journaled with this run", b->dest);
 	if (stat(b->dest, &st) == 0 && !b->o->force)
 		return payroll_error_set(b->err, PAYROLL_EEXIST, b->dest, 0, 0, "period-done",
 					 "period %s was already run; --force redoes it and keeps this one",
@@ -614,7 +617,7 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 		{ "disclose", step_disclose }, { "approval", step_approval },
 		{ "summary", step_summary }, { "sign", step_sign },
 	};
-	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1, NULL, 0, 0 };
+	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1, NULL, 0, 0, 0 };
 	size_t i;
 	int rc;
 
@@ -634,10 +637,13 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 	if (rc == 0 && o->progress)
 		o->progress(o->log_ctx, "journal", (int)(sizeof steps / sizeof *steps) + 1,
 			    (int)(sizeof steps / sizeof *steps) + 1);
-	if (rc == 0 && (rc = publish(&b)) == 0 && (rc = step_journal(&b)) != 0)
-		unpublish(&b);
+	if (rc == 0 && (rc = publish(&b)) == 0) {
+		maybe_pause(&b, "publish");
+		if ((rc = step_journal(&b)) != 0)
+			unpublish(&b);
+	}
 	if (b.tmp[0])
-		remove_tree(b.tmp);
+		payroll_remove_tree(b.tmp);
 	if (b.lock >= 0)
 		close(b.lock);	/* releases the flock */
 	payroll_key_free(b.key);

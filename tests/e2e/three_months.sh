@@ -110,6 +110,16 @@ no_grep ",$old2," repay.csv
 grep_file ",6217000000004000000," repay.csv
 
 month 2026-12 roster-12.csv
+# November reconciled again in December: December's own lines pay
+# December, so they alone would repay November's failures; with the
+# repay ledger that was paid, nothing is paid twice
+expect_exit 1 payroll-reconcile --ledger root/2026-11/ledger.csv --result result-11.csv \
+	--roster in/roster-12.csv --grants in/grants.csv -o again-a.csv --paid-ledger root/2026-12/ledger.csv
+grep_file "failed but paid since 0," out
+expect_exit 1 payroll-reconcile --ledger root/2026-11/ledger.csv --result result-11.csv \
+	--roster in/roster-12.csv --grants in/grants.csv -o again-b.csv \
+	--paid-ledger root/2026-12/ledger.csv --paid-ledger repay-11.csv
+[ "$(wc -l <again-b.csv)" = 1 ] || fail "November's failures would be repaid twice"; ok
 
 # no temporary grant paid twice, and each in its own month
 for m in 2026-10 2026-11 2026-12; do
