@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-bankfile: bank transfer file(s) from a ledger (SPEC 6). */
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,12 +15,15 @@
 
 static const struct tool tool = {
 	"payroll-bankfile",
-	"payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] -o OUT LEDGER\n"
+	"payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] [--max-count N]\n"
+	"                        [--max-amount YUAN] -o OUT LEDGER\n"
 	"       payroll-bankfile --layout NAME|FILE --approval SHEET [--office TEXT] -o OUT LEDGER\n",
 	"  -l, --layout NAME|FILE  csv, fixed-gbk, pain001, or a layout file\n"
 	"                          (man payroll-layout(5); a FILE has '/' or '.')\n"
 	"  -p, --payer F           payer file, required by pain001\n"
 	"  -s, --split-by bank     one file per bank code: OUT-BANK.EXT\n"
+	"      --max-count N       at most N transfers a file: OUT-001.EXT, OUT-002.EXT...\n"
+	"      --max-amount YUAN   at most this total a file (a case is never split)\n"
 	"  -o, --output OUT        the bank file; OUT.gz is written gzip-compressed\n"
 	"      --approval SHEET    also the payment approval sheet (发放审批表, HTML)\n"
 	"      --office TEXT       the office named on the sheet\n"
@@ -40,6 +45,8 @@ parse_args(int argc, char **argv, struct payroll_bankfile_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "approval", required_argument, NULL, 'A' },
 		{ "office", required_argument, NULL, 'O' },
+		{ "max-count", required_argument, NULL, 'C' },
+		{ "max-amount", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -65,6 +72,26 @@ parse_args(int argc, char **argv, struct payroll_bankfile_opts *o)
 		case 'A':
 			approval = optarg;
 			break;
+		case 'C': {
+			char *end;
+
+			errno = 0;
+			o->max_count = strtol(optarg, &end, 10);
+			if (*end || errno || optarg[0] < '1' || optarg[0] > '9' ||
+			    o->max_count > 100000000)
+				return tool_usage_error(&tool, "--max-count takes a number of transfers, "
+							"1 or more, not '%s'", optarg);
+			break;
+		}
+		case 'M': {
+			const char *why;
+
+			if (payroll_money_parse(optarg, strlen(optarg), &o->max_amount, &why) ||
+			    o->max_amount <= 0)
+				return tool_usage_error(&tool, "--max-amount takes an amount in yuan "
+							"above 0, not '%s'", optarg);
+			break;
+		}
 		case 'O':
 			office = optarg;
 			break;
@@ -83,10 +110,10 @@ parse_args(int argc, char **argv, struct payroll_bankfile_opts *o)
 	o->ledger = argv[optind];
 	if (office && !approval)
 		return tool_usage_error(&tool, "--office is for --approval");
-	if (approval && (o->split_by_bank || !strcmp(o->output, "-") || !strcmp(o->ledger, "-") ||
+	if (approval && (o->split_by_bank || o->max_count || o->max_amount || !strcmp(o->output, "-") || !strcmp(o->ledger, "-") ||
 			 !strcmp(approval, "-")))
 		return tool_usage_error(&tool, "--approval needs one bank file and a ledger that are "
-					"files (not -, not --split-by bank)");
+					"files (not -, not --split-by bank, no --max-count or --max-amount)");
 	return 0;
 }
 

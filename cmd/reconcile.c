@@ -17,7 +17,7 @@ static const struct tool tool = {
 	"                    whose [detail] adds the fields status and reason\n"
 	"  -o, --output F    the failed transfers as a ledger, to pay again\n"
 	"  --report F        every transfer or result that is not plainly paid, as CSV\n"
-	"  --paid-ledger F   a ledger paid since (repeatable): its cases are not paid again\n"
+	"  --paid-ledger F   a ledger paid since (repeatable): its cases' months are not paid again\n"
 	"  --roster F        the corrected roster: failures are repaid to each case's current\n"
 	"                    account; an account failure not corrected is held back\n"
 	"  --grants F        the corrected grants file, the same for temporary grants\n"

@@ -18,7 +18,8 @@ static const struct tool tool = {
 	"  --config F        the batch configuration (man 5 payroll-run)\n"
 	"  --period YYYY-MM  the month to pay\n"
 	"  --force           redo a period already done; the old one is kept as\n"
-	"                    ROOT/YYYY-MM.replaced-N\n"
+	"                    ROOT/YYYY-MM.replaced-N (and journals an unjournaled\n"
+	"                    one first: a run killed before its journal)\n"
 	"  --wait SECONDS    wait this long for another run's lock (default: refuse)\n"
 	"exit: 0 done, 1 done with rejected rows, 2 error (nothing changed),\n"
 	"      3 the period was already done\n",

@@ -147,7 +147,9 @@ struct transfer {
 };
 
 struct group {
-	char *bank;		/* NULL when not split by bank */
+	char *bank;		/* NULL when not split by bank; with limits, the
+				 * file's name part "BANK-001" or "001" once read */
+	int part;		/* 0, 1... within its bank when files are limited */
 	FILE *spool;
 	long count;
 	int64_t total;
@@ -190,25 +192,41 @@ line_error(struct run *r, long line, int rc, const char *code, const char *fmt, 
 	return rc;
 }
 
-static struct group *
-find_group(struct run *r, const char *bank)
+/* A file that cannot take a transfer of amount fen more. */
+static int
+group_full(const struct run *r, const struct group *g, int64_t amount)
 {
-	struct group *g;
+	return (r->o->max_count > 0 && g->count >= r->o->max_count) ||
+	       (r->o->max_amount > 0 && g->total > r->o->max_amount - amount);
+}
+
+/* The file a transfer of amount goes to: its bank's (or the one), the
+ * latest part of it, or a new part when that one is full. */
+static struct group *
+find_group(struct run *r, const char *bank, int64_t amount)
+{
+	struct group *g = NULL;
 	size_t i;
+	int part = 0;
 
 	if (!r->o->split_by_bank)
 		bank = NULL;
 	if (r->ng && (!bank || !strcmp(r->g[r->last].bank, bank)))
-		return &r->g[r->last];
-	for (i = 0; i < r->ng; i++)
+		g = &r->g[r->last];
+	for (i = r->ng; !g && i-- > 0;)
 		if (!strcmp(r->g[i].bank, bank)) {
 			r->last = i;
-			return &r->g[i];
+			g = &r->g[i];
 		}
+	if (g && !group_full(r, g, amount))
+		return g;
+	if (g)
+		part = g->part + 1;
 	if (r->ng == MAX_GROUPS)
 		return NULL;
 	g = &r->g[r->ng];
 	memset(g, 0, sizeof *g);
+	g->part = part;
 	if (bank && !(g->bank = strdup(bank)))
 		return NULL;
 	g->spool = tmpfile();
@@ -561,10 +579,19 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 	t->h.members = x->members;
 	t->h.slen = (uint32_t)t->s.len;
 	t->h.temporary = (uint32_t)x->temporary;
-	g = find_group(r, x->bank);
+	if (r->o->max_amount > 0 && x->amount > r->o->max_amount) {
+		char a[PAYROLL_MONEY_MAX], m[PAYROLL_MONEY_MAX];
+
+		payroll_money_format(x->amount, a);
+		payroll_money_format(r->o->max_amount, m);
+		return line_error(r, x->line, PAYROLL_EFORMAT, "over-max-amount",
+				  "case %s: one transfer of %s is above --max-amount %s, and a case is never split",
+				  x->case_id, a, m);
+	}
+	g = find_group(r, x->bank, x->amount);
 	if (!g)
 		return line_error(r, x->line, errno == ENOMEM ? PAYROLL_ENOMEM : PAYROLL_EIO,
-				  "io", "cannot open a spool file for bank %s (at most %d banks)",
+				  "io", "cannot open a spool file for bank %s (at most %d files)",
 				  x->bank, MAX_GROUPS);
 	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
 	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
@@ -1450,8 +1477,31 @@ static int
 cmp_group(const void *a, const void *b)
 {
 	const struct group *x = a, *y = b;
+	int c = strcmp(x->bank ? x->bank : "", y->bank ? y->bank : "");
 
-	return strcmp(x->bank ? x->bank : "", y->bank ? y->bank : "");
+	return c ? c : (x->part > y->part) - (x->part < y->part);
+}
+
+/* With limits, every file is numbered, even one alone: BANK-001 or 001
+ * becomes the group's name part in its paths and message ids. */
+static int
+name_parts(struct run *r)
+{
+	size_t i;
+
+	if (r->o->max_count <= 0 && r->o->max_amount <= 0)
+		return 0;
+	for (i = 0; i < r->ng; i++) {
+		struct group *g = &r->g[i];
+		char name[160];
+
+		snprintf(name, sizeof name, "%s%s%03d", g->bank ? g->bank : "", g->bank ? "-" : "",
+			 g->part + 1);
+		free(g->bank);
+		if (!(g->bank = strdup(name)))
+			return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+	}
+	return 0;
 }
 
 static int
@@ -1461,7 +1511,7 @@ open_outputs(struct run *r, struct group *g)
 	int rc;
 
 	if (!strcmp(r->o->output, "-")) {
-		if (r->o->split_by_bank || *suffix)
+		if (r->o->split_by_bank || *suffix || r->ng > 1)
 			return payroll_error_set(r->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
 						 "-o - writes one file; this layout or --split-by "
 						 "writes several");
@@ -1580,6 +1630,8 @@ payroll_bankfile(const struct payroll_bankfile_opts *o,
 	}
 	if (rc == 0)
 		qsort(r.g, r.ng, sizeof *r.g, cmp_group);
+	if (rc == 0)
+		rc = name_parts(&r);
 	for (i = 0; rc == 0 && i < r.ng; i++) {
 		rc = open_outputs(&r, &r.g[i]);
 		if (rc == 0)
@@ -1590,6 +1642,8 @@ payroll_bankfile(const struct payroll_bankfile_opts *o,
 	if (rc == 0) {
 		res->transfers = r.nt;
 		res->total = r.line_total;
+		for (i = 0; o->on_file && i < r.ng; i++)
+			o->on_file(o->file_ctx, r.g[i].path, r.g[i].count, r.g[i].total);
 	}
 	for (i = 0; i < r.ng; i++) {
 		payroll_outfile_abort(r.g[i].out);

@@ -32,9 +32,15 @@ struct payroll_bankfile_opts {
 	int split_by_bank;	/* one file per bank code: OUT-BANK.EXT */
 	payroll_diag_fn diag;	/* warnings ("truncated"), or NULL */
 	void *diag_ctx;
+	long max_count;		/* at most this many transfers a file; 0: no limit */
+	int64_t max_amount;	/* at most this total (fen) a file; 0: no limit */
+	/* after success, called for each bank file written (not control
+	 * files), in name order, with its transfers and total; or NULL */
+	void (*on_file)(void *ctx, const char *path, long transfers, int64_t total);
+	void *file_ctx;
 };
 
-#define PAYROLL_BANKFILE_OPTS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL }
+#define PAYROLL_BANKFILE_OPTS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, 0, NULL, NULL }
 
 struct payroll_bankfile_result {
 	long lines;		/* ledger lines read */
@@ -46,6 +52,11 @@ struct payroll_bankfile_result {
 
 /*
  * Write the bank file(s) for o->ledger in layout o->layout to o->output.
+ * With a limit (max_count, max_amount) the transfers of each file (each
+ * bank's, with split_by_bank) are cut into numbered files in ledger order,
+ * a file taking transfers while both limits hold: OUT-001.EXT, OUT-002.EXT
+ * (OUT-BANK-001.EXT), each with its own count and total; a transfer above
+ * max_amount alone is PAYROLL_EFORMAT "over-max-amount".
  * All files are written to temporary names first and renamed into place
  * only when every one is complete; on any error none is left behind.
  * Returns 0 (res filled; res->warnings > 0 means a person should look,

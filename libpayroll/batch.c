@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#define _XOPEN_SOURCE 700	/* nftw */
+#define _XOPEN_SOURCE 700
 #include "batch.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +38,35 @@ struct batch {
 	char tmp[PAYROLL_PATH_MAX];	/* the period being built */
 	char dest[PAYROLL_PATH_MAX];
 	int lock;
+	struct bankfile {	/* the bank files written, for the approval sheet */
+		char path[PAYROLL_PATH_MAX], name[256];
+		long transfers;
+		int64_t total;
+	} *bf;
+	size_t nbf;
+	int bf_failed;
+	int adopt;	/* dest has no journal entry: journal it as it is moved aside */
 };
+
+/* bankfile's on_file: remember each file of the period. */
+static void
+bank_file_written(void *ctx, const char *path, long transfers, int64_t total)
+{
+	struct batch *b = ctx;
+	struct bankfile *p = realloc(b->bf, (b->nbf + 1) * sizeof *p);
+	const char *base = strrchr(path, '/');
+
+	if (!p) {
+		b->bf_failed = 1;
+		return;
+	}
+	b->bf = p;
+	p += b->nbf++;
+	snprintf(p->path, sizeof p->path, "%s", path);
+	snprintf(p->name, sizeof p->name, "%s", base ? base + 1 : path);
+	p->transfers = transfers;
+	p->total = total;
+}
 
 static void __attribute__((format(printf, 3, 4)))
 say(struct batch *b, const char *step, const char *fmt, ...)
@@ -71,8 +98,13 @@ maybe_pause(struct batch *b, const char *step)
 	const char *p = b->o->pause_after;
 	size_t n = strlen(step);
 
-	if (p && !strncmp(p, step, n) && (!p[n] || p[n] == ':'))
-		sleep(p[n] ? (unsigned)strtoul(p + n + 1, NULL, 10) : 30);
+	unsigned secs;
+
+	if (p && !strncmp(p, step, n) && (!p[n] || p[n] == ':')) {
+		secs = p[n] ? (unsigned)strtoul(p + n + 1, NULL, 10) : 30;
+		say(b, step, "paused for %u s (PAYROLL_TEST_PAUSE_AFTER)", secs);
+		sleep(secs);
+	}
 }
 
 /* ---- the output root: directory, lock, leftovers ------------------------ */
@@ -124,20 +156,6 @@ take_lock(struct batch *b)
 	return 0;
 }
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return (flag == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT;
-}
-
-static void
-remove_tree(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 /* Temporary directories of runs that were killed: we hold the lock, so
  * no live run owns one. */
 static void
@@ -152,7 +170,7 @@ remove_leftovers(const char *root)
 	while ((de = readdir(d)) != NULL)
 		if (de->d_name[0] == '.' && strstr(de->d_name, ".tmp-") &&
 		    path_in(path, sizeof path, root, de->d_name) == 0)
-			remove_tree(path);
+			payroll_remove_tree(path);
 	closedir(d);
 }
 
@@ -265,7 +283,14 @@ step_bankfiles(struct batch *b)
 		bo.layout = b->cfg->layouts[i];
 		bo.payer = !strcmp(b->cfg->layouts[i], "pain001") ? b->cfg->payer : NULL;
 		bo.output = out;
+		bo.max_count = b->cfg->max_count;
+		bo.max_amount = b->cfg->max_amount;
+		bo.on_file = bank_file_written;
+		bo.file_ctx = b;
 		rc = payroll_bankfile(&bo, &br, b->err);
+		if (rc == 0 && b->bf_failed)
+			rc = payroll_error_set(b->err, PAYROLL_ENOMEM, b->tmp, 0, 0, "no-memory",
+					       "out of memory");
 		if (rc == 0) {
 			b->res->transfers = br.transfers;
 			payroll_money_format(br.total, total);
@@ -309,27 +334,22 @@ step_disclose(struct batch *b)
 static int
 step_approval(struct batch *b)
 {
-	struct bankfile {
-		char path[PAYROLL_PATH_MAX], name[256];
-	} *bf = calloc(b->cfg->nlayouts + 1, sizeof *bf);
-	struct payroll_approval_file *f = calloc(b->cfg->nlayouts + 1, sizeof *f);
+	struct payroll_approval_file *f = calloc(b->nbf + 1, sizeof *f);
 	char ledger[PAYROLL_PATH_MAX], out[PAYROLL_PATH_MAX], total[PAYROLL_MONEY_MAX];
 	struct payroll_approval_opts a = { 0 };
 	struct payroll_approval_result r;
 	size_t i;
 	int rc = 0;
 
-	if (!bf || !f)
+	if (!f)
 		rc = payroll_error_set(b->err, PAYROLL_ENOMEM, b->tmp, 0, 0, "no-memory", "out of memory");
 	else if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
 		 path_in(out, sizeof out, b->tmp, "approval.html"))
 		rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
-	for (i = 0; rc == 0 && b->res->rows_paid && i < b->cfg->nlayouts; i++) {
-		bank_name(b->cfg->layouts[i], bf[i].name, sizeof bf[i].name);
-		if (path_in(bf[i].path, sizeof bf[i].path, b->tmp, bf[i].name))
-			rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
-		f[i] = (struct payroll_approval_file){ bf[i].name, bf[i].path, b->res->transfers,
-						       b->res->total };
+	/* every bank file bankfile wrote: one a layout, or its numbered parts */
+	for (i = 0; rc == 0 && b->res->rows_paid && i < b->nbf; i++) {
+		f[i] = (struct payroll_approval_file){ b->bf[i].name, b->bf[i].path,
+						       b->bf[i].transfers, b->bf[i].total };
 		a.nfiles++;
 	}
 	a.ledger = ledger;
@@ -338,7 +358,6 @@ step_approval(struct batch *b)
 	a.files = f;
 	if (rc == 0)
 		rc = payroll_approval(&a, &r, b->err);
-	free(bf);
 	free(f);
 	if (rc == 0) {
 		payroll_money_format(r.total, total);
@@ -461,7 +480,7 @@ publish(struct batch *b)
 static void
 unpublish(struct batch *b)
 {
-	remove_tree(b->dest);
+	payroll_remove_tree(b->dest);
 	if (b->res->replaced[0] && rename(b->res->replaced, b->dest) == 0)
 		b->res->replaced[0] = '\0';
 	b->res->dir[0] = '\0';
@@ -521,10 +540,15 @@ step_journal(struct batch *b)
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 		e = (struct payroll_journal_entry){ b->period, when, PAYROLL_VERSION,
 			payroll_buf_str(&in), sumhex, b->res->rows_paid, b->res->total };
-		rc = payroll_journal_append(b->cfg->output, &e, b->key, b->err);
+		rc = payroll_journal_append(b->cfg->output, &e, b->adopt ? b->res->replaced : NULL,
+					    b->key, b->err);
 	}
+	if (rc == 0 && b->adopt)
+		say(b, "journal", "%s/journal/journal.csv: entry for %s, which had none, appended",
+		    b->cfg->output, b->res->replaced);
 	if (rc == 0)
-		say(b, "journal", "%s/journal.csv: entry for %s appended and signed", b->cfg->output, b->period);
+		say(b, "journal", "%s/journal/journal.csv: entry for %s appended and signed",
+		    b->cfg->output, b->period);
 	payroll_buf_release(&in);
 	return rc;
 }
@@ -561,6 +585,13 @@ prepare(struct batch *b)
 		return rc;
 	if (path_in(b->dest, sizeof b->dest, b->cfg->output, b->period))
 		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io", "path too long");
+	/* the journal this run will append to must verify as it is */
+	if ((rc = payroll_journal_check(b->cfg->output, b->key, b->o->force ? b->period : NULL,
+					&b->adopt, b->err)) != 0)
+		return rc;
+	if (b->adopt)
+		say(b, "journal", "%s has no journal entry (a run killed before its journal): "
+		    "it is moved aside and journaled with this run", b->dest);
 	if (stat(b->dest, &st) == 0 && !b->o->force)
 		return payroll_error_set(b->err, PAYROLL_EEXIST, b->dest, 0, 0, "period-done",
 					 "period %s was already run; --force redoes it and keeps this one",
@@ -586,7 +617,7 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 		{ "disclose", step_disclose }, { "approval", step_approval },
 		{ "summary", step_summary }, { "sign", step_sign },
 	};
-	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1 };
+	struct batch b = { o, res, err, NULL, NULL, "", "", "", -1, NULL, 0, 0, 0 };
 	size_t i;
 	int rc;
 
@@ -606,13 +637,17 @@ payroll_run(const struct payroll_run_opts *o, struct payroll_run_result *res,
 	if (rc == 0 && o->progress)
 		o->progress(o->log_ctx, "journal", (int)(sizeof steps / sizeof *steps) + 1,
 			    (int)(sizeof steps / sizeof *steps) + 1);
-	if (rc == 0 && (rc = publish(&b)) == 0 && (rc = step_journal(&b)) != 0)
-		unpublish(&b);
+	if (rc == 0 && (rc = publish(&b)) == 0) {
+		maybe_pause(&b, "publish");
+		if ((rc = step_journal(&b)) != 0)
+			unpublish(&b);
+	}
 	if (b.tmp[0])
-		remove_tree(b.tmp);
+		payroll_remove_tree(b.tmp);
 	if (b.lock >= 0)
 		close(b.lock);	/* releases the flock */
 	payroll_key_free(b.key);
 	payroll_config_free(b.cfg);
+	free(b.bf);
 	return rc;
 }

@@ -8,12 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "money.h"
 #include "source.h"
 #include "banned.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
 
-enum kind { K_PATH, K_TEXT, K_LAYOUT, K_PASS, K_DAYS, K_ENCODING };
+enum kind { K_PATH, K_TEXT, K_LAYOUT, K_PASS, K_DAYS, K_ENCODING, K_COUNT, K_YUAN };
 
 struct key {
 	const char *name;
@@ -37,6 +38,8 @@ static const struct key keys[] = {
 	{ "notice_days", K_DAYS, 0, 0 },
 	{ "encoding", K_ENCODING, 0, 0 },
 	{ "sheet", K_TEXT, AT(sheet), 0 },
+	{ "max_count", K_COUNT, 0, 0 },
+	{ "max_amount", K_YUAN, 0, 0 },
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -151,6 +154,25 @@ set(struct parser *p, const struct key *k, const char *v, size_t n)
 			return fail(p, "bad-value", "%s: notice_days is a number of days, 1 to 365",
 				    "notice_days");
 		c->notice_days = (int)days;
+		return 0;
+	}
+	case K_COUNT: {
+		char num[16];
+
+		if (n == 0 || n >= sizeof num || (memcpy(num, v, n), num[n] = '\0',
+		    errno = 0, days = strtol(num, &end, 10), end != num + n) || errno ||
+		    num[0] < '1' || num[0] > '9' || days > 100000000)
+			return fail(p, "bad-value", "%s: max_count is a number of transfers, 1 or more",
+				    "max_count");
+		c->max_count = days;
+		return 0;
+	}
+	case K_YUAN: {
+		const char *why;
+
+		if (payroll_money_parse(v, n, &c->max_amount, &why) || c->max_amount <= 0)
+			return fail(p, "bad-value", "%s: max_amount is an amount in yuan above 0 (2000000 or 2000000.00)",
+				    "max_amount");
 		return 0;
 	}
 	case K_ENCODING: {

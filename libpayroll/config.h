@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+#include <stdint.h>
+
 #include "error.h"
 
 #define PAYROLL_CONFIG_MAX_LAYOUTS 16
@@ -30,6 +32,8 @@ struct payroll_config {
 	char *office;		/* disclosure: issuing office */
 	char *phone;		/* disclosure: complaint phone */
 	char *sheet;		/* a workbook roster's sheet; NULL: the first */
+	long max_count;		/* bank files: transfers a file, 0 no limit */
+	int64_t max_amount;	/* bank files: fen a file, 0 no limit */
 	int notice_days;	/* disclosure period, default 7 */
 	int encoding;		/* enum payroll_encoding of the roster */
 };

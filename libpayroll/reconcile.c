@@ -131,20 +131,39 @@ add_transfer(struct rec *r, const struct payroll_transfer *x)
 	return 0;
 }
 
-static int
-add_paid(struct rec *r, const struct payroll_transfer *x)
+/* A line paid: its case (a temporary grant or not) and its month. */
+static uint64_t
+paid_key(const char *case_id, int temporary, const char *month)
 {
-	if (r->nsince == r->since_cap) {
-		size_t cap = r->since_cap ? r->since_cap * 2 : 256;
-		uint64_t *g = realloc(r->since, cap * sizeof *g);
+	return case_key(case_id, temporary) ^
+	       (payroll_hash(month, strlen(month)) * 0xff51afd7ed558ccdULL + 1);
+}
 
-		if (!g)
-			return PAYROLL_ENOMEM;
-		r->since = g;
-		r->since_cap = cap;
+/* Every line of a ledger paid since (--paid-ledger), by case and month. */
+static int
+read_paid(struct rec *r, const char *path)
+{
+	struct payroll_ledger_reader *lr;
+	struct payroll_ledger_line l;
+	int rc = payroll_ledger_open(&lr, path, r->err);
+
+	while (rc == 0 && (rc = payroll_ledger_next(lr, &l, r->err)) == 1) {
+		rc = 0;
+		if (r->nsince == r->since_cap) {
+			size_t cap = r->since_cap ? r->since_cap * 2 : 256;
+			uint64_t *g = realloc(r->since, cap * sizeof *g);
+
+			if (!g) {
+				rc = PAYROLL_ENOMEM;
+				break;
+			}
+			r->since = g;
+			r->since_cap = cap;
+		}
+		r->since[r->nsince++] = paid_key(l.case_id, !strcmp(l.program, "temporary"), l.month);
 	}
-	r->since[r->nsince++] = case_key(x->case_id, x->temporary);
-	return 0;
+	payroll_ledger_close(lr);
+	return rc;
 }
 
 /* Each transfer of the ledger at path, exactly as bankfile numbers it. */
@@ -729,22 +748,40 @@ repay(const struct tr *t)
 	       !(t->flags & (F_AMOUNT | F_ACCOUNT | F_SINCE | F_HELD));
 }
 
-/* Flag the failures whose case was paid since (--paid-ledger). */
-static void
+/*
+ * Flag the failures paid since: a line of the failed transfer whose case
+ * and month a --paid-ledger line has (the failed ledger paid by hand, or
+ * a later month's arrears for it). A later month's own lines do not
+ * count: they pay that month, not this one.
+ */
+static int
 mark_since(struct rec *r)
 {
-	size_t i;
+	struct payroll_ledger_reader *lr;
+	struct payroll_ledger_line l;
+	size_t cur = 0;
+	int rc;
 
 	if (!r->nsince)
-		return;
+		return 0;
 	qsort(r->since, r->nsince, sizeof *r->since, cmp_u64);
-	for (i = 0; i < r->n; i++) {
-		struct tr *t = &r->t[i];
-		uint64_t key = case_key(str(r, t->case_id), t->temporary);
+	if ((rc = payroll_ledger_open(&lr, r->o->ledger, r->err)) != 0)
+		return rc;
+	while ((rc = payroll_ledger_next(lr, &l, r->err)) == 1) {
+		struct tr *t;
+		uint64_t key;
 
+		while (cur < r->n && l.line >= r->t[cur].line + r->t[cur].nlines)
+			cur++;
+		if (cur == r->n || l.line < r->t[cur].line)
+			continue;
+		t = &r->t[cur];
+		key = paid_key(str(r, t->case_id), t->temporary, l.month);
 		if (t->state == S_FAILED && bsearch(&key, r->since, r->nsince, sizeof key, cmp_u64))
 			t->flags |= F_SINCE;
 	}
+	payroll_ledger_close(lr);
+	return rc;
 }
 
 /* A failure to pay again, by its case key, for the roster's lookups. */
@@ -1022,12 +1059,12 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 	keep(&r, "");	/* offset 0: no reason */
 	rc = read_transfers(&r, o->ledger, add_transfer);
 	for (i = 0; rc == 0 && i < o->npaid; i++)
-		rc = read_transfers(&r, o->paid[i], add_paid);
+		rc = read_paid(&r, o->paid[i]);
 	if (rc == 0)
 		rc = read_results(&r);
 	if (rc == 0) {
-		mark_since(&r);
-		if (o->roster || o->grants)
+		rc = mark_since(&r);
+		if (rc == 0 && (o->roster || o->grants))
 			rc = correct(&r);
 	}
 	if (rc == 0)

@@ -9,9 +9,9 @@
  * reason in its [detail] record). Each result is matched by seq, and when
  * its seq is empty or unknown by account and amount among the transfers
  * without a result. A failure's reason is sorted into the classes below.
- * Nothing is ever paid twice: a transfer with two results, or one whose
- * case was paid since (--paid-ledger), is flagged and left out of the
- * failed ledger. Nor is money sent again to an account that refused it:
+ * Nothing is ever paid twice: a transfer with two results, or one with a
+ * line whose case and month a ledger paid since has (--paid-ledger), is
+ * flagged and left out of the failed ledger. Nor is money sent again to an account that refused it:
  * with the corrected roster (and grants file), each failure is re-pointed
  * to its case's current bank, account and account_name, and an account
  * failure (closed, not found, name mismatch) whose account was not

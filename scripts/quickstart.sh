@@ -37,5 +37,5 @@ rc=0
 # Exit 1 means "rejected rows need a person": the demo has one of each.
 [ "$rc" -le 1 ] || exit "$rc"
 echo "outputs: build/demo-out/2026-11 (ledger, rejects, bank files, disclosure list," \
-	"signatures, SHA256SUMS); journal: build/demo-out/journal.csv" >&2
+	"signatures, SHA256SUMS); journal: build/demo-out/journal/journal.csv" >&2
 echo "check them: ./build/payroll verify --pubkey build/demo-key/payroll.pub --journal build/demo-out" >&2

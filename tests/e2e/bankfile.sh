@@ -9,13 +9,14 @@ XSD=$SCHEMAS/pain.001.001.09.xsd
 
 # --help and --version; SYNOPSIS of the man page equals the usage line
 expect_exit 0 payroll-bankfile --help
-grep_file 'payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] -o OUT LEDGER' out
+grep_file 'payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] [--max-count N]' out
+grep_file '[--max-amount YUAN] -o OUT LEDGER' out
 grep_file '--split-by bank' out
 expect_exit 0 payroll-bankfile --version
 grep_file 'payroll-bankfile ' out
 expect_exit 0 payroll bankfile --version
 syn=$(sed -n '/^\.SH SYNOPSIS/,/^\.SH/p' "$SRC/man/payroll-bankfile.1" | sed 's/^\.B //' | grep -v '^\.' | tr -d '\\' | tr -s ' \n' ' ' | sed 's/^ //; s/ $//')
-[ "$syn" = "payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] -o OUT LEDGER payroll-bankfile --layout NAME|FILE --approval SHEET [--office TEXT] -o OUT LEDGER" ] ||
+[ "$syn" = "payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] [--max-count N] [--max-amount YUAN] -o OUT LEDGER payroll-bankfile --layout NAME|FILE --approval SHEET [--office TEXT] -o OUT LEDGER" ] ||
 	fail "man SYNOPSIS '$syn' differs from --help"
 ok
 

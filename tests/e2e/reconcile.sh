@@ -29,6 +29,18 @@ for c in DF-0005 DF-0007 TK-0004 LS-2026-032; do no_grep ",$c," failed.csv; done
 # without --paid-ledger, TK-0004 is a plain failure to pay again
 expect_exit 1 payroll-reconcile --ledger "$L" --result "$R/result.csv" -o failed2.csv
 grep_file ",TK-0004," failed2.csv
+# paid since means the same case and month: December's own line for
+# TK-0004 pays December, not November's failure, which is repaid
+sed 's/^2026-12,TK-0004,extreme-poverty,basic-living,2026-11,/2026-12,TK-0004,extreme-poverty,basic-living,2026-12,/' \
+	"$R/paid-since.csv" >dec-own.csv
+grep -q ',basic-living,2026-12,' dec-own.csv || fail "dec-own.csv"; ok
+expect_exit 1 payroll-reconcile --ledger "$L" --result "$R/result.csv" -o failed-dec.csv --paid-ledger dec-own.csv
+grep_file ",TK-0004," failed-dec.csv
+grep_file "failed but paid since 0, 0.00" out
+# the failed ledger fed back after it was paid: nothing is repaid twice
+expect_exit 1 payroll-reconcile --ledger "$L" --result "$R/result.csv" -o again2.csv --paid-ledger failed2.csv
+[ "$(wc -l <again2.csv)" = 1 ] || fail "a repaid failure would be paid again"; ok
+grep_file "failed but paid since 5, 6593.00" out
 
 # all paid: exit 0, an empty failed ledger
 awk -F, -v OFS=, 'NR == 1 { print "seq,account,account_name,amount,status,reason"; next }

@@ -43,7 +43,7 @@ same_file "$D/expected/ledger.csv" "$M/ledger.csv"
 expect_exit 0 openssl pkeyutl -verify -pubin -inkey key.pub -rawin -in "$M/bank.csv" -sigfile "$M/bank.csv.sig"
 expect_exit 0 openssl pkeyutl -verify -pubin -inkey key.pub -rawin -in "$M/SHA256SUMS" -sigfile "$M/SHA256SUMS.sig"
 expect_exit 0 payroll-verify --pubkey key.pub --journal pay
-[ "$(wc -l <pay/journal.csv)" = 2 ] || fail "one journal entry expected"; ok
+[ "$(wc -l <pay/journal/journal.csv)" = 2 ] || fail "one journal entry expected"; ok
 [ -z "$(ls -A pay | grep tmp)" ] || fail "a temporary directory was left"; ok
 
 # a progress line only on a terminal (script(1) gives the run one)
@@ -63,7 +63,7 @@ tree "$M" >after; same_file before after
 expect_exit 1 run pay 2026-11 --force
 present pay/2026-11.replaced-1/ledger.csv
 tree pay/2026-11.replaced-1 >kept; same_file before kept
-[ "$(wc -l <pay/journal.csv)" = 3 ] || fail "two journal entries expected"; ok
+[ "$(wc -l <pay/journal/journal.csv)" = 3 ] || fail "two journal entries expected"; ok
 expect_exit 0 payroll-verify --pubkey key.pub --journal pay
 # same inputs, same outputs (the journal's run time aside)
 cmp -s pay/2026-11/ledger.csv pay/2026-11.replaced-1/ledger.csv &&
@@ -72,13 +72,13 @@ cmp -s pay/2026-11/ledger.csv pay/2026-11.replaced-1/ledger.csv &&
 
 # the journal: one byte edited in an old line, a line deleted, a period edited
 cp -r pay jt
-sed -i '2s/,13,/,14,/' jt/journal.csv
-cmp -s pay/journal.csv jt/journal.csv && fail "the edit did not happen"; ok
+sed -i '2s/,13,/,14,/' jt/journal/journal.csv
+cmp -s pay/journal/journal.csv jt/journal/journal.csv && fail "the edit did not happen"; ok
 expect_exit 1 payroll-verify --pubkey key.pub --journal jt
-grep_file "jt/journal.csv:3: broken-chain" err
-grep_file "jt/journal.csv:2: totals-changed" err
+grep_file "jt/journal/journal.csv:3: broken-chain" err
+grep_file "jt/journal/journal.csv:2: totals-changed" err
 cp -r pay jt2
-sed -i '2d' jt2/journal.csv
+sed -i '2d' jt2/journal/journal.csv
 expect_exit 1 payroll-verify --pubkey key.pub --journal jt2
 grep_file "journal.csv:2: broken-chain" err
 cp -r pay jt3
@@ -98,11 +98,65 @@ for step in check calc bankfile disclose approval summary sign; do
 	sleep 0.5
 	kill -9 $pid; wait $pid 2>/dev/null
 	absent killed/2026-11
-	absent killed/journal.csv
+	absent killed/journal
 	expect_exit 1 payroll-run --config "$PWD/killed.conf" --period 2026-11
 	present killed/2026-11/SHA256SUMS
 	[ -z "$(ls -A killed | grep tmp)" ] || fail "the killed run's directory was not removed after $step"; ok
 done
+
+# killed between renaming the period into place and journaling it: the
+# period is unjournaled, verify says so, and no run appends to the journal
+# (a later month is refused) until `run --force` of that period takes the
+# directory over: moved aside as .replaced-N and journaled (inputs
+# "unjournaled") with the new run; then verify is clean again
+conf adopt
+kill_after_publish() {	# kill_after_publish ROOT PERIOD [--force]: the run killed there
+	PAYROLL_TEST_PAUSE_AFTER=publish payroll-run --config "$PWD/$1.conf" --period "$2" "${@:3}" 2>paused.err &
+	pid=$!
+	for _ in $(seq 300); do grep -q "publish: paused" paused.err && break; sleep 0.1; done
+	kill -9 $pid; wait $pid 2>/dev/null
+	grep_file "publish: paused" paused.err
+}
+kill_after_publish adopt 2026-11
+present adopt/2026-11/SHA256SUMS
+absent adopt/journal
+expect_exit 1 payroll-verify --pubkey key.pub --journal adopt
+grep_file "adopt/journal/journal.csv: missing-journal" err
+grep_file "unjournaled: period directory 2026-11 has no journal entry" err
+expect_exit 2 run adopt 2026-12
+grep_file "unjournaled" err
+absent adopt/2026-12
+expect_exit 2 run adopt 2026-11
+grep_file "payroll run --period 2026-11 --force takes it over" err
+tree adopt/2026-11 >lost
+expect_exit 1 run adopt 2026-11 --force
+grep_file "has no journal entry (a run killed before its journal)" err
+tree adopt/2026-11.replaced-1 >kept; same_file lost kept
+[ "$(wc -l <adopt/journal/journal.csv)" = 3 ] || fail "the taken-over period and the new one expected"; ok
+[ "$(sed -n 2p adopt/journal/journal.csv | cut -d, -f4)" = unjournaled ] || fail "the taken-over entry is not marked"; ok
+[ "$(sed -n 2p adopt/journal/journal.csv | cut -d, -f5)" = "$(sha256sum <adopt/2026-11.replaced-1/SHA256SUMS | cut -d' ' -f1)" ] ||
+	fail "the taken-over entry does not record its SHA256SUMS"; ok
+expect_exit 0 payroll-verify --pubkey key.pub --journal adopt
+# the same for a --force run killed there (the old period already moved aside)
+kill_after_publish adopt 2026-11 --force
+present adopt/2026-11.replaced-2
+expect_exit 1 payroll-verify --pubkey key.pub --journal adopt
+grep_file "unjournaled: period 2026-11 has 3 directories" err
+no_grep "manifest-changed" err
+expect_exit 2 run adopt 2026-12
+expect_exit 1 run adopt 2026-11 --force
+present adopt/2026-11.replaced-3
+[ "$(wc -l <adopt/journal/journal.csv)" = 5 ] || fail "four journal entries expected"; ok
+expect_exit 0 payroll-verify --pubkey key.pub --journal adopt
+expect_exit 1 run adopt 2026-12
+expect_exit 0 payroll-verify --pubkey key.pub --journal adopt
+# a period directory whose files do not verify is not taken over
+kill_after_publish adopt 2026-11 --force
+echo tamper >>adopt/2026-11/ledger.csv
+expect_exit 2 run adopt 2026-11 --force
+grep_file "adopt/2026-11/ledger.csv: hash-mismatch" err
+grep_file "a run appends only to a journal that verifies" err
+absent adopt/2026-11.replaced-5
 
 # out of disk: a write fails midway; exit 2, nothing half-written
 conf full
@@ -110,7 +164,7 @@ rm -rf full; mkdir full
 ( ulimit -f 8; trap '' XFSZ; payroll-run --config "$PWD/full.conf" --period 2026-11 >out 2>err ); rc=$?
 [ "$rc" = 2 ] || { cat err; fail "out of disk: exit $rc"; }; ok
 grep_file "cannot write" err
-absent full/2026-11; absent full/journal.csv
+absent full/2026-11; absent full/journal
 [ -z "$(ls -A full | grep tmp)" ] || fail "out of disk left a temporary directory"; ok
 
 # two runs at once: the second refuses (or waits), never both write

@@ -104,7 +104,7 @@ append(const char *period, long rows, int64_t total, const char *sums_hex)
 					   "roster=00;standards=11", sums_hex, rows, total };
 	struct payroll_error err;
 
-	assert_int_equal(payroll_journal_append(root, &e, priv, &err), 0);
+	assert_int_equal(payroll_journal_append(root, &e, NULL, priv, &err), 0);
 }
 
 static int
@@ -157,7 +157,7 @@ verify_edited(const char *sed, struct seen *s)
 	int rc;
 
 	snprintf(copy, sizeof copy, "%s-%d", root, ++k);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -r '%s' '%s' && %s '%s/journal.csv'",
+	snprintf(cmd, sizeof cmd, "rm -rf '%s' && cp -r '%s' '%s' && %s '%s/journal/journal.csv'",
 		 copy, root, copy, sed, copy);
 	assert_int_equal(system(cmd), 0);
 	memset(s, 0, sizeof *s);
@@ -175,7 +175,7 @@ chained_and_signed(void **state)
 	struct seen s = { 0 };
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/journal.csv", root);
+	snprintf(path, sizeof path, "%s/journal/journal.csv", root);
 	text = read_all(path);
 	assert_memory_equal(text, PAYROLL_JOURNAL_HEADER, strlen(PAYROLL_JOURNAL_HEADER));
 	/* the first entry chains to the header, and ends the line */
@@ -250,7 +250,7 @@ append_refuses_a_torn_journal(void **state)
 	snprintf(path, sizeof path, "%s/journal.csv", dir);
 	write_file(path, PAYROLL_JOURNAL_HEADER "2026-11,half a line");
 	snprintf(before, sizeof before, "%s", read_all(path));
-	assert_int_equal(payroll_journal_append(dir, &e, priv, &err), PAYROLL_EFORMAT);
+	assert_int_equal(payroll_journal_append(dir, &e, NULL, priv, &err), PAYROLL_EFORMAT);
 	assert_string_equal(err.code, "bad-journal");
 	assert_string_equal(read_all(path), before);
 	snprintf(path, sizeof path, "%s/journal.csv.sig", dir);
