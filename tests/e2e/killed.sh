@@ -15,7 +15,8 @@ wait_for() {
 	for i in $(seq 100); do "$@" && return 0; sleep 0.1; done
 	fail "timed out waiting for: $*"
 }
-has_fd_in() { ls -l "/proc/$1/fd" 2>/dev/null | grep -q "$PWD/$2/"; }
+# has_fds_in PID DIR N: PID has N files in DIR open
+has_fds_in() { [ "$(ls -l "/proc/$1/fd" 2>/dev/null | grep -c "$PWD/$2/")" -ge "$3" ]; }
 temps() { find "$1" -name '.*.tmp-*' | sort; }
 no_temps() { [ -z "$(temps "$1")" ] || { temps "$1" >&2; fail "temporary files left in $1"; }; ok; }
 
@@ -25,7 +26,7 @@ killed_calc() {
 	payroll-calc -q --standards "$D/standards.csv" --period 2026-11 \
 		-o "$1/l.csv" --rejects "$1/r.csv" "$1.fifo" 2>/dev/null &
 	local pid=$!
-	wait_for has_fd_in "$pid" "$1"
+	wait_for has_fds_in "$pid" "$1" 2	# the ledger and the rejects
 	kill -KILL "$pid"; wait "$pid" 2>/dev/null
 	rm -f "$1.fifo"
 }
@@ -63,7 +64,7 @@ killed_in_fsync() {
 	rm -rf "$dir" trace && mkdir "$dir"
 	strace -f -qq -o trace -e trace=fsync -e inject=fsync:delay_enter=30000000 "$@" >/dev/null 2>&1 &
 	local spid=$!
-	wait_for grep -q 'fsync(' trace
+	wait_for grep -qs 'fsync(' trace
 	pid=$(awk '/fsync\(/ { print $1; exit }' trace)
 	kill -KILL "$pid"
 	# strace would sit out its delay before letting the kill land; killed,
