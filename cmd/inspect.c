@@ -85,19 +85,8 @@ on_transfer(void *ctx, const struct payroll_bank_transfer *t)
 	}
 	s->banks[i].count++;
 	payroll_add(s->banks[i].total, t->amount, &s->banks[i].total);
-	if (s->format == 2) {
-		payroll_buf_addf(&s->csv, "%lld,", (long long)t->seq);
-		payroll_buf_addcsv(&s->csv, t->bank, strlen(t->bank));
-		payroll_buf_addch(&s->csv, ',');
-		payroll_buf_addcsv(&s->csv, t->account, strlen(t->account));
-		payroll_buf_addch(&s->csv, ',');
-		payroll_buf_addcsv(&s->csv, t->account_name, strlen(t->account_name));
-		payroll_buf_addch(&s->csv, ',');
-		payroll_buf_addmoney(&s->csv, t->amount);
-		payroll_buf_addch(&s->csv, ',');
-		payroll_buf_addcsv(&s->csv, t->memo, strlen(t->memo));
-		return payroll_buf_addch(&s->csv, '\n');
-	}
+	if (s->format == 2)
+		return payroll_bank_transfer_csv(&s->csv, t);
 	if (s->show-- <= 0)
 		return 0;
 	mask_account(&acct, t->account);
@@ -250,7 +239,7 @@ main(int argc, char **argv)
 		return tool_fail(&tool, rc, &err);
 	qsort(s.banks, s.nbanks, sizeof *s.banks, cmp_bank);
 	if (s.format == 2) {
-		fputs("seq,bank,account,account_name,amount,memo\n", stdout);
+		fputs(PAYROLL_BANK_CSV_HEADER, stdout);
 		fputs(s.csv.p ? s.csv.p : "", stdout);
 	} else if (s.format == 1) {
 		print_json(argv[optind], &info, &s, p.count);

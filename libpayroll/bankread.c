@@ -707,3 +707,57 @@ payroll_bankread(const char *path, const char *layout,
 		payroll_error_set(err, rc, path, 0, 0, "out-of-memory", "out of memory");
 	return rc;
 }
+
+int
+payroll_bank_transfer_csv(struct payroll_buf *b, const struct payroll_bank_transfer *t)
+{
+	if (payroll_buf_addf(b, "%lld,", (long long)t->seq) ||
+	    payroll_buf_addcsv(b, t->bank, strlen(t->bank)) || payroll_buf_addch(b, ',') ||
+	    payroll_buf_addcsv(b, t->account, strlen(t->account)) || payroll_buf_addch(b, ',') ||
+	    payroll_buf_addcsv(b, t->account_name, strlen(t->account_name)) ||
+	    payroll_buf_addch(b, ',') || payroll_buf_addmoney(b, t->amount) ||
+	    payroll_buf_addch(b, ',') || payroll_buf_addcsv(b, t->memo, strlen(t->memo)) ||
+	    payroll_buf_addch(b, '\n'))
+		return PAYROLL_ENOMEM;
+	return 0;
+}
+
+struct csvout {
+	FILE *f;
+	struct payroll_buf row;
+	int failed;
+};
+
+static int
+csv_row(void *ctx, const struct payroll_bank_transfer *t)
+{
+	struct csvout *c = ctx;
+
+	c->row.len = 0;
+	if (payroll_bank_transfer_csv(&c->row, t) != 0)
+		return PAYROLL_ENOMEM;
+	if (fwrite(c->row.p, 1, c->row.len, c->f) != c->row.len) {
+		c->failed = 1;
+		return PAYROLL_EIO;
+	}
+	return 0;
+}
+
+int
+payroll_bankread_csv(const char *path, const char *layout, FILE *out,
+		     struct payroll_problems *p, struct payroll_bankread_info *info,
+		     struct payroll_error *err)
+{
+	struct csvout c = { out, { 0 }, 0 };
+	int rc;
+
+	if (fputs(PAYROLL_BANK_CSV_HEADER, out) == EOF)
+		c.failed = 1;
+	rc = c.failed ? PAYROLL_EIO : payroll_bankread(path, layout, csv_row, &c, p, info, err);
+	free(c.row.p);
+	if (rc == 0 && fflush(out) != 0)
+		c.failed = 1;
+	if (c.failed)
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot write its transfers");
+	return rc;
+}

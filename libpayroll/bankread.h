@@ -30,6 +30,9 @@
 #define PAYROLL_BANKREAD_H
 
 #include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
 
 #include "error.h"
 
@@ -67,5 +70,22 @@ int payroll_bankread(const char *path, const char *layout,
 		     payroll_bank_transfer_fn each, void *ctx,
 		     struct payroll_problems *p, struct payroll_bankread_info *info,
 		     struct payroll_error *err);
+
+/* The header of bankfile's csv form of transfers. */
+#define PAYROLL_BANK_CSV_HEADER "seq,bank,account,account_name,amount,memo\n"
+
+/* Append t as one row (with its \n) of bankfile's csv form to b.
+ * Returns 0 or PAYROLL_ENOMEM. */
+int payroll_bank_transfer_csv(struct payroll_buf *b, const struct payroll_bank_transfer *t);
+
+/*
+ * Read the bank file at path as payroll_bankread does and write its
+ * transfers to out in bankfile's csv form, header first (what diff
+ * compares). Returns as payroll_bankread, and PAYROLL_EIO ("write-failed")
+ * when out cannot be written.
+ */
+int payroll_bankread_csv(const char *path, const char *layout, FILE *out,
+			 struct payroll_problems *p, struct payroll_bankread_info *info,
+			 struct payroll_error *err);
 
 #endif

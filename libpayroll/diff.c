@@ -1094,7 +1094,9 @@ preamble(struct diff *d, struct payroll_buf *b)
 
 	switch (d->o->format) {
 	case PAYROLL_DIFF_TEXT:
-		return payroll_buf_addf(b, "--- old %s\n+++ new %s\n", d->s[0].path, d->s[1].path) ||
+		return payroll_buf_addf(b, "--- old %s\n+++ new %s\n",
+					d->o->old_label ? d->o->old_label : d->s[0].path,
+					d->o->new_label ? d->o->new_label : d->s[1].path) ||
 		       payroll_buf_addstr(b, payroll_buf_str(&d->only));
 	case PAYROLL_DIFF_CSV:
 		rc = payroll_buf_addstr(b, "record,old_line,new_line");

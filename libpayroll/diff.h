@@ -45,6 +45,8 @@ struct payroll_diff_opts {
 	unsigned only;		/* PAYROLL_DIFF_* kinds reported; 0 = all */
 	int summary;		/* totals only, no rows */
 	const char *output;	/* path, or NULL / "-" for standard output */
+	const char *old_label;	/* the files' names in the report; NULL: the paths */
+	const char *new_label;
 };
 
 struct payroll_diff_result {
