@@ -36,6 +36,14 @@ static const struct payroll_column ledger_cols[L_NCOLS] = {
 	{ "basis", NULL, 0 },
 };
 
+int
+payroll_ledger_is_regular(const struct payroll_ledger_line *l)
+{
+	return !strcmp(l->month, l->period) &&
+	       (!strcmp(l->item, "allowance") || !strcmp(l->item, "supplement") ||
+		!strcmp(l->item, "basic-living") || !strcmp(l->item, "care"));
+}
+
 static int
 add_field(struct payroll_buf *b, const char *s, char sep)
 {

@@ -56,6 +56,14 @@ struct payroll_ledger_line {
 	const char *basis;
 };
 
+/*
+ * 1 when l is a line of the period's own regular benefit: its month is the
+ * period and its item allowance, supplement, basic-living or care (not
+ * arrears, subsidies or temporary grants). SPEC 8, 12, 13, 14 all split
+ * amounts this way.
+ */
+int payroll_ledger_is_regular(const struct payroll_ledger_line *l);
+
 /* Append one ledger line (CSV, LF) to b. 0 or PAYROLL_ENOMEM. */
 int payroll_ledger_format(struct payroll_buf *b,
 			  const struct payroll_ledger_line *l);

@@ -170,14 +170,6 @@ bad(struct rep *r, const char *path, long line, const char *code, const char *co
 				 col, v, hint);
 }
 
-static int
-is_regular(const struct payroll_ledger_line *l)
-{
-	static const char *const items[] = { "allowance", "supplement", "basic-living", "care" };
-
-	return !strcmp(l->month, l->period) && word(l->item, items, 4) >= 0;
-}
-
 /* The groups of line l into r->cgroups. */
 static int
 line_groups(struct rep *r, const struct payroll_ledger_line *l, const char *path)
@@ -268,7 +260,7 @@ add_line(struct rep *r, const struct payroll_ledger_line *l, const char *path)
 		return fresh;
 	for (i = 0; i < r->ncgroups; i++) {
 		struct group *g = &r->g[r->cgroups[i]];
-		int64_t *to = is_regular(l) ? &g->regular : &g->other;
+		int64_t *to = payroll_ledger_is_regular(l) ? &g->regular : &g->other;
 
 		g->households += fresh;
 		g->persons += fresh ? l->members : 0;

@@ -6,8 +6,13 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "approval.h"
+#include "error.h"
+#include "ledger.h"
 
 static void
 check(int64_t fen, const char *want)
@@ -157,12 +162,65 @@ reads_back(void **state)
 	}
 }
 
+static void
+write_ledger(const char *path, const char *second_period)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(PAYROLL_LEDGER_HEADER, f);
+	fprintf(f, "2026-11,A,subsistence,allowance,2026-11,220421,urban,村,张伟,220421196503040015,"
+		"ICBC,6217000000001000003,张伟,2,,,100.00,100.00\n");
+	fprintf(f, "%s,B,temporary,temporary,%s,220421,urban,村,李四,220421196503040015,"
+		"ICBC,6217000000001000003,李四,1,,,0.05,0.05\n", second_period, second_period);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The sheet's errors: each leaves no output. */
+static void
+errors(void **state)
+{
+	char dir[] = "/tmp/test_approval.XXXXXX", ledger[64], out[64], missing[64];
+	struct payroll_approval_file f = { "bank.csv", NULL, 2, 10005 };
+	struct payroll_approval_opts o = { NULL, NULL, NULL, &f, 1 };
+	struct payroll_approval_result r;
+	struct payroll_error err;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(ledger, sizeof ledger, "%s/ledger.csv", dir);
+	snprintf(out, sizeof out, "%s/sheet.html", dir);
+	snprintf(missing, sizeof missing, "%s/no-such-bank.csv", dir);
+	assert_int_equal(payroll_approval(&o, &r, &err), PAYROLL_EUSAGE);
+	o.ledger = ledger;
+	o.output = out;
+	write_ledger(ledger, "2026-12");
+	f.path = ledger;
+	assert_int_equal(payroll_approval(&o, &r, &err), PAYROLL_EFORMAT);
+	assert_string_equal(err.code, "mixed-period");
+	assert_int_equal(err.line, 3);
+	assert_int_equal(access(out, F_OK), -1);
+	write_ledger(ledger, "2026-11");
+	f.path = missing;
+	assert_int_equal(payroll_approval(&o, &r, &err), PAYROLL_EIO);
+	assert_int_equal(access(out, F_OK), -1);
+	f.path = ledger;
+	assert_int_equal(payroll_approval(&o, &r, &err), 0);
+	assert_int_equal(r.households, 2);
+	assert_int_equal(r.persons, 3);
+	assert_int_equal(r.total, 10005);
+	assert_int_equal(unlink(out), 0);
+	assert_int_equal(unlink(ledger), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(rules),
 		cmocka_unit_test(reads_back),
+		cmocka_unit_test(errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,1104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "audit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "dupindex.h"
+#include "ident.h"
+#include "keyindex.h"
+#include "ledger.h"
+#include "money.h"
+#include "outfile.h"
+#include "table.h"
+#include "banned.h"
+
+static const char *const rule_names[PAYROLL_AUDIT_NRULES] = {
+	"same-person-twice", "shared-account", "account-changed", "amount-jump",
+	"payee-age", "listed", "review-overdue", "basis-mismatch",
+};
+
+const char *
+payroll_audit_rule_name(enum payroll_audit_rule r)
+{
+	return r < PAYROLL_AUDIT_NRULES ? rule_names[r] : "";
+}
+
+static uint64_t
+hash_str(const char *s, size_t n)
+{
+	return payroll_keyhash_end(payroll_keyhash_add(PAYROLL_KEYHASH_INIT, s, n));
+}
+
+/* ---- basis arithmetic -------------------------------------------------- */
+
+/* Values are in units of 1/10000 yuan (1/100 fen), so that a percentage of
+ * a money amount is exact before it is rounded to the fen. */
+#define UNIT 10000
+
+struct ev {
+	const char *p;
+	const char *why;
+};
+
+static int expr(struct ev *e, __int128 *v);
+
+static int
+fail(struct ev *e, const char *why)
+{
+	if (!e->why)
+		e->why = why;
+	return -1;
+}
+
+static int
+number(struct ev *e, __int128 *v, int *decimals)
+{
+	__int128 x = 0;
+	int d = -1, any = 0;
+
+	for (; (*e->p >= '0' && *e->p <= '9') || (*e->p == '.' && d < 0); e->p++) {
+		if (*e->p == '.') {
+			d = 0;
+			continue;
+		}
+		if (x > ((__int128)1 << 100) || d >= 4)
+			return fail(e, "a number too long");
+		x = x * 10 + (*e->p - '0');
+		any = 1;
+		if (d >= 0)
+			d++;
+	}
+	if (!any)
+		return fail(e, "a number expected");
+	*decimals = d < 0 ? 0 : d;
+	for (d = *decimals; d < 4; d++)
+		x *= 10;
+	*v = x;
+	return 0;
+}
+
+/* Half-up to the fen (UNIT/100), for values of either sign. */
+static __int128
+to_fen(__int128 v)
+{
+	return v >= 0 ? (v + 50) / 100 : -((-v + 50) / 100);
+}
+
+/* A money amount after "=": two decimals exactly. */
+static int
+stated(struct ev *e, __int128 *fen)
+{
+	__int128 v;
+	int d;
+
+	if (number(e, &v, &d))
+		return -1;
+	if (d != 2)
+		return fail(e, "a stated amount without two decimals");
+	*fen = v / 100;
+	return 0;
+}
+
+/* Words in parentheses after a value label it: (severe-disability). */
+static void
+labels(struct ev *e)
+{
+	while (e->p[0] == '(' && ((e->p[1] >= 'a' && e->p[1] <= 'z') || (e->p[1] >= 'A' && e->p[1] <= 'Z'))) {
+		const char *q = strchr(e->p, ')');
+
+		if (!q)
+			return;
+		e->p = q + 1;
+	}
+}
+
+/* expr, then any "=N.NN" and " round(RULE)=N.NN" steps: the value after the
+ * last step (in UNIT), each step checked against what precedes it. */
+static int
+steps(struct ev *e, __int128 *v, int *stepped)
+{
+	__int128 fen;
+
+	*stepped = 0;
+	if (expr(e, v))
+		return -1;
+	for (;;) {
+		if (*e->p == '=') {
+			e->p++;
+			if (stated(e, &fen))
+				return -1;
+			if (to_fen(*v) != fen)
+				return fail(e, "a step does not follow from what precedes it");
+			*v = fen * 100;
+			*stepped = 1;
+		} else if (!strncmp(e->p, " round(", 7)) {
+			const char *q = strchr(e->p + 7, ')');
+			int rule;
+			int64_t r;
+
+			if (!q || (rule = payroll_rounding_parse(e->p + 7, (size_t)(q - e->p - 7))) < 0)
+				return fail(e, "an unknown rounding");
+			e->p = q + 1;
+			if (*e->p++ != '=' || stated(e, &fen))
+				return fail(e, "round() without its result");
+			if (*v % 100 ||
+			    payroll_round((int64_t)(*v / 100), (enum payroll_rounding)rule, &r) || r != fen)
+				return fail(e, "a rounding does not follow from what precedes it");
+			*v = fen * 100;
+		} else {
+			return 0;
+		}
+	}
+}
+
+static int
+primary(struct ev *e, __int128 *v)
+{
+	int d, stepped;
+
+	if (!strncmp(e->p, "max(", 4) || !strncmp(e->p, "min(", 4)) {
+		int is_max = e->p[1] == 'a';
+		__int128 a, b;
+
+		e->p += 4;
+		if (expr(e, &a) || *e->p++ != ',' || expr(e, &b) || *e->p++ != ')')
+			return fail(e, "a max( , ) not closed");
+		*v = is_max ? (a > b ? a : b) : (a < b ? a : b);
+	} else if (*e->p == '(') {
+		e->p++;
+		if (steps(e, v, &stepped) || *e->p++ != ')')
+			return fail(e, "a parenthesis not closed");
+	} else {
+		if (number(e, v, &d))
+			return -1;
+		if (*e->p == '%') {
+			e->p++;
+			*v /= 100;	/* 130% = 1.30 */
+		}
+	}
+	labels(e);
+	return 0;
+}
+
+static int
+term(struct ev *e, __int128 *v)
+{
+	__int128 b;
+
+	if (primary(e, v))
+		return -1;
+	while (*e->p == '*') {
+		e->p++;
+		if (primary(e, &b))
+			return -1;
+		if ((*v > ((__int128)1 << 60) || *v < -((__int128)1 << 60)) ||
+		    (b > ((__int128)1 << 60) || b < -((__int128)1 << 60)))
+			return fail(e, "a product too large");
+		*v = *v * b;
+		*v = *v >= 0 ? (*v + UNIT / 2) / UNIT : -((-*v + UNIT / 2) / UNIT);
+	}
+	return 0;
+}
+
+static int
+expr(struct ev *e, __int128 *v)
+{
+	__int128 b;
+	char op;
+
+	if (term(e, v))
+		return -1;
+	while (*e->p == '+' || *e->p == '-') {
+		op = *e->p++;
+		if (term(e, &b))
+			return -1;
+		*v = op == '+' ? *v + b : *v - b;
+	}
+	return 0;
+}
+
+int
+payroll_audit_basis(const char *basis, int64_t *fen, const char **why)
+{
+	struct ev e = { basis, NULL };
+	__int128 v;
+	int stepped;
+
+	*why = NULL;
+	if (!basis || !*basis) {
+		*why = "no basis";
+		return 1;
+	}
+	if (steps(&e, &v, &stepped) || *e.p) {
+		*why = e.why ? e.why : "text after the arithmetic";
+		return 1;
+	}
+	v = to_fen(v);
+	if (v > INT64_MAX || v < INT64_MIN) {
+		*why = "a value too large";
+		return 1;
+	}
+	*fen = (int64_t)v;
+	return 0;
+}
+
+/* ---- indexes of the previous ledgers, the roster and the lists --------- */
+
+struct prev {
+	uint64_t key;		/* first: keyindex; hash of case_id */
+	int32_t month, members;
+	int64_t regular;	/* fen */
+	uint32_t account;	/* offset of "BANK ACCOUNT" in the arena */
+	uint32_t seq;
+};
+
+struct review {
+	uint64_t key;		/* hash of case_id */
+	int32_t month;		/* reviewed; -1 empty */
+	uint32_t line;
+};
+
+struct listed {
+	uint64_t key;		/* hash of the id number */
+	uint32_t detail;	/* offset in the arena */
+	uint32_t seq;
+};
+
+struct list {
+	const char *name, *path;
+	struct listed *e;
+	size_t n, cap;
+	struct payroll_keyindex ix;
+};
+
+/* A finding: its rule and the offset of "case_id\0id\0name\0detail\0". */
+struct finding {
+	uint32_t rule, off;
+};
+
+/* A case of the audited ledgers marked by a rule found at the end. */
+struct mark {
+	uint32_t c, group, rule, off;
+};
+
+/* The case being read: the consecutive lines of one case_id and program. */
+struct cur {
+	int open;
+	struct payroll_buf case_id, program, period, id, name, bank, account, support, region;
+	int members;
+	int64_t regular;
+	long line;
+};
+
+struct audit {
+	const struct payroll_audit_opts *o;
+	struct payroll_error *err;
+	struct payroll_buf arena;	/* NUL-separated strings */
+	struct finding *f;
+	size_t nf, capf;
+	struct mark *m;
+	size_t nm, capm;
+	/* audited cases */
+	uint32_t ncases;
+	uint64_t *idhash;	/* per case */
+	size_t capid;
+	struct payroll_dupindex ids, accounts;
+	struct cur cur;
+	/* previous ledgers */
+	struct prev *p;
+	size_t np, capp;
+	struct payroll_keyindex pix;
+	/* roster */
+	struct review *rv;
+	size_t nrv, caprv;
+	struct payroll_keyindex rix;
+	struct list *lists;
+	long lines;
+};
+
+static long
+arena_add(struct audit *a, const char *const *s, size_t n)
+{
+	size_t off = a->arena.len, i;
+
+	if (off > UINT32_MAX - 4096)
+		return PAYROLL_EOVERFLOW;
+	for (i = 0; i < n; i++)
+		if (payroll_buf_add(&a->arena, s[i], strlen(s[i]) + 1))
+			return PAYROLL_ENOMEM;
+	return (long)off;
+}
+
+static int
+add_finding(struct audit *a, int rule, const char *case_id, const char *id, const char *name,
+	    const char *detail)
+{
+	const char *s[] = { case_id, id, name, detail };
+	long off = arena_add(a, s, 4);
+
+	if (off < 0)
+		return (int)off;
+	if (payroll_grow((void **)&a->f, a->nf, &a->capf, sizeof *a->f))
+		return PAYROLL_ENOMEM;
+	a->f[a->nf].rule = (uint32_t)rule;
+	a->f[a->nf++].off = (uint32_t)off;
+	return 0;
+}
+
+static int
+set(struct payroll_buf *b, const char *s)
+{
+	payroll_buf_reset(b);
+	return payroll_buf_addstr(b, s);
+}
+
+/* 1 when l starts another case than c. */
+static int
+new_case(const struct cur *c, const struct payroll_ledger_line *l)
+{
+	return !c->open || strcmp(payroll_buf_str(&c->case_id), l->case_id) ||
+	       strcmp(payroll_buf_str(&c->program), l->program);
+}
+
+static int
+begin_case(struct cur *c, const struct payroll_ledger_line *l)
+{
+	c->open = 1;
+	c->members = l->members;
+	c->regular = 0;
+	c->line = l->line;
+	if (set(&c->case_id, l->case_id) || set(&c->program, l->program) ||
+	    set(&c->period, l->period) || set(&c->id, l->id_number) || set(&c->name, l->name) ||
+	    set(&c->bank, l->bank) || set(&c->account, l->account) ||
+	    set(&c->support, l->support_mode) || set(&c->region, l->region))
+		return PAYROLL_ENOMEM;
+	return 0;
+}
+
+static void
+cur_release(struct cur *c)
+{
+	payroll_buf_release(&c->case_id);
+	payroll_buf_release(&c->program);
+	payroll_buf_release(&c->period);
+	payroll_buf_release(&c->id);
+	payroll_buf_release(&c->name);
+	payroll_buf_release(&c->bank);
+	payroll_buf_release(&c->account);
+	payroll_buf_release(&c->support);
+	payroll_buf_release(&c->region);
+}
+
+#define S(b) payroll_buf_str(&(b))
+
+/*
+ * Walk a ledger case by case: fn(ctx, cur) at the end of each case, and
+ * line(ctx, cur, l) for every line (may be NULL).
+ */
+static int
+walk(struct audit *a, const char *path, unsigned need, struct cur *c,
+     int (*fn)(struct audit *, struct cur *),
+     int (*line)(struct audit *, struct cur *, const struct payroll_ledger_line *))
+{
+	struct payroll_ledger_reader *lr;
+	struct payroll_ledger_line l;
+	int rc;
+
+	if ((rc = payroll_ledger_open(&lr, path, a->err)) != 0)
+		return rc;
+	rc = payroll_ledger_require(lr, need, "audit exempts centralized cases from "
+				    "shared-account and payee-age", a->err);
+	c->open = 0;
+	while (rc == 0 && (rc = payroll_ledger_next(lr, &l, a->err)) == 1) {
+		rc = 0;
+		if (new_case(c, &l)) {
+			if (c->open && (rc = fn(a, c)) != 0)
+				break;
+			if ((rc = begin_case(c, &l)) != 0)
+				break;
+		}
+		if (payroll_ledger_is_regular(&l) && payroll_add(c->regular, l.amount, &c->regular))
+			rc = payroll_error_set(a->err, PAYROLL_EOVERFLOW, path, l.line, 0, "overflow",
+					       "a case's amount does not fit");
+		if (rc == 0 && line)
+			rc = line(a, c, &l);
+	}
+	if (rc == 0 && c->open)
+		rc = fn(a, c);
+	c->open = 0;
+	if (rc == PAYROLL_ENOMEM && !a->err->message[0])
+		payroll_error_errno(a->err, rc, path, "out of memory");
+	else if (rc == PAYROLL_EOVERFLOW && !a->err->message[0])
+		payroll_error_set(a->err, rc, path, 0, 0, "overflow", "too many cases or strings");
+	payroll_ledger_close(lr);
+	return rc;
+}
+
+/* -- previous ledgers -- */
+
+static int
+prev_case(struct audit *a, struct cur *c)
+{
+	char acct[160];
+	const char *s[1] = { acct };
+	long off, m;
+	int n;
+
+	if (!strcmp(S(c->program), "temporary"))
+		return 0;	/* a grant is paid once: nothing to compare */
+	m = payroll_month_parse(S(c->period), c->period.len);
+	if (m < 0)
+		return payroll_error_set(a->err, PAYROLL_EFORMAT, NULL, c->line, 0, "bad-month",
+					 "period '%s' is not a month YYYY-MM", S(c->period));
+	n = snprintf(acct, sizeof acct, "%s %s", S(c->bank), S(c->account));
+	if (n < 0 || (size_t)n >= sizeof acct)
+		acct[sizeof acct - 1] = 0;
+	if ((off = arena_add(a, s, 1)) < 0)
+		return (int)off;
+	if (payroll_grow((void **)&a->p, a->np, &a->capp, sizeof *a->p))
+		return PAYROLL_ENOMEM;
+	a->p[a->np] = (struct prev){
+		.key = hash_str(S(c->case_id), c->case_id.len), .month = (int32_t)m,
+		.members = c->members, .regular = c->regular, .account = (uint32_t)off,
+		.seq = (uint32_t)a->np,
+	};
+	a->np++;
+	return 0;
+}
+
+static int
+cmp_prev(const void *x, const void *y)
+{
+	const struct prev *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->month != b->month)
+		return a->month > b->month ? -1 : 1;	/* latest first */
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static int
+cmp_review(const void *x, const void *y)
+{
+	const struct review *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+static int
+cmp_listed(const void *x, const void *y)
+{
+	const struct listed *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Sort, keep the first of equal keys, index. */
+static int
+dedupe_index(struct payroll_keyindex *ix, void *v, size_t *n, size_t size,
+	     int (*cmp)(const void *, const void *))
+{
+	unsigned char *e = v;
+	size_t i, k = 0, first, second;
+
+	if (*n)
+		qsort(e, *n, size, cmp);
+	for (i = 0; i < *n; i++) {
+		uint64_t key, last;
+
+		memcpy(&key, e + i * size, 8);
+		if (k) {
+			memcpy(&last, e + (k - 1) * size, 8);
+			if (last == key)
+				continue;
+		}
+		if (k != i)
+			memmove(e + k * size, e + i * size, size);
+		k++;
+	}
+	*n = k;
+	return payroll_keyindex_build(ix, e, k, size, &first, &second) ? PAYROLL_ENOMEM : 0;
+}
+
+static int
+read_roster(struct audit *a)
+{
+	static const struct payroll_column cols[] = {
+		{ "case_id", "编号", PAYROLL_COL_REQUIRED },
+		{ "reviewed", "复核月份", PAYROLL_COL_REQUIRED },
+	};
+	struct payroll_table *t;
+	struct payroll_row row;
+	int rc;
+
+	if ((rc = payroll_table_open_path(&t, a->o->roster, PAYROLL_ENC_AUTO, cols, 2, a->err)) != 0)
+		return rc;
+	while ((rc = payroll_table_next(t, &row, a->err)) == 1) {
+		long m = -1;
+
+		rc = 0;
+		if (row.problem != PAYROLL_ROW_OK || !row.n[0])
+			continue;	/* calc rejects such rows: nothing was paid on them */
+		if (row.n[1] && (m = payroll_month_parse(row.v[1], row.n[1])) < 0) {
+			rc = payroll_error_set(a->err, PAYROLL_EFORMAT, a->o->roster, row.line,
+					       row.col[1], "bad-month",
+					       "column %d (reviewed): '%s' is not a month YYYY-MM",
+					       row.col[1], row.v[1]);
+			break;
+		}
+		if (payroll_grow((void **)&a->rv, a->nrv, &a->caprv, sizeof *a->rv)) {
+			rc = PAYROLL_ENOMEM;
+			break;
+		}
+		a->rv[a->nrv++] = (struct review){ hash_str(row.v[0], row.n[0]), (int32_t)m,
+						    (uint32_t)row.line };
+	}
+	payroll_table_close(t);
+	if (rc == 0)
+		rc = dedupe_index(&a->rix, a->rv, &a->nrv, sizeof *a->rv, cmp_review);
+	return rc;
+}
+
+static int
+header_is(const char *h, const char *name, const char *alias)
+{
+	return !strcasecmp(h, name) || !strcmp(h, alias);
+}
+
+static void
+norm_id(char *id, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 31; i++)
+		id[i] = s[i] == 'x' ? 'X' : s[i];
+	id[i] = 0;
+}
+
+static int
+read_list(struct audit *a, struct list *li)
+{
+	struct payroll_table *t;
+	struct payroll_row row;
+	struct payroll_buf d = { 0 };
+	size_t nc, i;
+	int rc, idc = -1;
+
+	if ((rc = payroll_table_open_path(&t, li->path, PAYROLL_ENC_AUTO, NULL, 0, a->err)) != 0)
+		return rc;
+	nc = payroll_table_ncolumns(t);
+	for (i = 0; i < nc; i++)
+		if (header_is(payroll_table_header(t, (int)i + 1), "id_number", "身份证号"))
+			idc = (int)i;
+	if (idc < 0) {
+		payroll_table_close(t);
+		return payroll_error_set(a->err, PAYROLL_EFORMAT, li->path, 1, 0, "missing-column",
+					 "required column 'id_number' (身份证号) is missing from list %s",
+					 li->name);
+	}
+	while ((rc = payroll_table_next(t, &row, a->err)) == 1) {
+		char id[32];
+		const char *s[1];
+		long off;
+
+		rc = 0;
+		if (row.problem != PAYROLL_ROW_OK || !row.n[idc])
+			continue;
+		norm_id(id, row.v[idc], row.n[idc]);
+		payroll_buf_reset(&d);
+		rc = payroll_buf_addf(&d, "list %s, line %ld", li->name, row.line);
+		for (i = 0; rc == 0 && i < nc; i++)
+			if ((int)i != idc && row.n[i])
+				rc = payroll_buf_addf(&d, "; %s=%s", payroll_table_header(t, (int)i + 1),
+						      row.v[i]);
+		s[0] = payroll_buf_str(&d);
+		if (rc || (off = arena_add(a, s, 1)) < 0 ||
+		    payroll_grow((void **)&li->e, li->n, &li->cap, sizeof *li->e)) {
+			rc = rc ? rc : PAYROLL_ENOMEM;
+			break;
+		}
+		li->e[li->n] = (struct listed){ hash_str(id, strlen(id)), (uint32_t)off, (uint32_t)li->n };
+		li->n++;
+	}
+	payroll_buf_release(&d);
+	payroll_table_close(t);
+	if (rc == 0)
+		rc = dedupe_index(&li->ix, li->e, &li->n, sizeof *li->e, cmp_listed);
+	return rc;
+}
+
+/* ---- the audited ledgers ----------------------------------------------- */
+
+/* Completed years on the first day of month (a month number), or -1 when
+ * the id number carries no birth date. */
+static int
+age_at(const char *id, long month, char *birth)
+{
+	int y, m, d, i, age;
+	long py = month / 12, pm = month % 12 + 1;
+
+	if (strlen(id) != 18)
+		return -1;
+	for (i = 6; i < 14; i++)
+		if (id[i] < '0' || id[i] > '9')
+			return -1;
+	y = (id[6] - '0') * 1000 + (id[7] - '0') * 100 + (id[8] - '0') * 10 + (id[9] - '0');
+	m = (id[10] - '0') * 10 + (id[11] - '0');
+	d = (id[12] - '0') * 10 + (id[13] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	memcpy(birth, id + 6, 4);
+	birth[4] = '-';
+	memcpy(birth + 5, id + 10, 2);
+	birth[7] = '-';
+	memcpy(birth + 8, id + 12, 2);
+	birth[10] = 0;
+	age = (int)(py - y);
+	if (pm < m || (pm == m && 1 < d))
+		age--;
+	return age;
+}
+
+static int
+audited_line(struct audit *a, struct cur *c, const struct payroll_ledger_line *l)
+{
+	char detail[600], amount[PAYROLL_MONEY_MAX], got[PAYROLL_MONEY_MAX];
+	const char *why;
+	int64_t v;
+
+	(void)c;
+	a->lines++;
+	if (payroll_audit_basis(l->basis, &v, &why) == 0 && v == l->amount)
+		return 0;
+	payroll_money_format(l->amount, amount);
+	if (!why) {
+		payroll_money_format(v, got);
+		snprintf(detail, sizeof detail, "line %ld, %s %s: basis %s gives %s, amount %s",
+			 l->line, l->item, l->month, l->basis, got, amount);
+	} else {
+		snprintf(detail, sizeof detail, "line %ld, %s %s: basis '%s': %s; amount %s",
+			 l->line, l->item, l->month, l->basis, why, amount);
+	}
+	return add_finding(a, PAYROLL_AUDIT_BASIS_MISMATCH, l->case_id, l->id_number, l->name,
+			   detail);
+}
+
+static int
+key_of(char *k, size_t n, const char *a, const char *b, const char *c)
+{
+	int r = snprintf(k, n, "%s|%s|%s", a, b, c);
+
+	return r < 0 || (size_t)r >= n ? (int)n - 1 : r;
+}
+
+static int
+audited_case(struct audit *a, struct cur *c)
+{
+	const char *case_id = S(c->case_id), *id = S(c->id), *name = S(c->name);
+	int temporary = !strcmp(S(c->program), "temporary");
+	int centralized = !strcmp(S(c->support), "centralized");
+	char key[256], detail[600], birth[16], p0[8];
+	long month = payroll_month_parse(S(c->period), c->period.len);
+	uint64_t h = hash_str(case_id, c->case_id.len);
+	size_t i, at;
+	int rc, n, age;
+
+	if (month < 0)
+		return payroll_error_set(a->err, PAYROLL_EFORMAT, NULL, c->line, 0, "bad-month",
+					 "period '%s' is not a month YYYY-MM", S(c->period));
+	if (a->ncases >= PAYROLL_DUP_MAXROW)
+		return PAYROLL_EOVERFLOW;
+	if (payroll_grow((void **)&a->idhash, a->ncases, &a->capid, sizeof *a->idhash))
+		return PAYROLL_ENOMEM;
+	a->idhash[a->ncases] = hash_str(id, c->id.len);
+	if (!temporary) {
+		n = key_of(key, sizeof key, S(c->period), id, "");
+		if ((rc = payroll_dupindex_add(&a->ids, key, (size_t)n, a->ncases)) != 0)
+			return rc;
+	}
+	if (!centralized) {
+		n = key_of(key, sizeof key, S(c->period), S(c->bank), S(c->account));
+		if ((rc = payroll_dupindex_add(&a->accounts, key, (size_t)n, a->ncases)) != 0)
+			return rc;
+	}
+	a->ncases++;
+	if (!centralized && (age = age_at(id, month, birth)) >= 0 && (age < 16 || age > 100)) {
+		snprintf(detail, sizeof detail, "born %s: %d years old on %s-01 (%s)", birth, age,
+			 S(c->period), age < 16 ? "under 16" : "over 100");
+		if ((rc = add_finding(a, PAYROLL_AUDIT_PAYEE_AGE, case_id, id, name, detail)) != 0)
+			return rc;
+	}
+	for (i = 0; i < a->o->nlists; i++) {
+		struct list *li = &a->lists[i];
+		char nid[32];
+
+		norm_id(nid, id, c->id.len);
+		if (!li->n || (at = payroll_keyindex_find(&li->ix, hash_str(nid, strlen(nid)))) == SIZE_MAX)
+			continue;
+		if ((rc = add_finding(a, PAYROLL_AUDIT_LISTED, case_id, id, name,
+				      a->arena.p + li->e[at].detail)) != 0)
+			return rc;
+	}
+	if (temporary)
+		return 0;
+	if (a->nrv && (at = payroll_keyindex_find(&a->rix, h)) != SIZE_MAX &&
+	    a->rv[at].month >= 0 && month - a->rv[at].month > 12) {
+		payroll_month_format(a->rv[at].month, p0);
+		snprintf(detail, sizeof detail, "reviewed %s, %ld months before %s (roster line %u)",
+			 p0, month - a->rv[at].month, S(c->period), a->rv[at].line);
+		if ((rc = add_finding(a, PAYROLL_AUDIT_REVIEW_OVERDUE, case_id, id, name, detail)) != 0)
+			return rc;
+	}
+	if (a->np && (at = payroll_keyindex_find(&a->pix, h)) != SIZE_MAX && a->p[at].month < month) {
+		const struct prev *p = &a->p[at];
+		const char *old = a->arena.p + p->account;
+		char now[160], o1[PAYROLL_MONEY_MAX], n1[PAYROLL_MONEY_MAX];
+		__int128 diff = (__int128)c->regular - p->regular;
+
+		payroll_month_format(p->month, p0);
+		snprintf(now, sizeof now, "%s %s", S(c->bank), S(c->account));
+		if (strcmp(now, old)) {
+			snprintf(detail, sizeof detail, "%s in %s, %s now", old, p0, now);
+			if ((rc = add_finding(a, PAYROLL_AUDIT_ACCOUNT_CHANGED, case_id, id, name, detail)))
+				return rc;
+		}
+		if (diff < 0)
+			diff = -diff;
+		if (p->members == c->members && p->regular > 0 &&
+		    diff * 100 > (__int128)p->regular * a->o->jump) {
+			payroll_money_format(p->regular, o1);
+			payroll_money_format(c->regular, n1);
+			snprintf(detail, sizeof detail,
+				 "regular amount %s in %s, %s now (%+lld%%), members %d unchanged",
+				 o1, p0, n1,
+				 (long long)(((__int128)c->regular - p->regular) * 100 / p->regular),
+				 c->members);
+			if ((rc = add_finding(a, PAYROLL_AUDIT_AMOUNT_JUMP, case_id, id, name, detail)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* -- groups found at the end: same-person-twice, shared-account -- */
+
+struct groups {
+	struct audit *a;
+	int rule;
+	uint32_t group;
+};
+
+static int
+mark_group(void *ctx, const uint32_t *rows, size_t n)
+{
+	struct groups *g = ctx;
+	struct audit *a = g->a;
+	size_t i;
+
+	if (g->rule == PAYROLL_AUDIT_SHARED_ACCOUNT) {
+		for (i = 1; i < n && a->idhash[rows[i]] == a->idhash[rows[0]]; i++)
+			;
+		if (i == n)
+			return 0;	/* one person's cases: a grant beside the allowance */
+	}
+	for (i = 0; i < n; i++) {
+		if (payroll_grow((void **)&a->m, a->nm, &a->capm, sizeof *a->m))
+			return PAYROLL_ENOMEM;
+		a->m[a->nm++] = (struct mark){ rows[i] & PAYROLL_DUP_MAXROW, g->group, (uint32_t)g->rule, 0 };
+	}
+	g->group++;
+	return 0;
+}
+
+static int
+cmp_mark_case(const void *x, const void *y)
+{
+	const struct mark *a = x, *b = y;
+
+	if (a->c != b->c)
+		return a->c < b->c ? -1 : 1;
+	return (a->rule > b->rule) - (a->rule < b->rule);
+}
+
+static int
+cmp_mark_group(const void *x, const void *y)
+{
+	const struct mark *a = x, *b = y;
+
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	return (a->c > b->c) - (a->c < b->c);
+}
+
+/* Second pass: the strings of the marked cases. */
+struct second {
+	size_t next;		/* next mark, by case */
+	uint32_t c;		/* case ordinal */
+};
+
+static struct second *second_ctx;
+
+static int
+second_case(struct audit *a, struct cur *c)
+{
+	struct second *s = second_ctx;
+	char acct[160];
+
+	snprintf(acct, sizeof acct, "%s %s", S(c->bank), S(c->account));
+	for (; s->next < a->nm && a->m[s->next].c == s->c; s->next++) {
+		const char *v[] = { S(c->case_id), S(c->id), S(c->name), S(c->program),
+				    S(c->region), acct, S(c->period) };
+		long off = arena_add(a, v, 7);
+
+		if (off < 0)
+			return (int)off;
+		a->m[s->next].off = (uint32_t)off;
+	}
+	s->c++;
+	return 0;
+}
+
+/* The n-th NUL-separated string at off. */
+static const char *
+field(const struct audit *a, uint32_t off, int n)
+{
+	const char *s = a->arena.p + off;
+
+	while (n-- > 0)
+		s += strlen(s) + 1;
+	return s;
+}
+
+static int
+group_findings(struct audit *a)
+{
+	struct payroll_buf d = { 0 };
+	size_t i, j, k;
+	int rc = 0;
+
+	qsort(a->m, a->nm, sizeof *a->m, cmp_mark_group);
+	for (i = 0; rc == 0 && i < a->nm; i = j) {
+		for (j = i; j < a->nm && a->m[j].rule == a->m[i].rule && a->m[j].group == a->m[i].group; j++)
+			;
+		for (k = i; rc == 0 && k < j; k++) {
+			uint32_t off = a->m[k].off;
+			size_t x, shown = 0;
+
+			payroll_buf_reset(&d);
+			if (a->m[k].rule == PAYROLL_AUDIT_SAME_PERSON)
+				rc = payroll_buf_addf(&d, "id number paid in %zu cases of %s:", j - i,
+						      field(a, off, 6));
+			else
+				rc = payroll_buf_addf(&d, "account %s paid in %zu cases of %s:",
+						      field(a, off, 5), j - i, field(a, off, 6));
+			for (x = i; rc == 0 && x < j; x++) {
+				if (x == k)
+					continue;
+				if (shown++ == 10) {
+					rc = payroll_buf_addf(&d, " and %zu more", j - i - 11);
+					break;
+				}
+				rc = payroll_buf_addf(&d, " %s (%s %s, %s %s)", field(a, a->m[x].off, 0),
+						      field(a, a->m[x].off, 3), field(a, a->m[x].off, 4),
+						      field(a, a->m[x].off, 1), field(a, a->m[x].off, 2));
+			}
+			if (rc == 0)
+				rc = add_finding(a, (int)a->m[k].rule, field(a, off, 0), field(a, off, 1),
+						 field(a, off, 2), payroll_buf_str(&d));
+		}
+	}
+	payroll_buf_release(&d);
+	return rc;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static const struct audit *sorting;
+
+static int
+cmp_finding(const void *x, const void *y)
+{
+	const struct finding *a = x, *b = y;
+	int i, c;
+
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	for (i = 0; i < 4; i++)
+		if ((c = strcmp(field(sorting, a->off, i), field(sorting, b->off, i))) != 0)
+			return c;
+	return 0;
+}
+
+static int
+write_findings(struct audit *a, struct payroll_outfile *out)
+{
+	struct payroll_buf b = { 0 };
+	size_t i;
+	int rc = 0, k;
+
+	sorting = a;
+	if (a->nf)
+		qsort(a->f, a->nf, sizeof *a->f, cmp_finding);
+	if (payroll_buf_addstr(&b, PAYROLL_AUDIT_HEADER))
+		rc = PAYROLL_ENOMEM;
+	for (i = 0; rc == 0 && i < a->nf; i++) {
+		const char *r = rule_names[a->f[i].rule];
+
+		rc = payroll_buf_addcsv(&b, r, strlen(r));
+		for (k = 0; rc == 0 && k < 4; k++) {
+			const char *s = field(a, a->f[i].off, k);
+
+			rc = payroll_buf_addch(&b, ',') || payroll_buf_addcsv(&b, s, strlen(s));
+		}
+		if (rc == 0)
+			rc = payroll_buf_addch(&b, '\n');
+		if (rc == 0 && b.len > (1 << 16)) {
+			if (payroll_outfile_write(out, b.p, b.len))
+				rc = PAYROLL_EIO;
+			payroll_buf_reset(&b);
+		}
+	}
+	if (rc == 0 && b.len && payroll_outfile_write(out, b.p, b.len))
+		rc = PAYROLL_EIO;
+	payroll_buf_release(&b);
+	return rc ? PAYROLL_ENOMEM : 0;
+}
+
+static int
+run(struct audit *a, struct payroll_audit_result *res)
+{
+	const struct payroll_audit_opts *o = a->o;
+	struct groups g = { a, 0, 0 };
+	struct second s = { 0, 0 };
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < o->nprevious; i++)
+		rc = walk(a, o->previous[i], 0, &a->cur, prev_case, NULL);
+	if (rc == 0 && a->np)
+		rc = dedupe_index(&a->pix, a->p, &a->np, sizeof *a->p, cmp_prev);
+	if (rc == 0 && o->roster)
+		rc = read_roster(a);
+	for (i = 0; rc == 0 && i < o->nlists; i++)
+		rc = read_list(a, &a->lists[i]);
+	for (i = 0; rc == 0 && i < o->nledgers; i++)
+		rc = walk(a, o->ledgers[i], PAYROLL_LEDGER_SUPPORT_MODE, &a->cur, audited_case,
+			  audited_line);
+	if (rc == 0) {
+		g.rule = PAYROLL_AUDIT_SAME_PERSON;
+		rc = payroll_dupindex_find(&a->ids, mark_group, &g);
+	}
+	if (rc == 0) {
+		g.rule = PAYROLL_AUDIT_SHARED_ACCOUNT;
+		rc = payroll_dupindex_find(&a->accounts, mark_group, &g);
+	}
+	if (rc == 0 && a->nm) {
+		qsort(a->m, a->nm, sizeof *a->m, cmp_mark_case);
+		second_ctx = &s;
+		for (i = 0; rc == 0 && i < o->nledgers; i++)
+			rc = walk(a, o->ledgers[i], 0, &a->cur, second_case, NULL);
+		if (rc == 0)
+			rc = group_findings(a);
+	}
+	if (rc == PAYROLL_ENOMEM && !a->err->message[0])
+		payroll_error_errno(a->err, rc, NULL, "out of memory");
+	if (rc == 0) {
+		res->cases = a->ncases;
+		res->lines = a->lines;
+		res->findings = (long)a->nf;
+		for (i = 0; i < a->nf; i++)
+			res->by_rule[a->f[i].rule]++;
+	}
+	return rc;
+}
+
+int
+payroll_audit(const struct payroll_audit_opts *o, struct payroll_audit_result *res,
+	      struct payroll_error *err)
+{
+	struct payroll_audit_opts oo = *o;
+	struct audit a = { 0 };
+	struct payroll_outfile *out = NULL;
+	const char *outs[1] = { o->output ? o->output : "-" };
+	const char **ins = NULL;
+	size_t i, nin = 0;
+	int rc = 0;
+
+	memset(res, 0, sizeof *res);
+	payroll_error_clear(err);
+	if (!oo.jump)
+		oo.jump = 30;
+	a.o = &oo;
+	a.err = err;
+	if (!o->nledgers)
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "no ledger to audit");
+	if (oo.jump < 1 || oo.jump > 1000)
+		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+					 "jump %d: a percentage from 1 to 1000", oo.jump);
+	for (i = 0; i < o->nledgers; i++)
+		if (!strcmp(o->ledgers[i], "-"))
+			return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+						 "audit reads its ledgers twice: give files, not standard input");
+	for (i = 0; i < o->nlists; i++)
+		if (!o->lists[i].name || !o->lists[i].name[0] || !o->lists[i].path || !o->lists[i].path[0])
+			return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
+						 "a list is given as NAME=FILE");
+	ins = calloc(o->nledgers + o->nprevious + o->nlists + 1, sizeof *ins);
+	a.lists = calloc(o->nlists + 1, sizeof *a.lists);
+	if (!ins || !a.lists)
+		rc = payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+	for (i = 0; rc == 0 && i < o->nledgers; i++)
+		ins[nin++] = o->ledgers[i];
+	for (i = 0; rc == 0 && i < o->nprevious; i++)
+		ins[nin++] = o->previous[i];
+	for (i = 0; rc == 0 && i < o->nlists; i++) {
+		ins[nin++] = o->lists[i].path;
+		a.lists[i].name = o->lists[i].name;
+		a.lists[i].path = o->lists[i].path;
+	}
+	if (rc == 0 && o->roster)
+		ins[nin++] = o->roster;
+	if (rc == 0)
+		rc = payroll_outfile_check_paths(ins, nin, outs, 1, err);
+	if (rc == 0)
+		rc = run(&a, res);
+	if (rc == 0 && (rc = payroll_outfile_open(&out, outs[0], 0, err)) == 0) {
+		if ((rc = write_findings(&a, out)) != 0) {
+			payroll_error_errno(err, rc, outs[0], "cannot write the findings");
+			payroll_outfile_abort(out);
+		} else {
+			rc = payroll_outfile_commit(out, err);
+		}
+	}
+	if (rc)
+		memset(res, 0, sizeof *res);
+	for (i = 0; a.lists && i < o->nlists; i++) {
+		free(a.lists[i].e);
+		payroll_keyindex_release(&a.lists[i].ix);
+	}
+	free(a.lists);
+	free(ins);
+	free(a.f);
+	free(a.m);
+	free(a.idhash);
+	free(a.p);
+	free(a.rv);
+	payroll_keyindex_release(&a.pix);
+	payroll_keyindex_release(&a.rix);
+	payroll_dupindex_release(&a.ids);
+	payroll_dupindex_release(&a.accounts);
+	cur_release(&a.cur);
+	payroll_buf_release(&a.arena);
+	return rc;
+}
