@@ -207,6 +207,100 @@ step_check(struct batch *b)
 	return rc;
 }
 
+static void
+free_list(char **v, size_t n)
+{
+	while (n)
+		free(v[--n]);
+	free(v);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A period directory of the root: YYYY-MM, or YYYY-MM.replaced-N that
+ * --force kept. Its month, or -1. */
+static long
+period_dir(const char *name)
+{
+	const char *n = name + 7;
+	long m;
+
+	if (strnlen(name, 7) < 7 || (m = payroll_month_parse(name, 7)) < 0 || (*n && (strncmp(n, ".replaced-", 10) || !n[10] ||
+			     strspn(n + 10, "0123456789") != strlen(n + 10))))
+		return -1;
+	return m;
+}
+
+/*
+ * The ledgers of every period of the root earlier than the one being run,
+ * --force's kept directories included, sorted by name: calc --paid, so a
+ * temporary grant is never paid twice (SPEC 11). A period directory
+ * without its ledger is an error: what it paid could not be known.
+ */
+static int
+earlier_ledgers(struct batch *b, char ***out, size_t *nout)
+{
+	DIR *d = opendir(b->cfg->output);
+	struct dirent *de;
+	struct stat st;
+	char **v = NULL, path[PAYROLL_PATH_MAX], dir[PAYROLL_PATH_MAX];
+	size_t n = 0, cap = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*nout = 0;
+	if (!d)
+		return payroll_error_errno(b->err, PAYROLL_EIO, b->cfg->output, "cannot read the output root");
+	while (rc == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		long m = period_dir(de->d_name);
+
+		if (m < 0 || m >= b->o->period)
+			continue;
+		if (path_in(dir, sizeof dir, b->cfg->output, de->d_name) ||
+		    path_in(path, sizeof path, dir, "ledger.csv")) {
+			rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io",
+					       "path too long");
+			break;
+		}
+		if (stat(path, &st) != 0) {
+			rc = payroll_error_errno(b->err, PAYROLL_EIO, path,
+						 "an earlier period's ledger is needed to know the grants it "
+						 "paid");
+			break;
+		}
+		if (n == cap) {
+			char **g = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *v);
+
+			if (!g) {
+				rc = payroll_error_errno(b->err, PAYROLL_ENOMEM, NULL, "out of memory");
+				break;
+			}
+			v = g;
+		}
+		if (!(v[n] = strdup(path))) {
+			rc = payroll_error_errno(b->err, PAYROLL_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		n++;
+	}
+	if (rc == 0 && errno)
+		rc = payroll_error_errno(b->err, PAYROLL_EIO, b->cfg->output, "cannot read the output root");
+	closedir(d);
+	if (rc) {
+		free_list(v, n);
+		return rc;
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_str);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
 static int
 step_calc(struct batch *b)
 {
@@ -214,16 +308,22 @@ step_calc(struct batch *b)
 	char total[PAYROLL_MONEY_MAX];
 	struct payroll_calc_opts c;
 	struct payroll_calc_report rep;
+	char **paid = NULL;
+	size_t npaid = 0;
 	int rc;
 
 	if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
 	    path_in(rejects, sizeof rejects, b->tmp, "rejects.csv") ||
 	    path_in(summary, sizeof summary, b->tmp, "summary.json"))
 		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+	if ((rc = earlier_ledgers(b, &paid, &npaid)) != 0)
+		return rc;
 	calc_opts(b, &c);
 	c.ledger = ledger;
 	c.rejects = rejects;
 	c.summary = summary;
+	c.paid = (const char *const *)paid;
+	c.npaid = npaid;
 	rc = payroll_calc(&c, &rep, b->err);
 	if (rc == 0) {
 		b->res->rows_read = rep.rows_read;
@@ -232,10 +332,13 @@ step_calc(struct batch *b)
 		b->res->attention = rep.attention;
 		b->res->total = rep.total;
 		payroll_money_format(rep.total, total);
-		say(b, "calc", "%ld rows read, %ld paid, %ld rejected (%ld need a person), %ld lines, total %s",
-		    rep.rows_read, rep.rows_paid, rep.rows_rejected, rep.attention, rep.lines, total);
+		say(b, "calc", "%ld rows read, %ld paid, %ld rejected (%ld need a person), %ld lines, "
+		    "total %s; grants paid before looked up in %zu earlier ledger%s",
+		    rep.rows_read, rep.rows_paid, rep.rows_rejected, rep.attention, rep.lines, total,
+		    npaid, npaid == 1 ? "" : "s");
 	}
 	payroll_calc_report_free(&rep);
+	free_list(paid, npaid);
 	return rc;
 }
 
@@ -301,6 +404,22 @@ step_bankfiles(struct batch *b)
 	return rc;
 }
 
+/* The notice's first day for the period (config notice_start: a date, or
+ * a day of the period's month, the last day of a shorter month), or NULL. */
+static const char *
+notice_from(struct batch *b, char from[16])
+{
+	int last = payroll_month_days(b->o->period);
+
+	if (b->cfg->notice_date[0])
+		return b->cfg->notice_date;
+	if (!b->cfg->notice_day)
+		return NULL;
+	snprintf(from, 16, "%s-%02d", b->period,
+		 b->cfg->notice_day < last ? b->cfg->notice_day : last);
+	return from;
+}
+
 static int
 step_disclose(struct batch *b)
 {
@@ -308,6 +427,7 @@ step_disclose(struct batch *b)
 	char total[PAYROLL_MONEY_MAX];
 	struct payroll_disclose_opts d = { 0 };
 	struct payroll_disclose_result r;
+	char from[16];
 	int rc;
 
 	if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
@@ -320,6 +440,7 @@ step_disclose(struct batch *b)
 	d.office = b->cfg->office;
 	d.phone = b->cfg->phone;
 	d.notice_days = b->cfg->notice_days;
+	d.notice_from = notice_from(b, from);
 	rc = payroll_disclose(&d, &r, b->err);
 	if (rc == 0) {
 		payroll_money_format(r.total, total);
@@ -365,12 +486,6 @@ step_approval(struct batch *b)
 		    r.households, r.persons, total, a.nfiles);
 	}
 	return rc;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static int
@@ -555,6 +670,25 @@ step_journal(struct batch *b)
 
 /* ---- the run ------------------------------------------------------------ */
 
+/* A notice_start date belongs to the period's month or the one before
+ * (a notice may precede the payment); any other is last month's config. */
+static int
+check_notice(struct batch *b)
+{
+	int day;
+	long m;
+
+	if (!b->cfg->notice_date[0])
+		return 0;
+	m = payroll_date_parse(b->cfg->notice_date, 10, &day);
+	if (m == b->o->period || m == b->o->period - 1)
+		return 0;
+	return payroll_error_set(b->err, PAYROLL_EUSAGE, b->o->config, 0, 0, "stale-notice",
+				 "notice_start = %s is not in %s or the month before: write "
+				 "notice_start = %d instead (that day of each period's month)",
+				 b->cfg->notice_date, b->period, day);
+}
+
 /* A payer file that fixes a bank message id or date would pay next month
  * with this month's: refused before anything is done. */
 static int
@@ -577,7 +711,7 @@ prepare(struct batch *b)
 
 	if ((rc = payroll_config_load(&b->cfg, b->o->config, b->err)) != 0)
 		return rc;
-	if ((rc = check_payer(b)) != 0)
+	if ((rc = check_payer(b)) != 0 || (rc = check_notice(b)) != 0)
 		return rc;
 	if ((rc = payroll_key_load(&b->key, b->cfg->key, PAYROLL_KEY_PRIVATE, b->cfg->pass, b->err)) != 0)
 		return rc;

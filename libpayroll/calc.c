@@ -796,7 +796,10 @@ grant_row(struct engine *g, const struct payroll_row *row)
 	g->probs.count = 0;
 	problems = payroll_grant_validate(row, &k, &g->probs);
 	due = is_due(&k, g->o->period);
-	if ((rc = register_keys(g, &k, due)) != 0)
+	/* a grant paid before is not paid now: its person and account may have
+	 * a new grant of the period without being a duplicate */
+	when = due ? payroll_paidset_find(g->paid, k.case_id, k.case_id_len) : NULL;
+	if ((rc = register_keys(g, &k, due && !when)) != 0)
 		return rc;
 	if (g->o->check_only) {
 		g->rep->attention += problems;
@@ -805,7 +808,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 	} else {
 		if (grant_not_due(&k, g->o->period, msg, sizeof msg))
 			return reject(g, &k, "not-due", msg);
-		if ((when = payroll_paidset_find(g->paid, k.case_id, k.case_id_len)) != NULL) {
+		if (when) {
 			snprintf(msg, sizeof msg, "grant %.*s was already paid in %s (--paid ledger)",
 				 (int)k.case_id_len, k.case_id, when);
 			return reject(g, &k, "already-paid", msg);

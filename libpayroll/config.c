@@ -8,13 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ident.h"
 #include "money.h"
 #include "source.h"
 #include "banned.h"
 
 #define CONFIG_MAX_BYTES (1024 * 1024)
 
-enum kind { K_PATH, K_TEXT, K_LAYOUT, K_PASS, K_DAYS, K_ENCODING, K_COUNT, K_YUAN };
+enum kind {
+	K_PATH, K_TEXT, K_LAYOUT, K_PASS, K_DAYS, K_ENCODING, K_COUNT, K_YUAN, K_NOTICE
+};
 
 struct key {
 	const char *name;
@@ -36,6 +39,7 @@ static const struct key keys[] = {
 	{ "office", K_TEXT, AT(office), 0 },
 	{ "phone", K_TEXT, AT(phone), 0 },
 	{ "notice_days", K_DAYS, 0, 0 },
+	{ "notice_start", K_NOTICE, 0, 0 },
 	{ "encoding", K_ENCODING, 0, 0 },
 	{ "sheet", K_TEXT, AT(sheet), 0 },
 	{ "max_count", K_COUNT, 0, 0 },
@@ -155,6 +159,24 @@ set(struct parser *p, const struct key *k, const char *v, size_t n)
 				    "notice_days");
 		c->notice_days = (int)days;
 		return 0;
+	}
+	case K_NOTICE: {
+		int day;
+
+		/* v is not NUL-terminated: no str* function on it */
+		if (n <= 2 && v[0] >= '0' && v[0] <= '9' && (n == 1 || (v[1] >= '0' && v[1] <= '9'))) {
+			day = n == 1 ? v[0] - '0' : (v[0] - '0') * 10 + v[1] - '0';
+			if (day >= 1 && day <= 31) {
+				c->notice_day = day;
+				return 0;
+			}
+		} else if (payroll_date_parse(v, n, &day) >= 0) {
+			memcpy(c->notice_date, v, 10);
+			c->notice_date[10] = '\0';
+			return 0;
+		}
+		return fail(p, "bad-value", "%s: notice_start is a day of the period's month (1 to 31) "
+			    "or a date YYYY-MM-DD", "notice_start");
 	}
 	case K_COUNT: {
 		char num[16];

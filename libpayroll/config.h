@@ -35,6 +35,8 @@ struct payroll_config {
 	long max_count;		/* bank files: transfers a file, 0 no limit */
 	int64_t max_amount;	/* bank files: fen a file, 0 no limit */
 	int notice_days;	/* disclosure period, default 7 */
+	int notice_day;		/* notice_start as a day of the period's month, or 0 */
+	char notice_date[11];	/* notice_start as a date YYYY-MM-DD, or "" */
 	int encoding;		/* enum payroll_encoding of the roster */
 };
 

@@ -309,3 +309,28 @@ payroll_month_format(long m, char *buf)
 	buf[6] = (char)('0' + mm % 10);
 	buf[7] = '\0';
 }
+
+int
+payroll_month_days(long m)
+{
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	long y = m / 12;
+	int mm = (int)(m % 12);
+
+	return mdays[mm] + (mm == 1 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
+}
+
+long
+payroll_date_parse(const char *s, size_t n, int *day)
+{
+	long m;
+	int d;
+
+	if (n != 10 || s[7] != '-' || !all_digits(s + 8, 2) || (m = payroll_month_parse(s, 7)) < 0)
+		return -1;
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (d < 1 || d > payroll_month_days(m))
+		return -1;
+	*day = d;
+	return m;
+}

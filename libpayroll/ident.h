@@ -66,4 +66,11 @@ long payroll_month_parse(const char *s, size_t n);
 /* Month number to "YYYY-MM" (8 bytes with NUL). */
 void payroll_month_format(long m, char *buf);
 
+/* Days in month number m (28 to 31, Gregorian leap years). */
+int payroll_month_days(long m);
+
+/* Date "YYYY-MM-DD" (n bytes): its month number, and its day in *day;
+ * -1 when not a date of the calendar. */
+long payroll_date_parse(const char *s, size_t n, int *day);
+
 #endif

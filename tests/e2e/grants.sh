@@ -53,6 +53,15 @@ expect_exit 1 calc --period 2026-12 --grants g12b.csv --paid nov-031.csv.gz --pa
 	-o o.csv --rejects r.csv clean.csv
 grep_file 'LS-2026-032,already-paid,' r.csv
 grep_file '2026-12,LS-2026-099,temporary,temporary,2026-12,' o.csv
+# a new grant to the person of a grant paid before is not a duplicate of it
+{ cat g12.csv; sed -n 2p g12.csv | sed 's/^LS-2026-031,/LS-2026-131,/'; } >g12c.csv
+expect_exit 1 calc --period 2026-12 --grants g12c.csv --paid nov.csv -o o.csv --rejects r.csv clean.csv
+grep_file '2026-12,LS-2026-131,temporary,temporary,2026-12,' o.csv
+no_grep 'duplicate' r.csv
+# without --paid the two grants to one person are duplicates (both rejected)
+expect_exit 1 calc --period 2026-12 --grants g12c.csv -o o.csv --rejects r.csv clean.csv
+grep_file 'LS-2026-031,duplicate-id,' r.csv
+grep_file 'LS-2026-131,duplicate-id,' r.csv
 # the roster's own lines in a --paid ledger refuse nothing (only temporary lines count)
 expect_exit 0 calc --period 2026-11 --grants g11.csv --paid dec.csv -o o.csv clean.csv
 # a grant not yet due is not-due even when paid before (not-due is not an error)

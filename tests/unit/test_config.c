@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -43,6 +44,37 @@ good_file(void **state)
 	payroll_config_free(c);
 	assert_int_equal(parse(MIN, &c, &err), 0);
 	assert_int_equal(c->notice_days, 7);
+	assert_int_equal(c->notice_day, 0);
+	assert_string_equal(c->notice_date, "");
+	payroll_config_free(c);
+}
+
+static void
+notice_start(void **state)
+{
+	struct payroll_config *c;
+	struct payroll_error err;
+	static const char *const days[] = { "1", "5", "09", "31" };
+	static const int want[] = { 1, 5, 9, 31 };
+	char text[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		snprintf(text, sizeof text, MIN "notice_start = %s\n", days[i]);
+		assert_int_equal(parse(text, &c, &err), 0);
+		assert_int_equal(c->notice_day, want[i]);
+		assert_string_equal(c->notice_date, "");
+		payroll_config_free(c);
+	}
+	assert_int_equal(parse(MIN "notice_start = 2028-02-29\n", &c, &err), 0);
+	assert_int_equal(c->notice_day, 0);
+	assert_string_equal(c->notice_date, "2028-02-29");
+	payroll_config_free(c);
+	/* the value at the very end of the text, without a line feed */
+	assert_int_equal(payroll_config_parse(&c, "p.conf", MIN "notice_start = 7", strlen(MIN) + 16,
+					      &err), 0);
+	assert_int_equal(c->notice_day, 7);
 	payroll_config_free(c);
 }
 
@@ -71,6 +103,14 @@ errors(void **state)
 	expect(MIN "notice_days = 0\n", "bad-value", 6);
 	expect(MIN "notice_days = 7x\n", "bad-value", 6);
 	expect(MIN "encoding = latin1\n", "bad-value", 6);
+	expect(MIN "notice_start = 0\n", "bad-value", 6);
+	expect(MIN "notice_start = 32\n", "bad-value", 6);
+	expect(MIN "notice_start = 100\n", "bad-value", 6);
+	expect(MIN "notice_start = 5th\n", "bad-value", 6);
+	expect(MIN "notice_start = 2027-02-29\n", "bad-value", 6);
+	expect(MIN "notice_start = 2026-11-5\n", "bad-value", 6);
+	expect(MIN "notice_start = 2026/11/05\n", "bad-value", 6);
+	expect(MIN "notice_start = 5\nnotice_start = 6\n", "duplicate-key", 7);
 	expect("roster = r.csv\n", "missing-key", 0);
 	expect("", "missing-key", 0);
 }
@@ -81,6 +121,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(good_file),
 		cmocka_unit_test(errors),
+		cmocka_unit_test(notice_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
