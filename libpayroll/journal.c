@@ -142,7 +142,9 @@ install_dir(const char *root, const char *tmp, int legacy, struct payroll_error 
 	} else if (errno != ENOENT) {
 		return payroll_error_errno(err, PAYROLL_EIO, dir,
 					   "cannot exchange the journal directory (renameat2 RENAME_EXCHANGE)");
-	} else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) != 0) {
+	} else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) != 0 &&
+		   (errno != EINVAL || rename(tmp, dir) != 0)) {
+		/* (EINVAL: no RENAME_NOREPLACE here; the run's lock keeps others out) */
 		return payroll_error_errno(err, PAYROLL_EIO, dir, "cannot rename the journal into place");
 	}
 	rc = payroll_fsync_dir_of(dir, err);
