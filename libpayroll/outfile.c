@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#define _GNU_SOURCE 1	/* O_TMPFILE (Linux) */
 #include "outfile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <time.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,12 +18,18 @@
 #include "banned.h"
 
 #define OUT_BUFSIZE (256 * 1024)
+/* A temporary file of a dead process is removed once untouched this long
+ * (seconds): it may belong to a writer on another host sharing the
+ * directory, whose process ids mean nothing here. */
+#define STALE_AGE (10 * 60)
 
 struct payroll_outfile {
 	char path[PAYROLL_PATH_MAX];
 	char tmp[PAYROLL_PATH_MAX];
 	int fd;
 	int is_stdout;		/* 1 stdout, 2 another non-regular file */
+	int anon;		/* O_TMPFILE: no name until commit links one */
+	int named;		/* tmp names a file of ours (unlink it on failure) */
 	int failed_errno;	/* first write error, reported at commit */
 	off_t size;
 	z_stream z;
@@ -53,6 +63,151 @@ split_dir(const char *path, char *dir, size_t dirn, const char **base)
 	return n < 0 || (size_t)n >= dirn ? -1 : 0;
 }
 
+/* 1 when name is ".BASE.tmp-PID-XXXXXX" with digits for PID; *pid then. */
+static int
+temp_name_of(const char *name, const char *base, long *pid)
+{
+	size_t n = strlen(base);
+	char *end;
+
+	if (name[0] != '.' || strncmp(name + 1, base, n) || strncmp(name + 1 + n, ".tmp-", 5))
+		return 0;
+	name += 1 + n + 5;
+	if (*name < '0' || *name > '9')
+		return 0;
+	*pid = strtol(name, &end, 10);
+	return *pid > 0 && *end == '-' && strlen(end + 1) == 6;
+}
+
+/* 1 when process pid is no more, or a zombie (it writes nothing again). */
+static int
+process_gone(long pid)
+{
+	char path[40], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	if (pid > INT_MAX || (kill((pid_t)pid, 0) != 0 && errno == ESRCH))
+		return pid <= INT_MAX;
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');	/* "PID (COMM) STATE ...", COMM may hold ')' */
+	return p && p[1] == ' ' && p[2] == 'Z';
+}
+
+/*
+ * Remove what killed writers of BASE left in dir: files named by our
+ * pattern ".BASE.tmp-PID-XXXXXX", regular, ours (same user), whose PID is
+ * no process here (or a zombie), untouched for STALE_AGE. Anything else is kept:
+ * a live process's file, another user's, a name of another pattern.
+ * Best effort: a failure here only leaves a file behind.
+ */
+static void
+sweep_stale(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	struct stat st;
+	time_t now = time(NULL);
+	long pid;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (!temp_name_of(e->d_name, base, &pid) || pid == (long)getpid())
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+		    now - st.st_mtime < STALE_AGE)
+			continue;
+		if (process_gone(pid))
+			unlinkat(dirfd(d), e->d_name, 0);
+	}
+	closedir(d);
+}
+
+/* Our temporary name beside the target, "DIR/.BASE.tmp-PID-XXXXXX"; with
+ * random, the X replaced (for linkat, which has no mkstemp). */
+static int
+temp_name(struct payroll_outfile *o, const char *dir, const char *base, int random)
+{
+	static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	unsigned char r[6];
+	size_t len;
+	int n, i;
+
+	n = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp-%ld-XXXXXX", dir, base, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof o->tmp)
+		return -1;
+	if (random) {
+		if (getentropy(r, sizeof r) != 0)
+			return -1;
+		len = (size_t)n;
+		for (i = 0; i < 6; i++)
+			o->tmp[len - 6 + (size_t)i] = digits[r[i] % (sizeof digits - 1)];
+	}
+	return 0;
+}
+
+/*
+ * The file being written. Where the filesystem has O_TMPFILE it has no
+ * name at all until commit (a killed process leaves nothing); elsewhere a
+ * named temporary file, which sweep_stale removes after its writer died.
+ */
+static int
+open_temp(struct payroll_outfile *o, const char *dir, const char *base,
+	  struct payroll_error *err)
+{
+	if (temp_name(o, dir, base, 0))
+		return payroll_error_set(err, PAYROLL_EUSAGE, o->path, 0, 0, "io", "path too long");
+#ifdef O_TMPFILE
+	if (!getenv("PAYROLL_TEST_NO_TMPFILE") && access("/proc/self/fd", X_OK) == 0) {
+		o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+		if (o->fd >= 0) {
+			o->anon = 1;
+			return 0;
+		}
+	}
+#endif
+	o->fd = mkstemp(o->tmp);
+	if (o->fd < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot create output file");
+	o->named = 1;
+	return 0;
+}
+
+/* Give an O_TMPFILE file its temporary name, at commit. */
+static int
+link_anon(struct payroll_outfile *o)
+{
+	char proc[40], dir[PAYROLL_PATH_MAX];
+	const char *base;
+	int tries;
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+	if (split_dir(o->path, dir, sizeof dir, &base)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (tries = 0; tries < 100; tries++) {
+		if (temp_name(o, dir, base, 1))
+			return -1;
+		if (linkat(AT_FDCWD, proc, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0) {
+			o->named = 1;
+			return 0;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	return -1;
+}
+
 int
 payroll_outfile_open(struct payroll_outfile **out, const char *path,
 		     unsigned flags, struct payroll_error *err)
@@ -61,7 +216,7 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 	char dir[PAYROLL_PATH_MAX];
 	const char *base;
 	struct stat st;
-	int n, rc;
+	int rc;
 
 	*out = NULL;
 	o = calloc(1, sizeof *o);
@@ -98,16 +253,10 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 			free(o);
 			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "not a file path");
 		}
-		n = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp-XXXXXX", dir, base);
-		if (n < 0 || (size_t)n >= sizeof o->tmp) {
+		sweep_stale(dir, base);
+		if ((rc = open_temp(o, dir, base, err)) != 0) {
 			free(o);
-			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
-		}
-		o->fd = mkstemp(o->tmp);
-		if (o->fd < 0) {
-			payroll_error_errno(err, PAYROLL_EIO, path, "cannot create output file");
-			free(o);
-			return PAYROLL_EIO;
+			return rc;
 		}
 		if (!(flags & PAYROLL_OUT_PRIVATE)) {
 			mode_t mask = umask(0);
@@ -249,7 +398,14 @@ payroll_outfile_readback(struct payroll_outfile *o, struct payroll_error *err)
 		errno = o->failed_errno;
 		return payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot write output file");
 	}
-	fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
+	if (o->anon) {
+		char proc[40];
+
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
+		fd = open(proc, O_RDONLY | O_CLOEXEC);
+	} else {
+		fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
+	}
 	if (fd < 0)
 		return payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot reopen output file");
 	return fd;
@@ -280,6 +436,8 @@ finish(struct payroll_outfile *o, struct payroll_error *err)
 {
 	if (flush_buf(o, 1) == 0 && !o->is_stdout) {
 		if (fsync(o->fd) != 0 && !o->failed_errno)
+			o->failed_errno = errno;
+		if (o->anon && !o->failed_errno && link_anon(o) != 0)
 			o->failed_errno = errno;
 		if (close(o->fd) != 0 && !o->failed_errno)
 			o->failed_errno = errno;
@@ -332,7 +490,7 @@ payroll_outfile_commit_all(struct payroll_outfile **o, size_t n,
 	for (i = 0; i < n; i++) {
 		if (!o[i])
 			continue;
-		if (rc && !o[i]->is_stdout)
+		if (rc && o[i]->named)
 			unlink(o[i]->tmp);	/* those not renamed */
 		release(o[i]);
 		o[i] = NULL;
@@ -356,7 +514,8 @@ payroll_outfile_abort(struct payroll_outfile *o)
 	if (!o->is_stdout) {
 		if (o->fd >= 0)
 			close(o->fd);
-		unlink(o->tmp);
+		if (o->named)
+			unlink(o->tmp);
 	}
 	if (o->gzip)
 		deflateEnd(&o->z);

@@ -9,8 +9,15 @@
  * path ending in ".gz" is written gzip-compressed through zlib. The path
  * "-" writes to standard output (not atomic; nothing to rename).
  *
- * A process killed between open and commit leaves only a hidden
- * ".NAME.tmp-XXXXXX" file, never NAME.
+ * The temporary file is an O_TMPFILE file where the filesystem has them
+ * (Linux): it has no name until commit links it as ".NAME.tmp-PID-XXXXXX"
+ * just before the rename, so a process killed while writing leaves
+ * nothing. Elsewhere it is created under that name, and a killed process
+ * leaves it behind until the next open of NAME removes it: a file of that
+ * pattern, regular, ours, whose PID is no process (or a zombie) and that
+ * has not changed for 10 minutes (it might be a writer's on another host
+ * sharing the directory). PAYROLL_TEST_NO_TMPFILE in the environment
+ * forces the named file (for tests). Never NAME half written.
  *
  * An output path that is a symbolic link is refused (PAYROLL_EUSAGE, code
  * "symlink"): writing through it would replace the file it points to.
