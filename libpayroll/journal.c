@@ -125,6 +125,21 @@ payroll_remove_tree(const char *dir)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* ROOT/journal (and an earlier version's ROOT/journal.csv) must not be
+ * symbolic links: a run would read and replace what they point to. */
+static int
+refuse_links(const char *root, struct payroll_error *err)
+{
+	char p[PAYROLL_PATH_MAX];
+	int rc = 0;
+
+	if (join(p, sizeof p, root, PAYROLL_JOURNAL_DIR) == 0)
+		rc = payroll_outfile_refuse_symlink(p, err);
+	if (rc == 0 && join(p, sizeof p, root, PAYROLL_JOURNAL) == 0)
+		rc = payroll_outfile_refuse_symlink(p, err);
+	return rc;
+}
+
 /* Put the directory tmp (journal.csv and its .sig, both synced) in place
  * as ROOT/journal in one rename: exchanged with the one there, which is
  * then removed (a run killed before that leaves ROOT/.journal.tmp-*, which
@@ -257,6 +272,8 @@ payroll_journal_append(const char *root, const struct payroll_journal_entry *e,
 	if (journal_path(root, path, sizeof path, &legacy) ||
 	    snprintf(tmp, sizeof tmp, "%s/.journal.tmp-XXXXXX", root) >= (int)sizeof tmp)
 		return payroll_error_set(err, PAYROLL_EUSAGE, root, 0, 0, "io", "path too long");
+	if ((rc = refuse_links(root, err)) != 0)
+		return rc;
 	rc = slurp(path, &b, &missing, err);
 	if (rc == 0 && missing)
 		rc = payroll_buf_addstr(&b, PAYROLL_JOURNAL_HEADER) ? PAYROLL_ENOMEM : 0;
@@ -697,6 +714,8 @@ payroll_journal_check(const char *root, struct payroll_key *key, const char *per
 
 	memset(&fb, 0, sizeof fb);
 	*adopt = 0;
+	if ((rc = refuse_links(root, err)) != 0)
+		return rc;
 	rc = walk(&w, err);
 	if (rc < 0)
 		return rc;

@@ -62,7 +62,9 @@ int payroll_journal_append(const char *root, const struct payroll_journal_entry 
  * run killed between putting it in place and journaling it) is not a
  * break: *adopt is set, and the run moves it aside and passes it to
  * payroll_journal_append. Returns 0, or PAYROLL_EFORMAT with err naming
- * the first break (file, line, code), or another negative PAYROLL_E*.
+ * the first break (file, line, code), PAYROLL_EUSAGE (code "symlink":
+ * ROOT/journal or ROOT/journal.csv is a symbolic link; append refuses
+ * that too), or another negative PAYROLL_E*.
  */
 int payroll_journal_check(const char *root, struct payroll_key *key,
 			  const char *period, int *adopt, struct payroll_error *err);

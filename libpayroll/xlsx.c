@@ -43,6 +43,7 @@ struct payroll_xlsx {
 	int done;
 
 	/* the current row */
+	struct payroll_buf raw, skip;	/* a cell's stored text; skipped text */
 	struct payroll_buf text;
 	struct payroll_xlsx_cell *cells;
 	size_t ncells, cells_cap;
@@ -830,18 +831,42 @@ new_cell(struct payroll_xlsx *x)
 	return &x->cells[x->ncells++];
 }
 
+/* A cell's r, t and s attributes in one pass over its attributes. */
+static void
+cell_attrs(xmlTextReaderPtr r, char *ref, size_t nref, char *t, size_t nt, char *s, size_t ns)
+{
+	if (xmlTextReaderMoveToFirstAttribute(r) != 1)
+		return;
+	do {
+		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
+		const char *v = (const char *)xmlTextReaderConstValue(r);
+
+		if (!ln || !v || ln[1])
+			continue;
+		if (ln[0] == 'r')
+			snprintf(ref, nref, "%s", v);
+		else if (ln[0] == 't')
+			snprintf(t, nt, "%s", v);
+		else if (ln[0] == 's')
+			snprintf(s, ns, "%s", v);
+	} while (xmlTextReaderMoveToNextAttribute(r) == 1);
+	xmlTextReaderMoveToElement(r);
+}
+
 /* One <c> element: its value appended to x->text as a cell. */
 static int
 read_cell(struct payroll_xlsx *x, long row, int *lastcol, struct payroll_error *err)
 {
 	char ref[32], t[32], sv[16];
-	struct payroll_buf raw = { 0 }, skip = { 0 };
+	struct payroll_buf *raw = &x->raw, *skip = &x->skip;
 	struct payroll_xlsx_cell *c;
 	int col, rc = 0, have_v = 0, depth;
 	long rrow;
 	size_t start;
 
-	if (attr(x->r, "r", 0, ref, sizeof ref)) {
+	ref[0] = t[0] = sv[0] = '\0';
+	cell_attrs(x->r, ref, sizeof ref, t, sizeof t, sv, sizeof sv);
+	if (ref[0]) {
 		if (parse_ref(ref, &col, &rrow) || rrow != row)
 			return cell_failed(x, row, *lastcol + 1, err,
 					   "a cell reference out of place or not a cell reference");
@@ -852,10 +877,8 @@ read_cell(struct payroll_xlsx *x, long row, int *lastcol, struct payroll_error *
 		return cell_failed(x, row, col > MAX_COL ? MAX_COL : col, err,
 				   "cells out of order");
 	*lastcol = col;
-	if (!attr(x->r, "t", 0, t, sizeof t))
+	if (!t[0])
 		snprintf(t, sizeof t, "n");
-	if (!attr(x->r, "s", 0, sv, sizeof sv))
-		sv[0] = '\0';
 	if (xmlTextReaderIsEmptyElement(x->r))
 		return 0;
 	depth = xmlTextReaderDepth(x->r);
@@ -867,41 +890,33 @@ read_cell(struct payroll_xlsx *x, long row, int *lastcol, struct payroll_error *
 		if (type != XML_READER_TYPE_ELEMENT)
 			continue;
 		if (is_elem(x->r, "v") || is_elem(x->r, "is")) {
-			payroll_buf_reset(&raw);
-			if ((rc = element_text(x->r, &raw, 1)) != 0)
+			payroll_buf_reset(raw);
+			if ((rc = element_text(x->r, raw, 1)) != 0)
 				break;
 			have_v = 1;
 		} else if (!xmlTextReaderIsEmptyElement(x->r)) {
 			/* <f> (the formula; its value is in <v>) and the rest */
-			rc = element_text(x->r, &skip, 0);
-			payroll_buf_reset(&skip);
+			rc = element_text(x->r, skip, 0);
+			payroll_buf_reset(skip);
 			if (rc != 0)
 				break;
 		}
 	}
-	payroll_buf_release(&skip);
-	if (rc != 1) {
-		payroll_buf_release(&raw);
+	if (rc != 1)
 		return text_failed(x, rc < 0 ? rc : -1, x->sheet_part, ref, err);
-	}
-	if (!have_v || raw.len == 0) {
-		payroll_buf_release(&raw);
+	if (!have_v || raw->len == 0)
 		return 0;
-	}
-	if (!(c = new_cell(x))) {
-		payroll_buf_release(&raw);
+	if (!(c = new_cell(x)))
 		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
-	}
 	c->col = col;
 	c->kind = PAYROLL_CELL_TEXT;
 	start = x->text.len;
 	if (!strcmp(t, "s")) {
 		char *end;
-		unsigned long long k = strtoull(raw.p, &end, 10);
+		unsigned long long k = strtoull(raw->p, &end, 10);
 
-		if (*end || raw.p[0] < '0' || raw.p[0] > '9' || k >= x->nsst) {
+		if (*end || raw->p[0] < '0' || raw->p[0] > '9' || k >= x->nsst) {
 			x->ncells--;
-			payroll_buf_release(&raw);
 			return cell_failed(x, row, col, err,
 					   "refers to a shared string the workbook does not have");
 		}
@@ -910,12 +925,11 @@ read_cell(struct payroll_xlsx *x, long row, int *lastcol, struct payroll_error *
 		long s = sv[0] ? strtol(sv, NULL, 10) : 0;
 
 		if (!strcmp(t, "d")) {	/* ISO 8601 date cell: keep its text */
-			rc = payroll_buf_addstr(&x->text, raw.p);
+			rc = payroll_buf_addstr(&x->text, raw->p);
 		} else {
-			rc = payroll_xlsx_number(raw.p, &x->text);
+			rc = payroll_xlsx_number(raw->p, &x->text);
 			if (rc == -1) {
 				x->ncells--;
-				payroll_buf_release(&raw);
 				return cell_failed(x, row, col, err, "a number cell that holds no number");
 			}
 			c->kind = s >= 0 && (size_t)s < x->nxf && x->xf_date[s] ?
@@ -923,14 +937,13 @@ read_cell(struct payroll_xlsx *x, long row, int *lastcol, struct payroll_error *
 		}
 	} else if (!strcmp(t, "b")) {
 		c->kind = PAYROLL_CELL_BOOL;
-		rc = payroll_buf_addstr(&x->text, !strcmp(raw.p, "0") ? "FALSE" : "TRUE");
+		rc = payroll_buf_addstr(&x->text, !strcmp(raw->p, "0") ? "FALSE" : "TRUE");
 	} else if (!strcmp(t, "e")) {
 		c->kind = PAYROLL_CELL_ERROR;
-		rc = payroll_buf_addstr(&x->text, raw.p);
+		rc = payroll_buf_addstr(&x->text, raw->p);
 	} else {	/* str (a formula's text), inlineStr */
-		rc = payroll_buf_addstr(&x->text, raw.p);
+		rc = payroll_buf_addstr(&x->text, raw->p);
 	}
-	payroll_buf_release(&raw);
 	if (rc || payroll_buf_addch(&x->text, '\0'))
 		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
 	/* offsets now, pointers when the row is complete (the buffer moves) */
@@ -1014,6 +1027,8 @@ payroll_xlsx_close(struct payroll_xlsx *x)
 	free(x->sst_off);
 	free(x->xf_date);
 	payroll_buf_release(&x->text);
+	payroll_buf_release(&x->raw);
+	payroll_buf_release(&x->skip);
 	free(x->cells);
 	free(x);
 }

@@ -149,6 +149,16 @@ absent j3/journal.csv; absent j3/journal.csv.sig
 [ "$(wc -l <j3/journal/journal.csv)" = 5 ] || fail "four journal entries expected after carrying over"; ok
 expect_exit 0 payroll-verify --pubkey key.pub --journal j3
 
+# the journal directory a symbolic link (to another root's): refused, the
+# target untouched
+cp -r pay l1; conf_for l1
+mv l1/journal l1-target && ln -s "$PWD/l1-target" l1/journal
+cp -r l1-target l1-before
+expect_exit 2 payroll-run --config "$PWD/l1.conf" --period 2026-12
+grep_file "l1/journal: symlink" err
+absent l1/2026-12
+diff -r l1-before l1-target >/dev/null || fail "the journal a link points to was changed"; ok
+
 # another key, no journal, a usage error
 payroll-keygen -o other >/dev/null
 expect_exit 1 payroll-verify --pubkey other.pub --journal pay
