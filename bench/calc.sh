@@ -27,7 +27,7 @@ for rows in "${@:-1000000}"; do
 	roster=data/roster-$rows.csv
 	[ -f "$roster" ] || python3 gen_roster.py "$rows" "$roster"
 	read -r base _ < <(measure data/csvparse "$roster")
-	read -r calc mem < <(measure ../build/payroll-calc -q --standards ../fixtures/demo/standards.csv \
+	read -r calc mem < <(measure ../build/payroll-calc -q --standards ../fixtures/every-code/standards.csv \
 		--period 2026-11 -o "$out/bench-ledger.csv" --rejects "$out/bench-rejects.csv" "$roster")
 	size=$(stat -c %s "$roster")
 	lsize=$(stat -c %s "$out/bench-ledger.csv")

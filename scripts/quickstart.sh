@@ -34,7 +34,7 @@ fi
 rm -rf build/demo-out
 rc=0
 ./build/payroll run --config fixtures/demo/payroll.conf --period 2026-11 || rc=$?
-# Exit 1 means "rejected rows need a person": the demo has one of each.
+# Exit 1 means "rejected rows need a person": the demo has a handful.
 [ "$rc" -le 1 ] || exit "$rc"
 echo "outputs: build/demo-out/2026-11 (ledger, rejects, bank files, disclosure list," \
 	"signatures, SHA256SUMS); journal: build/demo-out/journal/journal.csv" >&2

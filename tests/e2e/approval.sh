@@ -2,7 +2,7 @@
 # approval: the payment approval sheet (发放审批表) from bankfile --approval,
 # byte for byte; its totals against the ledger, its hash against sha256sum.
 . "$SRC/tests/e2e/lib.sh"
-L=$FIXTURES/demo/expected/ledger.csv
+L=$FIXTURES/every-code/expected/ledger.csv
 
 expect_exit 0 payroll-bankfile --layout csv -o bank.csv --approval sheet.html --office 东丰县民政局 "$L"
 same_file "$FIXTURES/approval/expected.html" sheet.html

@@ -6,7 +6,7 @@
 # every error code.
 . "$SRC/tests/e2e/lib.sh"
 G=$FIXTURES/audit
-L=$FIXTURES/demo/expected/ledger.csv
+L=$FIXTURES/every-code/expected/ledger.csv
 python3 "$G/make.py" . || fail "make.py"; ok
 iconv -f GB18030 -t UTF-8 deceased.csv >/dev/null || fail "list is not GB18030"; ok
 ! iconv -f UTF-8 -t UTF-8 deceased.csv >/dev/null 2>&1 || fail "list is UTF-8"; ok

@@ -5,7 +5,7 @@
 # file, and on a fatal error no output at all. The huge inputs (a 10 MB
 # field, 100k columns, a field over the 16 MiB limit) are generated here.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 B=$FIXTURES/bad
 
 # run FILE [STANDARDS]: calc into o.csv, r.csv, s.json

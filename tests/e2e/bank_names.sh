@@ -5,7 +5,7 @@
 # does not use map to their codes; an unknown name stays bad-bank with the
 # nearest known name suggested.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 calc() { payroll-calc -q --standards "$D/standards.csv" --period 2026-11 --grants "$D/grants.csv" "$@"; }
 
 python3 - "$D/roster.csv" <<'PY'

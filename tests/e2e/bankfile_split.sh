@@ -7,7 +7,7 @@
 # to standard output are refused with nothing written; run takes the
 # limits from its configuration and signs and lists every part.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 L=$D/expected/ledger.csv
 
 expect_exit 0 payroll-bankfile --layout csv -o one.csv "$L"

@@ -3,7 +3,7 @@
 # encoding and compression giving the same ledger, every reject code, the
 # reconciliation of counts, and fatal inputs leaving no output behind.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 calc() { payroll-calc -q --standards "$D/standards.csv" --period 2026-11 --grants "$D/grants.csv" "$@"; }
 
 # the demo month against its golden files

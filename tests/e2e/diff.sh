@@ -4,7 +4,7 @@
 # input, bank files, and no report left behind on error.
 . "$SRC/tests/e2e/lib.sh"
 G=$FIXTURES/diff
-cp "$FIXTURES/demo/expected/ledger.csv" old.csv
+cp "$FIXTURES/every-code/expected/ledger.csv" old.csv
 cp "$G/new.csv" new.csv
 
 # the golden reports (NEW is shuffled, its columns reordered: one row
@@ -110,7 +110,7 @@ grep_file "dup2.csv:51: duplicate-key" err; grep_file "also on line 20" err
 B="$FIXTURES/bank/golden"
 bank=$(ls "$B"/*.csv 2>/dev/null | grep -v ctl | head -1)
 if [ -z "$bank" ]; then
-	payroll-bankfile --layout csv -o bank.csv "$FIXTURES/demo/expected/ledger.csv" >/dev/null 2>&1 || fail "bankfile"
+	payroll-bankfile --layout csv -o bank.csv "$FIXTURES/every-code/expected/ledger.csv" >/dev/null 2>&1 || fail "bankfile"
 	bank=bank.csv
 fi; ok
 head -1 "$bank" | grep -q '^seq,bank,account,account_name,amount,memo' || fail "not a bank csv: $bank"; ok

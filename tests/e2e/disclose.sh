@@ -2,7 +2,7 @@
 # disclose: the public list and page for the demo month, byte for byte;
 # nothing private in them; names masked by character; bad names refused.
 . "$SRC/tests/e2e/lib.sh"
-L=$FIXTURES/demo/expected/ledger.csv
+L=$FIXTURES/every-code/expected/ledger.csv
 G=$FIXTURES/disclose
 
 expect_exit 0 payroll-disclose -o list.csv --html page.html --office 东丰县民政局 \

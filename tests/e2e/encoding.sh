@@ -5,7 +5,7 @@
 # a GBK roster is still detected; a file that is neither fails whole; the
 # summary names the encoding used.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 calc() { payroll-calc --standards "$D/standards.csv" --period 2026-11 "$@"; }
 codes() { cut -d, -f4 "$1" | tail -n +2 | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' '; }
 

@@ -3,7 +3,7 @@
 # month only (not-due otherwise), never twice (calc --paid: already-paid),
 # and a grants file without its month column is refused as a whole.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 head -12 "$D/roster.csv" >clean.csv	# a roster with nothing to reject
 calc() { payroll-calc -q --standards "$D/standards.csv" "$@"; }
 num() { grep -o "\"$1\": [0-9]*" "$2" | head -1 | grep -o '[0-9]*$'; }

@@ -4,7 +4,7 @@
 # each period's manifest, signatures and totals, and names the first
 # line that was edited or removed.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 mkdir in && cp "$D"/roster.csv "$D"/standards.csv "$D"/grants.csv in/
 payroll-keygen --algorithm ecdsa-p256 -o key >/dev/null
 printf 'roster = in/roster.csv\nstandards = in/standards.csv\ngrants = in/grants.csv\nlayout = csv\nkey = key.key\noutput = pay\n' >pay.conf

@@ -5,7 +5,7 @@
 # ".NAME.tmp-PID-XXXXXX" is left, and the next writer of NAME removes it
 # once its process is dead and it is 10 minutes old, and nothing else.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 payroll-calc -q --standards "$D/standards.csv" --period 2026-11 -o ledger.csv "$D/roster.csv"
 present ledger.csv
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# Three consecutive months of the demo through payroll run (issue 9): no
+# Three consecutive months of the every-code fixture through payroll run (issue 9): no
 # temporary grant is paid twice (run passes every earlier period's ledger,
 # --force's kept ones too, to calc --paid), every pain.001 MsgId differs
 # (schema-valid, dates of its month), and every posted disclosure page
@@ -7,7 +7,7 @@
 # dates, a stale notice date, or an earlier period without its ledger is
 # refused before anything is written.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 XSD=$SCHEMAS/pain.001.001.09.xsd
 mkdir in && cp "$D"/roster.csv "$D"/standards.csv "$D"/grants.csv "$D"/payer.conf in/
 payroll-keygen --algorithm ed25519 -o key >/dev/null

@@ -5,7 +5,7 @@
 # two outputs on one file, '-' for two outputs, a symlink (dangling or
 # not) at an output path. Each is refused with exit 2 and nothing written.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 cp "$D/roster.csv" r.csv
 cp "$D/standards.csv" s.csv
 cp "$D/grants.csv" g.csv

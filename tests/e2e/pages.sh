@@ -17,7 +17,7 @@ if [ -z "$(fc-list :lang=zh family)" ]; then
 	echo "skip: no Chinese font"; exit 77
 fi
 P=$FIXTURES/disclose/pages-ledger.csv
-L=$FIXTURES/demo/expected/ledger.csv
+L=$FIXTURES/every-code/expected/ledger.csv
 
 # print FILE.html to FILE.pdf, A4 as the page asks, with a profile of its own
 print_pdf() {

@@ -4,7 +4,7 @@
 # and a seq-less result; the failed transfers as a ledger to pay again, and
 # nothing ever paid twice.
 . "$SRC/tests/e2e/lib.sh"
-L=$FIXTURES/demo/expected/ledger.csv
+L=$FIXTURES/every-code/expected/ledger.csv
 R=$FIXTURES/reconcile
 
 expect_exit 1 payroll-reconcile --ledger "$L" --result "$R/result.csv" -o failed.csv \

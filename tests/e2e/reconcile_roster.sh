@@ -6,9 +6,9 @@
 # --paid-ledger is still honoured; nothing is sent again to an account
 # that refused the money.
 . "$SRC/tests/e2e/lib.sh"
-L=$FIXTURES/demo/expected/ledger.csv
+L=$FIXTURES/every-code/expected/ledger.csv
 R=$FIXTURES/reconcile
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 
 # A Luhn-valid card number from its first 18 digits.
 luhn() {

@@ -5,7 +5,7 @@
 # the same bytes every time; old ledgers and bad values are refused.
 . "$SRC/tests/e2e/lib.sh"
 G=$FIXTURES/report
-L=$FIXTURES/demo/expected/ledger.csv
+L=$FIXTURES/every-code/expected/ledger.csv
 # a second period: the demo month as October, without DF-0001 and with
 # TK-0004's basic living 100.00 lower
 sed -e 's/2026-11/2026-10/g' -e '/,DF-0001,/d' \

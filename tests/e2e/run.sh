@@ -4,7 +4,7 @@
 # killed at any step or out of disk leaves nothing; two runs never both
 # write; the journal catches an edited or deleted line.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 mkdir in && cp "$D"/roster.csv "$D"/standards.csv "$D"/grants.csv "$D"/payer.conf in/
 payroll-keygen --algorithm ed25519 -o key >/dev/null
 conf() {	# conf ROOT [extra lines]: a configuration in the work dir

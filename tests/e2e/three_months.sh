@@ -9,7 +9,7 @@
 # the changes named above as such), and the disclosure pages' dates.
 . "$SRC/tests/e2e/lib.sh"
 command -v python3 >/dev/null || { [ "${CI:-}" = true ] && fail "python3 missing"; exit 77; }
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 mkdir in
 cp "$D/standards.csv" "$D/payer.conf" in/
 payroll-keygen --algorithm ed25519 -o key >/dev/null || fail "keygen"

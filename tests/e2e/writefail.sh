@@ -10,7 +10,7 @@ if ! command -v strace >/dev/null || ! strace -f -o /dev/null true 2>/dev/null; 
 	echo "skip: strace missing or ptrace not allowed"
 	exit 77
 fi
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 mkdir in && cp "$D"/roster.csv "$D"/standards.csv "$D"/grants.csv "$D"/payer.conf in/
 cp "$FIXTURES"/layouts/gbk-fixed-ctl.layout in/
 payroll-calc --standards in/standards.csv --grants in/grants.csv --period 2026-11 \

@@ -7,7 +7,7 @@
 # and the bank's result file as workbooks; excel-number; every fatal
 # error with what the file is and the cell where there is one.
 . "$SRC/tests/e2e/lib.sh"
-D=$FIXTURES/demo
+D=$FIXTURES/every-code
 MK="python3 $FIXTURES/xlsx/make-xlsx.py"
 calc() { payroll-calc -q --standards "$D/standards.csv" --period 2026-11 --grants "$D/grants.csv" "$@"; }
 

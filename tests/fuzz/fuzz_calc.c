@@ -150,7 +150,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	const unsigned char *sep = find(data, size, "\n#grants\n");
 	struct payroll_calc_opts o = {
 		.roster = roster,
-		.standards = PAYROLL_FIXTURES "/demo/standards.csv",
+		.standards = PAYROLL_FIXTURES "/every-code/standards.csv",
 		.ledger = ledger,
 		.rejects = rejects,
 		.summary = summary,

@@ -71,7 +71,7 @@ run(const char *old_path, const char *new_path, enum payroll_diff_format f,
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
-	const char *oldp = PAYROLL_FIXTURES "/demo/expected/ledger.csv";
+	const char *oldp = PAYROLL_FIXTURES "/every-code/expected/ledger.csv";
 	const char *newp = fuzz_path(1, "new.csv");
 	const unsigned char *sep = find(data, size, "\n#new\n");
 	enum payroll_diff_format f = (enum payroll_diff_format)(size % 3);

@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	int rc;
 
 	memset(&o, 0, sizeof o);
-	o.ledger = PAYROLL_FIXTURES "/demo/expected/ledger.csv";
+	o.ledger = PAYROLL_FIXTURES "/every-code/expected/ledger.csv";
 	o.result = fuzz_path(0, "result.csv");
 	o.failed = fuzz_path(1, "failed.csv");
 	o.report = fuzz_path(2, "report.csv");

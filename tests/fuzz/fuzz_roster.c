@@ -28,7 +28,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if (payroll_standards_load(&std, PAYROLL_FIXTURES "/demo/standards.csv",
+	if (payroll_standards_load(&std, PAYROLL_FIXTURES "/every-code/standards.csv",
 				   PAYROLL_ENC_AUTO, NULL, NULL, &err)) {
 		fprintf(stderr, "cannot load the demo standards: %s\n", err.message);
 		abort();

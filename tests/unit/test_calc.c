@@ -130,7 +130,7 @@ setup(void **state)
 	const char *f = getenv("FIXTURES");
 
 	(void)state;
-	snprintf(demo, sizeof demo, "%s/demo", f ? f : "fixtures");
+	snprintf(demo, sizeof demo, "%s/every-code", f ? f : "fixtures");
 	snprintf(dir, sizeof dir, "/tmp/payroll-calc-XXXXXX");
 	return mkdtemp(dir) ? 0 : -1;
 }

@@ -80,7 +80,7 @@ transfers_of_the_demo_ledger(void **state)
 	int rc, n = 0;
 
 	(void)state;
-	assert_int_equal(payroll_transfers_open(&tr, fixture("demo/expected/ledger.csv"), &err), 0);
+	assert_int_equal(payroll_transfers_open(&tr, fixture("every-code/expected/ledger.csv"), &err), 0);
 	while ((rc = payroll_transfers_next(tr, &t, &err)) == 1) {
 		assert_int_equal(t.seq, ++n);
 		assert_string_equal(t.period, "2026-11");
