@@ -31,6 +31,7 @@ static const struct {
 	{ "verify", "check signatures (and the run journal)" },
 	{ "disclose", "write the public disclosure list, names masked" },
 	{ "diff", "compare two ledgers or bank files" },
+	{ "inspect", "read a bank file back: describe it and check it" },
 	{ "reconcile", "match the bank's result file to the ledger" },
 	{ "changes", "what changed for each household since last month" },
 	{ "report", "the monthly statistics (统计月报), CSV and a page with charts" },

@@ -6,7 +6,8 @@
 # roster. Checks: no temporary grant paid twice, every pain.001 MsgId
 # distinct, repayments only to corrected accounts, `payroll changes`
 # classifying every case as an independent python3 reading expects (and
-# the changes named above as such), and the disclosure pages' dates.
+# the changes named above as such), each month's pain.001 execution date
+# in its month, and the disclosure pages' dates (once run has a notice start).
 . "$SRC/tests/e2e/lib.sh"
 command -v python3 >/dev/null || { [ "${CI:-}" = true ] && fail "python3 missing"; exit 77; }
 D=$FIXTURES/every-code
@@ -132,16 +133,15 @@ same_file want grants-paid
 # every pain.001 message id distinct (the three months and any split file)
 cat root/*/bank-pain001*.xml | grep -o '<MsgId>[^<]*</MsgId>' >msgids
 [ "$(wc -l <msgids)" -ge 3 ] || fail "fewer than three MsgIds"; ok
-if grep -q '^message-id' in/payer.conf; then
-	# the demo payer file still fixes its id: the derivation (issue 9) has
-	# not landed; the check below would fail on it for that reason alone
-	printf 'note: payer.conf fixes message-id; MsgId check skipped\n' >&2
-else
-	[ "$(sort msgids | uniq -d)" = "" ] || fail "a pain.001 MsgId reused: $(sort msgids | uniq -d)"
+[ "$(sort msgids | uniq -d)" = "" ] || fail "a pain.001 MsgId reused: $(sort msgids | uniq -d)"; ok
+cat root/*/bank-pain001*.xml | grep -o '<PmtInfId>[^<]*</PmtInfId>' | sort | uniq -d >dup
+[ ! -s dup ] || fail "a PmtInfId reused: $(cat dup)"; ok
+# and each month's execution date lies in its own month
+for m in 2026-10 2026-11 2026-12; do
+	tr -d ' \t\r\n' <root/$m/bank-pain001.xml | grep -Eq "<ReqdExctnDt>(<Dt>)?$m-" ||
+		fail "$m: execution date not in the month"
 	ok
-	cat root/*/bank-pain001*.xml | grep -o '<PmtInfId>[^<]*</PmtInfId>' | sort | uniq -d >dup
-	[ ! -s dup ] || fail "a PmtInfId reused: $(cat dup)"; ok
-fi
+done
 
 # changes, month over month: every case as an independent reading expects
 for pair in "2026-10 2026-11" "2026-11 2026-12"; do

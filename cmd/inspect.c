@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* payroll-inspect: read a bank file back, describe it and check it (SPEC 6.1). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bankread.h"
+#include "buf.h"
+#include "common.h"
+#include "money.h"
+#include "banned.h"
+
+static const struct tool tool = {
+	"payroll-inspect",
+	"payroll-inspect [--layout NAME|FILE] [--payer F] [--format text|json|csv] FILE\n",
+	"  --layout NAME|FILE  csv, fixed-gbk, pain001 or a layout file (default:\n"
+	"                      detected from the csv header, the XML namespace or\n"
+	"                      the fixed-gbk header record)\n"
+	"  --payer F           accepted for symmetry with bankfile (pain001)\n"
+	"  --format FMT        text (default), json, or csv: every transfer,\n"
+	"                      unmasked, in the form of bankfile's csv\n"
+	"  --show N            transfers shown masked (default 10)\n"
+	"exit: 0 valid, 1 problems (each listed), 2 cannot read\n",
+};
+
+struct bank {
+	char *code;
+	long count;
+	int64_t total;
+};
+
+struct state {
+	int format;			/* 0 text, 1 json, 2 csv */
+	long show;
+	struct payroll_buf shown;	/* text or json of the first transfers */
+	struct payroll_buf problems;
+	struct payroll_buf csv;
+	struct bank *banks;
+	size_t nbanks, capbanks;
+	int nomem;
+};
+
+/* A JSON string with its quotes. */
+static void
+addjstr(struct payroll_buf *b, const char *v, size_t n)
+{
+	payroll_buf_addch(b, '"');
+	payroll_buf_addjson(b, v, n);
+	payroll_buf_addch(b, '"');
+}
+
+/* 6217****0003: the first and last four digits of a longer account. */
+static void
+mask_account(struct payroll_buf *b, const char *a)
+{
+	size_t n = strlen(a);
+
+	if (n <= 8) {
+		payroll_buf_add(b, "********", n);
+		return;
+	}
+	payroll_buf_add(b, a, 4);
+	payroll_buf_addstr(b, "****");
+	payroll_buf_add(b, a + n - 4, 4);
+}
+
+static int
+on_transfer(void *ctx, const struct payroll_bank_transfer *t)
+{
+	struct state *s = ctx;
+	struct payroll_buf acct = { 0 };
+	size_t i;
+
+	for (i = 0; i < s->nbanks && strcmp(s->banks[i].code, t->bank) != 0; i++)
+		;
+	if (i == s->nbanks) {
+		if (payroll_grow((void **)&s->banks, s->nbanks + 1, &s->capbanks,
+				 sizeof *s->banks) != 0 ||
+		    !(s->banks[i].code = strdup(t->bank)))
+			return PAYROLL_ENOMEM;
+		s->banks[i].count = 0;
+		s->banks[i].total = 0;
+		s->nbanks++;
+	}
+	s->banks[i].count++;
+	payroll_add(s->banks[i].total, t->amount, &s->banks[i].total);
+	if (s->format == 2) {
+		payroll_buf_addf(&s->csv, "%lld,", (long long)t->seq);
+		payroll_buf_addcsv(&s->csv, t->bank, strlen(t->bank));
+		payroll_buf_addch(&s->csv, ',');
+		payroll_buf_addcsv(&s->csv, t->account, strlen(t->account));
+		payroll_buf_addch(&s->csv, ',');
+		payroll_buf_addcsv(&s->csv, t->account_name, strlen(t->account_name));
+		payroll_buf_addch(&s->csv, ',');
+		payroll_buf_addmoney(&s->csv, t->amount);
+		payroll_buf_addch(&s->csv, ',');
+		payroll_buf_addcsv(&s->csv, t->memo, strlen(t->memo));
+		return payroll_buf_addch(&s->csv, '\n');
+	}
+	if (s->show-- <= 0)
+		return 0;
+	mask_account(&acct, t->account);
+	if (s->format == 1) {
+		payroll_buf_addf(&s->shown, "%s{\"seq\":%lld,\"bank\":", s->shown.len ? "," : "",
+				 (long long)t->seq);
+		addjstr(&s->shown, t->bank, strlen(t->bank));
+		payroll_buf_addstr(&s->shown, ",\"account\":");
+		addjstr(&s->shown, acct.p ? acct.p : "", acct.len);
+		payroll_buf_addstr(&s->shown, ",\"amount\":\"");
+		payroll_buf_addmoney(&s->shown, t->amount);
+		payroll_buf_addstr(&s->shown, "\",\"memo\":");
+		addjstr(&s->shown, t->memo, strlen(t->memo));
+		payroll_buf_addstr(&s->shown, "}");
+	} else {
+		payroll_buf_addf(&s->shown, "  %lld %s %s ", (long long)t->seq, t->bank,
+				 acct.p ? acct.p : "");
+		payroll_buf_addmoney(&s->shown, t->amount);
+		payroll_buf_addf(&s->shown, " %s\n", t->memo);
+	}
+	free(acct.p);
+	return 0;
+}
+
+static void
+on_problem(void *ctx, const struct payroll_error *e)
+{
+	struct state *s = ctx;
+
+	if (s->format == 1) {
+		payroll_buf_addf(&s->problems, "%s{\"file\":", s->problems.len ? "," : "");
+		addjstr(&s->problems, e->file, strlen(e->file));
+		payroll_buf_addf(&s->problems, ",\"record\":%ld,\"code\":", e->line);
+		addjstr(&s->problems, e->code, strlen(e->code));
+		payroll_buf_addstr(&s->problems, ",\"message\":");
+		addjstr(&s->problems, e->message, strlen(e->message));
+		payroll_buf_addstr(&s->problems, "}");
+	} else {
+		payroll_buf_addf(&s->problems, "  %s:%ld: %s: %s\n", e->file, e->line, e->code,
+				 e->message);
+	}
+}
+
+static int
+cmp_bank(const void *a, const void *b)
+{
+	return strcmp(((const struct bank *)a)->code, ((const struct bank *)b)->code);
+}
+
+static void
+print_text(const char *path, const struct payroll_bankread_info *in, struct state *s,
+	   int nproblems)
+{
+	char m[PAYROLL_MONEY_MAX];
+	size_t i;
+
+	payroll_money_format(in->total, m);
+	printf("file: %s\nformat: %s\nperiod: %s\ntransfers: %ld\ntotal: %s\n", path,
+	       in->format, in->period[0] ? in->period : "-", in->count, m);
+	for (i = 0; i < s->nbanks; i++) {
+		payroll_money_format(s->banks[i].total, m);
+		printf("bank %s: %ld transfers, %s\n", s->banks[i].code[0] ? s->banks[i].code : "-",
+		       s->banks[i].count, m);
+	}
+	printf("problems: %d\n%s", nproblems, s->problems.p ? s->problems.p : "");
+	printf("first transfers (accounts masked):\n%s", s->shown.p ? s->shown.p : "");
+	printf("%s\n", nproblems ? "INVALID" : "valid");
+}
+
+static void
+print_json(const char *path, const struct payroll_bankread_info *in, struct state *s,
+	   int nproblems)
+{
+	struct payroll_buf b = { 0 };
+	char m[PAYROLL_MONEY_MAX];
+	size_t i;
+
+	payroll_money_format(in->total, m);
+	payroll_buf_addstr(&b, "{\"file\":");
+	addjstr(&b, path, strlen(path));
+	payroll_buf_addstr(&b, ",\"format\":");
+	addjstr(&b, in->format, strlen(in->format));
+	payroll_buf_addstr(&b, ",\"period\":");
+	addjstr(&b, in->period, strlen(in->period));
+	payroll_buf_addf(&b, ",\"count\":%ld,\"total\":\"%s\",\"banks\":[", in->count, m);
+	for (i = 0; i < s->nbanks; i++) {
+		payroll_money_format(s->banks[i].total, m);
+		payroll_buf_addf(&b, "%s{\"bank\":", i ? "," : "");
+		addjstr(&b, s->banks[i].code, strlen(s->banks[i].code));
+		payroll_buf_addf(&b, ",\"count\":%ld,\"total\":\"%s\"}", s->banks[i].count, m);
+	}
+	payroll_buf_addf(&b, "],\"valid\":%s,\"problems\":[%s],\"transfers\":[%s]}\n",
+			 nproblems ? "false" : "true", s->problems.p ? s->problems.p : "",
+			 s->shown.p ? s->shown.p : "");
+	fputs(b.p ? b.p : "", stdout);
+	free(b.p);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "layout", required_argument, NULL, 'l' },
+		{ "payer", required_argument, NULL, 'p' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "show", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *layout = NULL;
+	struct state s;
+	struct payroll_problems p;
+	struct payroll_bankread_info info;
+	struct payroll_error err;
+	size_t i;
+	char *end;
+	int c, rc;
+
+	memset(&s, 0, sizeof s);
+	s.show = 10;
+	if (tool_std_options(&tool, argc, argv))
+		return EXIT_OK;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l': layout = optarg; break;
+		case 'p': break;
+		case 'f':
+			if (strcmp(optarg, "text") == 0) s.format = 0;
+			else if (strcmp(optarg, "json") == 0) s.format = 1;
+			else if (strcmp(optarg, "csv") == 0) s.format = 2;
+			else return tool_usage_error(&tool, "--format: text, json or csv");
+			break;
+		case 's':
+			s.show = strtol(optarg, &end, 10);
+			if (*end || end == optarg || s.show < 0)
+				return tool_usage_error(&tool, "--show: a number");
+			break;
+		default: return tool_usage(&tool, stderr);
+		}
+	}
+	if (optind != argc - 1)
+		return tool_usage_error(&tool, "one FILE is needed");
+	memset(&p, 0, sizeof p);
+	memset(&err, 0, sizeof err);
+	p.path = argv[optind];
+	p.all = 1;
+	p.diag = s.format == 2 ? tool_diag : on_problem;
+	p.ctx = s.format == 2 ? NULL : &s;
+	rc = payroll_bankread(argv[optind], layout, on_transfer, &s, &p, &info, &err);
+	if (rc < 0)
+		return tool_fail(&tool, rc, &err);
+	qsort(s.banks, s.nbanks, sizeof *s.banks, cmp_bank);
+	if (s.format == 2) {
+		fputs("seq,bank,account,account_name,amount,memo\n", stdout);
+		fputs(s.csv.p ? s.csv.p : "", stdout);
+	} else if (s.format == 1) {
+		print_json(argv[optind], &info, &s, p.count);
+	} else {
+		print_text(argv[optind], &info, &s, p.count);
+	}
+	for (i = 0; i < s.nbanks; i++)
+		free(s.banks[i].code);
+	free(s.banks);
+	free(s.shown.p);
+	free(s.problems.p);
+	free(s.csv.p);
+	if (fflush(stdout) != 0)
+		return tool_fail(&tool, PAYROLL_EIO, NULL);
+	return p.count ? EXIT_ATTENTION : EXIT_OK;
+}

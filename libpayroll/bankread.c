@@ -1,0 +1,709 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* bankread.c: bank files read back into transfers (see bankread.h). */
+#include "bankread.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlreader.h>
+
+#include "buf.h"
+#include "ident.h"
+#include "layout.h"
+#include "money.h"
+#include "banned.h"
+
+#define PAIN_NS "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
+#define READ_MAX ((size_t)1 << 32)
+
+struct seqrec {
+	int64_t seq;
+	long record;
+};
+
+/* What every reader shares: the sums, the serials seen, the callback. */
+struct reader {
+	struct payroll_problems *p;
+	struct payroll_bankread_info *info;
+	payroll_bank_transfer_fn each;
+	void *ctx;
+	struct seqrec *seqs;
+	size_t nseqs, capseqs;
+	int overflow;
+};
+
+static int
+read_all(const char *path, struct payroll_buf *b, struct payroll_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b->len + n > READ_MAX || payroll_buf_add(b, chunk, n) != 0) {
+			fclose(f);
+			return payroll_error_set(err, PAYROLL_ENOMEM, path, 0, 0, "too-big",
+						 "the file is too big to read");
+		}
+	}
+	if (ferror(f)) {
+		fclose(f);
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot read");
+	}
+	fclose(f);
+	return 0;
+}
+
+/* Parse a non-negative decimal number; -1 when s is not one. */
+static int64_t
+parse_count(const char *s)
+{
+	int64_t v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (INT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* An amount in yuan ("12.50") or fen ("1250"); -1 when invalid. A value
+ * padded with zeros to the left may lose all its digits: "" is zero. */
+static int64_t
+parse_amount(const char *s, int yuan)
+{
+	int64_t fen;
+	const char *why;
+
+	if (!yuan)
+		return *s ? parse_count(s) : 0;
+	if (payroll_money_parse(s, strlen(s), &fen, &why) != 0 || fen < 0)
+		return -1;
+	return fen;
+}
+
+static void
+set_period(struct reader *r, const char *s, size_t n)
+{
+	if (r->info->period[0] || n != 7)
+		return;
+	memcpy(r->info->period, s, 7);
+	r->info->period[7] = '\0';
+}
+
+/* One transfer read: check it, count it, hand it on. */
+static int
+got_transfer(struct reader *r, struct payroll_bank_transfer *t)
+{
+	const char *why;
+
+	if (t->amount <= 0)
+		payroll_problem(r->p, t->record, 0, "bad-amount",
+				"transfer %lld: the amount is not positive", (long long)t->seq);
+	if (payroll_account_check(t->account, strlen(t->account), &why) != 0)
+		payroll_problem(r->p, t->record, 0, "bad-account",
+				"transfer %lld: account '%s': %s", (long long)t->seq,
+				t->account, why ? why : "invalid");
+	if (r->nseqs == r->capseqs &&
+	    payroll_grow((void **)&r->seqs, r->nseqs + 1, &r->capseqs, sizeof *r->seqs) != 0)
+		return PAYROLL_ENOMEM;
+	r->seqs[r->nseqs].seq = t->seq;
+	r->seqs[r->nseqs++].record = t->record;
+	r->info->count++;
+	if (payroll_add(r->info->total, t->amount > 0 ? t->amount : 0, &r->info->total))
+		r->overflow = 1;
+	if (strlen(t->memo) >= 8 && t->memo[7] == '-')
+		set_period(r, t->memo, 7);
+	return r->each ? r->each(r->ctx, t) : 0;
+}
+
+static int
+cmp_seq(const void *a, const void *b)
+{
+	const struct seqrec *x = a, *y = b;
+
+	if (x->seq != y->seq)
+		return x->seq < y->seq ? -1 : 1;
+	return x->record < y->record ? -1 : x->record > y->record;
+}
+
+static void
+check_duplicates(struct reader *r)
+{
+	size_t i;
+
+	qsort(r->seqs, r->nseqs, sizeof *r->seqs, cmp_seq);
+	for (i = 1; i < r->nseqs; i++)
+		if (r->seqs[i].seq == r->seqs[i - 1].seq)
+			payroll_problem(r->p, r->seqs[i].record, 0, "duplicate-seq",
+					"serial %lld seen before in record %ld",
+					(long long)r->seqs[i].seq, r->seqs[i - 1].record);
+}
+
+static void
+check_count(struct reader *r, long record, const char *where, int64_t count)
+{
+	if (count != r->info->count)
+		payroll_problem(r->p, record, 0, "control-count",
+				"%s says %lld transfers, the file has %ld", where,
+				(long long)count, r->info->count);
+}
+
+static void
+check_total(struct reader *r, long record, const char *where, int64_t total)
+{
+	char a[PAYROLL_MONEY_MAX], b[PAYROLL_MONEY_MAX];
+
+	if (total != r->info->total || r->overflow) {
+		payroll_money_format(total, a);
+		payroll_money_format(r->info->total, b);
+		payroll_problem(r->p, record, 0, "control-total",
+				"%s says a total of %s, the transfers sum to %s", where, a, b);
+	}
+}
+
+/* ---- layouts ---- */
+
+struct summary {		/* counts and totals a header/trailer/control gives */
+	long record;
+	int has_count, has_total;
+	int64_t count, total;
+	const struct payroll_problems *p;
+};
+
+/*
+ * Check one record's width and split it into vals/off. Returns 1 (split),
+ * 0 (a problem reported: skip the record) or PAYROLL_ENOMEM.
+ */
+static int
+split_record(struct reader *r, struct payroll_layout *l,
+	     const struct payroll_layout_record *rec, const char *line, size_t n,
+	     long record, struct payroll_buf *vals, size_t *off, struct payroll_error *err)
+{
+	int rc;
+
+	if (payroll_layout_format_of(l) == PAYROLL_LAYOUT_FIXED && n != rec->width) {
+		payroll_problem(r->p, record, 0, "bad-width",
+				"the record is %zu bytes, the layout says %zu", n, rec->width);
+		return 0;
+	}
+	vals->len = 0;
+	rc = payroll_layout_split(l, rec, line, n, vals, off, err);
+	if (rc == PAYROLL_ENOMEM)
+		return rc;
+	if (rc != 0) {
+		payroll_problem(r->p, record, 0,
+				strcmp(err->code, "bad-char") == 0 ? "bad-encoding" : "bad-record",
+				"%s", err->message);
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Split one non-detail record and check its constants; remember its count
+ * and total in s for checking once the details are read.
+ */
+static int
+read_summary(struct reader *r, struct payroll_layout *l,
+	     const struct payroll_layout_record *rec, const char *line, size_t n,
+	     long record, struct summary *s, struct payroll_buf *vals, size_t *off,
+	     struct payroll_error *err)
+{
+	size_t i;
+	int rc;
+
+	s->record = record;
+	if ((rc = split_record(r, l, rec, line, n, record, vals, off, err)) <= 0)
+		return rc;
+	for (i = 0; i < rec->nfields; i++) {
+		const struct payroll_layout_field *f = &rec->fields[i];
+		const char *v = vals->p + off[i];
+		int64_t x;
+
+		switch (f->src) {
+		case PAYROLL_SRC_CONST:
+			if (f->text && *f->text && strcmp(v, f->text) != 0)
+				payroll_problem(r->p, record, 0, "bad-record",
+						"field %zu is '%s', the layout says '%s'", i + 1, v,
+						f->text);
+			break;
+		case PAYROLL_SRC_COUNT:
+			if ((x = parse_count(*v ? v : "0")) < 0)
+				payroll_problem(r->p, record, 0, "control-count",
+						"the count '%s' is not a number", v);
+			else {
+				s->has_count = 1;
+				s->count = x;
+			}
+			break;
+		case PAYROLL_SRC_TOTAL:
+			if ((x = parse_amount(v, f->yuan)) < 0)
+				payroll_problem(r->p, record, 0, "control-total",
+						"the total '%s' is not an amount", v);
+			else {
+				s->has_total = 1;
+				s->total = x;
+			}
+			break;
+		case PAYROLL_SRC_PERIOD:
+			set_period(r, v, strlen(v));
+			break;
+		case PAYROLL_SRC_PERIOD_COMPACT:
+		case PAYROLL_SRC_PERIOD_FIRST:
+		case PAYROLL_SRC_PERIOD_LAST:
+			if (strlen(v) >= 6 && !r->info->period[0]) {
+				snprintf(r->info->period, sizeof r->info->period, "%.4s-%.2s",
+					 v, v + 4);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int
+read_detail(struct reader *r, struct payroll_layout *l,
+	    const struct payroll_layout_record *rec, const char *line, size_t n,
+	    long record, long index, struct payroll_buf *vals, size_t *off,
+	    struct payroll_error *err)
+{
+	struct payroll_bank_transfer t;
+	size_t i;
+	int rc;
+
+	if ((rc = split_record(r, l, rec, line, n, record, vals, off, err)) <= 0)
+		return rc;
+	memset(&t, 0, sizeof t);
+	t.seq = index;
+	t.bank = t.account = t.account_name = t.memo = "";
+	t.record = record;
+	for (i = 0; i < rec->nfields; i++) {
+		const struct payroll_layout_field *f = &rec->fields[i];
+		const char *v = vals->p + off[i];
+
+		switch (f->src) {
+		case PAYROLL_SRC_SEQ:
+			if ((t.seq = parse_count(v)) <= 0) {
+				payroll_problem(r->p, record, 0, "bad-seq",
+						"the serial '%s' is not a positive number", v);
+				t.seq = index;
+			}
+			break;
+		case PAYROLL_SRC_AMOUNT:
+			if ((t.amount = parse_amount(v, f->yuan)) < 0)
+				t.amount = 0;
+			break;
+		case PAYROLL_SRC_BANK: t.bank = v; break;
+		case PAYROLL_SRC_ACCOUNT: t.account = v; break;
+		case PAYROLL_SRC_ACCOUNT_NAME: t.account_name = v; break;
+		case PAYROLL_SRC_REF: t.memo = v; break;
+		case PAYROLL_SRC_CONST:
+			if (f->text && *f->text && strcmp(v, f->text) != 0)
+				payroll_problem(r->p, record, 0, "bad-record",
+						"field %zu is '%s', the layout says '%s'", i + 1, v,
+						f->text);
+			break;
+		default:
+			break;
+		}
+	}
+	return got_transfer(r, &t);
+}
+
+/* Cut text[0..n) into records at the layout's line end; *nrec records. */
+struct lines {
+	const char *p;
+	size_t n, pos;
+	int crlf;
+};
+
+static int
+next_line(struct lines *ls, const char **s, size_t *n)
+{
+	const char *e;
+
+	if (ls->pos >= ls->n)
+		return 0;
+	*s = ls->p + ls->pos;
+	e = memchr(*s, '\n', ls->n - ls->pos);
+	if (!e) {
+		*n = ls->n - ls->pos;
+		ls->pos = ls->n;
+	} else {
+		*n = (size_t)(e - *s);
+		ls->pos += *n + 1;
+	}
+	if (ls->crlf && *n > 0 && (*s)[*n - 1] == '\r')
+		(*n)--;
+	return 1;
+}
+
+static void
+check_summary(struct reader *r, const struct summary *s, const char *where)
+{
+	if (s->has_count)
+		check_count(r, s->record, where, s->count);
+	if (s->has_total)
+		check_total(r, s->record, where, s->total);
+}
+
+static int
+read_layout(struct reader *r, struct payroll_layout *l, const char *path,
+	    const struct payroll_buf *text, struct payroll_error *err)
+{
+	size_t nh = payroll_layout_nrecords(l, PAYROLL_REC_HEADER);
+	size_t nt = payroll_layout_nrecords(l, PAYROLL_REC_TRAILER);
+	size_t nc = payroll_layout_nrecords(l, PAYROLL_REC_CONTROL);
+	const struct payroll_layout_record *detail =
+		payroll_layout_record(l, PAYROLL_REC_DETAIL, 0);
+	struct lines ls = { text->p, text->len, 0, 0 };
+	struct summary sums[2 * PAYROLL_REC_NKINDS + 8];
+	size_t nsums = 0, off[PAYROLL_LAYOUT_MAX_FIELDS], i, nlines = 0, total_lines;
+	struct payroll_buf vals = { 0 };
+	const char *s;
+	size_t n;
+	long record = 0, index = 0;
+	int rc = 0;
+
+	ls.crlf = strcmp(payroll_layout_eol(l), "\r\n") == 0;
+	memset(sums, 0, sizeof sums);
+	/* count the records first: the trailers are the last nt */
+	{
+		struct lines c = ls;
+
+		while (next_line(&c, &s, &n))
+			nlines++;
+	}
+	total_lines = nlines;
+	if (total_lines < nh + nt)
+		payroll_problem(r->p, (long)total_lines, 0, "bad-record",
+				"%zu records, the layout needs %zu header and %zu trailer records",
+				total_lines, nh, nt);
+	while (rc == 0 && next_line(&ls, &s, &n)) {
+		record++;
+		if ((size_t)record <= nh && nh + nt <= total_lines) {
+			if (nsums < sizeof sums / sizeof sums[0])
+				rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_HEADER,
+									(size_t)record - 1),
+						  s, n, record, &sums[nsums++], &vals, off, err);
+		} else if ((size_t)record > total_lines - nt && nh + nt <= total_lines) {
+			if (nsums < sizeof sums / sizeof sums[0])
+				rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_TRAILER,
+						 (size_t)record - 1 - (total_lines - nt)),
+						  s, n, record, &sums[nsums++], &vals, off, err);
+		} else {
+			rc = read_detail(r, l, detail, s, n, record, ++index, &vals, off, err);
+		}
+	}
+	if (rc == 0) {
+		for (i = 0; i < nsums; i++)
+			check_summary(r, &sums[i], (size_t)sums[i].record <= nh ? "the header"
+										: "the trailer");
+	}
+	if (rc == 0 && nc > 0) {
+		struct payroll_buf ctlpath = { 0 }, ctl = { 0 };
+		struct payroll_problems cp = *r->p;
+		struct payroll_problems *saved = r->p;
+
+		if (payroll_buf_addf(&ctlpath, "%s%s", path,
+				     payroll_layout_control_suffix(l)) != 0) {
+			rc = PAYROLL_ENOMEM;
+		} else if (read_all(ctlpath.p, &ctl, err) != 0) {
+			payroll_problem(r->p, 0, 0, "missing-control", "cannot read the control file %s",
+					ctlpath.p);
+		} else {
+			struct lines cl = { ctl.p, ctl.len, 0, ls.crlf };
+			struct summary cs;
+
+			cp.path = ctlpath.p;
+			r->p = &cp;
+			record = 0;
+			while (rc == 0 && next_line(&cl, &s, &n)) {
+				if ((size_t)record >= nc) {
+					payroll_problem(r->p, record + 1, 0, "bad-record",
+							"the control file has more records than the layout");
+					break;
+				}
+				memset(&cs, 0, sizeof cs);
+				rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_CONTROL,
+									(size_t)record),
+						  s, n, record + 1, &cs, &vals, off, err);
+				record++;
+				if (rc == 0)
+					check_summary(r, &cs, "the control file");
+			}
+			if (rc == 0 && (size_t)record < nc)
+				payroll_problem(r->p, record, 0, "bad-record",
+						"the control file has %ld records, the layout %zu",
+						record, nc);
+			r->p = saved;
+			if (saved->count == 0 && cp.count > 0)
+				saved->first = cp.first;
+			saved->count = cp.count;
+		}
+		free(ctlpath.p);
+		free(ctl.p);
+	}
+	free(vals.p);
+	return rc;
+}
+
+/* ---- pain.001 ---- */
+
+enum { P_NONE, P_INSTR, P_E2E, P_AMT, P_MMBID, P_OTHRID, P_NM, P_ACCT, P_NB, P_SUM };
+
+struct pain {
+	struct payroll_buf seq, memo, amount, bank, account, name;
+	int in_tx, in_agt, in_cdtr, in_acct, in_grp;
+	long record;
+};
+
+static struct payroll_buf *
+pain_target(struct pain *x, const char *el)
+{
+	if (strcmp(el, "InstrId") == 0) return &x->seq;
+	if (strcmp(el, "EndToEndId") == 0) return &x->memo;
+	if (strcmp(el, "InstdAmt") == 0) return &x->amount;
+	if (x->in_agt && (strcmp(el, "MmbId") == 0 || strcmp(el, "Id") == 0)) return &x->bank;
+	if (x->in_cdtr && strcmp(el, "Nm") == 0) return &x->name;
+	if (x->in_acct && strcmp(el, "Id") == 0) return &x->account;
+	return NULL;
+}
+
+static int
+read_pain(struct reader *r, const char *path, const struct payroll_buf *text,
+	  struct payroll_error *err)
+{
+	xmlTextReaderPtr xr;
+	struct pain x;
+	struct summary sums[4];
+	struct payroll_buf cur = { 0 };
+	struct payroll_buf *target = NULL;
+	const char *want = NULL;
+	size_t nsums = 0, i;
+	int rc = 0, ret, depth_doc = 0, in_pmt = 0;
+
+	memset(&x, 0, sizeof x);
+	memset(sums, 0, sizeof sums);
+	xr = xmlReaderForMemory(text->p, (int)text->len, path, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!xr)
+		return payroll_error_set(err, PAYROLL_ENOMEM, path, 0, 0, "out-of-memory",
+					 "cannot start the xml reader");
+	while (rc == 0 && (ret = xmlTextReaderRead(xr)) == 1) {
+		int type = xmlTextReaderNodeType(xr);
+		const char *el = (const char *)xmlTextReaderConstLocalName(xr);
+		long line = xmlTextReaderGetParserLineNumber(xr);
+
+		if (type == XML_READER_TYPE_ELEMENT) {
+			if (!depth_doc) {
+				const char *ns = (const char *)xmlTextReaderConstNamespaceUri(xr);
+
+				depth_doc = 1;
+				if (strcmp(el, "Document") != 0 || !ns || strcmp(ns, PAIN_NS) != 0) {
+					payroll_problem(r->p, line, 0, "bad-namespace",
+							"the root is not a %s Document", PAIN_NS);
+					break;
+				}
+			}
+			if (strcmp(el, "GrpHdr") == 0)
+				x.in_grp = 1;
+			else if (strcmp(el, "PmtInf") == 0)
+				in_pmt = 1;
+			else if (strcmp(el, "CdtTrfTxInf") == 0) {
+				x.in_tx = 1;
+				x.record = line;
+				x.seq.len = x.memo.len = x.amount.len = 0;
+				x.bank.len = x.account.len = x.name.len = 0;
+			} else if (x.in_tx && strcmp(el, "CdtrAgt") == 0)
+				x.in_agt = 1;
+			else if (x.in_tx && strcmp(el, "Cdtr") == 0)
+				x.in_cdtr = 1;
+			else if (x.in_tx && strcmp(el, "CdtrAcct") == 0)
+				x.in_acct = 1;
+			target = NULL;
+			want = NULL;
+			if (x.in_tx)
+				target = pain_target(&x, el);
+			else if ((x.in_grp || in_pmt) &&
+				 (strcmp(el, "NbOfTxs") == 0 || strcmp(el, "CtrlSum") == 0)) {
+				want = el;
+				cur.len = 0;
+				target = &cur;
+				if (nsums < 4) {
+					sums[nsums].record = line;
+				}
+			}
+			if (target)
+				target->len = 0;
+			if (xmlTextReaderIsEmptyElement(xr))
+				target = NULL;
+		} else if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA) {
+			if (target) {
+				const char *v = (const char *)xmlTextReaderConstValue(xr);
+
+				if (payroll_buf_addstr(target, v ? v : "") != 0)
+					rc = PAYROLL_ENOMEM;
+			}
+		} else if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (want && target == &cur && nsums < 4) {
+				int64_t v;
+
+				if (strcmp(want, "NbOfTxs") == 0) {
+					if ((v = parse_count(cur.p ? cur.p : "")) < 0)
+						payroll_problem(r->p, sums[nsums].record, 0, "control-count",
+								"NbOfTxs '%s' is not a number", cur.p ? cur.p : "");
+					else {
+						sums[nsums].has_count = 1;
+						sums[nsums].count = v;
+					}
+				} else if ((v = parse_amount(cur.p ? cur.p : "", 1)) < 0) {
+					payroll_problem(r->p, sums[nsums].record, 0, "control-total",
+							"CtrlSum '%s' is not an amount", cur.p ? cur.p : "");
+				} else {
+					sums[nsums].has_total = 1;
+					sums[nsums].total = v;
+				}
+				/* NbOfTxs and CtrlSum of one block share one summary */
+				if (strcmp(want, "CtrlSum") == 0)
+					nsums++;
+			}
+			target = NULL;
+			want = NULL;
+			if (strcmp(el, "GrpHdr") == 0)
+				x.in_grp = 0;
+			else if (strcmp(el, "PmtInf") == 0)
+				in_pmt = 0;
+			else if (strcmp(el, "CdtrAgt") == 0)
+				x.in_agt = 0;
+			else if (strcmp(el, "Cdtr") == 0)
+				x.in_cdtr = 0;
+			else if (strcmp(el, "CdtrAcct") == 0)
+				x.in_acct = 0;
+			else if (strcmp(el, "CdtTrfTxInf") == 0) {
+				struct payroll_bank_transfer t;
+				struct payroll_buf *all[] = { &x.seq, &x.memo, &x.amount,
+							      &x.bank, &x.account, &x.name };
+
+				for (i = 0; i < 6; i++)
+					if (payroll_buf_add(all[i], "", 0) != 0)
+						rc = PAYROLL_ENOMEM;
+				if (rc)
+					break;
+				x.in_tx = 0;
+				t.record = x.record;
+				t.seq = parse_count(x.seq.p);
+				if (t.seq <= 0) {
+					payroll_problem(r->p, x.record, 0, "bad-seq",
+							"InstrId '%s' is not a positive number", x.seq.p);
+					t.seq = r->info->count + 1;
+				}
+				if ((t.amount = parse_amount(x.amount.p, 1)) < 0)
+					t.amount = 0;
+				t.memo = x.memo.p;
+				t.bank = x.bank.p;
+				t.account = x.account.p;
+				t.account_name = x.name.p;
+				rc = got_transfer(r, &t);
+			}
+		}
+	}
+	if (rc == 0 && ret < 0)
+		payroll_problem(r->p, xmlTextReaderGetParserLineNumber(xr), 0, "bad-xml",
+				"the XML is not well formed");
+	if (rc == 0 && !depth_doc)
+		payroll_problem(r->p, 0, 0, "bad-xml", "no XML document");
+	for (i = 0; rc == 0 && i < nsums; i++)
+		check_summary(r, &sums[i], i == 0 ? "GrpHdr" : "PmtInf");
+	xmlFreeTextReader(xr);
+	free(cur.p);
+	free(x.seq.p);
+	free(x.memo.p);
+	free(x.amount.p);
+	free(x.bank.p);
+	free(x.account.p);
+	free(x.name.p);
+	return rc;
+}
+
+/* ---- detection ---- */
+
+static const char *
+detect(const struct payroll_buf *b)
+{
+	static const char csvhead[] = "seq,bank,account,account_name,amount,memo\n";
+	const char *p = b->p ? b->p : "";
+	size_t n = b->len;
+
+	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		p += 3;
+		n -= 3;
+	}
+	while (n > 0 && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+		p++;
+		n--;
+	}
+	if (n >= sizeof csvhead - 1 && memcmp(p, csvhead, sizeof csvhead - 1) == 0)
+		return "csv";
+	if (n > 0 && *p == '<')
+		return "pain001";
+	if (n >= 160 && p[0] == 'H' && p[158] == '\r' && p[159] == '\n')
+		return "fixed-gbk";
+	return NULL;
+}
+
+int
+payroll_bankread(const char *path, const char *layout,
+		 payroll_bank_transfer_fn each, void *ctx,
+		 struct payroll_problems *p, struct payroll_bankread_info *info,
+		 struct payroll_error *err)
+{
+	struct payroll_buf text = { 0 };
+	struct reader r;
+	struct payroll_layout *l = NULL;
+	int rc;
+
+	memset(info, 0, sizeof *info);
+	memset(&r, 0, sizeof r);
+	r.p = p;
+	r.info = info;
+	r.each = each;
+	r.ctx = ctx;
+	if ((rc = read_all(path, &text, err)) != 0)
+		return rc;
+	if (!layout && !(layout = detect(&text))) {
+		free(text.p);
+		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "unknown-format",
+					 "not a csv, fixed-gbk or pain001 bank file: "
+					 "name its layout with --layout");
+	}
+	snprintf(info->format, sizeof info->format, "%s", layout);
+	if (strcmp(layout, "pain001") == 0) {
+		rc = read_pain(&r, path, &text, err);
+	} else {
+		if (strchr(layout, '/') || strchr(layout, '.'))
+			rc = payroll_layout_load(&l, layout, err);
+		else
+			rc = payroll_layout_builtin(&l, layout, err);
+		if (rc == 0)
+			rc = read_layout(&r, l, path, &text, err);
+	}
+	if (rc == 0)
+		check_duplicates(&r);
+	payroll_layout_free(l);
+	free(r.seqs);
+	free(text.p);
+	if (rc == PAYROLL_ENOMEM && !err->code[0])
+		payroll_error_set(err, rc, path, 0, 0, "out-of-memory", "out of memory");
+	return rc;
+}

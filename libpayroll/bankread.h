@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * bankread.h: bank files read back into their transfers (SPEC 6.1, man
+ * payroll-inspect(1)).
+ *
+ * Every format bankfile writes is read through the description it was
+ * written with: csv and fixed-gbk and any layout FILE through layout.h
+ * (payroll_layout_split, the inverse of the writers' payroll_layout_format),
+ * pain001 through libxml2's xmlTextReader. Each transfer read is handed to
+ * a callback as seq,bank,account,account_name,amount,memo; what the bank
+ * would check is checked on the way and each problem reported with its
+ * record number (line number for XML) and a stable code:
+ *   bad-width      a fixed-width record of the wrong length in bytes
+ *   bad-encoding   bytes invalid in the layout's encoding
+ *   bad-record     a record that does not split into the layout's fields,
+ *                  a constant field with other text, a missing record
+ *   bad-amount     an amount that is not a positive amount of money
+ *   bad-seq        a serial number that is not a positive number
+ *   bad-account    an account that fails the ledger's account check
+ *   duplicate-seq  a serial number seen before
+ *   control-count  a count (header, trailer, control file, NbOfTxs) that
+ *                  is not the number of transfers
+ *   control-total  a total (CtrlSum) that is not their sum
+ *   bad-namespace  XML that is not pain.001.001.09
+ *   bad-xml        XML that is not well formed
+ * A layout without a field leaves it "" (a layout without seq numbers its
+ * records 1..N, as bankfile does).
+ */
+#ifndef PAYROLL_BANKREAD_H
+#define PAYROLL_BANKREAD_H
+
+#include <stdint.h>
+
+#include "error.h"
+
+struct payroll_bank_transfer {
+	int64_t seq;
+	const char *bank;
+	const char *account;
+	const char *account_name;
+	int64_t amount;		/* fen */
+	const char *memo;	/* the reference, PERIOD-CASE_ID */
+	long record;		/* record number (XML: line of CdtTrfTxInf) */
+};
+
+struct payroll_bankread_info {
+	char format[64];	/* "csv", "fixed-gbk", "pain001", or the layout FILE */
+	char period[8];		/* YYYY-MM, "" when unknown */
+	long count;		/* transfers read */
+	int64_t total;		/* their sum, fen */
+};
+
+/* Called for each transfer read, in file order; strings valid during the call. */
+typedef int (*payroll_bank_transfer_fn)(void *ctx, const struct payroll_bank_transfer *t);
+
+/*
+ * Read the bank file at path in layout ("csv", "fixed-gbk", "pain001", a
+ * layout FILE, or NULL to detect csv, fixed-gbk and pain001 from the
+ * content). Each transfer goes to each (may be NULL; a nonzero return
+ * stops reading and is returned); each problem to p (payroll_problem,
+ * counted in p->count). Returns 0 (info filled; the file was read, valid
+ * when p->count is 0), or with err filled: PAYROLL_EIO (cannot read),
+ * PAYROLL_EUSAGE ("unknown-format": not detected, or an unknown layout),
+ * PAYROLL_EFORMAT (a bad layout file), PAYROLL_ENOMEM.
+ */
+int payroll_bankread(const char *path, const char *layout,
+		     payroll_bank_transfer_fn each, void *ctx,
+		     struct payroll_problems *p, struct payroll_bankread_info *info,
+		     struct payroll_error *err);
+
+#endif
