@@ -35,27 +35,35 @@ main(int argc, char **argv)
 	struct payroll_audit_opts o = { 0 };
 	struct payroll_audit_result res;
 	struct payroll_error err;
-	const char **prev = calloc((size_t)argc, sizeof *prev);
-	struct payroll_audit_list *lists = calloc((size_t)argc, sizeof *lists);
+	const char **prev;
+	struct payroll_audit_list *lists;
 	char *end, *eq;
 	long v;
 	int c, rc, i;
 
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
-	if (!prev || !lists)
-		return tool_fail(&tool, -3, NULL);
+	prev = calloc((size_t)argc, sizeof *prev);
+	lists = calloc((size_t)argc, sizeof *lists);
+	if (!prev || !lists) {
+		free(prev);
+		free(lists);
+		return tool_fail(&tool, PAYROLL_ENOMEM, NULL);
+	}
 	o.previous = prev;
 	o.lists = lists;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	rc = -1;
+	while (rc < 0 && (c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p': prev[o.nprevious++] = optarg; break;
 		case 'r': o.roster = optarg; break;
 		case 'o': o.output = optarg; break;
 		case 'l':
 			eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || !eq[1])
-				return tool_usage_error(&tool, "--list '%s': NAME=FILE", optarg);
+			if (!eq || eq == optarg || !eq[1]) {
+				rc = tool_usage_error(&tool, "--list '%s': NAME=FILE", optarg);
+				break;
+			}
 			*eq = 0;
 			lists[o.nlists].name = optarg;
 			lists[o.nlists++].path = eq + 1;
@@ -63,14 +71,19 @@ main(int argc, char **argv)
 		case 'j':
 			v = strtol(optarg, &end, 10);
 			if (*end || end == optarg || v < 1 || v > 1000)
-				return tool_usage_error(&tool, "--jump '%s': a percentage from 1 to 1000", optarg);
+				rc = tool_usage_error(&tool, "--jump '%s': a percentage from 1 to 1000", optarg);
 			o.jump = (int)v;
 			break;
-		default: return tool_usage(&tool, stderr);
+		default: rc = tool_usage(&tool, stderr); break;
 		}
 	}
-	if (argc - optind < 1)
-		return tool_usage_error(&tool, "at least one LEDGER is needed");
+	if (rc < 0 && argc - optind < 1)
+		rc = tool_usage_error(&tool, "at least one LEDGER is needed");
+	if (rc >= 0) {
+		free(prev);
+		free(lists);
+		return rc;
+	}
 	o.ledgers = (const char *const *)argv + optind;
 	o.nledgers = (size_t)(argc - optind);
 	rc = payroll_audit(&o, &res, &err);

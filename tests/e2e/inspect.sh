@@ -36,7 +36,7 @@ assert [b["bank"] for b in d["banks"]]==["102241000018","ABC","ICBC"]' || fail "
 ok
 
 # read(write(ledger)) = bankfile's transfers, for every layout, whole and cut
-for L in "$FIXTURES/bank/ledger.csv" "$FIXTURES/demo/expected/ledger.csv"; do
+for L in "$FIXTURES/bank/ledger.csv" "$FIXTURES/every-code/expected/ledger.csv"; do
 	payer=$FIXTURES/bank/payer.conf
 	expect_exit 0 payroll-bankfile --layout csv -o ref.csv "$L"
 	for n in 0 4; do
