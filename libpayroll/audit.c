@@ -333,15 +333,26 @@ arena_add(struct audit *a, const char *const *s, size_t n)
 	return (long)off;
 }
 
+/* The strings may lie in the arena itself (a list's evidence, a marked
+ * case's fields): they are copied out first, since the arena may move. */
 static int
 add_finding(struct audit *a, int rule, const char *case_id, const char *id, const char *name,
 	    const char *detail)
 {
 	const char *s[] = { case_id, id, name, detail };
-	long off = arena_add(a, s, 4);
+	struct payroll_buf t = { 0 };
+	size_t i, off = a->arena.len;
 
-	if (off < 0)
-		return (int)off;
+	for (i = 0; i < 4; i++)
+		if (payroll_buf_add(&t, s[i], strlen(s[i]) + 1)) {
+			payroll_buf_release(&t);
+			return PAYROLL_ENOMEM;
+		}
+	if (off > UINT32_MAX - t.len || payroll_buf_add(&a->arena, t.p, t.len)) {
+		payroll_buf_release(&t);
+		return off > UINT32_MAX - t.len ? PAYROLL_EOVERFLOW : PAYROLL_ENOMEM;
+	}
+	payroll_buf_release(&t);
 	if (payroll_grow((void **)&a->f, a->nf, &a->capf, sizeof *a->f))
 		return PAYROLL_ENOMEM;
 	a->f[a->nf].rule = (uint32_t)rule;

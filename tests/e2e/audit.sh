@@ -79,6 +79,13 @@ same_file "$G/expected-demo.csv" demo.csv
 same_file "$G/expected-demo.err" err
 expect_exit 0 payroll-audit "$L"
 same_file header out
+# the list as an Excel workbook: the same evidence (the list's text lives
+# in the memory the findings grow into; this once read freed memory)
+python3 "$FIXTURES/xlsx/make-xlsx.py" "$G/demo-deceased.csv" deceased.xlsx || fail "make-xlsx"; ok
+expect_exit 1 payroll-audit --list deceased=deceased.xlsx "$L"
+grep '^listed,' "$G/expected-demo.csv" >want-listed
+tail -n +2 out >got-listed
+same_file want-listed got-listed
 
 # the basis arithmetic of every demo line checks; an edited one does not
 for e in '2s/=1560\.00$/=1561.00/' '4s/30\.00\*3/30.00*4/' '6s/round(yuan-half-up)=581\.00/round(yuan-half-up)=580.00/' \
