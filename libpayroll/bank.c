@@ -19,6 +19,7 @@
 #include "ledger.h"
 #include "money.h"
 #include "outfile.h"
+#include "xlsxout.h"
 #include "banned.h"
 
 #define MAX_GROUPS 512
@@ -815,6 +816,87 @@ verify_totals(struct run *r, const struct group *g, long count, int64_t total)
 	return 0;
 }
 
+/* v's transfer sources from t. Returns 0 or PAYROLL_ENOMEM (err set). */
+static int
+transfer_values(struct run *r, const struct transfer *t, struct payroll_layout_values *v)
+{
+	v->num[PAYROLL_SRC_SEQ] = t->h.seq;
+	v->num[PAYROLL_SRC_AMOUNT] = t->h.amount;
+	v->num[PAYROLL_SRC_LINES] = t->h.nlines;
+	v->num[PAYROLL_SRC_MEMBERS] = t->h.members;
+	v->text[PAYROLL_SRC_CASE_ID] = t->str[T_CASE];
+	v->text[PAYROLL_SRC_PROGRAM] = t->str[T_PROGRAM];
+	v->text[PAYROLL_SRC_REGION] = t->str[T_REGION];
+	v->text[PAYROLL_SRC_LOCALITY] = t->str[T_LOCALITY];
+	v->text[PAYROLL_SRC_NAME] = t->str[T_NAME];
+	v->text[PAYROLL_SRC_ID_NUMBER] = t->str[T_ID];
+	v->text[PAYROLL_SRC_BANK] = t->str[T_BANK];
+	v->text[PAYROLL_SRC_ACCOUNT] = t->str[T_ACCOUNT];
+	v->text[PAYROLL_SRC_ACCOUNT_NAME] = t->str[T_ACCOUNT_NAME];
+	if (!(v->text[PAYROLL_SRC_REF] = make_ref(r, t)))
+		return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+	return 0;
+}
+
+/* Rows of kind k of an xlsx layout. */
+static int
+xlsx_rows(struct run *r, struct payroll_xlsxout *x, enum payroll_layout_kind k,
+	  const struct payroll_layout_values *v, const char *path)
+{
+	size_t i, n = payroll_layout_nrecords(r->layout, k);
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if ((rc = payroll_xlsxout_row(x, payroll_layout_record(r->layout, k, i), v, r->err)))
+			return place_error(r, rc, path, 0, NULL);
+	return 0;
+}
+
+/* An xlsx layout: header rows, a row per transfer, trailer rows. */
+static int
+write_xlsx_group(struct run *r, struct group *g)
+{
+	const struct payroll_layout_record *detail =
+		payroll_layout_record(r->layout, PAYROLL_REC_DETAIL, 0);
+	struct payroll_layout_values v;
+	struct payroll_xlsxout *x;
+	struct transfer *t = &r->t;
+	long count = 0;
+	int64_t total = 0;
+	int rc;
+
+	period_values(r, &v);
+	v.num[PAYROLL_SRC_COUNT] = g->count;
+	v.num[PAYROLL_SRC_TOTAL] = g->total;
+	if ((rc = payroll_xlsxout_open(&x, g->path, r->period, r->err)) != 0)
+		return rc;
+	if ((rc = xlsx_rows(r, x, PAYROLL_REC_HEADER, &v, g->path)) == 0)
+		rc = spool_rewind(r, g);
+	while (rc == 0 && (rc = read_spool(r, g, t)) == 1) {
+		if ((rc = transfer_values(r, t, &v)) != 0)
+			break;
+		if ((rc = payroll_xlsxout_row(x, detail, &v, r->err)) != 0) {
+			rc = place_error(r, rc, r->ledger_path, (long)t->h.line, t->str[T_CASE]);
+			break;
+		}
+		count++;
+		if (payroll_add(total, t->h.amount, &total))
+			rc = payroll_error_set(r->err, PAYROLL_EOVERFLOW, g->path, 0, 0,
+					       "overflow", "the total does not fit");
+	}
+	if (rc == 0)
+		rc = verify_totals(r, g, count, total);
+	v.num[PAYROLL_SRC_COUNT] = count;
+	v.num[PAYROLL_SRC_TOTAL] = total;
+	if (rc == 0)
+		rc = xlsx_rows(r, x, PAYROLL_REC_TRAILER, &v, g->path);
+	if (rc) {
+		payroll_xlsxout_abort(x);
+		return rc;
+	}
+	return payroll_xlsxout_finish(x, g->out, r->err);
+}
+
 static int
 write_layout_group(struct run *r, struct group *g)
 {
@@ -834,21 +916,8 @@ write_layout_group(struct run *r, struct group *g)
 	    (rc = spool_rewind(r, g)) != 0)
 		return rc;
 	while ((rc = read_spool(r, g, t)) == 1) {
-		v.num[PAYROLL_SRC_SEQ] = t->h.seq;
-		v.num[PAYROLL_SRC_AMOUNT] = t->h.amount;
-		v.num[PAYROLL_SRC_LINES] = t->h.nlines;
-		v.num[PAYROLL_SRC_MEMBERS] = t->h.members;
-		v.text[PAYROLL_SRC_CASE_ID] = t->str[T_CASE];
-		v.text[PAYROLL_SRC_PROGRAM] = t->str[T_PROGRAM];
-		v.text[PAYROLL_SRC_REGION] = t->str[T_REGION];
-		v.text[PAYROLL_SRC_LOCALITY] = t->str[T_LOCALITY];
-		v.text[PAYROLL_SRC_NAME] = t->str[T_NAME];
-		v.text[PAYROLL_SRC_ID_NUMBER] = t->str[T_ID];
-		v.text[PAYROLL_SRC_BANK] = t->str[T_BANK];
-		v.text[PAYROLL_SRC_ACCOUNT] = t->str[T_ACCOUNT];
-		v.text[PAYROLL_SRC_ACCOUNT_NAME] = t->str[T_ACCOUNT_NAME];
-		if (!(v.text[PAYROLL_SRC_REF] = make_ref(r, t)))
-			return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+		if ((rc = transfer_values(r, t, &v)) != 0)
+			return rc;
 		payroll_buf_reset(&r->rec);
 		rc = payroll_layout_format(r->layout, detail, &v, &r->rec, &cut, r->err);
 		if (rc)
@@ -1635,7 +1704,9 @@ payroll_bankfile(const struct payroll_bankfile_opts *o,
 	for (i = 0; rc == 0 && i < r.ng; i++) {
 		rc = open_outputs(&r, &r.g[i]);
 		if (rc == 0)
-			rc = r.layout ? write_layout_group(&r, &r.g[i]) : write_pain_group(&r, &r.g[i]);
+			rc = !r.layout ? write_pain_group(&r, &r.g[i]) :
+			     payroll_layout_format_of(r.layout) == PAYROLL_LAYOUT_XLSX ?
+			     write_xlsx_group(&r, &r.g[i]) : write_layout_group(&r, &r.g[i]);
 	}
 	if (rc == 0)
 		rc = commit_all(&r);

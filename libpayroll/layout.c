@@ -67,16 +67,16 @@ static const struct {
 	{ "filler", PAYROLL_SRC_CONST },
 };
 
-static int
-is_number(enum payroll_layout_src s)
+int
+payroll_layout_is_number(enum payroll_layout_src s)
 {
 	return s == PAYROLL_SRC_SEQ || s == PAYROLL_SRC_AMOUNT ||
 	       s == PAYROLL_SRC_LINES || s == PAYROLL_SRC_MEMBERS ||
 	       s == PAYROLL_SRC_COUNT || s == PAYROLL_SRC_TOTAL;
 }
 
-static int
-is_money(enum payroll_layout_src s)
+int
+payroll_layout_is_money(enum payroll_layout_src s)
 {
 	return s == PAYROLL_SRC_AMOUNT || s == PAYROLL_SRC_TOTAL;
 }
@@ -252,8 +252,10 @@ layout_key(struct parser *p, const char *key, const char *val)
 			l->format = PAYROLL_LAYOUT_FIXED;
 		else if (!strcmp(val, "delimited"))
 			l->format = PAYROLL_LAYOUT_DELIMITED;
+		else if (!strcmp(val, "xlsx"))
+			l->format = PAYROLL_LAYOUT_XLSX;
 		else
-			return perr(p, "bad-value", "format '%s': fixed or delimited", val);
+			return perr(p, "bad-value", "format '%s': fixed, delimited or xlsx", val);
 	} else if (!strcmp(key, "encoding")) {
 		if ((rc = set_key(p, SEEN_ENCODING, key)))
 			return rc;
@@ -414,7 +416,7 @@ field_option(struct parser *p, struct payroll_layout_field *f, char *opt)
 			return perr(p, "bad-option",
 				    "pad '%s': space, zero or one printable ASCII character", v);
 	} else if (!strcmp(opt, "unit")) {
-		if (!is_money(f->src))
+		if (!payroll_layout_is_money(f->src))
 			return perr(p, "bad-option", "unit applies to amount and total only");
 		if (!strcmp(v, "yuan"))
 			f->yuan = 1;
@@ -425,7 +427,7 @@ field_option(struct parser *p, struct payroll_layout_field *f, char *opt)
 		f->yuan |= 2;	/* set explicitly; resolved after the file */
 	} else if (!strcmp(opt, "overflow")) {
 		if (!strcmp(v, "cut")) {
-			if (is_number(f->src) || f->src == PAYROLL_SRC_CONST)
+			if (payroll_layout_is_number(f->src) || f->src == PAYROLL_SRC_CONST)
 				return perr(p, "bad-option",
 					    "a number or constant is never cut");
 			f->cut = 1;
@@ -434,8 +436,18 @@ field_option(struct parser *p, struct payroll_layout_field *f, char *opt)
 		} else {
 			return perr(p, "bad-option", "overflow '%s': cut or error", v);
 		}
+	} else if (!strcmp(opt, "cell")) {
+		if (!payroll_layout_is_number(f->src))
+			return perr(p, "bad-option", "cell applies to number sources only");
+		if (!strcmp(v, "text"))
+			f->textcell = 1;
+		else if (!strcmp(v, "number"))
+			f->textcell = 0;
+		else
+			return perr(p, "bad-option", "cell '%s': number or text", v);
 	} else {
-		return perr(p, "bad-option", "unknown option '%s' (width, align, pad, unit, overflow)",
+		return perr(p, "bad-option",
+			    "unknown option '%s' (width, align, pad, unit, overflow, cell)",
 			    opt);
 	}
 	return 0;
@@ -520,7 +532,7 @@ field_line(struct parser *p, char *spec)
 	if (!f->text)
 		return payroll_error_errno(p->err, PAYROLL_ENOMEM, l->name, "out of memory");
 	r->pub.nfields++;	/* owns f->text from here on */
-	f->align = is_number(f->src) ? PAYROLL_ALIGN_RIGHT : PAYROLL_ALIGN_LEFT;
+	f->align = payroll_layout_is_number(f->src) ? PAYROLL_ALIGN_RIGHT : PAYROLL_ALIGN_LEFT;
 	f->cut = cut_by_default(f->src);
 	for (;;) {
 		if ((rc = next_token(p, &spec, &tok)))
@@ -640,7 +652,11 @@ finish_layout(struct parser *p)
 
 	p->line = 0;
 	if (!(l->seen & SEEN_FORMAT))
-		return perr(p, "missing-key", "[layout] needs format = fixed or delimited");
+		return perr(p, "missing-key", "[layout] needs format = fixed, delimited or xlsx");
+	if (l->format == PAYROLL_LAYOUT_XLSX &&
+	    (l->seen & (SEEN_DELIM | SEEN_QUOTE | SEEN_ENCODING | SEEN_EOL | SEEN_CTL)))
+		return perr(p, "bad-value", "an xlsx layout takes no delimiter, quote, encoding, "
+			    "line-ending or control-suffix");
 	if (l->format == PAYROLL_LAYOUT_DELIMITED && !(l->seen & SEEN_DELIM))
 		return perr(p, "missing-key", "a delimited layout needs a delimiter");
 	if (l->format == PAYROLL_LAYOUT_FIXED && (l->seen & (SEEN_DELIM | SEEN_QUOTE)))
@@ -668,6 +684,10 @@ finish_layout(struct parser *p)
 			p->line = f->line;
 			if (l->format == PAYROLL_LAYOUT_FIXED && !f->width)
 				return perr(p, "missing-width", "a fixed layout needs width= on every field");
+			if (l->format == PAYROLL_LAYOUT_XLSX && f->width)
+				return perr(p, "bad-option", "an xlsx cell has no width");
+			if (l->format != PAYROLL_LAYOUT_XLSX && f->textcell)
+				return perr(p, "bad-option", "cell= applies to xlsx layouts only");
 			if (f->src == PAYROLL_SRC_CONST && (rc = check_const(p, f)) != 0)
 				return rc;
 			if (f->yuan & 2)
@@ -1009,10 +1029,10 @@ format_field(struct payroll_layout *l, const struct payroll_layout_field *f,
 	if (f->src == PAYROLL_SRC_CONST) {
 		s = f->text;
 		n = strlen(s);
-	} else if (is_number(f->src)) {
+	} else if (payroll_layout_is_number(f->src)) {
 		int64_t x = v->num[f->src];
 
-		if (is_money(f->src) && f->yuan)
+		if (payroll_layout_is_money(f->src) && f->yuan)
 			n = payroll_money_format(x, num);
 		else
 			n = format_int(x, num);
@@ -1047,7 +1067,7 @@ format_field(struct payroll_layout *l, const struct payroll_layout_field *f,
 		if (!f->cut)
 			return fmt_error(err, "field-overflow",
 					 "%s '%s' is %zu bytes, longer than its width %zu",
-					 field_label(f), v->text[f->src] && !is_number(f->src) ?
+					 field_label(f), v->text[f->src] && !payroll_layout_is_number(f->src) ?
 					 v->text[f->src] : s, n, f->width);
 		for (fit = 0; fit < n; fit += k) {
 			k = char_len(l->enc, (const unsigned char *)s + fit, n - fit);
@@ -1147,6 +1167,8 @@ payroll_layout_split(struct payroll_layout *l,
 	int rc;
 
 	payroll_buf_reset(vals);
+	if (l->format == PAYROLL_LAYOUT_XLSX)
+		return fmt_error(err, "bad-record", "an xlsx layout has no text records");
 	if (l->format == PAYROLL_LAYOUT_FIXED) {
 		if (n != r->width)
 			return fmt_error(err, "bad-record", "record is %zu bytes, the layout says %zu",

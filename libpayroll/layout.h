@@ -27,6 +27,8 @@
 enum payroll_layout_format {
 	PAYROLL_LAYOUT_FIXED = 0,	/* every field has a width in bytes */
 	PAYROLL_LAYOUT_DELIMITED,	/* fields joined by one delimiter byte */
+	PAYROLL_LAYOUT_XLSX,		/* an Excel workbook: one row a record,
+					 * one cell a field (xlsxout.h) */
 };
 
 enum payroll_layout_encoding {
@@ -87,6 +89,7 @@ struct payroll_layout_field {
 	char pad;		/* pad byte, ' ' or '0' or another ASCII */
 	int yuan;		/* amounts: 1 = yuan "12.50", 0 = fen "1250" */
 	int cut;		/* 1 = too long text is cut (and reported), 0 = error */
+	int textcell;		/* xlsx, number sources: 1 = a text cell, 0 = a number */
 	long line;		/* line in the layout file */
 };
 
@@ -106,6 +109,12 @@ struct payroll_layout_values {
 };
 
 struct payroll_layout;
+
+/* 1 when source s is a number (seq, amount, lines, members, count,
+ * total), else 0. */
+int payroll_layout_is_number(enum payroll_layout_src s);
+/* 1 when source s is an amount of money in fen (amount, total), else 0. */
+int payroll_layout_is_money(enum payroll_layout_src s);
 
 /*
  * Parse a layout from text[0..n) (UTF-8); name is used in messages as the

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # What building and running need, and the tools the README's test command
 # uses (cmocka, xmllint, openssl, python3). CI's extras are in .ci/run.
-pkgs=(build-essential cmake libcsv-dev libzip-dev libssl-dev zlib1g-dev libxml2-dev
+pkgs=(build-essential cmake libcsv-dev libzip-dev libxlsxwriter-dev libssl-dev zlib1g-dev libxml2-dev
       libcmocka-dev libxml2-utils openssl gzip python3)
 missing=()
 for p in "${pkgs[@]}"; do
