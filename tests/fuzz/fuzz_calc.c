@@ -8,8 +8,17 @@
  * payroll_ledger_open/next has as many lines as reported and its amounts
  * sum to the reported total and to the per-item totals; the rejects file
  * has one row per rejected row.
+ * Every 5th input also checks the same-file refusal: the ledger aimed at
+ * the roster itself or at a hard link of it must fail with PAYROLL_EUSAGE
+ * ("same-file") and leave the roster as it was. Every 7th runs under a
+ * file size limit from the input's first byte (a disk filling up): calc
+ * either finishes with whole outputs or fails with PAYROLL_EIO leaving
+ * none (issue 10 items 2 and 4).
  */
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "calc.h"
@@ -81,6 +90,44 @@ check_rejects(const char *path, const struct payroll_calc_report *rep)
 		    rows, rep->rows_rejected);
 }
 
+/* The ledger over the roster, by its name and by a hard link: refused,
+ * nothing written, the roster unchanged. */
+static void
+check_same_file(const struct payroll_calc_opts *base, const unsigned char *roster,
+		size_t n)
+{
+	const char *hard = fuzz_path(5, "hard.csv");
+	struct payroll_calc_opts o = *base;
+	struct payroll_calc_report rep;
+	struct payroll_error err;
+	unsigned char *back;
+	size_t got;
+	FILE *f;
+	int i, rc;
+
+	unlink(hard);
+	FUZZ_ASSERT(link(o.roster, hard) == 0, "cannot link the roster");
+	for (i = 0; i < 2; i++) {
+		o.ledger = i ? hard : o.roster;
+		memset(&rep, 0, sizeof rep);
+		rc = payroll_calc(&o, &rep, &err);
+		payroll_calc_report_free(&rep);
+		FUZZ_ASSERT(rc == PAYROLL_EUSAGE && !strcmp(err.code, "same-file"),
+			    "ledger over the roster: rc %d (%s)", rc, err.code);
+		FUZZ_ASSERT(!exists(base->rejects) && !exists(base->summary),
+			    "an output written beside a refused one");
+	}
+	back = malloc(n + 1);
+	FUZZ_ASSERT(back != NULL, "out of memory");
+	f = fopen(o.roster, "rb");
+	FUZZ_ASSERT(f != NULL, "roster gone");
+	got = fread(back, 1, n + 1, f);
+	fclose(f);
+	FUZZ_ASSERT(got == n && !memcmp(back, roster, n), "the roster was changed");
+	free(back);
+	unlink(hard);
+}
+
 static const unsigned char *
 find(const unsigned char *data, size_t size, const char *what)
 {
@@ -126,8 +173,25 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	unlink(ledger);
 	unlink(rejects);
 	unlink(summary);
+	if (size % 5 == 0)
+		check_same_file(&o, data, sep ? (size_t)(sep - data) + 1 : size);
 	memset(&rep, 0, sizeof rep);
-	rc = payroll_calc(&o, &rep, &err);
+	if (size % 7 == 3 && size > 0) {
+		struct rlimit old, lim;
+
+		getrlimit(RLIMIT_FSIZE, &old);
+		lim = old;
+		lim.rlim_cur = 1 + (rlim_t)data[0] * 64;
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &lim);
+		rc = payroll_calc(&o, &rep, &err);
+		setrlimit(RLIMIT_FSIZE, &old);
+		FUZZ_ASSERT(rc == 0 || rc == PAYROLL_EIO || rc == PAYROLL_EFORMAT ||
+			    rc == PAYROLL_ENOMEM || rc == PAYROLL_EOVERFLOW,
+			    "under a size limit: rc %d (%s: %s)", rc, err.code, err.message);
+	} else {
+		rc = payroll_calc(&o, &rep, &err);
+	}
 	if (rc < 0) {
 		FUZZ_ASSERT(err.code[0] || err.message[0], "failure %d without a message", rc);
 		FUZZ_ASSERT(!exists(ledger) && !exists(rejects) && !exists(summary),
