@@ -237,7 +237,8 @@ main(int argc, char **argv)
 	rc = payroll_bankread(argv[optind], layout, on_transfer, &s, &p, &info, &err);
 	if (rc < 0)
 		return tool_fail(&tool, rc, &err);
-	qsort(s.banks, s.nbanks, sizeof *s.banks, cmp_bank);
+	if (s.nbanks > 1)
+		qsort(s.banks, s.nbanks, sizeof *s.banks, cmp_bank);
 	if (s.format == 2) {
 		fputs(PAYROLL_BANK_CSV_HEADER, stdout);
 		fputs(s.csv.p ? s.csv.p : "", stdout);

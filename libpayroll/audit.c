@@ -898,7 +898,8 @@ group_findings(struct audit *a)
 	size_t i, j, k;
 	int rc = 0;
 
-	qsort(a->m, a->nm, sizeof *a->m, cmp_mark_group);
+	if (a->nm > 1)
+		qsort(a->m, a->nm, sizeof *a->m, cmp_mark_group);
 	for (i = 0; rc == 0 && i < a->nm; i = j) {
 		for (j = i; j < a->nm && a->m[j].rule == a->m[i].rule && a->m[j].group == a->m[i].group; j++)
 			;

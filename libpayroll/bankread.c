@@ -139,6 +139,8 @@ check_duplicates(struct reader *r)
 {
 	size_t i;
 
+	if (r->nseqs < 2)
+		return;
 	qsort(r->seqs, r->nseqs, sizeof *r->seqs, cmp_seq);
 	for (i = 1; i < r->nseqs; i++)
 		if (r->seqs[i].seq == r->seqs[i - 1].seq)
