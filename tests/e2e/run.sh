@@ -111,11 +111,17 @@ done
 # "unjournaled") with the new run; then verify is clean again
 conf adopt
 kill_after_publish() {	# kill_after_publish ROOT PERIOD [--force]: the run killed there
+	# no paused.err of the last call may answer for this one (the shell
+	# truncates it only once the background job has started)
+	rm -f paused.err
 	PAYROLL_TEST_PAUSE_AFTER=publish payroll-run --config "$PWD/$1.conf" --period "$2" "${@:3}" 2>paused.err &
 	pid=$!
-	for _ in $(seq 300); do grep -q "publish: paused" paused.err && break; sleep 0.1; done
+	# up to 5 minutes: under valgrind on a loaded machine a whole run
+	# can take far longer than it does alone
+	for _ in $(seq 3000); do grep -q "publish: paused" paused.err && break; sleep 0.1; done
 	kill -9 $pid; wait $pid 2>/dev/null
 	grep_file "publish: paused" paused.err
+	[ -d "$1/$2" ] || { cat paused.err >&2; ls -a "$1" >&2; fail "$1/$2 is not in place after publish"; }
 }
 kill_after_publish adopt 2026-11
 present adopt/2026-11/SHA256SUMS
@@ -139,7 +145,7 @@ tree adopt/2026-11.replaced-1 >kept; same_file lost kept
 expect_exit 0 payroll-verify --pubkey key.pub --journal adopt
 # the same for a --force run killed there (the old period already moved aside)
 kill_after_publish adopt 2026-11 --force
-present adopt/2026-11.replaced-2
+[ -d adopt/2026-11.replaced-2 ] || { cat paused.err >&2; ls -a adopt >&2; fail "adopt/2026-11.replaced-2 should exist"; }; ok
 expect_exit 1 payroll-verify --pubkey key.pub --journal adopt
 grep_file "unjournaled: period 2026-11 has 3 directories" err
 no_grep "manifest-changed" err
@@ -171,7 +177,7 @@ absent full/2026-11; absent full/journal
 conf busy
 PAYROLL_TEST_PAUSE_AFTER=calc payroll-run --config "$PWD/busy.conf" --period 2026-11 2>/dev/null &
 pid=$!
-for _ in $(seq 100); do ls -d busy/.2026-11.tmp-* >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 3000); do ls -d busy/.2026-11.tmp-* >/dev/null 2>&1 && break; sleep 0.1; done
 expect_exit 2 run busy
 grep_file "locked" err
 expect_exit 2 run busy 2026-11 --wait 1
@@ -182,7 +188,7 @@ expect_exit 1 run busy 2026-11 --wait 5
 conf busy2
 PAYROLL_TEST_PAUSE_AFTER=bankfile:6 payroll-run --config "$PWD/busy2.conf" --period 2026-11 2>first.err &
 pid=$!
-for _ in $(seq 100); do ls -d busy2/.2026-11.tmp-*/bank.csv >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 3000); do ls -d busy2/.2026-11.tmp-*/bank.csv >/dev/null 2>&1 && break; sleep 0.1; done
 work=$(ls -d busy2/.2026-11.tmp-*)
 rm -f busy2/.lock
 expect_exit 2 run busy2
