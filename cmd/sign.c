@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "common.h"
-#include "sign.h"
+#include "manifest.h"
 #include "banned.h"
 
 static const struct tool tool = {

@@ -5,7 +5,7 @@
 
 #include "common.h"
 #include "journal.h"
-#include "sign.h"
+#include "manifest.h"
 #include "banned.h"
 
 static const struct tool tool = {

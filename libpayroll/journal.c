@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "money.h"
+#include "manifest.h"
 #include "outfile.h"
 #include "source.h"
 #include "banned.h"

@@ -622,7 +622,7 @@ payroll_source_slurp(const char *path, size_t limit, unsigned flags,
 		goto done;
 	}
 	if ((flags & PAYROLL_SLURP_REGULAR) && !S_ISREG(sb.st_mode)) {
-		rc = payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "not-regular",
+		rc = payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "usage",
 				       "not a regular file (a %s)", S_ISFIFO(sb.st_mode) ? "fifo" :
 				       S_ISDIR(sb.st_mode) ? "directory" : "device or socket");
 		goto done;

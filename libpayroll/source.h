@@ -101,7 +101,7 @@ void payroll_source_close(struct payroll_source *s);
  * Returns 0; 1 when the file does not exist and PAYROLL_SLURP_MISSING_OK
  * is set (nothing read); or, with err filled and b as it was:
  * PAYROLL_EFORMAT code "too-big" (the file holds more than limit bytes;
- * the message names the limit), PAYROLL_EUSAGE code "not-regular" (with
+ * the message names the limit), PAYROLL_EUSAGE code "usage", not a regular file (with
  * PAYROLL_SLURP_REGULAR), PAYROLL_EIO (cannot open or read; a corrupt
  * gzip stream), PAYROLL_ENOMEM.
  */
