@@ -41,6 +41,10 @@ struct payroll_calc_opts {
 	size_t chunk;			/* read size for tests; 0 = default */
 };
 
+/* The defaults: no period yet (-1), the ledger to standard output, the
+ * roster's encoding detected, no other output. */
+#define PAYROLL_CALC_OPTS_INIT { .period = -1, .ledger = "-" }
+
 struct payroll_total {
 	char program[24];
 	char item[88];

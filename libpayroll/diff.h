@@ -49,6 +49,10 @@ struct payroll_diff_opts {
 	const char *new_label;
 };
 
+/* The defaults: key case_id,item,month, exact amounts, every kind of
+ * difference, the text report to standard output. */
+#define PAYROLL_DIFF_OPTS_INIT { .format = PAYROLL_DIFF_TEXT, .output = "-" }
+
 struct payroll_diff_result {
 	long old_rows, new_rows;
 	long added, removed, changed, unchanged;
