@@ -59,6 +59,9 @@ main(int argc, char **argv)
 		OPT(0, "summary", OPT_FLAG, &o.summary, NULL, N_("the totals only, no rows"), 0),
 		OPT_FN(0, "format", &o.format, "text|csv|json", N_("text (default), csv or json"), 0,
 		       payroll_diff_format_parse),
+		OPT(0, "mask", OPT_FLAG, &o.mask, NULL,
+		    N_("accounts and id numbers masked in the report\n"
+		       "(6217****0003), for reports that leave the office"), 0),
 		OPT('o', "output", OPT_PATH, &o.output, "F", N_("the report (default: standard output)"), 0),
 		OPT(0, "layout", OPT_STRING, &layout[2], "NAME|FILE",
 		    N_("OLD and NEW are bank files of this layout (csv, fixed-gbk,\n"
