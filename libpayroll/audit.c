@@ -329,6 +329,7 @@ struct cur {
 	int members;
 	int64_t regular;
 	long line;
+	const char *path;	/* the ledger, for messages */
 };
 
 struct audit {
@@ -466,6 +467,7 @@ walk(struct audit *a, const char *path, unsigned need, struct cur *c,
 	rc = payroll_ledger_require(lr, need, "audit exempts centralized cases from "
 				    "shared-account and payee-age", a->err);
 	c->open = 0;
+	c->path = path;
 	while (rc == 0 && (rc = payroll_ledger_next(lr, &l, a->err)) == 1) {
 		rc = 0;
 		if (new_case(c, &l)) {
@@ -518,7 +520,7 @@ prev_case(struct audit *a, struct cur *c)
 		return 0;	/* a grant is paid once: nothing to compare */
 	m = payroll_month_parse(S(c, CF_PERIOD), c->len[CF_PERIOD]);
 	if (m < 0)
-		return payroll_error_set(a->err, PAYROLL_EFORMAT, NULL, c->line, 0, "bad-month",
+		return payroll_error_set(a->err, PAYROLL_EFORMAT, c->path, c->line, 0, "bad-month",
 					 "period '%s' is not a month YYYY-MM", S(c, CF_PERIOD));
 	account_text(c, acct, sizeof acct);
 	if ((off = arena_add(a, s, 1)) < 0)
@@ -787,7 +789,7 @@ audited_case(struct audit *a, struct cur *c)
 	int rc, age;
 
 	if (month < 0)
-		return payroll_error_set(a->err, PAYROLL_EFORMAT, NULL, c->line, 0, "bad-month",
+		return payroll_error_set(a->err, PAYROLL_EFORMAT, c->path, c->line, 0, "bad-month",
 					 "period '%s' is not a month YYYY-MM", S(c, CF_PERIOD));
 	if (a->ncases >= PAYROLL_DUP_MAXROW)
 		return PAYROLL_EOVERFLOW;
