@@ -568,29 +568,53 @@ cmp_listed(const void *x, const void *y)
 	return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Sort, keep the first of equal keys, index. */
+/*
+ * Keep, of the entries with equal keys (their first 8 bytes), the one
+ * that cmp puts first, and index what is kept. A table of 4-byte slots
+ * and a bitmap for the while (4 to 8 bytes and a bit an entry), not a
+ * sort and its copy of the entries; the kept entries stay in their order.
+ */
 static int
 dedupe_index(struct payroll_keyindex *ix, void *v, size_t *n, size_t size,
 	     int (*cmp)(const void *, const void *))
 {
-	unsigned char *e = v;
-	size_t i, k = 0, first, second;
+	unsigned char *e = v, *keep;
+	size_t cap = 16, mask, i, j, k = 0, first, second;
+	uint32_t *slot;
+	uint64_t key, other;
 
-	if (*n)
-		qsort(e, *n, size, cmp);
+	while (cap < 2 * *n)
+		cap *= 2;
+	mask = cap - 1;
+	slot = calloc(cap, sizeof *slot);
+	keep = calloc(*n / 8 + 1, 1);
+	if (!slot || !keep) {
+		free(slot);
+		free(keep);
+		return PAYROLL_ENOMEM;
+	}
 	for (i = 0; i < *n; i++) {
-		uint64_t key, last;
-
 		memcpy(&key, e + i * size, 8);
-		if (k) {
-			memcpy(&last, e + (k - 1) * size, 8);
-			if (last == key)
-				continue;
+		for (j = key & mask; slot[j]; j = (j + 1) & mask) {
+			memcpy(&other, e + (slot[j] - 1) * size, 8);
+			if (other == key)
+				break;
 		}
+		if (!slot[j] || cmp(e + i * size, e + (size_t)(slot[j] - 1) * size) < 0)
+			slot[j] = (uint32_t)(i + 1);
+	}
+	for (j = 0; j < cap; j++)
+		if (slot[j])
+			keep[(slot[j] - 1) / 8] |= (unsigned char)(1u << ((slot[j] - 1) % 8));
+	free(slot);
+	for (i = 0; i < *n; i++) {
+		if (!(keep[i / 8] >> (i % 8) & 1))
+			continue;
 		if (k != i)
-			memmove(e + k * size, e + i * size, size);
+			memcpy(e + k * size, e + i * size, size);
 		k++;
 	}
+	free(keep);
 	*n = k;
 	return payroll_keyindex_build(ix, e, k, size, &first, &second) ? PAYROLL_ENOMEM : 0;
 }
