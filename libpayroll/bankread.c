@@ -687,7 +687,7 @@ payroll_bankread(const char *path, const char *layout,
 		free(text.p);
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "unknown-format",
 					 "not a csv, fixed-gbk or pain001 bank file: "
-					 "name its layout with --layout");
+					 "name its layout");
 	}
 	snprintf(info->format, sizeof info->format, "%s", layout);
 	if (strcmp(layout, "pain001") == 0) {

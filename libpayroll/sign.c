@@ -118,8 +118,8 @@ read_pass(const char *spec, struct secret *s, struct payroll_error *err)
 	if (!strncmp(spec, "env:", 4)) {
 		v = getenv(spec + 4);
 		if (!spec[4])
-			return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "pass",
-						 "--pass env: needs a variable name");
+			return payroll_error_option(err, PAYROLL_EUSAGE, "pass", "pass",
+						    "env: needs a variable name");
 		if (!v)
 			return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "pass",
 						 "environment variable %s is not set", spec + 4);
@@ -164,8 +164,8 @@ read_pass(const char *spec, struct secret *s, struct payroll_error *err)
 			len--;
 		OPENSSL_cleanse(s->p + len, sizeof s->p - len);
 	} else {
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "pass",
-					 "--pass takes env:VAR or file:PATH, never the passphrase itself");
+		return payroll_error_option(err, PAYROLL_EUSAGE, "pass", "pass",
+					    "takes env:VAR or file:PATH, never the passphrase itself");
 	}
 	if (len == 0) {
 		secret_wipe(s);
@@ -474,7 +474,7 @@ payroll_key_load(struct payroll_key **out, const char *path, unsigned flags,
 	if (!pkey) {
 		if (pc.called && !pass.set)
 			rc = payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "encrypted-key",
-					       "private key is encrypted; name its passphrase with --pass env:VAR or --pass file:PATH");
+					       "private key is encrypted; its passphrase is needed (env:VAR or file:PATH)");
 		else if (pc.called)
 			rc = payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "bad-passphrase",
 					       "wrong passphrase (or a damaged key)");
@@ -1094,14 +1094,14 @@ check_manifest_files(struct job *jobs, size_t n, char *sums, size_t sumsn,
 						 "a file name in SHA256SUMS cannot hold a newline or backslash");
 		if (!strcmp(base, PAYROLL_MANIFEST))
 			return payroll_error_set(err, PAYROLL_EUSAGE, jobs[i].path, 0, 0, "usage",
-						 "SHA256SUMS is written by --manifest, not signed as a file");
+						 "SHA256SUMS is written with the manifest, not signed as a file");
 		if (i > 0) {
 			rc = same_dir(dir0, dir, &same, err);
 			if (rc)
 				return rc;
 			if (!same)
 				return payroll_error_set(err, PAYROLL_EUSAGE, jobs[i].path, 0, 0, "usage",
-							 "--manifest needs all files in one directory (the first is in %s)",
+							 "a manifest needs all files in one directory (the first is in %s)",
 							 dir0);
 		}
 		for (j = 0; j < i; j++)
@@ -1463,7 +1463,7 @@ payroll_verify_files(struct payroll_key *k, char *const *files, size_t n,
 				return rc;
 			if (!same)
 				return payroll_error_set(err, PAYROLL_EUSAGE, files[i], 0, 0, "usage",
-							 "--manifest needs all files in one directory (the first is in %s)",
+							 "a manifest needs all files in one directory (the first is in %s)",
 							 dir0);
 		}
 		if (dir_prefix(files[0], dir, sizeof dir) ||
