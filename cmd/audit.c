@@ -41,6 +41,7 @@ main(int argc, char **argv)
 	long v;
 	int c, rc, i;
 
+	tool_locale_init();
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
 	prev = calloc((size_t)argc, sizeof *prev);

@@ -126,6 +126,7 @@ main(int argc, char **argv)
 	char total[PAYROLL_MONEY_MAX];
 	int rc;
 
+	tool_locale_init();
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
 	if (parse_args(argc, argv, &o))

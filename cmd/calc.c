@@ -51,6 +51,7 @@ main(int argc, char **argv)
 	const char **paid;
 	int c, rc, quiet = 0, enc;
 
+	tool_locale_init();
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
 	/* at most one --paid LEDGER per argument */

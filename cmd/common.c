@@ -1,18 +1,41 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "common.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ident.h"
+#include "intl.h"
 #include "source.h"
 #include "banned.h"
+
+#ifndef PAYROLL_LOCALEDIR
+#define PAYROLL_LOCALEDIR "/usr/share/locale"
+#endif
+
+void
+tool_locale_init(void)
+{
+	const char *dir = getenv("PAYROLL_LOCALEDIR");
+
+	/* Not LC_ALL: LC_NUMERIC, LC_COLLATE and LC_TIME stay "C". A UTF-8
+	 * LC_CTYPE lets strerror's text reach us in UTF-8 like ours, instead
+	 * of as "???" (LC_CTYPE=C) or in GB18030. */
+	setlocale(LC_MESSAGES, "");
+	if (!setlocale(LC_CTYPE, "") || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	bindtextdomain(PAYROLL_TEXTDOMAIN, dir && dir[0] ? dir : PAYROLL_LOCALEDIR);
+	bind_textdomain_codeset(PAYROLL_TEXTDOMAIN, "UTF-8");
+}
 
 int
 tool_usage(const struct tool *t, FILE *f)
 {
-	fprintf(f, "usage: %s", t->synopsis);
+	fprintf(f, _("usage: %s"), t->synopsis);
 	return EXIT_FATAL;
 }
 
@@ -27,8 +50,8 @@ tool_std_options(const struct tool *t, int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			tool_usage(t, stdout);
 			if (t->options)
-				fprintf(stdout, "\noptions:\n%s", t->options);
-			fprintf(stdout, "\nsee man %s\n", t->name);
+				fprintf(stdout, _("\noptions:\n%s"), _(t->options));
+			fprintf(stdout, _("\nsee man %s\n"), t->name);
 			return 1;
 		}
 		if (!strcmp(argv[i], "--version")) {
@@ -46,11 +69,11 @@ tool_usage_error(const struct tool *t, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", t->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, payroll_tr(fmt), ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
 	tool_usage(t, stderr);
-	fprintf(stderr, "try '%s --help'\n", t->name);
+	fprintf(stderr, _("try '%s --help'\n"), t->name);
 	return EXIT_FATAL;
 }
 

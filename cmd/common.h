@@ -21,6 +21,16 @@ struct tool {
 };
 
 /*
+ * Set up the language of messages (SPEC 15), first thing in every main:
+ * LC_MESSAGES (and LC_CTYPE, for the C library's own messages) from the
+ * environment, never LC_NUMERIC, LC_COLLATE or LC_TIME, so outputs are
+ * the same bytes in every locale; the catalogue of the text domain
+ * "payroll" from $PAYROLL_LOCALEDIR if set (the build tree's
+ * build/locale), else the installed LOCALEDIR; messages in UTF-8.
+ */
+void tool_locale_init(void);
+
+/*
  * Handle --help and --version if they appear before "--" in argv: print
  * and return 1 (the caller exits 0). Otherwise 0.
  */

@@ -89,6 +89,7 @@ main(int argc, char **argv)
 	char tmp[2][64] = { "", "" };
 	int c, rc, i;
 
+	tool_locale_init();
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {

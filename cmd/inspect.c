@@ -206,6 +206,7 @@ main(int argc, char **argv)
 
 	memset(&s, 0, sizeof s);
 	s.show = 10;
+	tool_locale_init();
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

@@ -31,6 +31,7 @@ main(int argc, char **argv)
 	struct payroll_error err;
 	int c, rc;
 
+	tool_locale_init();
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
 	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {

@@ -92,6 +92,7 @@ main(int argc, char **argv)
 	ssize_t n;
 	char *slash;
 
+	tool_locale_init();
 	if (argc < 2) {
 		tool_usage(&tool, stderr);
 		list_verbs(stderr);

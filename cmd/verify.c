@@ -35,6 +35,7 @@ main(int argc, char **argv)
 	unsigned flags = 0;
 	int c, rc;
 
+	tool_locale_init();
 	if (tool_std_options(&tool, argc, argv))
 		return EXIT_OK;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

@@ -20,6 +20,7 @@
 #include "money.h"
 #include "outfile.h"
 #include "xlsxout.h"
+#include "intl.h"
 #include "banned.h"
 
 #define MAX_GROUPS 512
@@ -391,7 +392,7 @@ start_case(struct payroll_transfers *tr, struct building *b,
 		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "case-not-contiguous",
 				"case %s%s appears again after other cases (first at line %ld); "
 				"a case's lines must be consecutive",
-				temporary ? "(temporary) " : "", l->case_id, prev);
+				temporary ? _("(temporary) ") : "", l->case_id, prev);
 	items_reset(&tr->items);
 	if ((i = items_add(tr, l, err)) != 0)
 		return i;
