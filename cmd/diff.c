@@ -16,7 +16,7 @@ static const struct tool tool = {
 	"payroll-diff",
 	"payroll-diff [--key COLS] [--ignore COLS] [--tolerance AMOUNT]\n"
 	"                    [--only added,removed,changed] [--summary]\n"
-	"                    [--format text|csv|json] [-o F] OLD NEW\n"
+	"                    [--format text|csv|json] [--mask] [-o F] OLD NEW\n"
 	"       payroll-diff --layout NAME|FILE | --old-layout L --new-layout L\n"
 	"                    [--key seq|account] [OPTIONS] OLD NEW\n",
 	"  --key COLS          key columns (default case_id,item,month)\n"
@@ -25,6 +25,8 @@ static const struct tool tool = {
 	"  --only KINDS        report only these kinds of difference\n"
 	"  --summary           the totals only, no rows\n"
 	"  --format F          text (default), csv or json\n"
+	"  --mask              accounts and id numbers masked in the report\n"
+	"                      (6217****0003), for reports that leave the office\n"
 	"  -o, --output F      the report (default: standard output)\n"
 	"  --layout L          OLD and NEW are bank files of layout L (csv, fixed-gbk,\n"
 	"                      pain001, a layout FILE; \"detect\" to detect it),\n"
@@ -80,6 +82,7 @@ main(int argc, char **argv)
 		{ "layout", required_argument, NULL, 'L' },
 		{ "old-layout", required_argument, NULL, 'O' },
 		{ "new-layout", required_argument, NULL, 'N' },
+		{ "mask", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct payroll_diff_opts o = { .output = "-" };
@@ -98,6 +101,7 @@ main(int argc, char **argv)
 		case 'i': o.ignore = optarg; break;
 		case 't': o.tolerance = optarg; break;
 		case 's': o.summary = 1; break;
+		case 'm': o.mask = 1; break;
 		case 'o': o.output = optarg; break;
 		case 'L': layout[0] = layout[1] = optarg; break;
 		case 'O': layout[0] = optarg; break;

@@ -8,6 +8,7 @@
 #include "bankread.h"
 #include "buf.h"
 #include "common.h"
+#include "mask.h"
 #include "money.h"
 #include "banned.h"
 
@@ -50,21 +51,6 @@ addjstr(struct payroll_buf *b, const char *v, size_t n)
 	payroll_buf_addch(b, '"');
 }
 
-/* 6217****0003: the first and last four digits of a longer account. */
-static void
-mask_account(struct payroll_buf *b, const char *a)
-{
-	size_t n = strlen(a);
-
-	if (n <= 8) {
-		payroll_buf_add(b, "********", n);
-		return;
-	}
-	payroll_buf_add(b, a, 4);
-	payroll_buf_addstr(b, "****");
-	payroll_buf_add(b, a + n - 4, 4);
-}
-
 static int
 on_transfer(void *ctx, const struct payroll_bank_transfer *t)
 {
@@ -89,7 +75,8 @@ on_transfer(void *ctx, const struct payroll_bank_transfer *t)
 		return payroll_bank_transfer_csv(&s->csv, t);
 	if (s->show-- <= 0)
 		return 0;
-	mask_account(&acct, t->account);
+	if (payroll_mask_number(&acct, t->account, strlen(t->account)))
+		return PAYROLL_ENOMEM;
 	if (s->format == 1) {
 		payroll_buf_addf(&s->shown, "%s{\"seq\":%lld,\"bank\":", s->shown.len ? "," : "",
 				 (long long)t->seq);
