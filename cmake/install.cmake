@@ -41,7 +41,7 @@ endforeach()
 # The gettext catalogue: po/<ll>.po compiled with msgfmt at build time
 # (msgfmt --check: a bad .po fails the build) into build/locale, where the
 # tests find it through PAYROLL_LOCALEDIR; the tools look in the installed
-# LOCALEDIR otherwise (cmd/common.c, tool_locale_init).
+# LOCALEDIR otherwise (cmd/common.c, tool_start).
 target_compile_definitions(payroll_cmd PRIVATE PAYROLL_LOCALEDIR="${CMAKE_INSTALL_FULL_LOCALEDIR}")
 if(EXISTS ${CMAKE_SOURCE_DIR}/po)
   find_program(MSGFMT msgfmt)
@@ -68,11 +68,13 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/po)
   # untranslated, for a translator (po/README.md).
   find_program(PYTHON3 python3)
   find_program(MSGMERGE msgmerge)
-  if(PYTHON3 AND MSGMERGE AND NOT TARGET payroll-pot)
+  find_program(MSGATTRIB msgattrib)
+  if(PYTHON3 AND MSGMERGE AND MSGATTRIB AND NOT TARGET payroll-pot)
     set(payroll_merge)
     foreach(po ${payroll_po})
       list(APPEND payroll_merge COMMAND ${MSGMERGE} --quiet --update --backup=none
-        --no-location --no-wrap --no-fuzzy-matching --sort-output ${po} ${CMAKE_SOURCE_DIR}/po/payroll.pot)
+        --no-location --no-wrap --no-fuzzy-matching --sort-output ${po} ${CMAKE_SOURCE_DIR}/po/payroll.pot
+        COMMAND ${MSGATTRIB} --no-obsolete --no-wrap -o ${po} ${po})
     endforeach()
     add_custom_target(payroll-pot
       COMMAND ${PYTHON3} ${CMAKE_SOURCE_DIR}/po/xgettext.py ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/po/payroll.pot

@@ -42,6 +42,10 @@ struct payroll_calc_opts {
 	size_t chunk;			/* read size for tests; 0 = default */
 };
 
+/* The defaults: no period yet (-1), the ledger to standard output, the
+ * roster's encoding detected, no other output. */
+#define PAYROLL_CALC_OPTS_INIT { .period = -1, .ledger = "-" }
+
 /*
  * Run calc (or check, with check_only). Fills *rep (free it with
  * payroll_calc_report_free, also after a failure). Returns 0 when the

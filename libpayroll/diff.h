@@ -55,6 +55,10 @@ struct payroll_diff_opts {
 				 * comparison is of the values as they are */
 };
 
+/* The defaults: key case_id,item,month, exact amounts, every kind of
+ * difference, the text report to standard output. */
+#define PAYROLL_DIFF_OPTS_INIT { .format = PAYROLL_DIFF_TEXT, .output = "-" }
+
 struct payroll_diff_result {
 	long old_rows, new_rows;
 	long added, removed, changed, unchanged;

@@ -32,15 +32,20 @@ zh() { LC_ALL=zh_CN.UTF-8 "$@"; }
 en() { LC_ALL=C.UTF-8 "$@"; }
 cp "$D/roster.csv" "$D/standards.csv" "$D/grants.csv" "$FIXTURES/bad/standards-overlap.csv" .
 
-# a usage error: the message, the usage line and the hint
+# a usage error: the message and the hint, option names as typed
 expect_exit 2 zh payroll-calc --standards standards.csv --period 2026-13 roster.csv
 golden usage.err err
-grep_file '用法：payroll-calc' err
-grep_file '--period' err
+grep_file '“--period”的值“2026-13”无效' err
+grep_file '请试试“payroll-calc --help”' err
+expect_exit 2 zh payroll-calc --bogus
+golden unknown.err err
 
-# --help of a tool
+# --help of a tool, and of the dispatcher
 expect_exit 0 zh payroll-calc --help
 golden help.out out
+grep_file '要发放的月份' out
+expect_exit 0 zh payroll --help
+golden payroll-help.out out
 
 # a fatal error: FILE:LINE: CODE: in ASCII, the message in Chinese; no output
 rm -f o.csv
@@ -84,7 +89,7 @@ for env in "LC_ALL=C" "LC_ALL=POSIX" "LC_ALL=xx_YY.UTF-8" "LC_ALL=C LANGUAGE=zh_
 	same_file "$D/expected/rejects.csv" r2.csv
 done
 expect_exit 2 env LC_ALL=xx_YY.UTF-8 payroll-calc --standards standards.csv --period 2026-13 roster.csv
-grep_file 'usage: payroll-calc' err
+grep_file "try 'payroll-calc --help'" err
 
 # LANG or LC_MESSAGES alone choose the language; the C library's own
 # texts (strerror) come in UTF-8, not as "???", even under LC_CTYPE=C
@@ -97,7 +102,7 @@ no_grep '?' err
 # the catalogue is found through PAYROLL_LOCALEDIR: without it (and none
 # installed in the compiled-in LOCALEDIR) the tools speak English
 expect_exit 2 env PAYROLL_LOCALEDIR="$T/nowhere" LC_ALL=zh_CN.UTF-8 payroll-calc --period 2026-13 roster.csv
-grep_file 'usage: payroll-calc' err
+grep_file "try 'payroll-calc --help'" err
 
 # the dispatcher speaks Chinese too
 expect_exit 2 zh payroll nosuchverb
