@@ -75,8 +75,8 @@ main(int argc, char **argv)
 	};
 	struct tool t = { .name = "payroll-diff", .opts = opts, .operands = "OLD NEW",
 		.min_operands = 2, .max_operands = 2,
-		.forms = "payroll-diff --layout NAME|FILE | --old-layout L --new-layout L\n"
-			 "             [--key seq|account] [OPTIONS] OLD NEW\n",
+		.forms = "payroll-diff --layout NAME|FILE | [--old-layout L] [--new-layout L] "
+			 "[--key seq|account] [OPTIONS] OLD NEW\n",
 		.exits = N_("0 identical, 1 different, 2 error (no report)\n") };
 	struct payroll_diff_result res;
 	struct payroll_error err;

@@ -57,8 +57,12 @@ on_transfer(void *ctx, const struct payroll_bank_transfer *t)
 	}
 	s->banks[i].count++;
 	payroll_add(s->banks[i].total, t->amount, &s->banks[i].total);
-	if (s->format == 2)
-		return payroll_bank_transfer_csv(&s->csv, t);
+	if (s->format == 2) {	/* streamed: memory does not grow with the file */
+		s->csv.len = 0;
+		if (payroll_bank_transfer_csv(&s->csv, t) != 0)
+			return PAYROLL_ENOMEM;
+		return fwrite(s->csv.p, 1, s->csv.len, stdout) == s->csv.len ? 0 : PAYROLL_EIO;
+	}
 	if (s->show-- <= 0)
 		return 0;
 	if (payroll_mask_number(&acct, t->account, strlen(t->account)))
@@ -197,17 +201,16 @@ main(int argc, char **argv)
 	p.all = 1;
 	p.diag = s.format == 2 ? tool_diag : on_problem;
 	p.ctx = s.format == 2 ? NULL : &s;
+	if (s.format == 2)
+		fputs(PAYROLL_BANK_CSV_HEADER, stdout);
 	rc = payroll_bankread(path, layout, on_transfer, &s, &p, &info, &err);
 	if (rc < 0)
 		return tool_fail(&t, rc, &err);
 	if (s.nbanks > 1)
 		qsort(s.banks, s.nbanks, sizeof *s.banks, cmp_bank);
-	if (s.format == 2) {
-		fputs(PAYROLL_BANK_CSV_HEADER, stdout);
-		fputs(s.csv.p ? s.csv.p : "", stdout);
-	} else if (s.format == 1) {
+	if (s.format == 1) {
 		print_json(path, &info, &s, p.count);
-	} else {
+	} else if (s.format == 0) {
 		print_text(path, &info, &s, p.count);
 	}
 	for (i = 0; i < s.nbanks; i++)

@@ -403,6 +403,41 @@ put_word(FILE *f, const char *word, size_t *col, size_t indent)
 	*col += len;
 }
 
+/*
+ * A further synopsis form (n bytes at p, "payroll-x ...") at column
+ * start, wrapped like the first: at spaces outside brackets.
+ */
+static void
+put_form(FILE *f, const char *p, size_t n, size_t start, size_t indent)
+{
+	char word[256];
+	size_t i = 0, len, col = start, first = 1;
+	int depth;
+
+	fprintf(f, "%*s", (int)start, "");
+	while (i < n) {
+		for (len = 0, depth = 0; i + len < n && (depth > 0 || p[i + len] != ' '); len++) {
+			depth += p[i + len] == '[' ? 1 : p[i + len] == ']' ? -1 : 0;
+			/* "-o OUT" is one word */
+			if (p[i] == '-' && p[i + len] != ' ' && i + len + 2 < n &&
+			    p[i + len + 1] == ' ' && !strchr("-[|", p[i + len + 2]) &&
+			    !memchr(p + i, ' ', len))
+				len++;
+		}
+		snprintf(word, sizeof word, "%.*s", (int)len, p + i);
+		if (first) {
+			fputs(word, f);
+			col += strlen(word);
+			first = 0;
+		} else {
+			put_word(f, word, &col, indent);
+		}
+		for (i += len; i < n && p[i] == ' '; i++)
+			;
+	}
+	fputc('\n', f);
+}
+
 /* "  -o, --output F" for row o. */
 static void
 option_left(const struct tool_opt *o, char *buf, size_t n)
@@ -433,13 +468,45 @@ text_width(const char *s)
 	return w;
 }
 
+/*
+ * Help text h from column indent on, its lines ("\n") wrapped at spaces
+ * to 80 columns (a byte a column: a line of CJK text wraps early).
+ */
+static void
+put_help(FILE *f, const char *h, size_t indent)
+{
+	size_t col = indent, len;
+	const char *p = h;
+
+	while (*p) {
+		len = strcspn(p, " \n");
+		if (col > indent && col + 1 + len > 80) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)len, p);
+		col += len;
+		p += len;
+		if (*p == '\n') {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		}
+		if (*p)
+			p++;
+	}
+	fputc('\n', f);
+}
+
 void
 tool_help(const struct tool *t, FILE *f)
 {
 	const char *usage = _("usage: ");
 	char word[256];
 	size_t i, n = nrows(t), col, indent, width = 0, len;
-	const char *h, *nl, *p;
+	const char *nl, *p;
 
 	fprintf(f, "%s%s", usage, t->name);
 	col = text_width(usage) + strlen(t->name);
@@ -457,7 +524,7 @@ tool_help(const struct tool *t, FILE *f)
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		fprintf(f, "%*s%.*s\n", (int)text_width(usage), "", (int)(nl - p), p);
+		put_form(f, p, (size_t)(nl - p), text_width(usage), indent);
 	}
 	for (i = 0; i < n; i++) {
 		option_left(row(t, i), word, sizeof word);
@@ -475,9 +542,7 @@ tool_help(const struct tool *t, FILE *f)
 			fprintf(f, "%s\n%*s", word, (int)width, "");
 		else
 			fprintf(f, "%-*s", (int)width, word);
-		for (h = _(row(t, i)->help); (nl = strchr(h, '\n')) != NULL; h = nl + 1)
-			fprintf(f, "%.*s\n%*s", (int)(nl - h), h, (int)width, "");
-		fprintf(f, "%s\n", h);
+		put_help(f, _(row(t, i)->help), width);
 	}
 	if (t->exits)
 		fprintf(f, "%s%s", _("exit: "), _(t->exits));
