@@ -24,7 +24,7 @@
 #include "journal.h"
 #include "money.h"
 #include "outfile.h"
-#include "sign.h"
+#include "manifest.h"
 #include "intl.h"
 #include "banned.h"
 

@@ -32,7 +32,7 @@ GLOBAL_FMT = set()
 # Helpers that take a plain message (not a format) and translate it.
 MESSAGE_PARAMS = {
     ("report", "msg"), ("fail", "reason"), ("bad", "hint"),
-    ("line_error", "what"), ("shape_reason", "usual"),
+    ("line_error", "what"), ("shape_reason", "usual"), ("payer_error", "msg"),
 }
 PROTOTYPE = re.compile(r"^[^#/*\n][^(;]*?\b([A-Za-z_]\w*)\(([^)]*)\)[^;{]*;", re.M)
 MACRO = re.compile(r"^#define\s+(\w+)\(([^)]*)\)\s+(\w+)\((.*?)__VA_ARGS__", re.M)
