@@ -984,7 +984,7 @@ payroll_bankread_opts(const char *path, const struct payroll_bankread_opts *o,
 	if (!layout && !(layout = detect(head, n)))
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "unknown-format",
 					 "not a csv, fixed-gbk or pain001 bank file: "
-					 "name its layout with --layout");
+					 "name its layout");
 	snprintf(info->format, sizeof info->format, "%s", layout);
 	if (o->payer && strcmp(layout, "pain001") != 0)
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "usage",

@@ -795,7 +795,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 		if (grant_not_due(&k, g->o->period, msg, sizeof msg))
 			return reject(g, &k, "not-due", msg);
 		if (when) {
-			snprintf(msg, sizeof msg, "grant %.*s was already paid in %s (--paid ledger)",
+			snprintf(msg, sizeof msg, "grant %.*s was already paid in %s (an earlier ledger)",
 				 (int)k.case_id_len, k.case_id, when);
 			return reject(g, &k, "already-paid", msg);
 		}
@@ -1296,9 +1296,9 @@ check_options(const struct payroll_calc_opts *o, struct payroll_error *err)
 	if (o->check_only)
 		return 0;
 	if (!o->standards)
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--standards is required");
+		return payroll_error_option(err, PAYROLL_EUSAGE, "standards", "usage", "is required");
 	if (o->period < 0)
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--period YYYY-MM is required");
+		return payroll_error_option(err, PAYROLL_EUSAGE, "period", "usage", "YYYY-MM is required");
 	{
 		const char *in[] = { o->roster, o->standards, o->grants };
 		const char *out[] = { o->ledger, o->rejects, o->summary };
