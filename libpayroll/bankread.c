@@ -988,7 +988,7 @@ payroll_bankread_opts(const char *path, const struct payroll_bankread_opts *o,
 	snprintf(info->format, sizeof info->format, "%s", layout);
 	if (o->payer && strcmp(layout, "pain001") != 0)
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "usage",
-					 "--payer: the file is %s, a payer is checked in pain001 "
+					 "the file is %s: a payer is checked in pain001 "
 					 "files only", layout);
 	if (strcmp(layout, "pain001") == 0) {
 		rc = read_pain(&r, path, o->chunk, o->payer, err);
