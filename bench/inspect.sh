@@ -30,11 +30,11 @@ for n in "${@:-1000000}"; do
 		[ "$lay" = pain001 ] && base=data/xml_read
 		count=$("$build/payroll-inspect" --layout "$lay" --format json --show 0 "$f" |
 			python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])') || true
-		{ read -r tb _ mb _; read -r ti _ mi ri; read -r tc _ mc rc; } < <(measure \
-			"$base" "$f" :: \
+		echo "$lay, $count transfers, $(stat -c %s "$f") bytes" \
+			"(wall median, best, peak MiB, ratio, cpu median, ratio):"
+		measure "$base" "$f" :: \
 			"$build/payroll-inspect" --layout "$lay" "$f" :: \
-			"$build/payroll-inspect" --layout "$lay" --format csv "$f")
-		printf '%s, %s transfers, %.0f MB: bare %.3f s (%.1f MiB) | inspect %.3f s ratio %s (%.1f MiB) | read-back %.3f s ratio %s (%.1f MiB)\n' \
-			"$lay" "$count" "$(stat -c %s "$f")e-6" "$tb" "$mb" "$ti" "$ri" "$mi" "$tc" "$rc" "$mc"
+			"$build/payroll-inspect" --layout "$lay" --format csv "$f" |
+			paste -d' ' <(printf '%s\n' "  bare  " "  inspect" "  read-back") -
 	done
 done

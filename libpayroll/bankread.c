@@ -35,6 +35,7 @@ struct reader {
 	void *ctx;
 	struct seqrec *seqs;
 	size_t nseqs, capseqs;
+	int unordered;		/* a serial not above the one before: sort to check */
 	int overflow;
 };
 
@@ -187,6 +188,8 @@ got_transfer(struct reader *r, struct payroll_bank_transfer *t)
 	if (r->nseqs == r->capseqs &&
 	    payroll_grow((void **)&r->seqs, r->nseqs + 1, &r->capseqs, sizeof *r->seqs) != 0)
 		return PAYROLL_ENOMEM;
+	if (r->nseqs > 0 && t->seq <= r->seqs[r->nseqs - 1].seq)
+		r->unordered = 1;
 	r->seqs[r->nseqs].seq = t->seq;
 	r->seqs[r->nseqs++].record = t->record;
 	r->info->count++;
@@ -212,7 +215,7 @@ check_duplicates(struct reader *r)
 {
 	size_t i;
 
-	if (r->nseqs < 2)
+	if (r->nseqs < 2 || !r->unordered)	/* strictly increasing: no duplicate */
 		return;
 	qsort(r->seqs, r->nseqs, sizeof *r->seqs, cmp_seq);
 	for (i = 1; i < r->nseqs; i++)
@@ -1023,7 +1026,17 @@ payroll_bankread(const char *path, const char *layout,
 int
 payroll_bank_transfer_csv(struct payroll_buf *b, const struct payroll_bank_transfer *t)
 {
-	if (payroll_buf_addf(b, "%lld,", (long long)t->seq) ||
+	char num[24], *d = num + sizeof num;
+	uint64_t v = t->seq < 0 ? 0 - (uint64_t)t->seq : (uint64_t)t->seq;
+
+	/* the serial without printf: this is once a transfer */
+	*--d = ',';
+	do
+		*--d = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	if (t->seq < 0)
+		*--d = '-';
+	if (payroll_buf_add(b, d, (size_t)(num + sizeof num - d)) ||
 	    payroll_buf_addcsv(b, t->bank, strlen(t->bank)) || payroll_buf_addch(b, ',') ||
 	    payroll_buf_addcsv(b, t->account, strlen(t->account)) || payroll_buf_addch(b, ',') ||
 	    payroll_buf_addcsv(b, t->account_name, strlen(t->account_name)) ||
