@@ -87,15 +87,29 @@ payroll_buf_addmoney(struct payroll_buf *b, int64_t fen)
 	return payroll_buf_add(b, tmp, payroll_money_format(fen, tmp));
 }
 
+static int
+word_needs_quote(uint64_t w)
+{
+	return (payroll_word_has(w, ',') | payroll_word_has(w, '"') |
+		payroll_word_has(w, '\n') | payroll_word_has(w, '\r')) != 0;
+}
+
+/* Eight bytes a step; the last few bytes padded with NULs, which need no
+ * quoting. */
 int
 payroll_csv_needs_quote(const char *s, size_t n)
 {
+	uint64_t w = 0;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (word_needs_quote(w))
 			return 1;
-	return 0;
+	}
+	w = 0;
+	memcpy(&w, s + i, n - i);
+	return word_needs_quote(w);
 }
 
 char *

@@ -30,6 +30,16 @@ int payroll_buf_addmoney(struct payroll_buf *b, int64_t fen);
 int payroll_buf_addcsv(struct payroll_buf *b, const char *s, size_t n);
 /* 1 when n bytes of s need CSV quoting (a comma, quote, CR or LF). */
 int payroll_csv_needs_quote(const char *s, size_t n);
+/* Nonzero when a byte of the word w equals b: eight bytes tested at a
+ * time (the classic has-zero test on w XOR b in every byte; exact). */
+static inline uint64_t
+payroll_word_has(uint64_t w, unsigned char b)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t x = w ^ (b * ones);
+
+	return (x - ones) & ~x & (0x80 * ones);
+}
 /* Write s (n bytes) at o as a CSV field, quoted when quote is nonzero
  * (o has room for 2 * n + 2 bytes); returns the end of what was written. */
 char *payroll_csv_put(char *o, const char *s, size_t n, int quote);

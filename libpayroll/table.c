@@ -90,37 +90,23 @@ parser_init(struct payroll_table *t)
 
 enum { VALUE_CONTROL = 1, VALUE_REPLACEMENT = 2 };
 
-/* Any byte of w below 0x20, or equal to 0x7f or 0xef (word at a time:
- * the classic has-less and has-value tests). */
+/* Any byte of w below 0x20 (the classic has-less test), or equal to
+ * 0x7f or 0xef. */
 static int
 word_suspect(uint64_t w)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	uint64_t del = w ^ (0x7f * ones), ef = w ^ (0xef * ones);
+	const uint64_t ones = 0x0101010101010101ULL;
 
-	return ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del) | ((ef - ones) & ~ef)) & high) != 0;
+	return (((w - 0x20 * ones) & ~w & (0x80 * ones)) |
+		payroll_word_has(w, 0x7f) | payroll_word_has(w, 0xef)) != 0;
 }
 
-/*
- * One pass over a value for what the reader refuses: VALUE_CONTROL for
- * a byte below 0x20 or DEL, VALUE_REPLACEMENT for U+FFFD (what the source
- * put for an invalid sequence) or U+FEFF (a byte order mark inside the
- * file: two exports pasted together). Eight bytes a step until a word
- * holds one of those bytes or 0xEF, then byte by byte.
- */
+/* scan_value byte by byte from i, where a word held a suspect byte. */
 static unsigned
-scan_value(const unsigned char *s, size_t n)
+scan_bytes(const unsigned char *s, size_t n, size_t i)
 {
-	size_t i = 0;
 	unsigned found = 0;
 
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-
-		memcpy(&w, s + i, 8);
-		if (word_suspect(w))
-			break;
-	}
 	for (; i < n; i++) {
 		if (s[i] < 0x20 || s[i] == 0x7f)
 			found |= VALUE_CONTROL;
@@ -129,6 +115,30 @@ scan_value(const unsigned char *s, size_t n)
 			found |= VALUE_REPLACEMENT;
 	}
 	return found;
+}
+
+/*
+ * One pass over a value for what the reader refuses: VALUE_CONTROL for
+ * a byte below 0x20 or DEL, VALUE_REPLACEMENT for U+FFFD (what the source
+ * put for an invalid sequence) or U+FEFF (a byte order mark inside the
+ * file: two exports pasted together). Eight bytes a step (the last few
+ * padded with spaces) until a word holds one of those bytes or 0xEF,
+ * then byte by byte.
+ */
+static unsigned
+scan_value(const unsigned char *s, size_t n)
+{
+	uint64_t w;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (word_suspect(w))
+			return scan_bytes(s, n, i);
+	}
+	memset(&w, ' ', sizeof w);
+	memcpy(&w, s + i, n - i);
+	return word_suspect(w) ? scan_bytes(s, n, i) : 0;
 }
 
 static void
@@ -150,7 +160,9 @@ add_value(struct payroll_table *t, size_t fieldno, int c, const void *s, size_t 
 		note_problem(t, PAYROLL_ROW_CONTROL, fieldno);
 	if (found & VALUE_REPLACEMENT)
 		note_problem(t, PAYROLL_ROW_ENCODING, fieldno);
-	if (payroll_buf_reserve(&t->text, n + 1)) {
+	/* the value and its NUL, and the NUL the buffer keeps after them:
+	 * payroll_buf_reserve's own test, made here without a call */
+	if (t->text.cap - t->text.len < n + 2 && payroll_buf_reserve(&t->text, n + 1)) {
 		t->csv_broken = 2;
 		return;
 	}
