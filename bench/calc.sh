@@ -1,36 +1,45 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Benchmark payroll calc against a bare libcsv parse of the same roster, in
-# the same run: bench/calc.sh [ROWS...] (default 1000000). Needs a build in
-# build/. Figures: wall time (best of 3), the ratio, and peak memory.
+# Benchmark payroll calc against its floor, in the same run:
+# bench/calc.sh [ROWS...] (default 1000000). Needs a build in $BUILD
+# (default build/). Interleaved rounds (lib.sh): a bare libcsv parse of the
+# roster (csvparse.c), the floor (floor.c: that parse plus writing as many
+# bytes as calc's ledger), calc, calc -o - (the ledger to standard output)
+# and, when @duckdb/node-api is on NODE_PATH, DuckDB running the bare
+# formula. Prints medians, each command's median ratio to the parse and
+# calc's to the floor, and peak memory.
 set -euo pipefail
 cd "$(dirname "$0")"
+. ./lib.sh
+build=$(cd "${BUILD:-../build}" && pwd)
 mkdir -p data
 cc -O2 -o data/csvparse csvparse.c -lcsv
-out=${BENCH_OUT:-/dev/shm}
-[ -d "$out" ] || out=data
-
-measure() {	# prints "seconds peak-MiB" of the best of 3 runs
-	python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
-best = None
-for _ in range(3):
-    t = time.perf_counter()
-    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    dt = time.perf_counter() - t
-    best = dt if best is None else min(best, dt)
-print("%.3f %.1f" % (best, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))
-PY
-}
+cc -O2 -o data/floor floor.c -lcsv
+out=$(bench_out)
 
 for rows in "${@:-1000000}"; do
 	roster=data/roster-$rows.csv
 	[ -f "$roster" ] || python3 gen_roster.py "$rows" "$roster"
-	read -r base _ < <(measure data/csvparse "$roster")
-	read -r calc mem < <(measure ../build/payroll-calc -q --standards ../fixtures/every-code/standards.csv \
-		--period 2026-11 -o "$out/bench-ledger.csv" --rejects "$out/bench-rejects.csv" "$roster")
-	size=$(stat -c %s "$roster")
+	calc=("$build/payroll-calc" -q --standards ../fixtures/every-code/standards.csv
+	      --period 2026-11 --rejects "$out/bench-rejects.csv" "$roster")
+	"${calc[@]}" -o "$out/bench-ledger.csv" || [ $? = 1 ]
 	lsize=$(stat -c %s "$out/bench-ledger.csv")
-	rm -f "$out/bench-ledger.csv" "$out/bench-rejects.csv"
-	python3 -c "print('%s rows (%.0f MB in, %.0f MB ledger out): libcsv parse %.3f s, calc %.3f s, ratio %.2f, peak %.1f MiB' % ('$rows', $size/1e6, $lsize/1e6, $base, $calc, $calc/$base, $mem))"
+	cmds=(data/csvparse "$roster" :: data/floor "$roster" "$out/bench-floor.out" "$lsize"
+	      :: "${calc[@]}" -o "$out/bench-ledger.csv" :: sh -c '"$@" > /dev/null' sh "${calc[@]}" -o -)
+	names=("libcsv parse" "floor" "calc" "calc -o -")
+	if node -e "require('@duckdb/node-api')" 2>/dev/null; then
+		cmds+=(:: node duckdb.js "$roster" "$out/bench-duckdb.csv")
+		names+=("duckdb (bare formula)")
+	else
+		echo "(no @duckdb/node-api on NODE_PATH: DuckDB skipped)"
+	fi
+	mapfile -t res < <(measure "${cmds[@]}")
+	printf '%s rows: %.0f MB roster, %.0f MB ledger, %s rounds interleaved\n' "$rows" \
+		"$(stat -L -c %s "$roster")e-6" "${lsize}e-6" "${BENCH_ROUNDS:-5}"
+	read -r _ _ _ floor_ratio <<<"${res[1]}"
+	for i in "${!names[@]}"; do
+		read -r med best mem ratio <<<"${res[$i]}"
+		python3 -c "print('  %-22s median %.3f s (best %.3f)  x%.2f the parse  x%.2f the floor  peak %.1f MiB' % ('${names[$i]}', $med, $best, $ratio, $ratio / $floor_ratio, $mem))"
+	done
+	rm -f "$out"/bench-ledger.csv "$out"/bench-rejects.csv "$out"/bench-floor.out "$out"/bench-duckdb.csv
 done

@@ -2,36 +2,20 @@
 # SPDX-License-Identifier: Apache-2.0
 # Benchmark payroll diff against a bare libcsv parse of both files, in the
 # same run: bench/diff.sh [LINES] (default 1000000). OLD is the first LINES
-# lines of a generated ledger (gen_ledger.py), NEW the same with about 1%
-# of lines differing (0.5% amounts changed, 0.25% removed, 0.25% added),
-# its rows in another order. Needs a build in $BUILD (default build/).
-# Figures: wall time (best of 3), the ratio to the bare parse of both
-# files, and each command's own peak memory (ru_maxrss of that child).
+# lines of a generated ledger (gen_ledger.py), NEW the same with about 1% of
+# lines differing (0.5% amounts changed, 0.25% removed, 0.25% added), its
+# rows in another order. Needs a build in $BUILD (default build/). Figures:
+# wall time (median of the rounds, lib.sh), the ratio to the bare parse of
+# both files, and each command's own peak memory (ru_maxrss of that child).
 set -euo pipefail
 cd "$(dirname "$0")"
+. ./lib.sh
 build=$(cd "${BUILD:-../build}" && pwd)
 lines=${1:-1000000}
 mkdir -p data
 cc -O2 -o data/csvparse csvparse.c -lcsv
-out=${BENCH_OUT:-/dev/shm}
-[ -d "$out" ] || out=data
+out=$(bench_out)
 
-measure() {	# prints "seconds peak-MiB" of the best of 3 runs of one command
-	python3 - "$@" <<'PY'
-import os, subprocess, sys, time
-best = None; peak = 0
-for _ in range(3):
-    t = time.perf_counter()
-    p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, ru = os.wait4(p.pid, 0)
-    dt = time.perf_counter() - t
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        sys.exit("failed: %s" % " ".join(sys.argv[1:]))
-    best = dt if best is None else min(best, dt)
-    peak = max(peak, ru.ru_maxrss)
-print("%.3f %.1f" % (best, peak / 1024))
-PY
-}
 
 src=data/ledger-1000000.csv
 [ -f "$src" ] || python3 gen_ledger.py 1000000 "$src"
@@ -50,15 +34,15 @@ if [ ! -f "$new" ]; then
 	{ head -1 "$new.tmp"; tail -n +2 "$new.tmp" | shuf --random-source="$old"; } >"$new"
 	rm -f "$new.tmp"
 fi
-read -r p1 m1 < <(measure data/csvparse "$old")
-read -r p2 m2 < <(measure data/csvparse "$new")
+read -r p1 _ m1 _ < <(measure data/csvparse "$old")
+read -r p2 _ m2 _ < <(measure data/csvparse "$new")
 base=$(python3 -c "print('%.3f' % ($p1 + $p2))")
 printf '%s lines, %.0f + %.0f MB: bare libcsv parse of both %.3f s (%.1f MiB)\n' "$lines" \
 	"$(stat -c %s "$old")e-6" "$(stat -c %s "$new")e-6" "$base" "$m1"
 "$build/payroll-diff" --summary "$old" "$new" | sed 's/^/    /' || true
 for args in "--summary" "--format text" "--format csv" "--format json"; do
 	# shellcheck disable=SC2086
-	read -r t mem < <(measure "$build/payroll-diff" $args -o "$out/bench-diff.out" "$old" "$new")
+	read -r t _ mem _ < <(measure "$build/payroll-diff" $args -o "$out/bench-diff.out" "$old" "$new")
 	size=$(stat -c %s "$out/bench-diff.out")
 	rm -f "$out/bench-diff.out"
 	printf '  diff %-14s %7.3f s  ratio %4.1f  peak %6.1f MiB  report %.1f MB\n' "$args" "$t" \

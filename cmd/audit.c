@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-audit: anomaly rules over what was paid. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,92 +8,62 @@
 #include "common.h"
 #include "banned.h"
 
-static const struct tool tool = {
-	"payroll-audit",
-	"payroll-audit [--previous LEDGER]... [--roster F] [--list NAME=FILE]...\n"
-	"                     [--jump PCT] [-o FILE] LEDGER...\n",
-	"  --previous LEDGER  an earlier month's ledger (account-changed, amount-jump)\n"
-	"  --roster F         the roster, for its column reviewed (review-overdue)\n"
-	"  --list NAME=FILE   an external list (CSV with an id_number column): listed\n"
-	"  --jump PCT         amount-jump threshold in percent, 1 to 1000 (default 30)\n"
-	"  -o, --output FILE  the findings CSV (default: standard output)\n"
-	"exit: 0 no findings, 1 findings, 2 error (no findings file)\n",
-};
-
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "previous", required_argument, NULL, 'p' },
-		{ "roster", required_argument, NULL, 'r' },
-		{ "list", required_argument, NULL, 'l' },
-		{ "jump", required_argument, NULL, 'j' },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	struct payroll_audit_opts o = PAYROLL_AUDIT_OPTS_INIT;
+	struct tool_strv prev = { 0 }, list = { 0 };
+	const struct tool_opt opts[] = {
+		OPT(0, "previous", OPT_PATHS, &prev, "LEDGER",
+		    N_("an earlier month's ledger (account-changed, amount-jump)"), 0),
+		OPT(0, "roster", OPT_PATH, &o.roster, "F",
+		    N_("the roster, for its column reviewed (review-overdue)"), 0),
+		OPT(0, "list", OPT_STRINGS, &list, "NAME=FILE",
+		    N_("an external list (CSV with an id_number column): listed"), 0),
+		OPT_NUM(0, "jump", OPT_INT, &o.jump, "PCT",
+			N_("amount-jump threshold in percent, 1 to 1000 (default 30)"), 0, 1, 1000),
+		OPT('o', "output", OPT_PATH, &o.output, "FILE",
+		    N_("the findings CSV (default: standard output)"), 0),
+		OPT_END,
 	};
-	struct payroll_audit_opts o = { 0 };
+	struct tool t = { .name = "payroll-audit", .opts = opts, .operands = "LEDGER...",
+		.min_operands = 1, .max_operands = -1,
+		.exits = N_("0 no findings, 1 findings, 2 error (no findings file)\n") };
 	struct payroll_audit_result res;
 	struct payroll_error err;
-	const char **prev;
 	struct payroll_audit_list *lists;
-	char *end, *eq;
-	long v;
-	int c, rc, i;
+	char *eq;
+	size_t i;
+	int rc;
 
-	if (tool_std_options(&tool, argc, argv))
-		return EXIT_OK;
-	prev = calloc((size_t)argc, sizeof *prev);
-	lists = calloc((size_t)argc, sizeof *lists);
-	if (!prev || !lists) {
-		free(prev);
-		free(lists);
-		return tool_fail(&tool, PAYROLL_ENOMEM, NULL);
-	}
-	o.previous = prev;
-	o.lists = lists;
-	rc = -1;
-	while (rc < 0 && (c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': prev[o.nprevious++] = optarg; break;
-		case 'r': o.roster = optarg; break;
-		case 'o': o.output = optarg; break;
-		case 'l':
-			eq = strchr(optarg, '=');
-			if (!eq || eq == optarg || !eq[1]) {
-				rc = tool_usage_error(&tool, "--list '%s': NAME=FILE", optarg);
-				break;
-			}
-			*eq = 0;
-			lists[o.nlists].name = optarg;
-			lists[o.nlists++].path = eq + 1;
-			break;
-		case 'j':
-			v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 1 || v > 1000)
-				rc = tool_usage_error(&tool, "--jump '%s': a percentage from 1 to 1000", optarg);
-			o.jump = (int)v;
-			break;
-		default: rc = tool_usage(&tool, stderr); break;
-		}
-	}
-	if (rc < 0 && argc - optind < 1)
-		rc = tool_usage_error(&tool, "at least one LEDGER is needed");
-	if (rc >= 0) {
-		free(prev);
-		free(lists);
+	if ((rc = tool_parse(&t, argc, argv)) >= 0)
 		return rc;
+	if (!(lists = calloc(list.n + 1, sizeof *lists)))
+		return tool_fail(&t, PAYROLL_ENOMEM, NULL);
+	for (i = 0; i < list.n; i++) {
+		eq = strchr(list.v[i], '=');
+		if (!eq || eq == list.v[i] || !eq[1]) {
+			free(lists);
+			return tool_opt_invalid(&t, "list", list.v[i], _("expected NAME=FILE"));
+		}
+		*eq = 0;
+		lists[i].name = list.v[i];
+		lists[i].path = eq + 1;
 	}
-	o.ledgers = (const char *const *)argv + optind;
-	o.nledgers = (size_t)(argc - optind);
+	o.previous = prev.v;
+	o.nprevious = prev.n;
+	o.lists = lists;
+	o.nlists = list.n;
+	o.ledgers = (const char *const *)t.args;
+	o.nledgers = (size_t)t.nargs;
 	rc = payroll_audit(&o, &res, &err);
-	free(prev);
 	free(lists);
 	if (rc)
-		return tool_fail(&tool, rc, &err);
+		return tool_fail(&t, rc, &err);
 	fprintf(stderr, "audit: %ld cases, %ld lines, %ld findings\n", res.cases, res.lines,
 		res.findings);
-	for (i = 0; i < PAYROLL_AUDIT_NRULES; i++)
-		fprintf(stderr, "  %-18s %ld\n", payroll_audit_rule_name((enum payroll_audit_rule)i),
-			res.by_rule[i]);
+	for (rc = 0; rc < PAYROLL_AUDIT_NRULES; rc++)
+		fprintf(stderr, "  %-18s %ld\n", payroll_audit_rule_name((enum payroll_audit_rule)rc),
+			res.by_rule[rc]);
 	return res.findings ? EXIT_ATTENTION : EXIT_OK;
 }

@@ -1,57 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "common.h"
 
-#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "ident.h"
-#include "source.h"
 #include "banned.h"
 
-int
-tool_usage(const struct tool *t, FILE *f)
+void
+tool_start(void)
 {
-	fprintf(f, "usage: %s", t->synopsis);
-	return EXIT_FATAL;
-}
-
-int
-tool_std_options(const struct tool *t, int argc, char **argv)
-{
-	int i;
-
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			tool_usage(t, stdout);
-			if (t->options)
-				fprintf(stdout, "\noptions:\n%s", t->options);
-			fprintf(stdout, "\nsee man %s\n", t->name);
-			return 1;
-		}
-		if (!strcmp(argv[i], "--version")) {
-			printf("%s %s\n", t->name, PAYROLL_VERSION);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-int
-tool_usage_error(const struct tool *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", t->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	tool_usage(t, stderr);
-	fprintf(stderr, "try '%s --help'\n", t->name);
-	return EXIT_FATAL;
+	/* i18n: setlocale(LC_ALL, "") and the catalogue binding go here. */
 }
 
 void
@@ -85,22 +43,4 @@ int
 tool_stderr_is_tty(void)
 {
 	return isatty(STDERR_FILENO);
-}
-
-int
-tool_opt_period(const struct tool *t, const char *opt, const char *arg, long *month)
-{
-	*month = payroll_month_parse(arg, strlen(arg));
-	if (*month < 0)
-		return tool_usage_error(t, "%s '%s' is not a month YYYY-MM", opt, arg);
-	return 0;
-}
-
-int
-tool_opt_encoding(const struct tool *t, const char *opt, const char *arg, int *enc)
-{
-	*enc = payroll_encoding_parse(arg);
-	if (*enc < 0)
-		return tool_usage_error(t, "%s '%s': auto, utf-8 or gb18030", opt, arg);
-	return 0;
 }

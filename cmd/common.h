@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * common.h: what every payroll-<verb> shares: --help/--version, the form
- * of diagnostics on stderr, exit codes. Tools include only this and the
- * libpayroll headers they call.
+ * common.h: what every payroll-<verb> shares: the option table (opt.h),
+ * the form of diagnostics on stderr, exit codes. Tools include only this
+ * and the libpayroll headers they call.
  */
 #ifndef PAYROLL_CMD_COMMON_H
 #define PAYROLL_CMD_COMMON_H
@@ -10,28 +10,19 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "intl.h"
+#include "opt.h"
 
 /* Exit codes shared by all tools (SPEC 2). */
 enum { EXIT_OK = 0, EXIT_ATTENTION = 1, EXIT_FATAL = 2 };
 
-struct tool {
-	const char *name;	/* "payroll-calc" */
-	const char *synopsis;	/* usage lines, each ending in \n */
-	const char *options;	/* option help, each line ending in \n */
-};
-
 /*
- * Handle --help and --version if they appear before "--" in argv: print
- * and return 1 (the caller exits 0). Otherwise 0.
+ * The one place where a tool sets itself up before anything else (locale
+ * and message catalogue: SPEC 15). tool_parse() calls it first thing, so
+ * every tool runs it before it prints a word; the dispatcher calls it
+ * itself.
  */
-int tool_std_options(const struct tool *t, int argc, char **argv);
-
-/* Print "usage: ..." to f; returns EXIT_FATAL for "return tool_usage()". */
-int tool_usage(const struct tool *t, FILE *f);
-
-/* A usage error: "NAME: message" and a hint to --help; returns EXIT_FATAL. */
-int tool_usage_error(const struct tool *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void tool_start(void);
 
 /* Print a diagnostic as "FILE:LINE: CODE: message" on stderr. Usable as a
  * payroll_diag_fn with ctx NULL. */
@@ -39,13 +30,6 @@ void tool_diag(void *ctx, const struct payroll_error *d);
 
 /* Report a fatal library failure rc with its detail; returns EXIT_FATAL. */
 int tool_fail(const struct tool *t, int rc, const struct payroll_error *e);
-
-/*
- * Option values every tool reads the same way. Each returns 0, or prints
- * a usage error naming opt and returns EXIT_FATAL.
- */
-int tool_opt_period(const struct tool *t, const char *opt, const char *arg, long *month);
-int tool_opt_encoding(const struct tool *t, const char *opt, const char *arg, int *enc);
 
 /* True when stderr is a terminal (progress lines only then). */
 int tool_stderr_is_tty(void);

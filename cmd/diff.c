@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-diff: the auditors' keyed diff of two ledgers or CSV files. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,27 +11,6 @@
 #include "diff.h"
 #include "banned.h"
 
-static const struct tool tool = {
-	"payroll-diff",
-	"payroll-diff [--key COLS] [--ignore COLS] [--tolerance AMOUNT]\n"
-	"                    [--only added,removed,changed] [--summary]\n"
-	"                    [--format text|csv|json] [-o F] OLD NEW\n"
-	"       payroll-diff --layout NAME|FILE | --old-layout L --new-layout L\n"
-	"                    [--key seq|account] [OPTIONS] OLD NEW\n",
-	"  --key COLS          key columns (default case_id,item,month)\n"
-	"  --ignore COLS       columns not compared\n"
-	"  --tolerance AMOUNT  amounts (yuan) this close count as equal\n"
-	"  --only KINDS        report only these kinds of difference\n"
-	"  --summary           the totals only, no rows\n"
-	"  --format F          text (default), csv or json\n"
-	"  -o, --output F      the report (default: standard output)\n"
-	"  --layout L          OLD and NEW are bank files of layout L (csv, fixed-gbk,\n"
-	"                      pain001, a layout FILE; \"detect\" to detect it),\n"
-	"                      read back into transfers (key seq by default)\n"
-	"  --old-layout L      the layout of OLD only (NEW is then a csv as is,\n"
-	"  --new-layout L      unless --new-layout names its layout)\n"
-	"exit: 0 identical, 1 different, 2 error (no report)\n",
-};
 
 /*
  * Read the bank file *path in layout through the readers into a temporary
@@ -69,55 +47,49 @@ bank_side(const char **path, const char *layout, char tmp[64], struct payroll_er
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "ignore", required_argument, NULL, 'i' },
-		{ "tolerance", required_argument, NULL, 't' },
-		{ "only", required_argument, NULL, 'n' },
-		{ "summary", no_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "layout", required_argument, NULL, 'L' },
-		{ "old-layout", required_argument, NULL, 'O' },
-		{ "new-layout", required_argument, NULL, 'N' },
-		{ NULL, 0, NULL, 0 },
+	struct payroll_diff_opts o = PAYROLL_DIFF_OPTS_INIT;
+	const char *layout[3] = { NULL, NULL, NULL };
+	const struct tool_opt opts[] = {
+		OPT(0, "key", OPT_STRING, &o.key, "COLS", N_("key columns (default case_id,item,month)"), 0),
+		OPT(0, "ignore", OPT_STRING, &o.ignore, "COLS", N_("columns not compared"), 0),
+		OPT(0, "tolerance", OPT_STRING, &o.tolerance, "AMOUNT",
+		    N_("amounts (yuan) this close count as equal"), 0),
+		OPT_FN(0, "only", &o.only, "added,removed,changed",
+		       N_("report only these kinds of difference"), 0, payroll_diff_only_parse),
+		OPT(0, "summary", OPT_FLAG, &o.summary, NULL, N_("the totals only, no rows"), 0),
+		OPT_FN(0, "format", &o.format, "text|csv|json", N_("text (default), csv or json"), 0,
+		       payroll_diff_format_parse),
+		OPT(0, "mask", OPT_FLAG, &o.mask, NULL,
+		    N_("accounts and id numbers masked in the report\n"
+		       "(6217****0003), for reports that leave the office"), 0),
+		OPT('o', "output", OPT_PATH, &o.output, "F", N_("the report (default: standard output)"), 0),
+		OPT(0, "layout", OPT_STRING, &layout[2], "NAME|FILE",
+		    N_("OLD and NEW are bank files of this layout (csv, fixed-gbk,\n"
+		       "pain001, a layout FILE; \"detect\" to detect it),\n"
+		       "read back into transfers (key seq by default)"), OPT_OTHER_FORM),
+		OPT(0, "old-layout", OPT_STRING, &layout[0], "L",
+		    N_("the layout of OLD only (NEW is then a csv as is,"), OPT_OTHER_FORM),
+		OPT(0, "new-layout", OPT_STRING, &layout[1], "L",
+		    N_("unless --new-layout names its layout); both override --layout"), OPT_OTHER_FORM),
+		OPT_END,
 	};
-	struct payroll_diff_opts o = { .output = "-" };
+	struct tool t = { .name = "payroll-diff", .opts = opts, .operands = "OLD NEW",
+		.min_operands = 2, .max_operands = 2,
+		.forms = "payroll-diff --layout NAME|FILE | [--old-layout L] [--new-layout L] "
+			 "[--key seq|account] [OPTIONS] OLD NEW\n",
+		.exits = N_("0 identical, 1 different, 2 error (no report)\n") };
 	struct payroll_diff_result res;
 	struct payroll_error err;
-	const char *layout[2] = { NULL, NULL };
 	char tmp[2][64] = { "", "" };
-	int c, rc, i;
+	int rc, i;
 
-	if (tool_std_options(&tool, argc, argv))
-		return EXIT_OK;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'k': o.key = optarg; break;
-		case 'i': o.ignore = optarg; break;
-		case 't': o.tolerance = optarg; break;
-		case 's': o.summary = 1; break;
-		case 'o': o.output = optarg; break;
-		case 'L': layout[0] = layout[1] = optarg; break;
-		case 'O': layout[0] = optarg; break;
-		case 'N': layout[1] = optarg; break;
-		case 'n':
-			if ((rc = payroll_diff_only_parse(optarg)) < 0)
-				return tool_usage_error(&tool, "--only '%s': a list of added, removed, changed", optarg);
-			o.only = (unsigned)rc;
-			break;
-		case 'f':
-			if ((rc = payroll_diff_format_parse(optarg)) < 0)
-				return tool_usage_error(&tool, "--format '%s': text, csv or json", optarg);
-			o.format = (enum payroll_diff_format)rc;
-			break;
-		default: return tool_usage(&tool, stderr);
-		}
-	}
-	if (argc - optind != 2)
-		return tool_usage_error(&tool, "two files, OLD and NEW, are needed");
-	o.old_path = argv[optind];
-	o.new_path = argv[optind + 1];
+	if ((rc = tool_parse(&t, argc, argv)) >= 0)
+		return rc;
+	for (i = 0; i < 2; i++)
+		if (!layout[i])
+			layout[i] = layout[2];
+	o.old_path = t.args[0];
+	o.new_path = t.args[1];
 	rc = 0;
 	o.old_label = o.old_path;
 	o.new_label = o.new_path;
@@ -132,6 +104,6 @@ main(int argc, char **argv)
 		if (tmp[i][0])
 			unlink(tmp[i]);
 	if (rc < 0)
-		return tool_fail(&tool, rc, &err);
+		return tool_fail(&t, rc, &err);
 	return res.different ? EXIT_ATTENTION : EXIT_OK;
 }

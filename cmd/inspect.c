@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-inspect: read a bank file back, describe it and check it (SPEC 6.1). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,21 +7,9 @@
 #include "bankread.h"
 #include "buf.h"
 #include "common.h"
+#include "mask.h"
 #include "money.h"
 #include "banned.h"
-
-static const struct tool tool = {
-	"payroll-inspect",
-	"payroll-inspect [--layout NAME|FILE] [--payer F] [--format text|json|csv] FILE\n",
-	"  --layout NAME|FILE  csv, fixed-gbk, pain001 or a layout file (default:\n"
-	"                      detected from the csv header, the XML namespace or\n"
-	"                      the fixed-gbk header record)\n"
-	"  --payer F           accepted for symmetry with bankfile (pain001)\n"
-	"  --format FMT        text (default), json, or csv: every transfer,\n"
-	"                      unmasked, in the form of bankfile's csv\n"
-	"  --show N            transfers shown masked (default 10)\n"
-	"exit: 0 valid, 1 problems (each listed), 2 cannot read\n",
-};
 
 struct bank {
 	char *code;
@@ -50,21 +37,6 @@ addjstr(struct payroll_buf *b, const char *v, size_t n)
 	payroll_buf_addch(b, '"');
 }
 
-/* 6217****0003: the first and last four digits of a longer account. */
-static void
-mask_account(struct payroll_buf *b, const char *a)
-{
-	size_t n = strlen(a);
-
-	if (n <= 8) {
-		payroll_buf_add(b, "********", n);
-		return;
-	}
-	payroll_buf_add(b, a, 4);
-	payroll_buf_addstr(b, "****");
-	payroll_buf_add(b, a + n - 4, 4);
-}
-
 static int
 on_transfer(void *ctx, const struct payroll_bank_transfer *t)
 {
@@ -85,11 +57,16 @@ on_transfer(void *ctx, const struct payroll_bank_transfer *t)
 	}
 	s->banks[i].count++;
 	payroll_add(s->banks[i].total, t->amount, &s->banks[i].total);
-	if (s->format == 2)
-		return payroll_bank_transfer_csv(&s->csv, t);
+	if (s->format == 2) {	/* streamed: memory does not grow with the file */
+		s->csv.len = 0;
+		if (payroll_bank_transfer_csv(&s->csv, t) != 0)
+			return PAYROLL_ENOMEM;
+		return fwrite(s->csv.p, 1, s->csv.len, stdout) == s->csv.len ? 0 : PAYROLL_EIO;
+	}
 	if (s->show-- <= 0)
 		return 0;
-	mask_account(&acct, t->account);
+	if (payroll_mask_number(&acct, t->account, strlen(t->account)))
+		return PAYROLL_ENOMEM;
 	if (s->format == 1) {
 		payroll_buf_addf(&s->shown, "%s{\"seq\":%lld,\"bank\":", s->shown.len ? "," : "",
 				 (long long)t->seq);
@@ -188,64 +165,53 @@ print_json(const char *path, const struct payroll_bankread_info *in, struct stat
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "layout", required_argument, NULL, 'l' },
-		{ "payer", required_argument, NULL, 'p' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "show", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *layout = NULL;
+	const char *layout = NULL, *payer = NULL;
 	struct state s;
+	const struct tool_opt opts[] = {
+		OPT(0, "layout", OPT_STRING, &layout, "NAME|FILE",
+		    N_("csv, fixed-gbk, pain001 or a layout file (default:\n"
+		       "detected from the csv header, the XML namespace or\n"
+		       "the fixed-gbk header record)"), 0),
+		OPT(0, "payer", OPT_PATH, &payer, "F", N_("accepted for symmetry with bankfile (pain001)"), 0),
+		OPT_NUM(0, "format", OPT_CHOICE, &s.format, "text|json|csv",
+			N_("text (default), json, or csv: every transfer,\n"
+			   "unmasked, in the form of bankfile's csv"), 0, 0, 0),
+		OPT_NUM(0, "show", OPT_LONG, &s.show, "N", N_("transfers shown masked (default 10)"),
+			0, 0, 1000000000),
+		OPT_END,
+	};
+	struct tool t = { .name = "payroll-inspect", .opts = opts, .operands = "FILE",
+		.min_operands = 1, .max_operands = 1,
+		.exits = N_("0 valid, 1 problems (each listed), 2 cannot read\n") };
 	struct payroll_problems p;
 	struct payroll_bankread_info info;
 	struct payroll_error err;
+	const char *path;
 	size_t i;
-	char *end;
-	int c, rc;
+	int rc;
 
 	memset(&s, 0, sizeof s);
 	s.show = 10;
-	if (tool_std_options(&tool, argc, argv))
-		return EXIT_OK;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'l': layout = optarg; break;
-		case 'p': break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0) s.format = 0;
-			else if (strcmp(optarg, "json") == 0) s.format = 1;
-			else if (strcmp(optarg, "csv") == 0) s.format = 2;
-			else return tool_usage_error(&tool, "--format: text, json or csv");
-			break;
-		case 's':
-			s.show = strtol(optarg, &end, 10);
-			if (*end || end == optarg || s.show < 0)
-				return tool_usage_error(&tool, "--show: a number");
-			break;
-		default: return tool_usage(&tool, stderr);
-		}
-	}
-	if (optind != argc - 1)
-		return tool_usage_error(&tool, "one FILE is needed");
+	if ((rc = tool_parse(&t, argc, argv)) >= 0)
+		return rc;
+	path = t.args[0];
 	memset(&p, 0, sizeof p);
 	memset(&err, 0, sizeof err);
-	p.path = argv[optind];
+	p.path = path;
 	p.all = 1;
 	p.diag = s.format == 2 ? tool_diag : on_problem;
 	p.ctx = s.format == 2 ? NULL : &s;
-	rc = payroll_bankread(argv[optind], layout, on_transfer, &s, &p, &info, &err);
+	if (s.format == 2)
+		fputs(PAYROLL_BANK_CSV_HEADER, stdout);
+	rc = payroll_bankread(path, layout, on_transfer, &s, &p, &info, &err);
 	if (rc < 0)
-		return tool_fail(&tool, rc, &err);
+		return tool_fail(&t, rc, &err);
 	if (s.nbanks > 1)
 		qsort(s.banks, s.nbanks, sizeof *s.banks, cmp_bank);
-	if (s.format == 2) {
-		fputs(PAYROLL_BANK_CSV_HEADER, stdout);
-		fputs(s.csv.p ? s.csv.p : "", stdout);
-	} else if (s.format == 1) {
-		print_json(argv[optind], &info, &s, p.count);
-	} else {
-		print_text(argv[optind], &info, &s, p.count);
+	if (s.format == 1) {
+		print_json(path, &info, &s, p.count);
+	} else if (s.format == 0) {
+		print_text(path, &info, &s, p.count);
 	}
 	for (i = 0; i < s.nbanks; i++)
 		free(s.banks[i].code);
@@ -254,6 +220,6 @@ main(int argc, char **argv)
 	free(s.problems.p);
 	free(s.csv.p);
 	if (fflush(stdout) != 0)
-		return tool_fail(&tool, PAYROLL_EIO, NULL);
+		return tool_fail(&t, PAYROLL_EIO, NULL);
 	return p.count ? EXIT_ATTENTION : EXIT_OK;
 }

@@ -23,37 +23,32 @@ static const struct {
 	const char *verb;
 	const char *what;
 } verbs[] = {
-	{ "check", "validate a roster, standards and grants; write nothing" },
-	{ "calc", "compute the month's payments into a ledger" },
-	{ "bankfile", "write the bank's transfer file(s) from a ledger" },
-	{ "keygen", "make a signing key pair" },
-	{ "sign", "sign files, optionally with a SHA256SUMS manifest" },
-	{ "verify", "check signatures (and the run journal)" },
-	{ "disclose", "write the public disclosure list, names masked" },
-	{ "diff", "compare two ledgers or bank files" },
-	{ "inspect", "read a bank file back: describe it and check it" },
-	{ "reconcile", "match the bank's result file to the ledger" },
-	{ "changes", "what changed for each household since last month" },
-	{ "report", "the monthly statistics (统计月报), CSV and a page with charts" },
-	{ "audit", "anomaly rules over ledgers: the same person twice, shared accounts..." },
-	{ "run", "the whole monthly batch, for cron" },
+	{ "check", N_("validate a roster, standards and grants; write nothing") },
+	{ "calc", N_("compute the month's payments into a ledger") },
+	{ "bankfile", N_("write the bank's transfer file(s) from a ledger") },
+	{ "keygen", N_("make a signing key pair") },
+	{ "sign", N_("sign files, optionally with a SHA256SUMS manifest") },
+	{ "verify", N_("check signatures (and the run journal)") },
+	{ "disclose", N_("write the public disclosure list, names masked") },
+	{ "diff", N_("compare two ledgers or bank files") },
+	{ "inspect", N_("read a bank file back: describe it and check it") },
+	{ "reconcile", N_("match the bank's result file to the ledger") },
+	{ "changes", N_("what changed for each household since last month") },
+	{ "report", N_("the monthly statistics (统计月报), CSV and a page with charts") },
+	{ "audit", N_("anomaly rules over ledgers: the same person twice, shared accounts...") },
+	{ "run", N_("the whole monthly batch, for cron") },
 };
 
-static const struct tool tool = {
-	"payroll",
-	"payroll VERB [ARGS...]\n       payroll --help | --version\n",
-	NULL,
-};
 
 static void
 list_verbs(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "\nverbs:\n");
+	fprintf(f, "\n%s\n", _("verbs:"));
 	for (i = 0; i < sizeof verbs / sizeof *verbs; i++)
-		fprintf(f, "  %-10s %s\n", verbs[i].verb, verbs[i].what);
-	fprintf(f, "\n'payroll VERB --help' for each; see man payroll(7)\n");
+		fprintf(f, "  %-10s %s\n", verbs[i].verb, _(verbs[i].what));
+	fprintf(f, "\n%s\n", _("'payroll VERB --help' for each; see man payroll(7)"));
 }
 
 static int
@@ -88,26 +83,21 @@ try_exec(const char *dir, const char *sub, char **argv)
 int
 main(int argc, char **argv)
 {
+	const struct tool_opt opts[] = { OPT_END };
+	struct tool t = { .name = "payroll", .opts = opts, .operands = "VERB [ARGS...]",
+		.min_operands = 1, .max_operands = -1, .stop_at_operand = 1, .more_help = list_verbs,
+		.exits = N_("the verb's; 2 usage error, or the verb cannot be run\n") };
 	char self[PATH_MAX], path[PATH_MAX + 32];
 	ssize_t n;
 	char *slash;
+	int rc;
 
-	if (argc < 2) {
-		tool_usage(&tool, stderr);
-		list_verbs(stderr);
-		return EXIT_FATAL;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		tool_usage(&tool, stdout);
-		list_verbs(stdout);
-		return EXIT_OK;
-	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("payroll %s\n", PAYROLL_VERSION);
-		return EXIT_OK;
-	}
+	if ((rc = tool_parse(&t, argc, argv)) >= 0)
+		return rc;
+	/* the verb is argv[1] from here: options end at the first operand */
+	argv += t.args - argv - 1;
 	if (!known(argv[1]))
-		return tool_usage_error(&tool, "unknown verb '%s'", argv[1]);
+		return tool_usage_error(&t, _("unknown verb '%s'"), argv[1]);
 
 	/* The tools live beside this binary or in libexec; fall back to PATH. */
 	n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -123,7 +113,7 @@ main(int argc, char **argv)
 	if (PAYROLL_VERBDIR[0] == '/')
 		try_exec(PAYROLL_VERBDIR, "", argv);
 	if (snprintf(path, sizeof path, "payroll-%s", argv[1]) >= (int)sizeof path)
-		return tool_usage_error(&tool, "verb too long");
+		return tool_usage_error(&t, _("verb too long"));
 	argv[1] = path;
 	execvp(path, argv + 1);
 	fprintf(stderr, "payroll: cannot run %s: %s\n", path, strerror(errno));

@@ -1,46 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-report: the monthly statistics (统计月报) from ledgers. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "common.h"
 #include "report.h"
 #include "banned.h"
 
-static const struct tool tool = {
-	"payroll-report",
-	"payroll-report [-o CSV] [--html F] LEDGER...\n",
-	"  -o, --output CSV  the figures as CSV (default: standard output)\n"
-	"  --html F          also a printable page in Chinese with charts\n"
-	"exit: 0 written, 2 error (nothing written)\n",
-};
-
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "html", required_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	struct payroll_report_opts o = PAYROLL_REPORT_OPTS_INIT;
+	const struct tool_opt opts[] = {
+		OPT('o', "output", OPT_PATH, &o.output, "CSV",
+		    N_("the figures as CSV (default: standard output)"), 0),
+		OPT(0, "html", OPT_PATH, &o.html, "F", N_("also a printable page in Chinese with charts"), 0),
+		OPT_END,
 	};
-	struct payroll_report_opts o = { 0 };
+	struct tool t = { .name = "payroll-report", .opts = opts, .operands = "LEDGER...",
+		.min_operands = 1, .max_operands = -1,
+		.exits = N_("0 written, 2 error (nothing written)\n") };
 	struct payroll_report_result res;
 	struct payroll_error err;
-	int c, rc;
+	int rc;
 
-	if (tool_std_options(&tool, argc, argv))
-		return EXIT_OK;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o.output = optarg; break;
-		case 'h': o.html = optarg; break;
-		default: return tool_usage(&tool, stderr);
-		}
-	}
-	if (argc - optind < 1)
-		return tool_usage_error(&tool, "at least one LEDGER is needed");
-	o.ledgers = (const char *const *)argv + optind;
-	o.nledgers = (size_t)(argc - optind);
+	if ((rc = tool_parse(&t, argc, argv)) >= 0)
+		return rc;
+	o.ledgers = (const char *const *)t.args;
+	o.nledgers = (size_t)t.nargs;
 	rc = payroll_report(&o, &res, &err);
-	return rc ? tool_fail(&tool, rc, &err) : EXIT_OK;
+	return rc ? tool_fail(&t, rc, &err) : EXIT_OK;
 }

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* payroll-run: the whole month, for cron (SPEC 11). */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,18 +11,6 @@
 
 enum { EXIT_PERIOD_DONE = 3 };
 
-static const struct tool tool = {
-	"payroll-run",
-	"payroll-run --config F --period YYYY-MM [--force] [--wait SECONDS]\n",
-	"  --config F        the batch configuration (man 5 payroll-run)\n"
-	"  --period YYYY-MM  the month to pay\n"
-	"  --force           redo a period already done; the old one is kept as\n"
-	"                    ROOT/YYYY-MM.replaced-N (and journals an unjournaled\n"
-	"                    one first: a run killed before its journal)\n"
-	"  --wait SECONDS    wait this long for another run's lock (default: refuse)\n"
-	"exit: 0 done, 1 done with rejected rows, 2 error (nothing changed),\n"
-	"      3 the period was already done\n",
-};
 
 static int progress_shown;
 
@@ -57,41 +44,27 @@ log_line(void *ctx, const char *step, const char *line)
 int
 main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ NULL, 0, NULL, 0 },
+	struct payroll_run_opts o = PAYROLL_RUN_OPTS_INIT;
+	const struct tool_opt opts[] = {
+		OPT(0, "config", OPT_PATH, &o.config, "F", N_("the batch configuration (man 5 payroll-run)"), OPT_REQUIRED),
+		OPT(0, "period", OPT_MONTH, &o.period, "YYYY-MM", N_("the month to pay"), OPT_REQUIRED),
+		OPT(0, "force", OPT_FLAG, &o.force, NULL, N_("redo a period already done; the old one is kept as\n"
+			"ROOT/YYYY-MM.replaced-N (and journals an unjournaled\n"
+			"one first: a run killed before its journal)"), 0),
+		OPT_NUM(0, "wait", OPT_INT, &o.wait_seconds, "SECONDS",
+			N_("wait this long for another run's lock (default: refuse)"), 0, 0, 86400),
+		OPT_END,
 	};
-	struct payroll_run_opts o = { .period = -1, .log = log_line };
+	struct tool t = { .name = "payroll-run", .opts = opts,
+		.exits = N_("0 done, 1 done with rejected rows, 2 error (nothing changed),\n"
+			    "      3 the period was already done\n") };
 	struct payroll_run_result res;
 	struct payroll_error err;
-	char *end;
-	long wait;
-	int c, rc;
+	int rc;
 
-	if (tool_std_options(&tool, argc, argv))
-		return EXIT_OK;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c': o.config = optarg; break;
-		case 'f': o.force = 1; break;
-		case 'p':
-			if (tool_opt_period(&tool, "--period", optarg, &o.period))
-				return EXIT_FATAL;
-			break;
-		case 'w':
-			wait = strtol(optarg, &end, 10);
-			if (*end || wait < 0 || wait > 86400)
-				return tool_usage_error(&tool, "--wait '%s' is not a number of seconds", optarg);
-			o.wait_seconds = (int)wait;
-			break;
-		default: return tool_usage(&tool, stderr);
-		}
-	}
-	if (!o.config || o.period < 0 || optind != argc)
-		return tool_usage_error(&tool, "--config and --period are needed, and nothing else");
+	if ((rc = tool_parse(&t, argc, argv)) >= 0)
+		return rc;
+	o.log = log_line;
 	o.pause_after = getenv("PAYROLL_TEST_PAUSE_AFTER");
 	if (tool_stderr_is_tty())
 		o.progress = progress;
@@ -99,11 +72,11 @@ main(int argc, char **argv)
 	if (progress_shown)
 		fputs("\r\033[K", stderr);
 	if (rc == PAYROLL_EEXIST) {
-		tool_fail(&tool, rc, &err);
+		tool_fail(&t, rc, &err);
 		return EXIT_PERIOD_DONE;
 	}
 	if (rc)
-		return tool_fail(&tool, rc, &err);
+		return tool_fail(&t, rc, &err);
 	log_line(NULL, "done", res.dir);
 	return res.attention ? EXIT_ATTENTION : EXIT_OK;
 }

@@ -49,6 +49,9 @@ struct payroll_approval_opts {
 	size_t nfiles;
 };
 
+/* The defaults: no office (a blank on the sheet). */
+#define PAYROLL_APPROVAL_OPTS_INIT { .office = NULL }
+
 struct payroll_approval_result {
 	long households;	/* cases (a case paid in two programs counts twice) */
 	long persons;

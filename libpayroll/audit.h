@@ -73,6 +73,9 @@ struct payroll_audit_opts {
 	const char *output;		/* findings CSV; NULL or "-" stdout */
 };
 
+/* The defaults: amount-jump at 30 percent, findings to standard output. */
+#define PAYROLL_AUDIT_OPTS_INIT { .jump = 30 }
+
 struct payroll_audit_result {
 	long cases;			/* cases of the audited ledgers */
 	long lines;

@@ -12,11 +12,14 @@
 #include "buf.h"
 #include "ident.h"
 #include "layout.h"
+#include "source.h"
+#include "xlsx.h"
 #include "money.h"
 #include "banned.h"
 
 #define PAIN_NS "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
-#define READ_MAX ((size_t)1 << 32)
+#define CHUNK ((size_t)65536)		/* bytes read at a time by default */
+#define RECORD_MAX ((size_t)1 << 24)	/* longest record read */
 
 struct seqrec {
 	int64_t seq;
@@ -34,28 +37,97 @@ struct reader {
 	int overflow;
 };
 
-static int
-read_all(const char *path, struct payroll_buf *b, struct payroll_error *err)
-{
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
+/* A file read chunk bytes at a time and cut into records at '\n' (and a
+ * '\r' before it with crlf): only the record being read is held. */
+struct lines {
+	FILE *f;
+	const char *path;
+	char *buf;
+	size_t len, pos, cap, chunk;
+	int crlf, eof;
+};
 
-	if (!f)
+static int
+lines_open(struct lines *ls, const char *path, size_t chunk, int crlf,
+	   struct payroll_error *err)
+{
+	memset(ls, 0, sizeof *ls);
+	ls->path = path;
+	ls->chunk = chunk ? chunk : CHUNK;
+	ls->crlf = crlf;
+	if (!(ls->f = fopen(path, "rb")))
 		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b->len + n > READ_MAX || payroll_buf_add(b, chunk, n) != 0) {
-			fclose(f);
-			return payroll_error_set(err, PAYROLL_ENOMEM, path, 0, 0, "too-big",
-						 "the file is too big to read");
-		}
-	}
-	if (ferror(f)) {
-		fclose(f);
-		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot read");
-	}
-	fclose(f);
 	return 0;
+}
+
+static void
+lines_close(struct lines *ls)
+{
+	if (ls->f)
+		fclose(ls->f);
+	free(ls->buf);
+	ls->f = NULL;
+	ls->buf = NULL;
+}
+
+/*
+ * The next record in *s, *n (valid until the next call; a last record
+ * without '\n' too). Returns 1, 0 at the end, or with err filled
+ * PAYROLL_EIO, PAYROLL_ENOMEM ("too-big": a record of 16 MiB or more).
+ */
+static int
+next_line(struct lines *ls, const char **s, size_t *n, struct payroll_error *err)
+{
+	char *e = NULL;
+	size_t scan = ls->pos, got;
+
+	for (;;) {
+		if (ls->len > scan && (e = memchr(ls->buf + scan, '\n', ls->len - scan)))
+			break;
+		if (ls->eof)
+			break;
+		if (ls->pos > 0) {
+			memmove(ls->buf, ls->buf + ls->pos, ls->len - ls->pos);
+			ls->len -= ls->pos;
+			ls->pos = 0;
+		}
+		scan = ls->len;
+		if (ls->len >= RECORD_MAX)
+			return payroll_error_set(err, PAYROLL_ENOMEM, ls->path, 0, 0, "too-big",
+						 "a record too long to read");
+		if (ls->len + ls->chunk > ls->cap) {
+			size_t cap = ls->cap ? ls->cap * 2 : ls->chunk;
+			char *nb;
+
+			if (cap < ls->len + ls->chunk)
+				cap = ls->len + ls->chunk;
+			if (!(nb = realloc(ls->buf, cap)))
+				return payroll_error_set(err, PAYROLL_ENOMEM, ls->path, 0, 0,
+							 "out-of-memory", "out of memory");
+			ls->buf = nb;
+			ls->cap = cap;
+		}
+		got = fread(ls->buf + ls->len, 1, ls->chunk, ls->f);
+		if (got == 0) {
+			if (ferror(ls->f))
+				return payroll_error_errno(err, PAYROLL_EIO, ls->path, "cannot read");
+			ls->eof = 1;
+		}
+		ls->len += got;
+	}
+	if (ls->pos >= ls->len)
+		return 0;
+	*s = ls->buf + ls->pos;
+	if (e) {
+		*n = (size_t)(e - *s);
+		ls->pos += *n + 1;
+	} else {
+		*n = ls->len - ls->pos;
+		ls->pos = ls->len;
+	}
+	if (ls->crlf && *n > 0 && (*s)[*n - 1] == '\r')
+		(*n)--;
+	return 1;
 }
 
 /* Parse a non-negative decimal number; -1 when s is not one. */
@@ -177,7 +249,19 @@ struct summary {		/* counts and totals a header/trailer/control gives */
 	long record;
 	int has_count, has_total;
 	int64_t count, total;
-	const struct payroll_problems *p;
+	const char *where;	/* "the header", "the trailer" */
+};
+
+/*
+ * A record read but not yet known to be a header, a detail or a trailer
+ * (the trailers are the last records, known at the end of the file).
+ */
+struct pend {
+	long record;		/* its record number (xlsx: its row) */
+	long ordinal;		/* 1 for the first record of the file */
+	struct payroll_buf text;	/* its bytes; xlsx: its cells' values, each NUL-ended */
+	size_t off[PAYROLL_LAYOUT_MAX_FIELDS];	/* xlsx: where each cell's value starts */
+	size_t ncells;		/* xlsx: the last column with a value */
 };
 
 /*
@@ -186,11 +270,27 @@ struct summary {		/* counts and totals a header/trailer/control gives */
  */
 static int
 split_record(struct reader *r, struct payroll_layout *l,
-	     const struct payroll_layout_record *rec, const char *line, size_t n,
-	     long record, struct payroll_buf *vals, size_t *off, struct payroll_error *err)
+	     const struct payroll_layout_record *rec, const struct pend *pr,
+	     struct payroll_buf *vals, size_t *off, struct payroll_error *err)
 {
+	const char *line = pr->text.p ? pr->text.p : "";
+	size_t n = pr->text.len;
+	long record = pr->record;
 	int rc;
 
+	if (payroll_layout_format_of(l) == PAYROLL_LAYOUT_XLSX) {
+		if (pr->ncells > rec->nfields) {
+			payroll_problem(r->p, record, 0, "bad-record",
+					"the row has %zu cells, the layout says %zu", pr->ncells,
+					rec->nfields);
+			return 0;
+		}
+		vals->len = 0;
+		if (payroll_buf_add(vals, line, n) != 0)
+			return PAYROLL_ENOMEM;
+		memcpy(off, pr->off, sizeof pr->off);
+		return 1;
+	}
 	if (payroll_layout_format_of(l) == PAYROLL_LAYOUT_FIXED && n != rec->width) {
 		payroll_problem(r->p, record, 0, "bad-width",
 				"the record is %zu bytes, the layout says %zu", n, rec->width);
@@ -215,15 +315,16 @@ split_record(struct reader *r, struct payroll_layout *l,
  */
 static int
 read_summary(struct reader *r, struct payroll_layout *l,
-	     const struct payroll_layout_record *rec, const char *line, size_t n,
-	     long record, struct summary *s, struct payroll_buf *vals, size_t *off,
+	     const struct payroll_layout_record *rec, const struct pend *pr,
+	     struct summary *s, struct payroll_buf *vals, size_t *off,
 	     struct payroll_error *err)
 {
+	long record = pr->record;
 	size_t i;
 	int rc;
 
 	s->record = record;
-	if ((rc = split_record(r, l, rec, line, n, record, vals, off, err)) <= 0)
+	if ((rc = split_record(r, l, rec, pr, vals, off, err)) <= 0)
 		return rc;
 	for (i = 0; i < rec->nfields; i++) {
 		const struct payroll_layout_field *f = &rec->fields[i];
@@ -275,15 +376,16 @@ read_summary(struct reader *r, struct payroll_layout *l,
 
 static int
 read_detail(struct reader *r, struct payroll_layout *l,
-	    const struct payroll_layout_record *rec, const char *line, size_t n,
-	    long record, long index, struct payroll_buf *vals, size_t *off,
+	    const struct payroll_layout_record *rec, const struct pend *pr,
+	    long index, struct payroll_buf *vals, size_t *off,
 	    struct payroll_error *err)
 {
 	struct payroll_bank_transfer t;
+	long record = pr->record;
 	size_t i;
 	int rc;
 
-	if ((rc = split_record(r, l, rec, line, n, record, vals, off, err)) <= 0)
+	if ((rc = split_record(r, l, rec, pr, vals, off, err)) <= 0)
 		return rc;
 	memset(&t, 0, sizeof t);
 	t.seq = index;
@@ -322,34 +424,6 @@ read_detail(struct reader *r, struct payroll_layout *l,
 	return got_transfer(r, &t);
 }
 
-/* Cut text[0..n) into records at the layout's line end; *nrec records. */
-struct lines {
-	const char *p;
-	size_t n, pos;
-	int crlf;
-};
-
-static int
-next_line(struct lines *ls, const char **s, size_t *n)
-{
-	const char *e;
-
-	if (ls->pos >= ls->n)
-		return 0;
-	*s = ls->p + ls->pos;
-	e = memchr(*s, '\n', ls->n - ls->pos);
-	if (!e) {
-		*n = ls->n - ls->pos;
-		ls->pos = ls->n;
-	} else {
-		*n = (size_t)(e - *s);
-		ls->pos += *n + 1;
-	}
-	if (ls->crlf && *n > 0 && (*s)[*n - 1] == '\r')
-		(*n)--;
-	return 1;
-}
-
 static void
 check_summary(struct reader *r, const struct summary *s, const char *where)
 {
@@ -359,103 +433,214 @@ check_summary(struct reader *r, const struct summary *s, const char *where)
 		check_total(r, s->record, where, s->total);
 }
 
+/* Where a layout file's records come from: text lines or xlsx rows. */
+struct records {
+	struct lines ls;
+	struct payroll_source *src;
+	struct payroll_xlsx *x;
+	struct payroll_buf num;
+	long ordinal;
+};
+
+/* The next record into pr. 1, 0 at the end, or an error with err filled. */
 static int
-read_layout(struct reader *r, struct payroll_layout *l, const char *path,
-	    const struct payroll_buf *text, struct payroll_error *err)
+next_record(struct records *rs, struct pend *pr, struct payroll_error *err)
+{
+	const struct payroll_xlsx_cell *cells;
+	const char *s;
+	size_t n, i, c;
+	int rc;
+
+	pr->text.len = 0;
+	if (!rs->x) {
+		if ((rc = next_line(&rs->ls, &s, &n, err)) <= 0)
+			return rc;
+		pr->ordinal = pr->record = ++rs->ordinal;
+		return payroll_buf_add(&pr->text, s, n) ? PAYROLL_ENOMEM : 1;
+	}
+	if ((rc = payroll_xlsx_next(rs->x, &pr->record, &cells, &n, err)) <= 0)
+		return rc;
+	pr->ordinal = ++rs->ordinal;
+	pr->ncells = n ? (size_t)cells[n - 1].col : 0;
+	for (c = 1, i = 0; c <= PAYROLL_LAYOUT_MAX_FIELDS; c++) {
+		const char *v = "";
+
+		pr->off[c - 1] = pr->text.len;
+		if (i < n && (size_t)cells[i].col == c) {
+			v = cells[i].v;
+			if (cells[i].kind == PAYROLL_CELL_NUMBER || cells[i].kind == PAYROLL_CELL_DATE) {
+				rs->num.len = 0;
+				if (payroll_xlsx_number(v, &rs->num) == 0)
+					v = payroll_buf_str(&rs->num);
+			}
+			i++;
+		}
+		if (payroll_buf_add(&pr->text, v, strlen(v) + 1) != 0)
+			return PAYROLL_ENOMEM;
+	}
+	return 1;
+}
+
+static int
+records_open(struct records *rs, struct payroll_layout *l, const char *path, size_t chunk,
+	     struct payroll_error *err)
+{
+	int rc;
+
+	memset(rs, 0, sizeof *rs);
+	if (payroll_layout_format_of(l) != PAYROLL_LAYOUT_XLSX)
+		return lines_open(&rs->ls, path, chunk,
+				  strcmp(payroll_layout_eol(l), "\r\n") == 0, err);
+	if ((rc = payroll_source_open(&rs->src, path, PAYROLL_ENC_AUTO, err)) != 0)
+		return rc;
+	return payroll_xlsx_open(&rs->x, rs->src, NULL, err);
+}
+
+static void
+records_close(struct records *rs)
+{
+	lines_close(&rs->ls);
+	payroll_xlsx_close(rs->x);
+	payroll_source_close(rs->src);
+	free(rs->num.p);
+}
+
+/* The layout's control file (path + its suffix): its records checked. */
+static int
+read_control(struct reader *r, struct payroll_layout *l, const char *path, size_t chunk,
+	     struct pend *pr, struct payroll_buf *vals, size_t *off, struct payroll_error *err)
+{
+	size_t nc = payroll_layout_nrecords(l, PAYROLL_REC_CONTROL);
+	struct payroll_buf ctlpath = { 0 };
+	struct payroll_problems cp = *r->p;
+	struct payroll_problems *saved = r->p;
+	struct lines cl;
+	struct summary cs;
+	const char *s;
+	size_t n;
+	long record = 0;
+	int rc;
+
+	if (payroll_buf_addf(&ctlpath, "%s%s", path, payroll_layout_control_suffix(l)) != 0)
+		return PAYROLL_ENOMEM;
+	if (lines_open(&cl, ctlpath.p, chunk, strcmp(payroll_layout_eol(l), "\r\n") == 0,
+		       err) != 0) {
+		payroll_problem(r->p, 0, 0, "missing-control", "cannot read the control file %s",
+				ctlpath.p);
+		free(ctlpath.p);
+		return 0;
+	}
+	cp.path = ctlpath.p;
+	r->p = &cp;
+	while ((rc = next_line(&cl, &s, &n, err)) == 1) {
+		if ((size_t)record >= nc) {
+			payroll_problem(r->p, record + 1, 0, "bad-record",
+					"the control file has more records than the layout");
+			break;
+		}
+		memset(&cs, 0, sizeof cs);
+		pr->text.len = 0;
+		pr->record = record + 1;
+		if (payroll_buf_add(&pr->text, s, n) != 0) {
+			rc = PAYROLL_ENOMEM;
+			break;
+		}
+		rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_CONTROL, (size_t)record),
+				  pr, &cs, vals, off, err);
+		record++;
+		if (rc != 0)
+			break;
+		check_summary(r, &cs, "the control file");
+	}
+	if (rc == 0 && (size_t)record < nc)
+		payroll_problem(r->p, record, 0, "bad-record",
+				"the control file has %ld records, the layout %zu", record, nc);
+	r->p = saved;
+	if (saved->count == 0 && cp.count > 0)
+		saved->first = cp.first;
+	saved->count = cp.count;
+	lines_close(&cl);
+	free(ctlpath.p);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+read_layout(struct reader *r, struct payroll_layout *l, const char *path, size_t chunk,
+	    struct payroll_error *err)
 {
 	size_t nh = payroll_layout_nrecords(l, PAYROLL_REC_HEADER);
 	size_t nt = payroll_layout_nrecords(l, PAYROLL_REC_TRAILER);
 	size_t nc = payroll_layout_nrecords(l, PAYROLL_REC_CONTROL);
 	const struct payroll_layout_record *detail =
 		payroll_layout_record(l, PAYROLL_REC_DETAIL, 0);
-	struct lines ls = { text->p, text->len, 0, 0 };
 	struct summary sums[2 * PAYROLL_REC_NKINDS + 8];
-	size_t nsums = 0, off[PAYROLL_LAYOUT_MAX_FIELDS], i, nlines = 0, total_lines;
+	size_t nsums = 0, off[PAYROLL_LAYOUT_MAX_FIELDS], i, cap = nh + nt + 1, head = 0, nq = 0;
 	struct payroll_buf vals = { 0 };
-	const char *s;
-	size_t n;
-	long record = 0, index = 0;
-	int rc = 0;
+	struct records rs;
+	struct pend *q;
+	long index = 0, nread = 0;
+	int rc, end = 0;
 
-	ls.crlf = strcmp(payroll_layout_eol(l), "\r\n") == 0;
 	memset(sums, 0, sizeof sums);
-	/* count the records first: the trailers are the last nt */
-	{
-		struct lines c = ls;
-
-		while (next_line(&c, &s, &n))
-			nlines++;
-	}
-	total_lines = nlines;
-	if (total_lines < nh + nt)
-		payroll_problem(r->p, (long)total_lines, 0, "bad-record",
-				"%zu records, the layout needs %zu header and %zu trailer records",
-				total_lines, nh, nt);
-	while (rc == 0 && next_line(&ls, &s, &n)) {
-		record++;
-		if ((size_t)record <= nh && nh + nt <= total_lines) {
-			if (nsums < sizeof sums / sizeof sums[0])
-				rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_HEADER,
-									(size_t)record - 1),
-						  s, n, record, &sums[nsums++], &vals, off, err);
-		} else if ((size_t)record > total_lines - nt && nh + nt <= total_lines) {
-			if (nsums < sizeof sums / sizeof sums[0])
-				rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_TRAILER,
-						 (size_t)record - 1 - (total_lines - nt)),
-						  s, n, record, &sums[nsums++], &vals, off, err);
-		} else {
-			rc = read_detail(r, l, detail, s, n, record, ++index, &vals, off, err);
+	if (!(q = calloc(cap, sizeof *q)))
+		return PAYROLL_ENOMEM;
+	rc = records_open(&rs, l, path, chunk, err);
+	/* a record is classified once the records after it say what it is */
+	while (rc == 0) {
+		if (!end) {
+			rc = next_record(&rs, &q[(head + nq) % cap], err);
+			if (rc < 0)
+				break;
+			if (rc == 1) {
+				nq++;
+				nread++;
+			} else {
+				end = 1;
+				if ((size_t)nread < nh + nt)
+					payroll_problem(r->p, nread, 0, "bad-record",
+							"%ld records, the layout needs %zu header and "
+							"%zu trailer records", nread, nh, nt);
+			}
+			rc = 0;
 		}
+		while (rc == 0 && nq > 0) {
+			struct pend *pr = &q[head];
+			size_t k = (size_t)pr->ordinal, total = (size_t)nread;
+			int whole = total >= nh + nt;
+
+			if (!end && (total < k + nt || !whole))
+				break;
+			if (whole && k <= nh) {
+				sums[nsums].where = "the header";
+				if (nsums < sizeof sums / sizeof sums[0] - 1)
+					rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_HEADER,
+										k - 1),
+							  pr, &sums[nsums++], &vals, off, err);
+			} else if (whole && k > total - nt) {
+				sums[nsums].where = "the trailer";
+				if (nsums < sizeof sums / sizeof sums[0] - 1)
+					rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_TRAILER,
+										k - 1 - (total - nt)),
+							  pr, &sums[nsums++], &vals, off, err);
+			} else {
+				rc = read_detail(r, l, detail, pr, ++index, &vals, off, err);
+			}
+			head = (head + 1) % cap;
+			nq--;
+		}
+		if (end)
+			break;
 	}
 	if (rc == 0) {
 		for (i = 0; i < nsums; i++)
-			check_summary(r, &sums[i], (size_t)sums[i].record <= nh ? "the header"
-										: "the trailer");
+			check_summary(r, &sums[i], sums[i].where);
 	}
-	if (rc == 0 && nc > 0) {
-		struct payroll_buf ctlpath = { 0 }, ctl = { 0 };
-		struct payroll_problems cp = *r->p;
-		struct payroll_problems *saved = r->p;
-
-		if (payroll_buf_addf(&ctlpath, "%s%s", path,
-				     payroll_layout_control_suffix(l)) != 0) {
-			rc = PAYROLL_ENOMEM;
-		} else if (read_all(ctlpath.p, &ctl, err) != 0) {
-			payroll_problem(r->p, 0, 0, "missing-control", "cannot read the control file %s",
-					ctlpath.p);
-		} else {
-			struct lines cl = { ctl.p, ctl.len, 0, ls.crlf };
-			struct summary cs;
-
-			cp.path = ctlpath.p;
-			r->p = &cp;
-			record = 0;
-			while (rc == 0 && next_line(&cl, &s, &n)) {
-				if ((size_t)record >= nc) {
-					payroll_problem(r->p, record + 1, 0, "bad-record",
-							"the control file has more records than the layout");
-					break;
-				}
-				memset(&cs, 0, sizeof cs);
-				rc = read_summary(r, l, payroll_layout_record(l, PAYROLL_REC_CONTROL,
-									(size_t)record),
-						  s, n, record + 1, &cs, &vals, off, err);
-				record++;
-				if (rc == 0)
-					check_summary(r, &cs, "the control file");
-			}
-			if (rc == 0 && (size_t)record < nc)
-				payroll_problem(r->p, record, 0, "bad-record",
-						"the control file has %ld records, the layout %zu",
-						record, nc);
-			r->p = saved;
-			if (saved->count == 0 && cp.count > 0)
-				saved->first = cp.first;
-			saved->count = cp.count;
-		}
-		free(ctlpath.p);
-		free(ctl.p);
-	}
+	if (rc == 0 && nc > 0)
+		rc = read_control(r, l, path, chunk, &q[0], &vals, off, err);
+	records_close(&rs);
+	for (i = 0; i < cap; i++)
+		free(q[i].text.p);
+	free(q);
 	free(vals.p);
 	return rc;
 }
@@ -482,10 +667,35 @@ pain_target(struct pain *x, const char *el)
 	return NULL;
 }
 
+/* The XML read chunk bytes at a time (xmlReaderForIO). */
+struct xmlin {
+	FILE *f;
+	size_t chunk;
+};
+
 static int
-read_pain(struct reader *r, const char *path, const struct payroll_buf *text,
-	  struct payroll_error *err)
+xml_read(void *ctx, char *buf, int len)
 {
+	struct xmlin *in = ctx;
+	size_t n = (size_t)len < in->chunk ? (size_t)len : in->chunk, got;
+
+	got = fread(buf, 1, n, in->f);
+	if (got == 0 && ferror(in->f))
+		return -1;
+	return (int)got;
+}
+
+static int
+xml_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static int
+read_pain(struct reader *r, const char *path, size_t chunk, struct payroll_error *err)
+{
+	struct xmlin in = { NULL, chunk ? chunk : CHUNK };
 	xmlTextReaderPtr xr;
 	struct pain x;
 	struct summary sums[4];
@@ -497,15 +707,20 @@ read_pain(struct reader *r, const char *path, const struct payroll_buf *text,
 
 	memset(&x, 0, sizeof x);
 	memset(sums, 0, sizeof sums);
-	xr = xmlReaderForMemory(text->p, (int)text->len, path, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!xr)
+	if (!(in.f = fopen(path, "rb")))
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
+	xr = xmlReaderForIO(xml_read, xml_close, &in, path, NULL,
+			    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+			    XML_PARSE_BIG_LINES);
+	if (!xr) {
+		fclose(in.f);
 		return payroll_error_set(err, PAYROLL_ENOMEM, path, 0, 0, "out-of-memory",
 					 "cannot start the xml reader");
+	}
 	while (rc == 0 && (ret = xmlTextReaderRead(xr)) == 1) {
 		int type = xmlTextReaderNodeType(xr);
 		const char *el = (const char *)xmlTextReaderConstLocalName(xr);
-		long line = xmlTextReaderGetParserLineNumber(xr);
+		long line = xmlGetLineNo(xmlTextReaderCurrentNode(xr));
 
 		if (type == XML_READER_TYPE_ELEMENT) {
 			if (!depth_doc) {
@@ -625,9 +840,14 @@ read_pain(struct reader *r, const char *path, const struct payroll_buf *text,
 				"the XML is not well formed");
 	if (rc == 0 && !depth_doc)
 		payroll_problem(r->p, 0, 0, "bad-xml", "no XML document");
-	for (i = 0; rc == 0 && i < nsums; i++)
+	/* a broken file's counts are not checked: how many transfers were
+	 * read before the error depends on how far libxml2 parsed ahead */
+	for (i = 0; rc == 0 && ret == 0 && i < nsums; i++)
 		check_summary(r, &sums[i], i == 0 ? "GrpHdr" : "PmtInf");
 	xmlFreeTextReader(xr);
+	if (rc == 0 && ferror(in.f))
+		rc = payroll_error_errno(err, PAYROLL_EIO, path, "cannot read");
+	fclose(in.f);
 	free(cur.p);
 	free(x.seq.p);
 	free(x.memo.p);
@@ -641,11 +861,9 @@ read_pain(struct reader *r, const char *path, const struct payroll_buf *text,
 /* ---- detection ---- */
 
 static const char *
-detect(const struct payroll_buf *b)
+detect(const char *p, size_t n)
 {
 	static const char csvhead[] = "seq,bank,account,account_name,amount,memo\n";
-	const char *p = b->p ? b->p : "";
-	size_t n = b->len;
 
 	if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
 		p += 3;
@@ -664,15 +882,33 @@ detect(const struct payroll_buf *b)
 	return NULL;
 }
 
-int
-payroll_bankread(const char *path, const char *layout,
-		 payroll_bank_transfer_fn each, void *ctx,
-		 struct payroll_problems *p, struct payroll_bankread_info *info,
-		 struct payroll_error *err)
+/* The first bytes of the file at path, for detect(). */
+static int
+read_head(const char *path, char *buf, size_t cap, size_t *n, struct payroll_error *err)
 {
-	struct payroll_buf text = { 0 };
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
+	*n = fread(buf, 1, cap, f);
+	if (ferror(f)) {
+		fclose(f);
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot read");
+	}
+	fclose(f);
+	return 0;
+}
+
+int
+payroll_bankread_chunked(const char *path, const char *layout, size_t chunk,
+			 payroll_bank_transfer_fn each, void *ctx,
+			 struct payroll_problems *p, struct payroll_bankread_info *info,
+			 struct payroll_error *err)
+{
 	struct reader r;
 	struct payroll_layout *l = NULL;
+	char head[4096];
+	size_t n = 0;
 	int rc;
 
 	memset(info, 0, sizeof *info);
@@ -681,33 +917,39 @@ payroll_bankread(const char *path, const char *layout,
 	r.info = info;
 	r.each = each;
 	r.ctx = ctx;
-	if ((rc = read_all(path, &text, err)) != 0)
+	if ((rc = read_head(path, head, sizeof head, &n, err)) != 0)
 		return rc;
-	if (!layout && !(layout = detect(&text))) {
-		free(text.p);
+	if (!layout && !(layout = detect(head, n)))
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "unknown-format",
 					 "not a csv, fixed-gbk or pain001 bank file: "
 					 "name its layout with --layout");
-	}
 	snprintf(info->format, sizeof info->format, "%s", layout);
 	if (strcmp(layout, "pain001") == 0) {
-		rc = read_pain(&r, path, &text, err);
+		rc = read_pain(&r, path, chunk, err);
 	} else {
 		if (strchr(layout, '/') || strchr(layout, '.'))
 			rc = payroll_layout_load(&l, layout, err);
 		else
 			rc = payroll_layout_builtin(&l, layout, err);
 		if (rc == 0)
-			rc = read_layout(&r, l, path, &text, err);
+			rc = read_layout(&r, l, path, chunk, err);
 	}
 	if (rc == 0)
 		check_duplicates(&r);
 	payroll_layout_free(l);
 	free(r.seqs);
-	free(text.p);
 	if (rc == PAYROLL_ENOMEM && !err->code[0])
 		payroll_error_set(err, rc, path, 0, 0, "out-of-memory", "out of memory");
 	return rc;
+}
+
+int
+payroll_bankread(const char *path, const char *layout,
+		 payroll_bank_transfer_fn each, void *ctx,
+		 struct payroll_problems *p, struct payroll_bankread_info *info,
+		 struct payroll_error *err)
+{
+	return payroll_bankread_chunked(path, layout, 0, each, ctx, p, info, err);
 }
 
 int

@@ -24,7 +24,16 @@
  *   bad-namespace  XML that is not pain.001.001.09
  *   bad-xml        XML that is not well formed
  * A layout without a field leaves it "" (a layout without seq numbers its
- * records 1..N, as bankfile does).
+ * records 1..N, as bankfile does). A layout of format xlsx is read through
+ * xlsx.h, one row a record, one cell a field (number cells as Excel shows
+ * them); its problems name the row.
+ *
+ * Memory: the file is streamed (64 KiB at a time; text records cut at
+ * '\n', XML through xmlReaderForIO): held are the current record, the
+ * header and trailer records not yet known to be such (the trailers are
+ * the last records), and 16 bytes a transfer for the duplicate-seq check.
+ * A record of 16 MiB or more is refused ("too-big"). XML that is not well
+ * formed is bad-xml, and its counts are not checked.
  */
 #ifndef PAYROLL_BANKREAD_H
 #define PAYROLL_BANKREAD_H
@@ -64,12 +73,23 @@ typedef int (*payroll_bank_transfer_fn)(void *ctx, const struct payroll_bank_tra
  * counted in p->count). Returns 0 (info filled; the file was read, valid
  * when p->count is 0), or with err filled: PAYROLL_EIO (cannot read),
  * PAYROLL_EUSAGE ("unknown-format": not detected, or an unknown layout),
- * PAYROLL_EFORMAT (a bad layout file), PAYROLL_ENOMEM.
+ * PAYROLL_EFORMAT (a bad layout file; an xlsx layout's file that is not a
+ * workbook, "bad-xlsx"), PAYROLL_ENOMEM ("too-big": a record of 16 MiB or
+ * more). Transfers handed on before an error stay handed on.
  */
 int payroll_bankread(const char *path, const char *layout,
 		     payroll_bank_transfer_fn each, void *ctx,
 		     struct payroll_problems *p, struct payroll_bankread_info *info,
 		     struct payroll_error *err);
+
+/*
+ * As payroll_bankread, reading the file chunk bytes at a time (0: 64 KiB,
+ * the default), so that tests can cut records and XML at every place.
+ */
+int payroll_bankread_chunked(const char *path, const char *layout, size_t chunk,
+			     payroll_bank_transfer_fn each, void *ctx,
+			     struct payroll_problems *p, struct payroll_bankread_info *info,
+			     struct payroll_error *err);
 
 /* The header of bankfile's csv form of transfers. */
 #define PAYROLL_BANK_CSV_HEADER "seq,bank,account,account_name,amount,memo\n"

@@ -15,6 +15,7 @@
 
 #include "approval.h"
 #include "bank.h"
+#include "pain001.h"
 #include "buf.h"
 #include "calc.h"
 #include "config.h"

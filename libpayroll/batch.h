@@ -28,6 +28,10 @@ struct payroll_run_opts {
 	void (*progress)(void *ctx, const char *step, int i, int n);
 };
 
+/* The defaults: no period yet (-1), refuse a held lock at once, no
+ * log or progress callbacks. */
+#define PAYROLL_RUN_OPTS_INIT { .period = -1 }
+
 struct payroll_run_result {
 	char dir[PAYROLL_PATH_MAX];	/* ROOT/YYYY-MM, when done */
 	char replaced[PAYROLL_PATH_MAX];	/* where --force moved the old one */

@@ -74,7 +74,7 @@ struct engine {
 	int ledger_spooled, rejects_spooled;
 	struct payroll_buf buf;
 	struct payroll_ledger_case lcase;
-	size_t total_hint;		/* where add_total looks first */
+	size_t total_hint;		/* where payroll_calc_report_add looks first */
 	struct out_line *lines;
 	size_t nlines, lines_cap;
 	struct payroll_problems probs;
@@ -199,70 +199,6 @@ source_release(struct source *s)
 	free(s->anchors);
 }
 
-/* ---- report ------------------------------------------------------------ */
-
-static int
-count_code(struct payroll_calc_report *rep, const char *code, long delta)
-{
-	size_t i;
-	struct payroll_code_count *g;
-
-	for (i = 0; i < rep->ncodes; i++)
-		if (!strcmp(rep->codes[i].code, code)) {
-			rep->codes[i].count += delta;
-			return 0;
-		}
-	g = realloc(rep->codes, (rep->ncodes + 1) * sizeof *g);
-	if (!g)
-		return PAYROLL_ENOMEM;
-	rep->codes = g;
-	snprintf(g[rep->ncodes].code, sizeof g->code, "%s", code);
-	g[rep->ncodes].count = delta;
-	rep->ncodes++;
-	return 0;
-}
-
-static int
-add_total(struct payroll_calc_report *rep, size_t *hintp, const char *program,
-	  const char *item, int64_t fen, long lines)
-{
-	size_t i, hint = *hintp;	/* lines come in runs of the same items */
-	struct payroll_total *g;
-
-	if (payroll_add(rep->total, fen, &rep->total))
-		return PAYROLL_EOVERFLOW;
-	rep->lines += lines;
-	for (i = 0; i < rep->ntotals; i++) {
-		struct payroll_total *t = &rep->totals[(hint + i) % rep->ntotals];
-
-		if (!strcmp(t->item, item) && !strcmp(t->program, program)) {
-			*hintp = (hint + i + 1) % rep->ntotals;
-			t->lines += lines;
-			return payroll_add(t->fen, fen, &t->fen);
-		}
-	}
-	g = realloc(rep->totals, (rep->ntotals + 1) * sizeof *g);
-	if (!g)
-		return PAYROLL_ENOMEM;
-	rep->totals = g;
-	snprintf(g[rep->ntotals].program, sizeof g->program, "%s", program);
-	snprintf(g[rep->ntotals].item, sizeof g->item, "%s", item);
-	g[rep->ntotals].lines = lines;
-	g[rep->ntotals].fen = fen;
-	rep->ntotals++;
-	return 0;
-}
-
-void
-payroll_calc_report_free(struct payroll_calc_report *rep)
-{
-	free(rep->totals);
-	free(rep->codes);
-	rep->totals = NULL;
-	rep->codes = NULL;
-	rep->ntotals = rep->ncodes = 0;
-}
-
 /* ---- rejects ----------------------------------------------------------- */
 
 /* Copy s without control bytes, so a rejects line stays one line. */
@@ -301,7 +237,7 @@ reject(struct engine *g, const struct payroll_case *k, const char *code,
 
 	s->rejected[row >> 3] |= (unsigned char)(1u << (row & 7));
 	g->rep->rejected[g->cur]++;
-	if ((rc = count_code(g->rep, code, 1)) != 0)
+	if ((rc = payroll_calc_report_count(g->rep, code, 1)) != 0)
 		return rc;
 	if (strcmp(code, "not-due") != 0) {
 		g->rep->attention++;
@@ -646,8 +582,8 @@ write_lines(struct engine *g, const struct payroll_case *k)
 		if (payroll_ledger_case_line(&g->buf, &g->lcase, g->lines[i].item, month,
 					     g->lines[i].amount, g->lines[i].basis))
 			return PAYROLL_ENOMEM;
-		if ((rc = add_total(g->rep, &g->total_hint, program, g->lines[i].item,
-				    g->lines[i].amount, 1)) != 0)
+		if ((rc = payroll_calc_report_add(g->rep, &g->total_hint, program, g->lines[i].item,
+				    g->lines[i].amount, 1)) < 0)
 			return rc == PAYROLL_ENOMEM ? rc : calc_reject(g, "overflow", "total too large");
 	}
 	if (g->ledger && payroll_outfile_write(g->ledger, g->buf.p, g->buf.len))
@@ -996,7 +932,7 @@ find_duplicates(struct engine *g)
 		g->rep->paid[d->src]--;
 		g->rep->rejected[d->src]++;
 		g->rep->attention++;
-		if ((rc = count_code(g->rep, d->code, 1)))
+		if ((rc = payroll_calc_report_count(g->rep, d->code, 1)))
 			return rc;
 		if (g->o->diag) {
 			struct payroll_error e;
@@ -1137,7 +1073,7 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 	csv_field(line, n, PAYROLL_LEDGER_POS_ITEM, item, sizeof item);
 	csv_field(line, n, PAYROLL_LEDGER_POS_AMOUNT, amount, sizeof amount);
 	if (payroll_money_parse(amount, strlen(amount), &fen, &why) ||
-	    add_total(g->rep, &g->total_hint, program, item, -fen, -1))
+	    payroll_calc_report_add(g->rep, &g->total_hint, program, item, -fen, -1) < 0)
 		return -1;
 	return 0;
 }
@@ -1244,50 +1180,9 @@ open_output(struct engine *g, const char *target, struct payroll_outfile **o,
 }
 
 static int
-program_rank(const char *p)
-{
-	if (!strcmp(p, "subsistence"))
-		return 0;
-	if (!strcmp(p, "extreme-poverty"))
-		return 1;
-	return 2;
-}
-
-static int
-item_rank(const char *i)
-{
-	static const char *const order[] = { "allowance", "supplement", "basic-living", "care" };
-	size_t k;
-
-	for (k = 0; k < 4; k++)
-		if (!strcmp(i, order[k]))
-			return (int)k;
-	return strncmp(i, "subsidy:", 8) ? 6 : 5;
-}
-
-static int
-cmp_total(const void *a, const void *b)
-{
-	const struct payroll_total *x = a, *y = b;
-	int d = program_rank(x->program) - program_rank(y->program);
-
-	if (!d)
-		d = item_rank(x->item) - item_rank(y->item);
-	return d ? d : strcmp(x->item, y->item);
-}
-
-static int
-cmp_code(const void *a, const void *b)
-{
-	return strcmp(((const struct payroll_code_count *)a)->code,
-		      ((const struct payroll_code_count *)b)->code);
-}
-
-static int
 finish_report(struct engine *g)
 {
 	struct payroll_calc_report *r = g->rep;
-	size_t i, k;
 	int s;
 
 	for (s = 0; s < 2; s++) {
@@ -1299,14 +1194,7 @@ finish_report(struct engine *g)
 						 "internal", "rows read %ld != paid %ld + rejected %ld",
 						 r->read[s], r->paid[s], r->rejected[s]);
 	}
-	for (i = k = 0; i < r->ntotals; i++)	/* drop what the duplicates emptied */
-		if (r->totals[i].lines > 0)
-			r->totals[k++] = r->totals[i];
-	r->ntotals = k;
-	if (r->ntotals)
-		qsort(r->totals, r->ntotals, sizeof *r->totals, cmp_total);
-	if (r->ncodes)
-		qsort(r->codes, r->ncodes, sizeof *r->codes, cmp_code);
+	payroll_calc_report_finish(r);
 	return 0;
 }
 
@@ -1425,73 +1313,4 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	free(g.lines);
 	free(g.dups);
 	return rc;
-}
-
-/* ---- summaries --------------------------------------------------------- */
-
-int
-payroll_calc_summary_json(const struct payroll_calc_report *r, struct payroll_buf *b)
-{
-	size_t i;
-	int s, rc = 0;
-
-	rc |= payroll_buf_addf(b, "{\n  \"period\": \"%s\",\n", r->period);
-	rc |= payroll_buf_addf(b, "  \"rows_read\": %ld,\n  \"rows_paid\": %ld,\n  \"rows_rejected\": %ld,\n",
-			       r->rows_read, r->rows_paid, r->rows_rejected);
-	rc |= payroll_buf_addstr(b, "  \"sources\": [");
-	for (s = 0; s < 2; s++) {
-		if (!r->source[s][0])
-			continue;
-		rc |= payroll_buf_addstr(b, s ? ",\n    {\"file\": \"" : "\n    {\"file\": \"");
-		rc |= payroll_buf_addjson(b, r->source[s], strlen(r->source[s]));
-		rc |= payroll_buf_addf(b, "\", \"kind\": \"%s\", \"encoding\": \"%s\", \"rows_read\": %ld, \"rows_paid\": %ld, \"rows_rejected\": %ld}",
-				       s ? "grants" : "roster", payroll_encoding_name(r->encoding[s]),
-				       r->read[s], r->paid[s], r->rejected[s]);
-	}
-	rc |= payroll_buf_addstr(b, "\n  ],\n  \"rejected_by_code\": {");
-	for (i = 0; i < r->ncodes; i++)
-		rc |= payroll_buf_addf(b, "%s\n    \"%s\": %ld", i ? "," : "", r->codes[i].code,
-				       r->codes[i].count);
-	rc |= payroll_buf_addf(b, "%s},\n  \"lines\": %ld,\n  \"total\": \"", r->ncodes ? "\n  " : "",
-			       r->lines);
-	rc |= payroll_buf_addmoney(b, r->total);
-	rc |= payroll_buf_addf(b, "\",\n  \"total_fen\": %lld,\n  \"totals\": [", (long long)r->total);
-	for (i = 0; i < r->ntotals; i++) {
-		rc |= payroll_buf_addf(b, "%s\n    {\"program\": \"%s\", \"item\": \"", i ? "," : "",
-				       r->totals[i].program);
-		rc |= payroll_buf_addjson(b, r->totals[i].item, strlen(r->totals[i].item));
-		rc |= payroll_buf_addf(b, "\", \"lines\": %ld, \"amount\": \"", r->totals[i].lines);
-		rc |= payroll_buf_addmoney(b, r->totals[i].fen);
-		rc |= payroll_buf_addf(b, "\", \"amount_fen\": %lld}", (long long)r->totals[i].fen);
-	}
-	rc |= payroll_buf_addf(b, "%s]\n}\n", r->ntotals ? "\n  " : "");
-	return rc ? PAYROLL_ENOMEM : 0;
-}
-
-int
-payroll_calc_summary_text(const struct payroll_calc_report *r, struct payroll_buf *b)
-{
-	size_t i;
-	int rc = 0;
-
-	rc |= payroll_buf_addf(b, "period %s: %ld rows read, %ld paid, %ld rejected\n",
-			       r->period, r->rows_read, r->rows_paid, r->rows_rejected);
-	for (i = 0; i < 2; i++)
-		if (r->source[i][0] && r->encoding[i] != PAYROLL_ENC_AUTO)
-			rc |= payroll_buf_addf(b, "  %s %s read as %s%s\n", i ? "grants" : "roster",
-					       r->source[i], payroll_encoding_name(r->encoding[i]),
-					       r->detected[i] ? " (detected)" : "");
-	for (i = 0; i < r->ncodes; i++)
-		rc |= payroll_buf_addf(b, "  rejected %-24s %ld\n", r->codes[i].code, r->codes[i].count);
-	for (i = 0; i < r->ntotals; i++) {
-		char m[PAYROLL_MONEY_MAX];
-
-		payroll_money_format(r->totals[i].fen, m);
-		rc |= payroll_buf_addf(b, "  %-16s %-24s %6ld lines %14s\n", r->totals[i].program,
-				       r->totals[i].item, r->totals[i].lines, m);
-	}
-	rc |= payroll_buf_addf(b, "  %ld ledger lines, total ", r->lines);
-	rc |= payroll_buf_addmoney(b, r->total);
-	rc |= payroll_buf_addch(b, '\n');
-	return rc ? PAYROLL_ENOMEM : 0;
 }

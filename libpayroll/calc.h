@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "calc_report.h"
 #include "error.h"
 #include "source.h"
 
@@ -41,33 +42,9 @@ struct payroll_calc_opts {
 	size_t chunk;			/* read size for tests; 0 = default */
 };
 
-struct payroll_total {
-	char program[24];
-	char item[88];
-	long lines;
-	int64_t fen;
-};
-
-struct payroll_code_count {
-	char code[40];
-	long count;
-};
-
-struct payroll_calc_report {
-	char period[8];			/* "" without a period */
-	char source[2][256];		/* file names: roster, grants */
-	enum payroll_encoding encoding[2];	/* each was read in (AUTO: not read) */
-	int detected[2];		/* 1: detected, 0: given by --encoding */
-	long read[2], paid[2], rejected[2];	/* per source */
-	long rows_read, rows_paid, rows_rejected;
-	long lines;
-	int64_t total;			/* fen */
-	long attention;			/* rejects other than not-due; check: problems */
-	size_t ntotals;
-	struct payroll_total *totals;	/* by program, then item order */
-	size_t ncodes;
-	struct payroll_code_count *codes;	/* sorted by code */
-};
+/* The defaults: no period yet (-1), the ledger to standard output, the
+ * roster's encoding detected, no other output. */
+#define PAYROLL_CALC_OPTS_INIT { .period = -1, .ledger = "-" }
 
 /*
  * Run calc (or check, with check_only). Fills *rep (free it with
@@ -82,13 +59,5 @@ struct payroll_calc_report {
  */
 int payroll_calc(const struct payroll_calc_opts *o,
 		 struct payroll_calc_report *rep, struct payroll_error *err);
-
-void payroll_calc_report_free(struct payroll_calc_report *rep);
-
-/* The summary as JSON (SPEC 5.6), and as lines for people. */
-int payroll_calc_summary_json(const struct payroll_calc_report *rep,
-			      struct payroll_buf *b);
-int payroll_calc_summary_text(const struct payroll_calc_report *rep,
-			      struct payroll_buf *b);
 
 #endif

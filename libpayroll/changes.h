@@ -70,6 +70,9 @@ struct payroll_changes_opts {
 	const char *output;	/* path, or NULL / "-" for standard output */
 };
 
+/* The defaults: the text report to standard output, names not masked. */
+#define PAYROLL_CHANGES_OPTS_INIT { .format = PAYROLL_CHANGES_TEXT, .output = "-" }
+
 /* Households, persons and amounts of a class; [0] OLD, [1] NEW. */
 struct payroll_changes_total {
 	long households;

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "keyindex.h"
+#include "mask.h"
 #include "money.h"
 #include "outfile.h"
 #include "table.h"
@@ -51,6 +52,7 @@ struct col {
 	size_t name_at;		/* its offset there while names grows */
 	int oc, nc;		/* 0-based file columns */
 	int is_amount;
+	int mask;	/* shown masked (opts.mask) */
 };
 
 struct diff {
@@ -60,6 +62,7 @@ struct diff {
 	struct side s[2];	/* 0 OLD, 1 NEW */
 	char *keybuf;		/* the --key list, split in place */
 	const char *keyname[MAXKEY];
+	int keymask[MAXKEY];	/* key column shown masked (opts.mask) */
 	int nkey;
 	struct col *cols;
 	int ncols, namew;
@@ -78,6 +81,7 @@ struct diff {
 	size_t *capn;
 	struct payroll_buf *target[3];	/* where records of each kind are rendered */
 	struct payroll_buf names;	/* compared columns' names (tables are reopened) */
+	struct payroll_buf shown[3];	/* masked values: OLD's, NEW's, a key's */
 };
 
 int
@@ -131,6 +135,14 @@ find_col(const struct payroll_table *t, const char *name, size_t n)
 }
 
 /* Is name in the comma list? */
+/* Is column h one of those --mask masks (account and id numbers)? */
+static int
+masked_column(const char *h)
+{
+	return !strcasecmp(h, "account") || !strcasecmp(h, "id_number") ||
+	       !strcmp(h, "账号") || !strcmp(h, "身份证号");
+}
+
 static int
 in_list(const char *list, const char *name)
 {
@@ -316,6 +328,8 @@ setup(struct diff *d)
 		p += n;
 	}
 	for (k = 0; k < d->nkey; k++)
+		d->keymask[k] = masked_column(d->keyname[k]);
+	for (k = 0; k < d->nkey; k++)
 		for (i = 0; i < 2; i++) {
 			d->s[i].key[k] = find_col(d->s[i].t, d->keyname[k], strlen(d->keyname[k]));
 			if (d->s[i].key[k] < 0)
@@ -363,6 +377,7 @@ setup(struct diff *d)
 			d->cols[d->ncols].oc = (int)c - 1;
 			d->cols[d->ncols].nc = other;
 			d->cols[d->ncols].is_amount = !strcasecmp(h, "amount");
+			d->cols[d->ncols].mask = masked_column(h);
 			if (d->cols[d->ncols].is_amount) {
 				d->s[0].amount = (int)c - 1;
 				d->s[1].amount = other;
@@ -694,6 +709,23 @@ pass1(struct diff *d, int a, int keep)
 	return 0;
 }
 
+/*
+ * With --mask and mask set, replace *v,*n by its masked form, kept in
+ * d->shown[slot] until that slot is used again. 0 or PAYROLL_ENOMEM.
+ */
+static int
+shown(struct diff *d, int slot, int mask, const char **v, size_t *n)
+{
+	if (!mask || !d->o->mask)
+		return 0;
+	payroll_buf_reset(&d->shown[slot]);
+	if (payroll_mask_number(&d->shown[slot], *v, *n))
+		return PAYROLL_ENOMEM;
+	*v = payroll_buf_str(&d->shown[slot]);
+	*n = d->shown[slot].len;
+	return 0;
+}
+
 /* Value of compared column k in a row of side i. */
 static const char *
 val(const struct diff *d, int i, const struct payroll_row *row, int k, size_t *n)
@@ -713,6 +745,8 @@ add_key(struct diff *d, struct payroll_buf *b, int i, const struct payroll_row *
 		const char *v = row->v[d->s[i].key[k]];
 		size_t n = row->n[d->s[i].key[k]];
 
+		if ((rc = shown(d, 2, d->keymask[k], &v, &n)) != 0)
+			break;
 		switch (d->o->format) {
 		case PAYROLL_DIFF_TEXT:
 			rc = (k && payroll_buf_addch(b, ',')) || payroll_buf_add(b, v, n);
@@ -799,7 +833,8 @@ render_lone(struct diff *d, int kind, const struct payroll_row *row)
 			size_t n;
 			const char *v = val(d, i, row, k, &n);
 
-			rc = csv_line(d, kind, i ? 0 : line, i ? line : 0, i, row, d->cols[k].name,
+			rc = shown(d, i, d->cols[k].mask, &v, &n) ||
+			     csv_line(d, kind, i ? 0 : line, i ? line : 0, i, row, d->cols[k].name,
 				      i ? "" : v, i ? 0 : n, i ? v : "", i ? n : 0);
 		}
 		return rc;
@@ -811,6 +846,8 @@ render_lone(struct diff *d, int kind, const struct payroll_row *row)
 		size_t n;
 		const char *v = val(d, i, row, k, &n);
 
+		if ((rc = shown(d, i, d->cols[k].mask, &v, &n)) != 0)
+			break;
 		if (d->o->format == PAYROLL_DIFF_TEXT)
 			rc = payroll_buf_addf(b, " %s=", d->cols[k].name) || payroll_buf_add(b, v, n);
 		else
@@ -869,6 +906,9 @@ render_changed(struct diff *d, const struct payroll_row *orow, const struct payr
 
 		if (!differs(d, k, ov, on, nv, nn))
 			continue;
+		if ((rc = shown(d, 0, d->cols[k].mask, &ov, &on) ||
+			  shown(d, 1, d->cols[k].mask, &nv, &nn)) != 0)
+			break;
 		switch (d->o->format) {
 		case PAYROLL_DIFF_TEXT:
 			rc = payroll_buf_addf(b, "         %-*s  ", d->namew, d->cols[k].name) ||
@@ -1224,8 +1264,10 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 		rc = write_out(&d);
 	for (i = 0; i < 2; i++)
 		payroll_table_close(d.s[i].t);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		payroll_buf_release(&d.sect[i]);
+		payroll_buf_release(&d.shown[i]);
+	}
 	payroll_buf_release(&d.only);
 	payroll_buf_release(&d.arena);
 	payroll_buf_release(&d.names);

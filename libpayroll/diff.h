@@ -16,6 +16,9 @@
  * (24 bytes for a row without a match, and the values of each row that has
  * no match or changed, for the report). The report reads the indexed file
  * a second time for the values of its rows that differ.
+ *
+ * With mask, the values (key values too) of the columns account, 账号,
+ * id_number and 身份证号 are shown masked in every format of the report.
  */
 #ifndef PAYROLL_DIFF_H
 #define PAYROLL_DIFF_H
@@ -47,7 +50,14 @@ struct payroll_diff_opts {
 	const char *output;	/* path, or NULL / "-" for standard output */
 	const char *old_label;	/* the files' names in the report; NULL: the paths */
 	const char *new_label;
+	int mask;		/* account and id number values masked in the
+				 * report (mask.h payroll_mask_number); the
+				 * comparison is of the values as they are */
 };
+
+/* The defaults: key case_id,item,month, exact amounts, every kind of
+ * difference, the text report to standard output. */
+#define PAYROLL_DIFF_OPTS_INIT { .format = PAYROLL_DIFF_TEXT, .output = "-" }
 
 struct payroll_diff_result {
 	long old_rows, new_rows;

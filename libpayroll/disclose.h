@@ -35,6 +35,9 @@ struct payroll_disclose_opts {
 				 * (HTML less .html, "-", the locality, .html) */
 };
 
+/* The defaults: a notice of 7 days, no page, no office or phone. */
+#define PAYROLL_DISCLOSE_OPTS_INIT { .notice_days = 7 }
+
 struct payroll_disclose_result {
 	long cases;
 	long persons;

@@ -129,3 +129,24 @@ payroll_csv_text_safe(struct payroll_buf *b, const char *s, size_t n)
 	}
 	return 0;
 }
+
+int
+payroll_mask_number(struct payroll_buf *b, const char *s, size_t n)
+{
+	size_t i, stars = 0;
+	int ascii = 1;
+
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] >= 0x80)
+			ascii = 0;
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			stars++;
+	}
+	if (ascii && n > 8)
+		return payroll_buf_add(b, s, 4) || payroll_buf_addstr(b, "****") ||
+		       payroll_buf_add(b, s + n - 4, 4) ? PAYROLL_ENOMEM : 0;
+	for (i = 0; i < stars; i++)
+		if (payroll_buf_addch(b, '*'))
+			return PAYROLL_ENOMEM;
+	return 0;
+}

@@ -46,6 +46,16 @@ int payroll_utf8_char(const char *s, size_t n, unsigned long *cp);
  */
 int payroll_csv_text_safe(struct payroll_buf *b, const char *s, size_t n);
 
+/*
+ * Append the masked form of an account or id number s[0..n) to b (SPEC
+ * 6.1, the form inspect shows and diff --mask writes): more than 8 bytes
+ * of ASCII keep their first and last four, with "****" between
+ * (6217****0003, 1101****123X); 8 bytes or fewer of ASCII become as many
+ * "*"; a value with any other byte becomes one "*" a byte that starts a
+ * UTF-8 character (nothing of it shown). Returns 0 or PAYROLL_ENOMEM.
+ */
+int payroll_mask_number(struct payroll_buf *b, const char *s, size_t n);
+
 /* 1 when cp is one of the bidirectional controls listed above. */
 int payroll_is_bidi_control(unsigned long cp);
 

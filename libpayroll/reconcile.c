@@ -8,7 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "bank.h"
+#include "transfers.h"
 #include "dupindex.h"
 #include "layout.h"
 #include "ledger.h"

@@ -50,6 +50,9 @@ struct payroll_reconcile_opts {
 	const char *grants;	/* the corrected grants file (temporary lines), or NULL */
 };
 
+/* The defaults: the generic result CSV, no output but the summary. */
+#define PAYROLL_RECONCILE_OPTS_INIT { .layout = NULL }
+
 struct payroll_reconcile_result {
 	long transfers, paid, failed, no_result, unmatched, mismatched, duplicate, since_paid;
 	int64_t total, paid_total, failed_total, bank_total;	/* fen */

@@ -47,6 +47,9 @@ struct payroll_report_opts {
 	const char *html;	/* the printable page, or NULL */
 };
 
+/* The defaults: the CSV to standard output, no page. */
+#define PAYROLL_REPORT_OPTS_INIT { .output = NULL }
+
 struct payroll_report_result {
 	long lines;		/* ledger lines read */
 	long periods;

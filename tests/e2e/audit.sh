@@ -115,14 +115,14 @@ absent none.csv
 expect_exit 2 payroll-audit - <planted.csv
 grep_file "standard input" err
 expect_exit 2 payroll-audit --jump 0 planted.csv
-grep_file "--jump '0'" err
+grep_file "invalid value '0' for '--jump': expected a whole number from 1 to 1000" err
 expect_exit 2 payroll-audit --list deceased planted.csv
 grep_file "NAME=FILE" err
 expect_exit 2 payroll-audit -o planted.csv planted.csv
 grep_file "same-file" err
 expect_exit 2 payroll-audit no-such.csv
 expect_exit 2 payroll-audit
-grep_file "usage:" err
+grep_file "payroll-audit: expected LEDGER...; try 'payroll-audit --help'" err
 expect_exit 0 payroll-audit --help
 grep_file "usage: payroll-audit" out
 done_ok

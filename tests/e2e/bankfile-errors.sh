@@ -71,9 +71,9 @@ refuse usage payroll-bankfile --layout csv --payer "$F/payer.conf" -o o/t.csv "$
 refuse usage payroll-bankfile --layout csv -o - "$F/ledger.csv"
 rm -rf o && mkdir o
 expect_exit 2 payroll-bankfile --layout csv "$F/ledger.csv"
-grep_file 'usage: payroll-bankfile' err
+grep_file "payroll-bankfile: '--output' is required; try 'payroll-bankfile --help'" err
 expect_exit 2 payroll-bankfile --layout csv --split-by region -o o/t.csv "$F/ledger.csv"
-grep_file "--split-by takes 'bank'" err
+grep_file "invalid value 'region' for '--split-by': expected bank" err
 expect_exit 2 payroll-bankfile --layout csv -o o/t.csv "$F/ledger.csv" "$F/ledger.csv"
 expect_exit 2 payroll-bankfile --bogus --layout csv -o o/t.csv "$F/ledger.csv"
 expect_exit 2 payroll-bankfile --layout csv -o o/t.csv nonexistent.csv

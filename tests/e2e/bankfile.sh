@@ -9,8 +9,8 @@ XSD=$SCHEMAS/pain.001.001.09.xsd
 
 # --help and --version; SYNOPSIS of the man page equals the usage line
 expect_exit 0 payroll-bankfile --help
-grep_file 'payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank] [--max-count N]' out
-grep_file '[--max-amount YUAN] -o OUT LEDGER' out
+grep_file 'payroll-bankfile --layout NAME|FILE [--payer F] [--split-by bank]' out
+grep_file '[--max-count N] [--max-amount YUAN] -o OUT LEDGER' out
 grep_file '--split-by bank' out
 expect_exit 0 payroll-bankfile --version
 grep_file 'payroll-bankfile ' out

@@ -89,11 +89,11 @@ grep_file "over-max-amount: case DF-0001: one transfer of 1914.00 is above --max
 absent over-001.csv; absent over-001.csv.ctl
 for bad in 0 -1 abc 1.5; do
 	expect_exit 2 payroll-bankfile --layout csv --max-count "$bad" -o bad.csv "$L"
-	grep_file "--max-count takes a number of transfers" err
+	grep_file "invalid value '$bad' for '--max-count': expected a whole number from 1 to 100000000" err
 done
 for bad in 0 -5 1e3 12.345; do
 	expect_exit 2 payroll-bankfile --layout csv --max-amount "$bad" -o bad.csv "$L"
-	grep_file "--max-amount takes an amount in yuan" err
+	grep_file "invalid value '$bad' for '--max-amount': expected an amount in yuan, at least 0.01" err
 done
 expect_exit 2 payroll-bankfile --layout fixed-gbk --max-count 5 -o - "$L"
 grep_file "writes several" err

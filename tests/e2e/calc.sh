@@ -97,7 +97,7 @@ head -c 3000 /dev/urandom >garbage.csv
 rm -f o.csv; payroll-calc -q --standards "$D/standards.csv" --period 2026-11 -o o.csv garbage.csv >out 2>err
 rc=$?; [ "$rc" = 2 ] || [ "$rc" = 1 ] || fail "garbage: exit $rc"; ok
 fatal "cannot open" calc -o o.csv --rejects r.csv no-such-roster.csv
-fatal "usage" payroll-calc --period 2026-11 "$D/roster.csv"
+fatal "payroll-calc: '--standards' is required; try 'payroll-calc --help'" payroll-calc --period 2026-11 "$D/roster.csv"
 fatal "--period" payroll-calc --standards "$D/standards.csv" --period 2026-13 "$D/roster.csv"
 
 # a truncated file and a short row: rejected rows, still accounted for

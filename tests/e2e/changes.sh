@@ -149,9 +149,9 @@ err_case 'missing-column' old.csv cols.csv
 err_case 'nosuch.csv' old.csv nosuch.csv
 err_case 'usage' - new.csv
 expect_exit 2 payroll-changes old.csv
-grep_file 'two ledgers' err
+grep_file "payroll-changes: expected OLD NEW; try 'payroll-changes --help'" err
 expect_exit 2 payroll-changes --format pdf old.csv new.csv
-grep_file "--format 'pdf'" err
+grep_file "invalid value 'pdf' for '--format': expected text, csv, json or html" err
 expect_exit 2 payroll-changes --bogus old.csv new.csv
 cp new.csv new-kept.csv
 expect_exit 2 payroll-changes -o new.csv old.csv new.csv

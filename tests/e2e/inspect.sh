@@ -41,7 +41,8 @@ for L in "$FIXTURES/bank/ledger.csv" "$FIXTURES/every-code/expected/ledger.csv";
 	expect_exit 0 payroll-bankfile --layout csv -o ref.csv "$L"
 	for n in 0 4; do
 		lim=; [ "$n" = 0 ] || lim="--max-count $n"
-		for lay in csv fixed-gbk pain001 "$LAY/gbk-fixed-ctl.layout" "$LAY/pipe-summary.layout"; do
+		for lay in csv fixed-gbk pain001 "$LAY/gbk-fixed-ctl.layout" "$LAY/pipe-summary.layout" \
+			   "$LAY/icbc-daifa.layout"; do
 			rm -rf w; mkdir w
 			p=; [ "$lay" = pain001 ] && p="--payer $payer"
 			# shellcheck disable=SC2086
@@ -61,7 +62,7 @@ import csv, sys
 lay = sys.argv[1]
 ref = list(csv.reader(open(sys.argv[2], encoding="utf-8")))[1:]
 got = list(csv.reader(open(sys.argv[3], encoding="utf-8")))
-drop = {"gbk-fixed-ctl": [0, 1], "pipe-summary": [1]}
+drop = {"gbk-fixed-ctl": [0, 1], "pipe-summary": [1], "icbc-daifa": [1]}
 cols = next((v for k, v in drop.items() if k in lay), [])
 proj = lambda rows: [[x for i, x in enumerate(r) if i not in cols] for r in rows]
 assert len(ref) == len(got), (len(ref), len(got))
@@ -148,6 +149,43 @@ sed '1s/memo/note/' "$G/transfers.csv" >c3.csv
 cp "$G/transfers.csv.ctl" c3.csv.ctl
 expect_exit 1 payroll inspect --layout csv c3.csv
 grep_file "c3.csv:1: bad-record: field 6 is 'note', the layout says 'memo'" out
+
+# xlsx (an Excel template layout): corrupted copies of its sheet, made
+# with python's zipfile; rows are named by their Excel row number
+X=$LAY/icbc-daifa.layout
+payroll-bankfile --layout "$X" -o pay.xlsx "$FIXTURES/bank/ledger.csv" 2>/dev/null
+sheet_fix() { python3 - "$@" <<'PY'
+import sys, zipfile
+src, dst, old, new = sys.argv[1:]
+zi = zipfile.ZipFile(src)
+zo = zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED)
+for n in zi.namelist():
+    b = zi.read(n)
+    if n == "xl/worksheets/sheet1.xml":
+        assert old.encode() in b, old
+        b = b.replace(old.encode(), new.encode(), 1)
+    zo.writestr(n, b)
+zo.close()
+PY
+}
+expect_exit 0 payroll inspect --layout "$X" pay.xlsx
+grep_file '  4  6212****6788 410.00 2024-03-C004' out
+sheet_fix pay.xlsx y1.xlsx '<v>16</v></c></row>' '<v>16</v></c><c r="F5"><v>7</v></c></row>' || fail zip; ok
+expect_exit 1 payroll inspect --layout "$X" y1.xlsx
+grep_file 'y1.xlsx:5: bad-record: the row has 6 cells, the layout says 5' out
+no_grep 'control-count: ' out	# the layout has no control records
+sheet_fix pay.xlsx y2.xlsx '<v>410</v>' '<v>-410.5</v>' || fail zip; ok
+expect_exit 1 payroll inspect --layout "$X" y2.xlsx
+grep_file 'y2.xlsx:5: bad-amount: transfer 4: the amount is not positive' out
+sheet_fix pay.xlsx y3.xlsx '<c r="A4" s="2"><v>3</v>' '<c r="A4" s="2"><v>2</v>' || fail zip; ok
+expect_exit 1 payroll inspect --layout "$X" --format csv y3.xlsx
+grep_file 'y3.xlsx:4: duplicate-seq: serial 2 seen before in record 3' err
+grep_file '2,,6228480012345678903,欧阳娜娜,1280.00,2024-03-C003' out
+cp "$G/transfers.csv" notzip.xlsx
+expect_exit 2 payroll inspect --layout "$X" notzip.xlsx
+head -c 300 pay.xlsx >cut.xlsx
+expect_exit 2 payroll inspect --layout "$X" cut.xlsx
+grep_file 'bad-xlsx' err
 
 # cannot read: exit 2
 expect_exit 2 payroll inspect nosuch.txt

@@ -118,7 +118,7 @@ bad bad-care-level '/TK-0002/s/,full,/,bedridden,/'
 bad bad-money '2s/,1560\.00,/,1560.0x,/'
 # usage
 expect_exit 2 payroll-report
-grep_file "usage:" err
+grep_file "payroll-report: expected LEDGER...; try 'payroll-report --help'" err
 expect_exit 2 payroll-report - -
 grep_file "standard input" err
 expect_exit 2 payroll-report -o "$L" "$L"

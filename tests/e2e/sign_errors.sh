@@ -158,5 +158,5 @@ expect_exit 2 payroll-keygen
 expect_exit 2 payroll-keygen -o q extra
 absent q.key
 expect_exit 2 payroll-keygen --algorithm ed448 -o q
-grep_file "unknown algorithm" err; absent q.key
+grep_file "invalid value 'ed448' for '--algorithm': expected ed25519, sm2 or ecdsa-p256" err; absent q.key
 done_ok

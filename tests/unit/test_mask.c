@@ -168,6 +168,30 @@ csv_safe(void **state)
 	assert_int_equal(payroll_is_bidi_control(0x202f), 0);
 }
 
+static void
+number_check(const char *in, const char *want)
+{
+	struct payroll_buf b = { 0 };
+
+	assert_int_equal(payroll_mask_number(&b, in, strlen(in)), 0);
+	assert_string_equal(payroll_buf_str(&b), want);
+	payroll_buf_release(&b);
+}
+
+static void
+numbers(void **state)
+{
+	(void)state;
+	number_check("6217000000001000003", "6217****0003");
+	number_check("22042119650304004X", "2204****004X");
+	number_check("123456789", "1234****6789");
+	number_check("12345678", "********");
+	number_check("12345", "*****");
+	number_check("", "");
+	number_check("账号甲123456789", "************");	/* a star a character */
+	number_check("\xff\xfe", "**");
+}
+
 int
 main(void)
 {
@@ -180,6 +204,7 @@ main(void)
 		cmocka_unit_test(refuses_bad_utf8),
 		cmocka_unit_test(decodes),
 		cmocka_unit_test(csv_safe),
+		cmocka_unit_test(numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

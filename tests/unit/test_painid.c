@@ -18,6 +18,7 @@
 #include "tmpfiles.h"
 
 #include "bank.h"
+#include "pain001.h"
 #include "error.h"
 #include "ledger.h"
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "bank.h"
+#include "transfers.h"
 #include "buf.h"
 #include "error.h"
 #include "reconcile.h"

@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "pain001.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/xmlwriter.h>
+#include <openssl/evp.h>
+
+#include "buf.h"
+#include "ident.h"
+#include "money.h"
+#include "banned.h"
+
+#define PAYER_FILE_MAX (64 * 1024)
+
+struct payroll_payer {
+	char path[PAYROLL_PATH_MAX];
+	char name[280];
+	char account[40];
+	char bic[16];
+	char cnaps[16];
+	char bank_name[280];
+	char date[16];		/* YYYY-MM-DD */
+	char created[32];	/* YYYY-MM-DDThh:mm:ss */
+	char msgid[40];
+	char pmtid[40];
+	char prefix[16];	/* message-id-prefix */
+	char day[4];		/* execution-day, 1..31 */
+	unsigned seen;
+	long line[11];		/* where each key was set, by payer_keys index */
+};
+
+/* payer_keys indexes the checks refer to */
+enum {
+	PK_NAME, PK_ACCOUNT, PK_BIC, PK_CNAPS, PK_BANK_NAME, PK_DATE, PK_CREATED,
+	PK_MSGID, PK_PMTID, PK_PREFIX, PK_DAY
+};
+#define PREFIX_MAX 13	/* PREFIX-YYYYMM-HHHHHHHHHHHH-1 fits Max35Text */
+#define ID_HASH_HEX 12
+
+static const struct {
+	const char *key;
+	size_t off, size;
+} payer_keys[] = {
+	{ "name", offsetof(struct payroll_payer, name), sizeof ((struct payroll_payer *)0)->name },
+	{ "account", offsetof(struct payroll_payer, account), sizeof ((struct payroll_payer *)0)->account },
+	{ "bic", offsetof(struct payroll_payer, bic), sizeof ((struct payroll_payer *)0)->bic },
+	{ "cnaps", offsetof(struct payroll_payer, cnaps), sizeof ((struct payroll_payer *)0)->cnaps },
+	{ "bank-name", offsetof(struct payroll_payer, bank_name), sizeof ((struct payroll_payer *)0)->bank_name },
+	{ "execution-date", offsetof(struct payroll_payer, date), sizeof ((struct payroll_payer *)0)->date },
+	{ "created", offsetof(struct payroll_payer, created), sizeof ((struct payroll_payer *)0)->created },
+	{ "message-id", offsetof(struct payroll_payer, msgid), sizeof ((struct payroll_payer *)0)->msgid },
+	{ "payment-id", offsetof(struct payroll_payer, pmtid), sizeof ((struct payroll_payer *)0)->pmtid },
+	{ "message-id-prefix", offsetof(struct payroll_payer, prefix), sizeof ((struct payroll_payer *)0)->prefix },
+	{ "execution-day", offsetof(struct payroll_payer, day), sizeof ((struct payroll_payer *)0)->day },
+};
+
+static int
+all_in(const char *s, const char *set)
+{
+	return strspn(s, set) == strlen(s);
+}
+
+#define DIGITS "0123456789"
+#define UPPER "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+static int
+valid_date(const char *d)
+{
+	int y, m, day;
+
+	if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+			return 0;
+	y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + d[3] - '0';
+	m = (d[5] - '0') * 10 + d[6] - '0';
+	day = (d[8] - '0') * 10 + d[9] - '0';
+	return y >= 1900 && m >= 1 && m <= 12 && day >= 1 && day <= 31;
+}
+
+static int
+valid_datetime(const char *s)
+{
+	char d[11];
+
+	if (strlen(s) != 19 || s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return 0;
+	memcpy(d, s, 10);
+	d[10] = '\0';
+	for (int i = 11; i < 19; i++)
+		if (i != 13 && i != 16 && (s[i] < '0' || s[i] > '9'))
+			return 0;
+	return valid_date(d) && (s[11] - '0') * 10 + s[12] - '0' < 24 &&
+	       (s[14] - '0') * 10 + s[15] - '0' < 60 && (s[17] - '0') * 10 + s[18] - '0' < 60;
+}
+
+static int
+payer_error(struct payroll_error *err, const char *path, long line, const char *code,
+	    const char *msg)
+{
+	return payroll_error_set(err, PAYROLL_EFORMAT, path, line, 0, code, "%s", msg);
+}
+
+/* Two digits at most, checked by the caller. */
+static int
+atoi_day(const char *v)
+{
+	return v[1] ? (v[0] - '0') * 10 + v[1] - '0' : v[0] - '0';
+}
+
+static int
+parse_payer_line(struct payroll_payer *p, const char *path, long ln, char *s,
+		 struct payroll_error *err)
+{
+	char *eq = strchr(s, '='), *k, *v, *e;
+	size_t i;
+
+	if (!eq)
+		return payer_error(err, path, ln, "bad-line", "expected KEY = VALUE");
+	for (e = eq; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	k = s;
+	for (v = eq + 1; *v == ' ' || *v == '\t'; v++)
+		;
+	for (e = v + strlen(v); e > v && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		;
+	*e = '\0';
+	for (i = 0; i < sizeof payer_keys / sizeof *payer_keys; i++)
+		if (!strcmp(k, payer_keys[i].key))
+			break;
+	if (i == sizeof payer_keys / sizeof *payer_keys)
+		return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "unknown-key",
+					 "'%s' is not a payer key", k);
+	if (p->seen & (1u << i))
+		return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "duplicate-key",
+					 "'%s' is set twice", k);
+	p->seen |= 1u << i;
+	p->line[i] = ln;
+	if (!*v || strlen(v) >= payer_keys[i].size)
+		return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "bad-value",
+					 "%s: 1 to %zu bytes", k, payer_keys[i].size - 1);
+	memcpy((char *)p + payer_keys[i].off, v, strlen(v) + 1);
+	switch (i) {
+	case PK_ACCOUNT:
+		if (!all_in(v, DIGITS UPPER) || strlen(v) > 34)
+			return payer_error(err, path, ln, "bad-value",
+					   "account: 1 to 34 digits or capital letters");
+		break;
+	case PK_BIC:
+		if ((strlen(v) != 8 && strlen(v) != 11) || !all_in(v, DIGITS UPPER) ||
+		    !all_in((char[]){ v[4], v[5], 0 }, UPPER))
+			return payer_error(err, path, ln, "bad-value", "bic: 8 or 11 characters, e.g. ICBKCNBJXXX");
+		break;
+	case PK_CNAPS:
+		if (strlen(v) != 12 || !all_in(v, DIGITS))
+			return payer_error(err, path, ln, "bad-value", "cnaps: 12 digits");
+		break;
+	case PK_DATE:
+		if (!valid_date(v))
+			return payer_error(err, path, ln, "bad-value", "execution-date: YYYY-MM-DD");
+		break;
+	case PK_CREATED:
+		if (!valid_datetime(v))
+			return payer_error(err, path, ln, "bad-value", "created: YYYY-MM-DDThh:mm:ss");
+		break;
+	case PK_PREFIX:
+		if (strlen(v) > PREFIX_MAX || !all_in(v, DIGITS UPPER "abcdefghijklmnopqrstuvwxyz-"))
+			return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "bad-value",
+						 "message-id-prefix: 1 to %d letters, digits or -",
+						 PREFIX_MAX);
+		break;
+	case PK_DAY:
+		if (!all_in(v, DIGITS) || strlen(v) > 2 || atoi_day(v) < 1 || atoi_day(v) > 31)
+			return payer_error(err, path, ln, "bad-value",
+					   "execution-day: a day of the month, 1 to 31");
+		break;
+	case PK_MSGID:
+	case PK_PMTID:
+		if (strlen(v) > 35 || !all_in(v, DIGITS UPPER "abcdefghijklmnopqrstuvwxyz-_./"))
+			return payroll_error_set(err, PAYROLL_EFORMAT, path, ln, 0, "bad-value",
+						 "%s: 1 to 35 letters, digits or -_./", k);
+		break;
+	}
+	return 0;
+}
+
+static int
+load_payer(struct payroll_payer *p, const char *path, struct payroll_error *err)
+{
+	char buf[PAYER_FILE_MAX + 1], *s, *nl, *end;
+	size_t n = 0;
+	ssize_t got;
+	long ln = 0;
+	int fd, rc;
+
+	memset(p, 0, sizeof *p);
+	snprintf(p->path, sizeof p->path, "%s", path);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open payer file");
+	while ((got = read(fd, buf + n, sizeof buf - 1 - n)) > 0 || (got < 0 && errno == EINTR))
+		if (got > 0 && (n += (size_t)got) == sizeof buf - 1)
+			break;
+	close(fd);
+	if (got < 0)
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot read payer file");
+	if (n == sizeof buf - 1)
+		return payer_error(err, path, 0, "bad-payer", "a payer file is at most 64 KiB");
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n))
+		return payer_error(err, path, 0, "bad-payer", "a payer file is text");
+	for (s = buf, end = buf + n; s < end; s = nl + 1) {
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (!nl)
+			nl = end;
+		*nl = '\0';
+		ln++;
+		if (nl > s && nl[-1] == '\r')
+			nl[-1] = '\0';
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s || *s == '#')
+			continue;
+		if ((rc = parse_payer_line(p, path, ln, s, err)) != 0)
+			return rc;
+	}
+	if (!p->name[0] || !p->account[0])
+		return payer_error(err, path, 0, "missing-key", "a payer file needs name and account");
+	if (!p->bic[0] && !p->cnaps[0])
+		return payer_error(err, path, 0, "missing-key", "a payer file needs bic or cnaps");
+	if (p->prefix[0] && (p->msgid[0] || p->pmtid[0]))
+		return payer_error(err, path, p->line[p->msgid[0] ? PK_MSGID : PK_PMTID],
+				   "conflicting-keys",
+				   "message-id or payment-id fixes what message-id-prefix derives: keep "
+				   "message-id-prefix only");
+	if (p->day[0] && p->date[0])
+		return payer_error(err, path, p->line[PK_DATE], "conflicting-keys",
+				   "execution-date fixes what execution-day derives: keep execution-day only");
+	if (!p->prefix[0] && !p->msgid[0])
+		return payer_error(err, path, 0, "missing-key",
+				   "a payer file needs message-id-prefix (MsgId and PmtInfId are "
+				   "derived from it, the period and the transfers)");
+	if (!p->day[0] && !p->date[0])
+		return payer_error(err, path, 0, "missing-key",
+				   "a payer file needs execution-day (the day of the period's month "
+				   "the bank pays)");
+	if (!p->created[0] && p->date[0])
+		snprintf(p->created, sizeof p->created, "%sT00:00:00", p->date);
+	if (p->msgid[0] && !p->pmtid[0])
+		memcpy(p->pmtid, p->msgid, sizeof p->pmtid);
+	return 0;
+}
+
+int
+payroll_payer_load(struct payroll_payer **p, const char *path, struct payroll_error *err)
+{
+	int rc;
+
+	*p = malloc(sizeof **p);
+	if (!*p)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+	rc = load_payer(*p, path, err);
+	if (rc) {
+		free(*p);
+		*p = NULL;
+	}
+	return rc;
+}
+
+void
+payroll_payer_free(struct payroll_payer *p)
+{
+	free(p);
+}
+
+int
+payroll_payer_check_derived(const char *path, struct payroll_error *err)
+{
+	struct payroll_payer *p = malloc(sizeof *p);
+	int rc;
+
+	if (!p)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
+	rc = load_payer(p, path, err);
+	if (rc == 0 && p->msgid[0] && p->seen & (1u << PK_MSGID))
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, p->line[PK_MSGID], 0, "fixed-id",
+				       "message-id = %s fixes the bank message id, and a bank refuses "
+				       "an id used before: write message-id-prefix = PREFIX instead "
+				       "(1 to %d letters, digits or -; MsgId is PREFIX-YYYYMM-HASH, "
+				       "from the period and the transfers)", p->msgid, PREFIX_MAX);
+	else if (rc == 0 && p->seen & (1u << PK_PMTID))
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, p->line[PK_PMTID], 0, "fixed-id",
+				       "payment-id = %s fixes PmtInfId: remove it (PmtInfId is derived "
+				       "with MsgId from message-id-prefix)", p->pmtid);
+	else if (rc == 0 && p->date[0])
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, p->line[PK_DATE], 0, "fixed-date",
+				       "execution-date = %s is stale next month: write execution-day "
+				       "= %d instead (that day of each period's month)",
+				       p->date, atoi_day(p->date + 8));
+	else if (rc == 0 && p->seen & (1u << PK_CREATED))
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, p->line[PK_CREATED], 0,
+				       "fixed-date",
+				       "created = %s is stale next month: remove it (CreDtTm is the "
+				       "period's first day at 00:00:00)", p->created);
+	free(p);
+	return rc;
+}
+
+struct xmlsink {
+	struct payroll_outfile *out;
+	int failed_errno;	/* the write(2) error that stopped the writer */
+};
+
+static int
+xml_write(void *ctx, const char *buf, int len)
+{
+	struct xmlsink *s = ctx;
+
+	if (payroll_outfile_write(s->out, buf, (size_t)len)) {
+		if (!s->failed_errno)
+			s->failed_errno = errno ? errno : EIO;
+		return -1;
+	}
+	return len;
+}
+
+static int
+xml_close(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+/* libxml2 reports a failed write on stderr itself; the library never
+ * prints (the error is returned with the file and errno instead). */
+static void
+xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+#define X(call) do { if ((call) < 0) goto xml_fail; } while (0)
+#define EL(name, text) X(xmlTextWriterWriteElement(w, BAD_CAST (name), BAD_CAST (text)))
+#define START(name) X(xmlTextWriterStartElement(w, BAD_CAST (name)))
+#define END() X(xmlTextWriterEndElement(w))
+
+static int
+write_agent(xmlTextWriterPtr w, const char *bic, const char *cnaps, const char *other,
+	    const char *name)
+{
+	START("FinInstnId");
+	if (bic && *bic)
+		EL("BICFI", bic);
+	if (cnaps && *cnaps) {
+		START("ClrSysMmbId");
+		START("ClrSysId");
+		EL("Cd", "CNAPS");
+		END();
+		EL("MmbId", cnaps);
+		END();
+	}
+	if (name && *name)
+		EL("Nm", name);
+	if (other && *other) {
+		START("Othr");
+		EL("Id", other);
+		END();
+	}
+	END();
+	return 0;
+xml_fail:
+	return -1;
+}
+
+static int
+write_account(xmlTextWriterPtr w, const char *id, int ccy)
+{
+	START("Id");
+	START("Othr");
+	EL("Id", id);
+	END();
+	END();
+	if (ccy)
+		EL("Ccy", "CNY");
+	return 0;
+xml_fail:
+	return -1;
+}
+
+struct pain_ids {
+	char msgid[80], pmtid[80];
+	char date[16];		/* YYYY-MM-DD */
+	char created[32];	/* YYYY-MM-DDThh:mm:ss */
+};
+
+/* SHA-256 of the message's transfers as lines SEQ,BANK,ACCOUNT,ACCOUNT_NAME,
+ * AMOUNT,REFERENCE (LF), in file order: what the message pays. */
+static int
+transfers_digest(const struct payroll_pain001_source *src, struct payroll_buf *ref,
+		 unsigned char md[32], struct payroll_error *err)
+{
+	EVP_MD_CTX *ctx;
+	struct payroll_transfer t;
+	char money[PAYROLL_MONEY_MAX], seq[24];
+	unsigned int mdlen = 0;
+	int rc, ok;
+
+	if ((rc = src->rewind(src->ctx, err)) != 0)
+		return rc;
+	if (!(ctx = EVP_MD_CTX_new()))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	while (ok && (rc = src->next(src->ctx, &t, err)) == 1) {
+		const char *f[6];
+		int i;
+
+		if (payroll_transfer_ref(&t, ref)) {
+			EVP_MD_CTX_free(ctx);
+			return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+		}
+		f[0] = seq;
+		f[1] = t.bank;
+		f[2] = t.account;
+		f[3] = t.account_name;
+		f[4] = money;
+		f[5] = ref->p;
+		snprintf(seq, sizeof seq, "%lld", (long long)t.seq);
+		payroll_money_format(t.amount, money);
+		for (i = 0; i < 6 && ok; i++)
+			ok = EVP_DigestUpdate(ctx, f[i], strlen(f[i])) == 1 &&
+			     EVP_DigestUpdate(ctx, i < 5 ? "," : "\n", 1) == 1;
+	}
+	if (ok && rc < 0) {
+		EVP_MD_CTX_free(ctx);
+		return rc;
+	}
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : payroll_error_set(err, PAYROLL_EINTERNAL, NULL, 0, 0, "crypto",
+					  "sha-256 failed");
+}
+
+/*
+ * The message's ids and dates (payroll-bankfile(1)): derived from
+ * message-id-prefix, the period and the transfers, and from
+ * execution-day; or, where the payer file fixes them, as it says.
+ */
+static int
+pain_ids(const struct payroll_payer *p, const struct payroll_pain001_source *src,
+	 struct payroll_buf *ref, struct pain_ids *ids, struct payroll_error *err)
+{
+	const char *name = src->name;
+	char compact[8];
+	unsigned char md[32];
+	int rc, last, day, i;
+
+	memset(ids, 0, sizeof *ids);
+	memcpy(compact, src->period, 4);
+	memcpy(compact + 4, src->period + 5, 2);
+	compact[6] = '\0';
+	if (p->prefix[0]) {
+		char hex[ID_HASH_HEX + 1];
+
+		if ((rc = transfers_digest(src, ref, md, err)) != 0)
+			return rc;
+		for (i = 0; i < ID_HASH_HEX / 2; i++)
+			snprintf(hex + 2 * i, 3, "%02X", md[i]);
+		snprintf(ids->msgid, sizeof ids->msgid, "%s-%s-%s", p->prefix, compact, hex);
+		snprintf(ids->pmtid, sizeof ids->pmtid, "%s-%s-%s-1", p->prefix, compact, hex);
+	} else if (snprintf(ids->msgid, sizeof ids->msgid, "%s%s%s", p->msgid,
+			    name ? "-" : "", name ? name : "") > 35 ||
+		   snprintf(ids->pmtid, sizeof ids->pmtid, "%s%s%s", p->pmtid,
+			    name ? "-" : "", name ? name : "") > 35) {
+		return payroll_error_set(err, PAYROLL_EFORMAT, p->path, 0, 0, "field-overflow",
+					 "message-id or payment-id with -%s is longer than 35",
+					 name ? name : "");
+	}
+	if (p->date[0]) {
+		memcpy(ids->date, p->date, sizeof p->date);
+	} else {
+		last = payroll_month_days(payroll_month_parse(src->period, 7));
+		day = atoi_day(p->day);
+		snprintf(ids->date, sizeof ids->date, "%s-%02d", src->period,
+			 day < last ? day : last);
+	}
+	if (p->created[0])
+		memcpy(ids->created, p->created, sizeof p->created);
+	else
+		snprintf(ids->created, sizeof ids->created, "%s-01T00:00:00", src->period);
+	return 0;
+}
+
+static int
+write_message(const struct payroll_payer *p, const struct payroll_pain001_source *src,
+	      struct payroll_outfile *out, struct payroll_buf *refb,
+	      struct payroll_error *err)
+{
+	struct xmlsink sink = { out, 0 };
+	xmlOutputBufferPtr ob;
+	xmlTextWriterPtr w;
+	struct payroll_transfer t;
+	char money[PAYROLL_MONEY_MAX];
+	struct pain_ids ids;
+	long count = 0;
+	int64_t total = 0;
+	xmlGenericErrorFunc old_handler;
+	void *old_ctx;
+	int rc = 0, is_cnaps;
+
+	if ((rc = pain_ids(p, src, refb, &ids, err)) != 0)
+		return rc;
+	ob = xmlOutputBufferCreateIO(xml_write, xml_close, &sink, NULL);
+	if (!ob)
+		return payroll_error_errno(err, PAYROLL_ENOMEM, src->path, "cannot start xml");
+	w = xmlNewTextWriter(ob);
+	if (!w) {
+		xmlOutputBufferClose(ob);
+		return payroll_error_errno(err, PAYROLL_ENOMEM, src->path, "cannot start xml");
+	}
+	old_handler = xmlGenericError;
+	old_ctx = xmlGenericErrorContext;
+	xmlSetGenericErrorFunc(NULL, xml_quiet);
+	X(xmlTextWriterSetIndent(w, 1));
+	X(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
+	X(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
+	START("Document");
+	X(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
+				      BAD_CAST "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"));
+	START("CstmrCdtTrfInitn");
+	START("GrpHdr");
+	EL("MsgId", ids.msgid);
+	EL("CreDtTm", ids.created);
+	X(xmlTextWriterWriteFormatElement(w, BAD_CAST "NbOfTxs", "%ld", src->count));
+	payroll_money_format(src->total, money);
+	EL("CtrlSum", money);
+	START("InitgPty");
+	EL("Nm", p->name);
+	END();
+	END();
+	START("PmtInf");
+	EL("PmtInfId", ids.pmtid);
+	EL("PmtMtd", "TRF");
+	X(xmlTextWriterWriteFormatElement(w, BAD_CAST "NbOfTxs", "%ld", src->count));
+	EL("CtrlSum", money);
+	START("ReqdExctnDt");
+	EL("Dt", ids.date);
+	END();
+	START("Dbtr");
+	EL("Nm", p->name);
+	END();
+	START("DbtrAcct");
+	X(write_account(w, p->account, 1));
+	END();
+	START("DbtrAgt");
+	X(write_agent(w, p->bic, p->cnaps, NULL, p->bank_name));
+	END();
+	if ((rc = src->rewind(src->ctx, err)) != 0) {
+		xmlFreeTextWriter(w);
+		xmlSetGenericErrorFunc(old_ctx, old_handler);
+		return rc;
+	}
+	while ((rc = src->next(src->ctx, &t, err)) == 1) {
+		const char *ref;
+
+		if (payroll_transfer_ref(&t, refb)) {
+			rc = payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		ref = refb->p;
+		if (strlen(ref) > 35 || utf8_chars(t.account_name) > 140) {
+			rc = payroll_error_set(err, PAYROLL_EFORMAT, src->ledger, t.line, 0,
+					       "field-overflow",
+					       "case %s: reference '%s' over 35 or account_name over 140 "
+					       "characters", t.case_id, ref);
+			break;
+		}
+		START("CdtTrfTxInf");
+		START("PmtId");
+		X(xmlTextWriterWriteFormatElement(w, BAD_CAST "InstrId", "%lld",
+						  (long long)t.seq));
+		EL("EndToEndId", ref);
+		END();
+		START("Amt");
+		START("InstdAmt");
+		X(xmlTextWriterWriteAttribute(w, BAD_CAST "Ccy", BAD_CAST "CNY"));
+		payroll_money_format(t.amount, money);
+		X(xmlTextWriterWriteString(w, BAD_CAST money));
+		END();
+		END();
+		is_cnaps = strlen(t.bank) == 12 && all_in(t.bank, DIGITS);
+		START("CdtrAgt");
+		X(write_agent(w, NULL, is_cnaps ? t.bank : NULL, is_cnaps ? NULL : t.bank, NULL));
+		END();
+		START("Cdtr");
+		EL("Nm", t.account_name);
+		END();
+		START("CdtrAcct");
+		X(write_account(w, t.account, 0));
+		END();
+		START("RmtInf");
+		EL("Ustrd", ref);
+		END();
+		END();
+		count++;
+		if (payroll_add(total, t.amount, &total)) {
+			rc = payroll_error_set(err, PAYROLL_EOVERFLOW, src->path, 0, 0,
+					       "overflow", "the total does not fit");
+			break;
+		}
+	}
+	if (rc == 0 && (count != src->count || total != src->total))
+		rc = payroll_error_set(err, PAYROLL_EINTERNAL, src->path, 0, 0,
+				       "control-mismatch",
+				       "records written (%ld, %lld fen) disagree with the ledger "
+				       "(%ld, %lld fen); nothing written", count, (long long)total,
+				       src->count, (long long)src->total);
+	if (rc == 0) {
+		X(xmlTextWriterEndDocument(w));
+		X(xmlTextWriterFlush(w));
+	}
+	xmlFreeTextWriter(w);
+	xmlSetGenericErrorFunc(old_ctx, old_handler);
+	return rc;
+xml_fail:
+	/* rc is 0, or 1 inside the transfer loop: no error is set yet */
+	xmlFreeTextWriter(w);
+	xmlSetGenericErrorFunc(old_ctx, old_handler);
+	errno = sink.failed_errno ? sink.failed_errno : EIO;
+	return payroll_error_errno(err, PAYROLL_EIO, src->path, "cannot write");
+}
+
+int
+payroll_pain001_write(const struct payroll_payer *p, const struct payroll_pain001_source *src,
+		      struct payroll_outfile *out, struct payroll_error *err)
+{
+	struct payroll_buf ref;
+	int rc;
+
+	memset(&ref, 0, sizeof ref);
+	rc = write_message(p, src, out, &ref, err);
+
+	payroll_buf_release(&ref);
+	return rc;
+}
