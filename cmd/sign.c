@@ -3,7 +3,7 @@
 #include <stdio.h>
 
 #include "common.h"
-#include "sign.h"
+#include "manifest.h"
 #include "banned.h"
 
 int

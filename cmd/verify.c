@@ -4,7 +4,7 @@
 
 #include "common.h"
 #include "journal.h"
-#include "sign.h"
+#include "manifest.h"
 #include "banned.h"
 
 int

@@ -24,7 +24,7 @@
 #include "journal.h"
 #include "money.h"
 #include "outfile.h"
-#include "sign.h"
+#include "manifest.h"
 #include "banned.h"
 
 #define MAX_FILES 64

@@ -298,28 +298,14 @@ int
 payroll_config_load(struct payroll_config **out, const char *path,
 		    struct payroll_error *err)
 {
-	char *text = malloc(CONFIG_MAX_BYTES + 1);
-	FILE *f;
-	size_t n;
+	struct payroll_buf text = { 0 };
 	int rc;
 
 	*out = NULL;
-	if (!text)
-		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
-	f = fopen(path, "rb");
-	if (!f) {
-		free(text);
-		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
-	}
-	n = fread(text, 1, CONFIG_MAX_BYTES + 1, f);
-	rc = ferror(f) ? payroll_error_errno(err, PAYROLL_EIO, path, "cannot read") : 0;
-	fclose(f);
-	if (rc == 0 && n > CONFIG_MAX_BYTES)
-		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "bad-line",
-				       "a configuration file of over 1 MiB is not one");
+	rc = payroll_source_slurp(path, CONFIG_MAX_BYTES, 0, &text, NULL, err);
 	if (rc == 0)
-		rc = payroll_config_parse(out, path, text, n, err);
-	free(text);
+		rc = payroll_config_parse(out, path, payroll_buf_str(&text), text.len, err);
+	payroll_buf_release(&text);
 	return rc;
 }
 

@@ -43,8 +43,8 @@ struct payroll_config {
 /*
  * Read path into *out (free with payroll_config_free). Returns 0, or
  * PAYROLL_EFORMAT with err naming file, line and code ("unknown-key",
- * "duplicate-key", "missing-key", "bad-value", "bad-line"), PAYROLL_EIO,
- * PAYROLL_ENOMEM.
+ * "duplicate-key", "missing-key", "bad-value", "bad-line"; "too-big" for
+ * a file over 1 MiB), PAYROLL_EIO, PAYROLL_ENOMEM.
  */
 int payroll_config_load(struct payroll_config **out, const char *path,
 			struct payroll_error *err);

@@ -17,7 +17,9 @@
 
 #include "buf.h"
 #include "money.h"
+#include "manifest.h"
 #include "outfile.h"
+#include "source.h"
 #include "banned.h"
 
 #define JOURNAL_MAX ((size_t)64 * 1024 * 1024)
@@ -59,27 +61,10 @@ file_hex(const char *path, char out[65], struct payroll_error *err)
 static int
 slurp(const char *path, struct payroll_buf *b, int *missing, struct payroll_error *err)
 {
-	char chunk[65536];
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	int rc = payroll_source_slurp(path, JOURNAL_MAX, PAYROLL_SLURP_MISSING_OK, b, NULL, err);
 
-	*missing = 0;
-	if (!f) {
-		if (errno == ENOENT) {
-			*missing = 1;
-			return 0;
-		}
-		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
-	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (b->len + n > JOURNAL_MAX || payroll_buf_add(b, chunk, n)) {
-			fclose(f);
-			return payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "bad-journal",
-						 "journal too large or out of memory");
-		}
-	n = ferror(f);
-	fclose(f);
-	return n ? payroll_error_errno(err, PAYROLL_EIO, path, "cannot read") : 0;
+	*missing = rc == 1;
+	return rc == 1 ? 0 : rc;
 }
 
 static int

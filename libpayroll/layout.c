@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "money.h"
+#include "source.h"
 #include "banned.h"
 
-#define LAYOUT_FILE_MAX (1024 * 1024)
 
 struct layout_record {
 	struct payroll_layout_record pub;
@@ -771,39 +771,14 @@ int
 payroll_layout_load(struct payroll_layout **out, const char *path,
 		    struct payroll_error *err)
 {
-	char *text;
-	size_t n = 0;
-	ssize_t r;
-	int fd, rc;
+	struct payroll_buf text = { 0 };
+	int rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open layout");
-	text = malloc(LAYOUT_FILE_MAX + 1);
-	if (!text) {
-		close(fd);
-		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
-	}
-	for (;;) {
-		r = read(fd, text + n, LAYOUT_FILE_MAX + 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-		if (n > LAYOUT_FILE_MAX)
-			break;
-	}
-	close(fd);
-	if (r < 0)
-		rc = payroll_error_errno(err, PAYROLL_EIO, path, "cannot read layout");
-	else if (n > LAYOUT_FILE_MAX)
-		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "bad-layout",
-				       "a layout file is at most 1 MiB");
-	else
-		rc = payroll_layout_parse(out, path, text, n, err);
-	free(text);
+	rc = payroll_source_slurp(path, PAYROLL_LAYOUT_FILE_MAX, 0, &text, NULL, err);
+	if (rc == 0)
+		rc = payroll_layout_parse(out, path, payroll_buf_str(&text), text.len, err);
+	payroll_buf_release(&text);
 	return rc;
 }
 

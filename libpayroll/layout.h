@@ -128,8 +128,12 @@ int payroll_layout_is_money(enum payroll_layout_src s);
 int payroll_layout_parse(struct payroll_layout **out, const char *name,
 			 const char *text, size_t n, struct payroll_error *err);
 
-/* Read path (at most 1 MiB) and parse it. As payroll_layout_parse, and
- * PAYROLL_EIO when the file cannot be read. */
+/* The most a layout file holds. */
+#define PAYROLL_LAYOUT_FILE_MAX (1024 * 1024)
+
+/* Read path (at most PAYROLL_LAYOUT_FILE_MAX bytes) and parse it. As
+ * payroll_layout_parse, and as payroll_source_slurp when the file cannot
+ * be read (PAYROLL_EIO) or is too big (PAYROLL_EFORMAT "too-big"). */
 int payroll_layout_load(struct payroll_layout **out, const char *path,
 			struct payroll_error *err);
 

@@ -31,6 +31,8 @@ struct payroll_outfile {
 	int anon;		/* O_TMPFILE: no name until commit links one */
 	int named;		/* tmp names a file of ours (unlink it on failure) */
 	int failed_errno;	/* first write error, reported at commit */
+	int excl;		/* PAYROLL_OUT_EXCL: link(2) into place, never replace */
+	int secret;		/* PAYROLL_OUT_PRIVATE: wipe the buffers when freed */
 	off_t size;
 	z_stream z;
 	int gzip;
@@ -47,8 +49,8 @@ ends_with(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-static int
-split_dir(const char *path, char *dir, size_t dirn, const char **base)
+int
+payroll_path_split(const char *path, char *dir, size_t dirn, const char **base)
 {
 	const char *slash = strrchr(path, '/');
 	int n;
@@ -61,6 +63,18 @@ split_dir(const char *path, char *dir, size_t dirn, const char **base)
 		n = snprintf(dir, dirn, "%.*s", (int)(slash == path ? 1 : slash - path), path);
 	}
 	return n < 0 || (size_t)n >= dirn ? -1 : 0;
+}
+
+int
+payroll_path_join(char *out, size_t n, const char *a, const char *b,
+		  struct payroll_error *err)
+{
+	int r = snprintf(out, n, "%s%s", a, b);
+
+	if (r < 0 || (size_t)r >= n)
+		return payroll_error_set(err, PAYROLL_EUSAGE, a, 0, 0, "usage",
+					 "path too long");
+	return 0;
 }
 
 /* 1 when name is ".BASE.tmp-PID-XXXXXX" with digits for PID; *pid then. */
@@ -191,7 +205,7 @@ link_anon(struct payroll_outfile *o)
 	int tries;
 
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", o->fd);
-	if (split_dir(o->path, dir, sizeof dir, &base)) {
+	if (payroll_path_split(o->path, dir, sizeof dir, &base)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -227,6 +241,18 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
 	}
 	o->fd = -1;
+	o->excl = !!(flags & PAYROLL_OUT_EXCL);
+	o->secret = !!(flags & PAYROLL_OUT_PRIVATE);
+	if (o->excl && !strcmp(path, "-")) {
+		free(o);
+		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "usage",
+					 "a new file is needed, not standard output");
+	}
+	if (o->excl && lstat(path, &st) == 0) {
+		free(o);
+		return payroll_error_set(err, PAYROLL_EEXIST, path, 0, 0, "exists",
+					 "already exists; not overwriting it");
+	}
 	if (!strcmp(path, "-")) {
 		o->is_stdout = 1;
 		o->fd = STDOUT_FILENO;
@@ -249,7 +275,7 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 			free(o);
 			return rc;
 		}
-		if (split_dir(path, dir, sizeof dir, &base) || !*base) {
+		if (payroll_path_split(path, dir, sizeof dir, &base) || !*base) {
 			free(o);
 			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "not a file path");
 		}
@@ -418,7 +444,7 @@ payroll_fsync_dir_of(const char *path, struct payroll_error *err)
 	const char *base;
 	int fd, rc = 0;
 
-	if (split_dir(path, dir, sizeof dir, &base))
+	if (payroll_path_split(path, dir, sizeof dir, &base))
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
@@ -452,14 +478,32 @@ finish(struct payroll_outfile *o, struct payroll_error *err)
 	return 0;
 }
 
+/* Free o (its file already dealt with), wiping what a secret left. */
 static void
 release(struct payroll_outfile *o)
 {
-	if (o->is_stdout == 2)
-		close(o->fd);
 	if (o->gzip)
 		deflateEnd(&o->z);
+	if (o->secret)
+		explicit_bzero(o, sizeof *o);
 	free(o);
+}
+
+/* Put o's finished temporary file in place: rename over the target, or
+ * with excl link beside it (failing when the target exists). */
+static int
+place(struct payroll_outfile *o, struct payroll_error *err)
+{
+	if (!o->excl) {
+		if (rename(o->tmp, o->path) == 0)
+			return 0;
+	} else if (link(o->tmp, o->path) == 0) {
+		return 0;
+	} else if (errno == EEXIST) {
+		return payroll_error_set(err, PAYROLL_EEXIST, o->path, 0, 0, "exists",
+					 "already exists; not overwriting it");
+	}
+	return payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot rename output into place");
 }
 
 int
@@ -475,9 +519,7 @@ payroll_outfile_commit_all(struct payroll_outfile **o, size_t n,
 	for (i = 0; i < n && rc == 0; i++) {
 		if (!o[i] || o[i]->is_stdout)
 			continue;
-		if (rename(o[i]->tmp, o[i]->path) != 0) {
-			rc = payroll_error_errno(err, PAYROLL_EIO, o[i]->path,
-						 "cannot rename output into place");
+		if ((rc = place(o[i], err)) != 0) {
 			for (j = 0; j < i; j++)
 				if (o[j] && !o[j]->is_stdout)
 					unlink(o[j]->path);
@@ -490,8 +532,10 @@ payroll_outfile_commit_all(struct payroll_outfile **o, size_t n,
 	for (i = 0; i < n; i++) {
 		if (!o[i])
 			continue;
-		if (rc && o[i]->named)
-			unlink(o[i]->tmp);	/* those not renamed */
+		if ((rc || o[i]->excl) && o[i]->named)
+			unlink(o[i]->tmp);	/* those not renamed, and linked ones' */
+		if (o[i]->is_stdout == 2)
+			close(o[i]->fd);
 		release(o[i]);
 		o[i] = NULL;
 	}
@@ -517,9 +561,7 @@ payroll_outfile_abort(struct payroll_outfile *o)
 		if (o->named)
 			unlink(o->tmp);
 	}
-	if (o->gzip)
-		deflateEnd(&o->z);
-	free(o);
+	release(o);
 }
 
 int
@@ -557,7 +599,7 @@ identify(struct ident *id, const char *path)
 		id->regular = S_ISREG(st.st_mode);
 		id->dev = st.st_dev;
 		id->ino = st.st_ino;
-	} else if (errno == ENOENT && !split_dir(path, dir, sizeof dir, &id->base) &&
+	} else if (errno == ENOENT && !payroll_path_split(path, dir, sizeof dir, &id->base) &&
 		   stat(dir, &st) == 0) {
 		id->dev = st.st_dev;
 		id->ino = st.st_ino;

@@ -34,11 +34,18 @@ struct payroll_outfile;
 
 /* Flags for payroll_outfile_open. */
 #define PAYROLL_OUT_NOGZIP 0x1	/* never compress, even for ".gz" */
-#define PAYROLL_OUT_PRIVATE 0x2	/* mode 0600 instead of 0644 (umask applies) */
+#define PAYROLL_OUT_PRIVATE 0x2	/* mode 0600 instead of 0644 (umask applies);
+				 * the buffers are wiped when o is freed */
+#define PAYROLL_OUT_EXCL 0x4	/* never replace: the file must not exist (not
+				 * even as a dangling symlink); commit links
+				 * the complete file into place with link(2) */
 
 /*
- * Start writing path. Returns 0 and *out, or PAYROLL_EIO / PAYROLL_ENOMEM
- * with err filled. The handle must be ended by commit or abort.
+ * Start writing path. Returns 0 and *out, or with err filled: PAYROLL_EIO,
+ * PAYROLL_ENOMEM, PAYROLL_EUSAGE (a directory, a symbolic link, a path
+ * too long; "-" with PAYROLL_OUT_EXCL), PAYROLL_EEXIST (code "exists":
+ * PAYROLL_OUT_EXCL and path exists). The handle must be ended by commit
+ * or abort.
  */
 int payroll_outfile_open(struct payroll_outfile **out, const char *path,
 			 unsigned flags, struct payroll_error *err);
@@ -57,7 +64,9 @@ const char *payroll_outfile_path(const struct payroll_outfile *o);
 /*
  * Finish: flush, fsync, rename into place, fsync the directory; frees o.
  * Returns 0, or PAYROLL_EIO with err filled (the temporary file removed
- * and the target untouched).
+ * and the target untouched), or PAYROLL_EEXIST (code "exists") when an
+ * output opened with PAYROLL_OUT_EXCL has appeared since it was opened
+ * (it is left as it is).
  */
 int payroll_outfile_commit(struct payroll_outfile *o,
 			   struct payroll_error *err);
@@ -68,8 +77,8 @@ int payroll_outfile_commit(struct payroll_outfile *o,
  * (renames within a directory do not fail once the files exist; if one
  * does, those already renamed are removed). NULL entries are skipped.
  * Frees every handle and sets the entries to NULL, on success or not.
- * Returns 0 or PAYROLL_EIO with err filled, and then no target changed
- * except as said.
+ * Returns 0 or, with err filled, PAYROLL_EIO or PAYROLL_EEXIST (as
+ * payroll_outfile_commit), and then no target changed except as said.
  */
 int payroll_outfile_commit_all(struct payroll_outfile **o, size_t n,
 			       struct payroll_error *err);
@@ -112,6 +121,20 @@ int payroll_outfile_check_paths(const char *const *in, size_t nin,
  * following it. For writers that do not use payroll_outfile_open.
  */
 int payroll_outfile_refuse_symlink(const char *path, struct payroll_error *err);
+
+/*
+ * Split path into its directory ("." when it has none, "/" for the root)
+ * and *base, the part after the last slash (inside path). Returns 0, or
+ * -1 when the directory does not fit in dirn bytes.
+ */
+int payroll_path_split(const char *path, char *dir, size_t dirn, const char **base);
+
+/*
+ * a followed by b (no separator added) into out, n bytes. Returns 0, or
+ * PAYROLL_EUSAGE (code "usage", "path too long", naming a).
+ */
+int payroll_path_join(char *out, size_t n, const char *a, const char *b,
+		      struct payroll_error *err);
 
 /* fsync the directory holding path (after a rename into it). */
 int payroll_fsync_dir_of(const char *path, struct payroll_error *err);

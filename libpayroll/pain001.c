@@ -2,12 +2,10 @@
 #include "pain001.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libxml/xmlwriter.h>
 #include <openssl/evp.h>
@@ -15,6 +13,7 @@
 #include "buf.h"
 #include "ident.h"
 #include "money.h"
+#include "source.h"
 #include "banned.h"
 
 #define PAYER_FILE_MAX (64 * 1024)
@@ -194,28 +193,13 @@ parse_payer_line(struct payroll_payer *p, const char *path, long ln, char *s,
 }
 
 static int
-load_payer(struct payroll_payer *p, const char *path, struct payroll_error *err)
+parse_payer(struct payroll_payer *p, const char *path, char *buf, size_t n,
+	    struct payroll_error *err)
 {
-	char buf[PAYER_FILE_MAX + 1], *s, *nl, *end;
-	size_t n = 0;
-	ssize_t got;
+	char *s, *nl, *end;
 	long ln = 0;
-	int fd, rc;
+	int rc;
 
-	memset(p, 0, sizeof *p);
-	snprintf(p->path, sizeof p->path, "%s", path);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open payer file");
-	while ((got = read(fd, buf + n, sizeof buf - 1 - n)) > 0 || (got < 0 && errno == EINTR))
-		if (got > 0 && (n += (size_t)got) == sizeof buf - 1)
-			break;
-	close(fd);
-	if (got < 0)
-		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot read payer file");
-	if (n == sizeof buf - 1)
-		return payer_error(err, path, 0, "bad-payer", "a payer file is at most 64 KiB");
-	buf[n] = '\0';
 	if (memchr(buf, '\0', n))
 		return payer_error(err, path, 0, "bad-payer", "a payer file is text");
 	for (s = buf, end = buf + n; s < end; s = nl + 1) {
@@ -259,6 +243,22 @@ load_payer(struct payroll_payer *p, const char *path, struct payroll_error *err)
 		memcpy(p->pmtid, p->msgid, sizeof p->pmtid);
 	return 0;
 }
+
+static int
+load_payer(struct payroll_payer *p, const char *path, struct payroll_error *err)
+{
+	struct payroll_buf text = { 0 };
+	int rc;
+
+	memset(p, 0, sizeof *p);
+	snprintf(p->path, sizeof p->path, "%s", path);
+	rc = payroll_source_slurp(path, PAYER_FILE_MAX, 0, &text, NULL, err);
+	if (rc == 0)
+		rc = parse_payer(p, path, text.p ? text.p : (char *)"", text.len, err);
+	payroll_buf_release(&text);
+	return rc;
+}
+
 
 int
 payroll_payer_load(struct payroll_payer **p, const char *path, struct payroll_error *err)

@@ -25,7 +25,7 @@ struct payroll_payer;
  * 64 KiB). Returns 0 (*p set; free it with payroll_payer_free) or, with
  * err filled and *p NULL: PAYROLL_EFORMAT ("bad-line", "unknown-key",
  * "duplicate-key", "bad-value", "missing-key", "conflicting-keys",
- * "bad-payer" for a file too big or not text), PAYROLL_EIO,
+ * "bad-payer" for a file that is not text, "too-big" over 64 KiB), PAYROLL_EIO,
  * PAYROLL_ENOMEM.
  */
 int payroll_payer_load(struct payroll_payer **p, const char *path,

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "transfers.h"
 #include "dupindex.h"
@@ -15,6 +14,7 @@
 #include "money.h"
 #include "outfile.h"
 #include "roster.h"
+#include "source.h"
 #include "table.h"
 #include "banned.h"
 
@@ -426,7 +426,6 @@ read_results_csv(struct rec *r)
 
 /* ---- result files in a bank's layout ------------------------------------ */
 
-#define LAYOUT_MAX_BYTES (1024 * 1024)
 #define RESULT_MAX_BYTES ((size_t)1 << 30)
 
 /*
@@ -522,23 +521,10 @@ static int
 load_layout(struct rec *r, struct payroll_layout **l, long lines[2])
 {
 	struct payroll_buf text = { 0 }, fixed = { 0 };
-	char chunk[65536];
-	FILE *f = fopen(r->o->layout, "rb");
-	size_t n;
-	int rc = 0;
+	int rc;
 
 	*l = NULL;
-	if (!f)
-		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->layout, "cannot open");
-	while (rc == 0 && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (text.len + n > LAYOUT_MAX_BYTES)
-			rc = payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->layout, 0, 0, "bad-line",
-					       "a layout file of over 1 MiB is not one");
-		else if (payroll_buf_add(&text, chunk, n))
-			rc = PAYROLL_ENOMEM;
-	if (rc == 0 && ferror(f))
-		rc = payroll_error_errno(r->err, PAYROLL_EIO, r->o->layout, "cannot read");
-	fclose(f);
+	rc = payroll_source_slurp(r->o->layout, PAYROLL_LAYOUT_FILE_MAX, 0, &text, NULL, r->err);
 	if (rc == 0)
 		rc = rewrite_layout(r, payroll_buf_str(&text), text.len, &fixed, lines);
 	if (rc == 0)
@@ -553,23 +539,8 @@ load_layout(struct rec *r, struct payroll_layout **l, long lines[2])
 static int
 slurp_results(struct rec *r, struct payroll_buf *b)
 {
-	char chunk[65536];
-	gzFile g = gzopen(r->o->result, "rb");
-	int n, rc = 0;
-
-	if (!g)
-		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->result, "cannot open");
-	while ((n = gzread(g, chunk, sizeof chunk)) > 0)
-		if (b->len + (size_t)n > RESULT_MAX_BYTES || payroll_buf_add(b, chunk, (size_t)n)) {
-			rc = payroll_error_set(r->err, PAYROLL_ENOMEM, r->o->result, 0, 0, "no-memory",
-					       "the result file is too large (1 GiB at most)");
-			break;
-		}
-	if (rc == 0 && n < 0)
-		rc = payroll_error_set(r->err, PAYROLL_EIO, r->o->result, 0, 0, "io",
-				       "cannot read: corrupt or truncated gzip");
-	gzclose(g);
-	return rc;
+	return payroll_source_slurp(r->o->result, RESULT_MAX_BYTES, PAYROLL_SLURP_GUNZIP, b, NULL,
+				    r->err);
 }
 
 /* Length of the line at pos without its line end. */

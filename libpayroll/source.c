@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -546,4 +547,135 @@ payroll_source_close(struct payroll_source *s)
 	if (s->cd != (iconv_t)-1)
 		iconv_close(s->cd);
 	free(s);
+}
+
+/* "1 MiB", "64 KiB", or the bytes: the limit as people write it. */
+static void
+size_words(size_t n, char *out, size_t len)
+{
+	if (n >= 1024 * 1024 * 1024 && n % (1024 * 1024 * 1024) == 0)
+		snprintf(out, len, "%zu GiB", n / (1024 * 1024 * 1024));
+	else if (n >= 1024 * 1024 && n % (1024 * 1024) == 0)
+		snprintf(out, len, "%zu MiB", n / (1024 * 1024));
+	else if (n >= 1024 && n % 1024 == 0)
+		snprintf(out, len, "%zu KiB", n / 1024);
+	else
+		snprintf(out, len, "%zu bytes", n);
+}
+
+/* Read into b until end, limit + 1 bytes, or an error (-1, errno set). */
+static int
+slurp_fd(int fd, gzFile g, size_t limit, int secret, struct payroll_buf *b, size_t start)
+{
+	size_t room;
+	ssize_t r;
+
+	for (;;) {
+		if (b->len - start > limit)
+			return 0;
+		room = limit + 1 - (b->len - start);
+		if (!secret) {
+			if (room > 65536)
+				room = 65536;
+			if (payroll_buf_reserve(b, room)) {
+				errno = ENOMEM;
+				return -1;
+			}
+		}
+		if (g) {
+			int got = gzread(g, b->p + b->len, room > INT32_MAX ? INT32_MAX : (unsigned)room);
+
+			r = got;
+			if (got < 0)
+				errno = EILSEQ;
+		} else {
+			r = read(fd, b->p + b->len, room);
+			if (r < 0 && errno == EINTR)
+				continue;
+		}
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return 0;
+		b->len += (size_t)r;
+	}
+}
+
+int
+payroll_source_slurp(const char *path, size_t limit, unsigned flags,
+		     struct payroll_buf *b, struct stat *st, struct payroll_error *err)
+{
+	size_t start = b->len;
+	struct stat sb;
+	gzFile g = NULL;
+	char words[32];
+	int fd, rc = 0, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOENT && (flags & PAYROLL_SLURP_MISSING_OK))
+			return 1;
+		return payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
+	}
+	if (fstat(fd, &sb) != 0) {
+		rc = payroll_error_errno(err, PAYROLL_EIO, path, "cannot stat");
+		goto done;
+	}
+	if ((flags & PAYROLL_SLURP_REGULAR) && !S_ISREG(sb.st_mode)) {
+		rc = payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "usage",
+				       "not a regular file (a %s)", S_ISFIFO(sb.st_mode) ? "fifo" :
+				       S_ISDIR(sb.st_mode) ? "directory" : "device or socket");
+		goto done;
+	}
+	/* blocking reads from here: a FIFO (when allowed) is waited for */
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
+		rc = payroll_error_errno(err, PAYROLL_EIO, path, "cannot open");
+		goto done;
+	}
+	if (st)
+		*st = sb;
+	if (limit >= SIZE_MAX - 1 - b->len) {
+		rc = payroll_error_set(err, PAYROLL_EINTERNAL, path, 0, 0, "internal",
+				       "read limit too large");
+		goto done;
+	}
+	if ((flags & PAYROLL_SLURP_SECRET) && (b->len || payroll_buf_reserve(b, limit + 1))) {
+		rc = payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
+		goto done;
+	}
+	if (flags & PAYROLL_SLURP_GUNZIP) {
+		g = gzdopen(fd, "rb");
+		if (!g) {
+			rc = payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
+			goto done;
+		}
+		fd = -1;
+	}
+	if (slurp_fd(fd, g, limit, !!(flags & PAYROLL_SLURP_SECRET), b, start) != 0) {
+		e = errno;
+		if (e == ENOMEM)
+			rc = payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
+		else if (e == EILSEQ)
+			rc = payroll_error_set(err, PAYROLL_EIO, path, 0, 0, "io",
+					       "cannot read: corrupt or truncated gzip");
+		else
+			rc = payroll_error_errno(err, PAYROLL_EIO, path, "cannot read");
+	} else if (b->len - start > limit) {
+		size_words(limit, words, sizeof words);
+		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "too-big",
+				       "the file is larger than %s, the most read for it", words);
+	}
+done:
+	if (g)
+		gzclose(g);
+	if (fd >= 0)
+		close(fd);
+	if (rc) {
+		if ((flags & PAYROLL_SLURP_SECRET) && b->p)
+			explicit_bzero(b->p, b->cap);
+		b->len = start;
+	}
+	if (b->p)
+		b->p[b->len] = '\0';
+	return rc;
 }

@@ -19,7 +19,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "buf.h"
 #include "error.h"
+
+struct stat;
 
 enum payroll_encoding {
 	PAYROLL_ENC_AUTO = 0,
@@ -78,5 +81,32 @@ ssize_t payroll_source_read_bytes(struct payroll_source *s, char *buf, size_t n,
 
 /* Close and free; NULL is allowed. */
 void payroll_source_close(struct payroll_source *s);
+
+/* Flags for payroll_source_slurp. */
+#define PAYROLL_SLURP_GUNZIP 0x1	/* gunzip gzip bytes (others are read as they are) */
+#define PAYROLL_SLURP_REGULAR 0x2	/* a regular file only: a FIFO, device or
+					 * directory is refused, without blocking */
+#define PAYROLL_SLURP_MISSING_OK 0x4	/* a file that does not exist is no error */
+#define PAYROLL_SLURP_SECRET 0x8	/* one allocation of limit + 1 bytes, never
+					 * moved, and wiped on failure: the caller
+					 * wipes b->cap bytes when done */
+
+/*
+ * The one bounded whole-file reader: append the bytes of the file at path
+ * (not "-") to b, at most limit bytes (after gunzip with
+ * PAYROLL_SLURP_GUNZIP), for small inputs read whole: configuration,
+ * layouts, payer files, keys, manifests, journals, bank result files.
+ * b stays NUL-terminated; the bytes are not decoded. When st is not NULL
+ * it gets the fstat(2) of the file read.
+ * Returns 0; 1 when the file does not exist and PAYROLL_SLURP_MISSING_OK
+ * is set (nothing read); or, with err filled and b as it was:
+ * PAYROLL_EFORMAT code "too-big" (the file holds more than limit bytes;
+ * the message names the limit), PAYROLL_EUSAGE code "usage", not a regular file (with
+ * PAYROLL_SLURP_REGULAR), PAYROLL_EIO (cannot open or read; a corrupt
+ * gzip stream), PAYROLL_ENOMEM.
+ */
+int payroll_source_slurp(const char *path, size_t limit, unsigned flags,
+			 struct payroll_buf *b, struct stat *st,
+			 struct payroll_error *err);
 
 #endif

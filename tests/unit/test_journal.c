@@ -16,7 +16,7 @@
 
 #include "error.h"
 #include "journal.h"
-#include "sign.h"
+#include "manifest.h"
 
 static char root[256];
 static struct payroll_key *priv, *pub;

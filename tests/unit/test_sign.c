@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "sign.h"
+#include "manifest.h"
 #include "banned.h"
 
 static char dir[] = "/tmp/payroll-test-sign.XXXXXX";
