@@ -55,7 +55,7 @@ fail(struct ev *e, const char *why)
 }
 
 static int
-number(struct ev *e, __int128 *v, int *decimals)
+number_long(struct ev *e, __int128 *v, int *decimals)
 {
 	__int128 x = 0;
 	int d = -1, any = 0;
@@ -78,6 +78,39 @@ number(struct ev *e, __int128 *v, int *decimals)
 	for (d = *decimals; d < 4; d++)
 		x *= 10;
 	*v = x;
+	return 0;
+}
+
+/* A number ("410.00", "5", "20"): in UNIT, and its count of decimals.
+ * Up to 18 digits in 64 bits, which is every amount a ledger has; longer
+ * ones in number_long. */
+static int
+number(struct ev *e, __int128 *v, int *decimals)
+{
+	static const uint64_t scale[5] = { 10000, 1000, 100, 10, 1 };
+	const char *p = e->p;
+	uint64_t x = 0;
+	int d = -1, digits = 0;
+
+	for (;; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (digits == 18 || d >= 4)
+				return number_long(e, v, decimals);
+			x = x * 10 + (uint64_t)(*p - '0');
+			digits++;
+			if (d >= 0)
+				d++;
+		} else if (*p == '.' && d < 0) {
+			d = 0;
+		} else {
+			break;
+		}
+	}
+	if (!digits)
+		return number_long(e, v, decimals);
+	e->p = p;
+	*decimals = d < 0 ? 0 : d;
+	*v = (__int128)x * scale[*decimals];
 	return 0;
 }
 
@@ -135,7 +168,7 @@ steps(struct ev *e, __int128 *v, int *stepped)
 				return fail(e, "a step does not follow from what precedes it");
 			*v = fen * 100;
 			*stepped = 1;
-		} else if (!strncmp(e->p, " round(", 7)) {
+		} else if (e->p[0] == ' ' && !strncmp(e->p, " round(", 7)) {
 			const char *q = strchr(e->p + 7, ')');
 			int rule;
 			int64_t r;
@@ -160,7 +193,7 @@ primary(struct ev *e, __int128 *v)
 {
 	int d, stepped;
 
-	if (!strncmp(e->p, "max(", 4) || !strncmp(e->p, "min(", 4)) {
+	if (e->p[0] == 'm' && (!strncmp(e->p, "max(", 4) || !strncmp(e->p, "min(", 4))) {
 		int is_max = e->p[1] == 'a';
 		__int128 a, b;
 
@@ -286,12 +319,17 @@ struct mark {
 };
 
 /* The case being read: the consecutive lines of one case_id and program. */
+enum { CF_CASE, CF_PROGRAM, CF_PERIOD, CF_ID, CF_NAME, CF_BANK, CF_ACCOUNT, CF_SUPPORT,
+       CF_REGION, CF_N };
+
 struct cur {
 	int open;
-	struct payroll_buf case_id, program, period, id, name, bank, account, support, region;
+	struct payroll_buf text;	/* the CF_* fields, each NUL-terminated */
+	size_t off[CF_N], len[CF_N];
 	int members;
 	int64_t regular;
 	long line;
+	const char *path;	/* the ledger, for messages */
 };
 
 struct audit {
@@ -360,51 +398,56 @@ add_finding(struct audit *a, int rule, const char *case_id, const char *id, cons
 	return 0;
 }
 
-static int
-set(struct payroll_buf *b, const char *s)
-{
-	payroll_buf_reset(b);
-	return payroll_buf_addstr(b, s);
-}
-
 /* 1 when l starts another case than c. */
 static int
 new_case(const struct cur *c, const struct payroll_ledger_line *l)
 {
-	return !c->open || strcmp(payroll_buf_str(&c->case_id), l->case_id) ||
-	       strcmp(payroll_buf_str(&c->program), l->program);
+	return !c->open || memcmp(c->text.p + c->off[CF_CASE], l->case_id, c->len[CF_CASE] + 1) ||
+	       memcmp(c->text.p + c->off[CF_PROGRAM], l->program, c->len[CF_PROGRAM] + 1);
 }
 
+/* Copy the case's fields from its first line, into one buffer. */
 static int
 begin_case(struct cur *c, const struct payroll_ledger_line *l)
 {
+	const char *f[CF_N];
+	size_t i, n;
+
+	f[CF_CASE] = l->case_id;
+	f[CF_PROGRAM] = l->program;
+	f[CF_PERIOD] = l->period;
+	f[CF_ID] = l->id_number;
+	f[CF_NAME] = l->name;
+	f[CF_BANK] = l->bank;
+	f[CF_ACCOUNT] = l->account;
+	f[CF_SUPPORT] = l->support_mode;
+	f[CF_REGION] = l->region;
 	c->open = 1;
 	c->members = l->members;
 	c->regular = 0;
 	c->line = l->line;
-	if (set(&c->case_id, l->case_id) || set(&c->program, l->program) ||
-	    set(&c->period, l->period) || set(&c->id, l->id_number) || set(&c->name, l->name) ||
-	    set(&c->bank, l->bank) || set(&c->account, l->account) ||
-	    set(&c->support, l->support_mode) || set(&c->region, l->region))
+	for (i = 0, n = 0; i < CF_N; i++) {
+		c->off[i] = n;
+		c->len[i] = strlen(f[i]);
+		n += c->len[i] + 1;
+	}
+	payroll_buf_reset(&c->text);
+	if (payroll_buf_reserve(&c->text, n))
 		return PAYROLL_ENOMEM;
+	for (i = 0; i < CF_N; i++)
+		memcpy(c->text.p + c->off[i], f[i], c->len[i] + 1);
+	c->text.len = n;
 	return 0;
 }
 
 static void
 cur_release(struct cur *c)
 {
-	payroll_buf_release(&c->case_id);
-	payroll_buf_release(&c->program);
-	payroll_buf_release(&c->period);
-	payroll_buf_release(&c->id);
-	payroll_buf_release(&c->name);
-	payroll_buf_release(&c->bank);
-	payroll_buf_release(&c->account);
-	payroll_buf_release(&c->support);
-	payroll_buf_release(&c->region);
+	payroll_buf_release(&c->text);
 }
 
-#define S(b) payroll_buf_str(&(b))
+/* Field f of the case c. */
+#define S(c, f) ((c)->text.p + (c)->off[f])
 
 /*
  * Walk a ledger case by case: fn(ctx, cur) at the end of each case, and
@@ -424,6 +467,7 @@ walk(struct audit *a, const char *path, unsigned need, struct cur *c,
 	rc = payroll_ledger_require(lr, need, "audit exempts centralized cases from "
 				    "shared-account and payee-age", a->err);
 	c->open = 0;
+	c->path = path;
 	while (rc == 0 && (rc = payroll_ledger_next(lr, &l, a->err)) == 1) {
 		rc = 0;
 		if (new_case(c, &l)) {
@@ -449,6 +493,20 @@ walk(struct audit *a, const char *path, unsigned need, struct cur *c,
 	return rc;
 }
 
+/* "BANK ACCOUNT" of the case into t (cap bytes, cut there). */
+static void
+account_text(const struct cur *c, char *t, size_t cap)
+{
+	size_t nb = c->len[CF_BANK] < cap - 1 ? c->len[CF_BANK] : cap - 1, na;
+
+	memcpy(t, S(c, CF_BANK), nb);
+	if (nb < cap - 1)
+		t[nb++] = ' ';
+	na = c->len[CF_ACCOUNT] < cap - 1 - nb ? c->len[CF_ACCOUNT] : cap - 1 - nb;
+	memcpy(t + nb, S(c, CF_ACCOUNT), na);
+	t[nb + na] = 0;
+}
+
 /* -- previous ledgers -- */
 
 static int
@@ -457,23 +515,20 @@ prev_case(struct audit *a, struct cur *c)
 	char acct[160];
 	const char *s[1] = { acct };
 	long off, m;
-	int n;
 
-	if (!strcmp(S(c->program), "temporary"))
+	if (!strcmp(S(c, CF_PROGRAM), "temporary"))
 		return 0;	/* a grant is paid once: nothing to compare */
-	m = payroll_month_parse(S(c->period), c->period.len);
+	m = payroll_month_parse(S(c, CF_PERIOD), c->len[CF_PERIOD]);
 	if (m < 0)
-		return payroll_error_set(a->err, PAYROLL_EFORMAT, NULL, c->line, 0, "bad-month",
-					 "period '%s' is not a month YYYY-MM", S(c->period));
-	n = snprintf(acct, sizeof acct, "%s %s", S(c->bank), S(c->account));
-	if (n < 0 || (size_t)n >= sizeof acct)
-		acct[sizeof acct - 1] = 0;
+		return payroll_error_set(a->err, PAYROLL_EFORMAT, c->path, c->line, 0, "bad-month",
+					 "period '%s' is not a month YYYY-MM", S(c, CF_PERIOD));
+	account_text(c, acct, sizeof acct);
 	if ((off = arena_add(a, s, 1)) < 0)
 		return (int)off;
 	if (payroll_grow((void **)&a->p, a->np, &a->capp, sizeof *a->p))
 		return PAYROLL_ENOMEM;
 	a->p[a->np] = (struct prev){
-		.key = hash_str(S(c->case_id), c->case_id.len), .month = (int32_t)m,
+		.key = hash_str(S(c, CF_CASE), c->len[CF_CASE]), .month = (int32_t)m,
 		.members = c->members, .regular = c->regular, .account = (uint32_t)off,
 		.seq = (uint32_t)a->np,
 	};
@@ -513,29 +568,53 @@ cmp_listed(const void *x, const void *y)
 	return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-/* Sort, keep the first of equal keys, index. */
+/*
+ * Keep, of the entries with equal keys (their first 8 bytes), the one
+ * that cmp puts first, and index what is kept. A table of 4-byte slots
+ * and a bitmap for the while (4 to 8 bytes and a bit an entry), not a
+ * sort and its copy of the entries; the kept entries stay in their order.
+ */
 static int
 dedupe_index(struct payroll_keyindex *ix, void *v, size_t *n, size_t size,
 	     int (*cmp)(const void *, const void *))
 {
-	unsigned char *e = v;
-	size_t i, k = 0, first, second;
+	unsigned char *e = v, *keep;
+	size_t cap = 16, mask, i, j, k = 0, first, second;
+	uint32_t *slot;
+	uint64_t key, other;
 
-	if (*n)
-		qsort(e, *n, size, cmp);
+	while (cap < 2 * *n)
+		cap *= 2;
+	mask = cap - 1;
+	slot = calloc(cap, sizeof *slot);
+	keep = calloc(*n / 8 + 1, 1);
+	if (!slot || !keep) {
+		free(slot);
+		free(keep);
+		return PAYROLL_ENOMEM;
+	}
 	for (i = 0; i < *n; i++) {
-		uint64_t key, last;
-
 		memcpy(&key, e + i * size, 8);
-		if (k) {
-			memcpy(&last, e + (k - 1) * size, 8);
-			if (last == key)
-				continue;
+		for (j = key & mask; slot[j]; j = (j + 1) & mask) {
+			memcpy(&other, e + (slot[j] - 1) * size, 8);
+			if (other == key)
+				break;
 		}
+		if (!slot[j] || cmp(e + i * size, e + (size_t)(slot[j] - 1) * size) < 0)
+			slot[j] = (uint32_t)(i + 1);
+	}
+	for (j = 0; j < cap; j++)
+		if (slot[j])
+			keep[(slot[j] - 1) / 8] |= (unsigned char)(1u << ((slot[j] - 1) % 8));
+	free(slot);
+	for (i = 0; i < *n; i++) {
+		if (!(keep[i / 8] >> (i % 8) & 1))
+			continue;
 		if (k != i)
-			memmove(e + k * size, e + i * size, size);
+			memcpy(e + k * size, e + i * size, size);
 		k++;
 	}
+	free(keep);
 	*n = k;
 	return payroll_keyindex_build(ix, e, k, size, &first, &second) ? PAYROLL_ENOMEM : 0;
 }
@@ -703,48 +782,60 @@ audited_line(struct audit *a, struct cur *c, const struct payroll_ledger_line *l
 			   detail);
 }
 
-static int
-key_of(char *k, size_t n, const char *a, const char *b, const char *c)
+/* "A|B|C" into k (cap bytes, cut there): its length. */
+static size_t
+key_of(char *k, size_t cap, const char *a, size_t na, const char *b, size_t nb,
+       const char *c, size_t nc)
 {
-	int r = snprintf(k, n, "%s|%s|%s", a, b, c);
+	const char *f[3] = { a, b, c };
+	size_t len[3] = { na, nb, nc }, n = 0, i, m;
 
-	return r < 0 || (size_t)r >= n ? (int)n - 1 : r;
+	for (i = 0; i < 3; i++) {
+		if (i && n < cap)
+			k[n++] = '|';
+		m = len[i] < cap - n ? len[i] : cap - n;
+		memcpy(k + n, f[i], m);
+		n += m;
+	}
+	return n;
 }
 
 static int
 audited_case(struct audit *a, struct cur *c)
 {
-	const char *case_id = S(c->case_id), *id = S(c->id), *name = S(c->name);
-	int temporary = !strcmp(S(c->program), "temporary");
-	int centralized = !strcmp(S(c->support), "centralized");
+	const char *case_id = S(c, CF_CASE), *id = S(c, CF_ID), *name = S(c, CF_NAME);
+	int temporary = !strcmp(S(c, CF_PROGRAM), "temporary");
+	int centralized = !strcmp(S(c, CF_SUPPORT), "centralized");
 	char key[256], detail[600], birth[16], p0[8];
-	long month = payroll_month_parse(S(c->period), c->period.len);
-	uint64_t h = hash_str(case_id, c->case_id.len);
-	size_t i, at;
-	int rc, n, age;
+	long month = payroll_month_parse(S(c, CF_PERIOD), c->len[CF_PERIOD]);
+	uint64_t h = hash_str(case_id, c->len[CF_CASE]);
+	size_t i, at, n;
+	int rc, age;
 
 	if (month < 0)
-		return payroll_error_set(a->err, PAYROLL_EFORMAT, NULL, c->line, 0, "bad-month",
-					 "period '%s' is not a month YYYY-MM", S(c->period));
+		return payroll_error_set(a->err, PAYROLL_EFORMAT, c->path, c->line, 0, "bad-month",
+					 "period '%s' is not a month YYYY-MM", S(c, CF_PERIOD));
 	if (a->ncases >= PAYROLL_DUP_MAXROW)
 		return PAYROLL_EOVERFLOW;
 	if (payroll_grow((void **)&a->idhash, a->ncases, &a->capid, sizeof *a->idhash))
 		return PAYROLL_ENOMEM;
-	a->idhash[a->ncases] = hash_str(id, c->id.len);
+	a->idhash[a->ncases] = hash_str(id, c->len[CF_ID]);
 	if (!temporary) {
-		n = key_of(key, sizeof key, S(c->period), id, "");
-		if ((rc = payroll_dupindex_add(&a->ids, key, (size_t)n, a->ncases)) != 0)
+		n = key_of(key, sizeof key, S(c, CF_PERIOD), c->len[CF_PERIOD], id, c->len[CF_ID],
+			   "", 0);
+		if ((rc = payroll_dupindex_add(&a->ids, key, n, a->ncases)) != 0)
 			return rc;
 	}
 	if (!centralized) {
-		n = key_of(key, sizeof key, S(c->period), S(c->bank), S(c->account));
-		if ((rc = payroll_dupindex_add(&a->accounts, key, (size_t)n, a->ncases)) != 0)
+		n = key_of(key, sizeof key, S(c, CF_PERIOD), c->len[CF_PERIOD], S(c, CF_BANK),
+			   c->len[CF_BANK], S(c, CF_ACCOUNT), c->len[CF_ACCOUNT]);
+		if ((rc = payroll_dupindex_add(&a->accounts, key, n, a->ncases)) != 0)
 			return rc;
 	}
 	a->ncases++;
 	if (!centralized && (age = age_at(id, month, birth)) >= 0 && (age < 16 || age > 100)) {
 		snprintf(detail, sizeof detail, "born %s: %d years old on %s-01 (%s)", birth, age,
-			 S(c->period), age < 16 ? "under 16" : "over 100");
+			 S(c, CF_PERIOD), age < 16 ? "under 16" : "over 100");
 		if ((rc = add_finding(a, PAYROLL_AUDIT_PAYEE_AGE, case_id, id, name, detail)) != 0)
 			return rc;
 	}
@@ -752,7 +843,7 @@ audited_case(struct audit *a, struct cur *c)
 		struct list *li = &a->lists[i];
 		char nid[32];
 
-		norm_id(nid, id, c->id.len);
+		norm_id(nid, id, c->len[CF_ID]);
 		if (!li->n || (at = payroll_keyindex_find(&li->ix, hash_str(nid, strlen(nid)))) == SIZE_MAX)
 			continue;
 		if ((rc = add_finding(a, PAYROLL_AUDIT_LISTED, case_id, id, name,
@@ -765,7 +856,7 @@ audited_case(struct audit *a, struct cur *c)
 	    a->rv[at].month >= 0 && month - a->rv[at].month > 12) {
 		payroll_month_format(a->rv[at].month, p0);
 		snprintf(detail, sizeof detail, "reviewed %s, %ld months before %s (roster line %u)",
-			 p0, month - a->rv[at].month, S(c->period), a->rv[at].line);
+			 p0, month - a->rv[at].month, S(c, CF_PERIOD), a->rv[at].line);
 		if ((rc = add_finding(a, PAYROLL_AUDIT_REVIEW_OVERDUE, case_id, id, name, detail)) != 0)
 			return rc;
 	}
@@ -776,7 +867,7 @@ audited_case(struct audit *a, struct cur *c)
 		__int128 diff = (__int128)c->regular - p->regular;
 
 		payroll_month_format(p->month, p0);
-		snprintf(now, sizeof now, "%s %s", S(c->bank), S(c->account));
+		account_text(c, now, sizeof now);
 		if (strcmp(now, old)) {
 			snprintf(detail, sizeof detail, "%s in %s, %s now", old, p0, now);
 			if ((rc = add_finding(a, PAYROLL_AUDIT_ACCOUNT_CHANGED, case_id, id, name, detail)))
@@ -866,10 +957,10 @@ second_case(struct audit *a, struct cur *c)
 	struct second *s = second_ctx;
 	char acct[160];
 
-	snprintf(acct, sizeof acct, "%s %s", S(c->bank), S(c->account));
+	account_text(c, acct, sizeof acct);
 	for (; s->next < a->nm && a->m[s->next].c == s->c; s->next++) {
-		const char *v[] = { S(c->case_id), S(c->id), S(c->name), S(c->program),
-				    S(c->region), acct, S(c->period) };
+		const char *v[] = { S(c, CF_CASE), S(c, CF_ID), S(c, CF_NAME), S(c, CF_PROGRAM),
+				    S(c, CF_REGION), acct, S(c, CF_PERIOD) };
 		long off = arena_add(a, v, 7);
 
 		if (off < 0)

@@ -100,9 +100,15 @@ struct rep {
 	size_t *slot;		/* group + 1 by hash; 0 empty */
 	size_t nslot;
 	struct hset households;
-	/* the previous line's case, whose groups are reused */
-	char ckey[160];
+	/* the case being read: its placing columns (NUL-separated, in
+	 * place_cols order), its groups and its sums so far, added to the
+	 * groups when the next case starts (the lines of a case are
+	 * contiguous, so most lines only compare and add) */
+	struct payroll_buf ckey;
+	int open;
 	size_t cgroups[6], ncgroups;
+	int64_t chouseholds, cpersons, cregular, cother;
+	long cline;
 	int64_t total;
 	long lines;
 };
@@ -233,41 +239,101 @@ line_groups(struct rep *r, const struct payroll_ledger_line *l, const char *path
 	return 0;
 }
 
+/* The columns that place a line in its groups, case_id first since it
+ * is the one that changes from case to case. */
+static void
+place_cols(const struct payroll_ledger_line *l, const char *f[7])
+{
+	f[0] = l->case_id;
+	f[1] = l->period;
+	f[2] = l->program;
+	f[3] = l->region;
+	f[4] = l->area;
+	f[5] = l->support_mode;
+	f[6] = l->care_level;
+}
+
+/* How much of l's placing columns equals the previous case's: 2 all
+ * (the same case), 1 all but case_id (another case in the same groups),
+ * 0 less. */
+static int
+same_case(const struct rep *r, const struct payroll_ledger_line *l)
+{
+	const char *f[7], *p = r->ckey.p;
+	size_t i, n;
+	int same_id = 1;
+
+	if (!r->ckey.len)
+		return 0;
+	place_cols(l, f);
+	for (i = 0; i < 7; i++, p += n + 1) {
+		n = strlen(p);
+		if (memcmp(p, f[i], n + 1)) {
+			if (i)
+				return 0;
+			same_id = 0;
+		}
+	}
+	return same_id ? 2 : 1;
+}
+
+/* Add the open case's sums to its groups. */
+static int
+flush_case(struct rep *r, const char *path)
+{
+	size_t i;
+
+	if (!r->open)
+		return 0;
+	r->open = 0;
+	for (i = 0; i < r->ncgroups; i++) {
+		struct group *g = &r->g[r->cgroups[i]];
+
+		g->households += r->chouseholds;
+		g->persons += r->cpersons;
+		if (payroll_add(g->regular, r->cregular, &g->regular) ||
+		    payroll_add(g->other, r->cother, &g->other))
+			return payroll_error_set(r->err, PAYROLL_EOVERFLOW, path, r->cline, 0,
+						 "overflow", "a sum does not fit");
+	}
+	return 0;
+}
+
 static int
 add_line(struct rep *r, const struct payroll_ledger_line *l, const char *path)
 {
-	char key[sizeof r->ckey];
-	int n, fresh, rc;
-	size_t i;
+	int64_t *to;
+	int fresh, rc, same;
 	uint64_t h;
 
-	/* the columns that place a line; equal to the previous line's, its
-	 * groups are the same (the lines of a case are contiguous) */
-	n = snprintf(key, sizeof key, "%s|%s|%s|%s|%s|%s|%s", l->period, l->program,
-		     l->case_id, l->region, l->area, l->support_mode, l->care_level);
-	if (n < 0 || (size_t)n >= sizeof key || strcmp(key, r->ckey)) {
-		if ((rc = line_groups(r, l, path)) != 0)
-			return rc;
-		if (n < 0 || (size_t)n >= sizeof key)
-			r->ckey[0] = 0;
-		else
-			memcpy(r->ckey, key, (size_t)n + 1);
-	}
-	h = payroll_keyhash_add(PAYROLL_KEYHASH_INIT, l->period, strlen(l->period));
-	h = payroll_keyhash_add(h, l->program, strlen(l->program));
-	h = payroll_keyhash_end(payroll_keyhash_add(h, l->case_id, strlen(l->case_id)));
-	if ((fresh = hset_add(&r->households, h)) < 0)
-		return fresh;
-	for (i = 0; i < r->ncgroups; i++) {
-		struct group *g = &r->g[r->cgroups[i]];
-		int64_t *to = payroll_ledger_is_regular(l) ? &g->regular : &g->other;
+	if ((same = same_case(r, l)) < 2 || !r->open) {
+		const char *f[7];
+		size_t i;
 
-		g->households += fresh;
-		g->persons += fresh ? l->members : 0;
-		if (payroll_add(*to, l->amount, to))
-			return payroll_error_set(r->err, PAYROLL_EOVERFLOW, path, l->line, 0,
-						 "overflow", "a sum does not fit");
+		if ((rc = flush_case(r, path)) != 0 || (!same && (rc = line_groups(r, l, path)) != 0))
+			return rc;
+		place_cols(l, f);
+		payroll_buf_reset(&r->ckey);
+		for (i = 0; i < 7; i++)
+			if (payroll_buf_add(&r->ckey, f[i], strlen(f[i]) + 1))
+				return PAYROLL_ENOMEM;
+		/* a household is a case_id in a period's program: counted
+		 * once however many lines or ledgers it has */
+		h = payroll_keyhash_add(PAYROLL_KEYHASH_INIT, l->period, strlen(l->period));
+		h = payroll_keyhash_add(h, l->program, strlen(l->program));
+		h = payroll_keyhash_end(payroll_keyhash_add(h, l->case_id, strlen(l->case_id)));
+		if ((fresh = hset_add(&r->households, h)) < 0)
+			return fresh;
+		r->open = 1;
+		r->chouseholds = fresh;
+		r->cpersons = fresh ? l->members : 0;
+		r->cregular = r->cother = 0;
+		r->cline = l->line;
 	}
+	to = payroll_ledger_is_regular(l) ? &r->cregular : &r->cother;
+	if (payroll_add(*to, l->amount, to))
+		return payroll_error_set(r->err, PAYROLL_EOVERFLOW, path, l->line, 0,
+					 "overflow", "a sum does not fit");
 	if (payroll_add(r->total, l->amount, &r->total))
 		return payroll_error_set(r->err, PAYROLL_EOVERFLOW, path, l->line, 0,
 					 "overflow", "the total does not fit");
@@ -287,9 +353,11 @@ read_ledger(struct rep *r, const char *path)
 	rc = payroll_ledger_require(lr, PAYROLL_LEDGER_AREA | PAYROLL_LEDGER_SUPPORT_MODE |
 				    PAYROLL_LEDGER_CARE_LEVEL,
 				    "the report counts by area, support mode and care level", r->err);
-	r->ckey[0] = 0;
+	payroll_buf_reset(&r->ckey);
 	while (rc == 0 && (rc = payroll_ledger_next(lr, &l, r->err)) == 1)
 		rc = add_line(r, &l, path);
+	if (rc == 0)
+		rc = flush_case(r, path);
 	if (rc == PAYROLL_ENOMEM && !r->err->message[0])
 		payroll_error_errno(r->err, rc, path, "out of memory");
 	payroll_ledger_close(lr);
@@ -657,5 +725,6 @@ payroll_report(const struct payroll_report_opts *o, struct payroll_report_result
 	free(r.g);
 	free(r.slot);
 	free(r.households.v);
+	payroll_buf_release(&r.ckey);
 	return rc;
 }

@@ -56,6 +56,48 @@ no_grep "amount-jump" out
 expect_exit 1 payroll-audit --previous prev.csv --jump 29 planted.csv
 grep_file "amount-jump,C04," out; grep_file "amount-jump,C03," out
 no_grep "amount-jump,C05," out
+# payee-age at its edges: completed years on 2026-11-01, the first day of
+# the period (16 that day is not under 16, 100 is not over 100; a birthday
+# on 11-02 is not yet reached); centralized cases are skipped, dispersed
+# extreme poverty is not. same-person-twice with three cases flags all
+# three (a grant to the same person aside); a centralized case sharing a
+# dispersed case's account is exempt, which leaves the other alone.
+python3 - "$G" >edges.csv <<'PY2' || fail "edges.csv"
+import sys
+sys.path.insert(0, sys.argv[1])
+from make import HEADER, idn, line, case, extreme
+p = "2026-11"
+rows = [HEADER]
+for cid, birth, seq in [("A16", "20101101", 1), ("A15", "20101102", 2), ("A100", "19261101", 3),
+                        ("A101", "19251101", 4), ("B100", "19251102", 5)]:
+    rows.append(case(p, cid, "甲", idn(birth, seq), "62170000000001%05d" % seq, 720, 1, 0))
+rows.append(extreme(p, "E1", "乙", idn("19200101", 6), "6217000000000200006", "dispersed"))
+rows.append(extreme(p, "E2", "丙", idn("19200101", 7), "6217000000000200007", "centralized", "福利院"))
+three = idn("19700101", 8)
+rows.append(case(p, "P1", "丁", three, "6217000000000300001", 720, 1, 0))
+rows.append(case(p, "P2", "丁", three, "6217000000000300002", 720, 1, 0))
+rows.append(extreme(p, "P3", "丁", three, "6217000000000300003", "dispersed"))
+rows.append(line(p, "P4", "temporary", "temporary", p, "丁", three, "6217000000000300001", 1,
+                 "500.00", "500.00"))
+rows.append(case(p, "Q1", "戊", idn("19700101", 9), "6217000000000400001", 720, 1, 0))
+rows.append(extreme(p, "Q2", "己", idn("19300101", 10), "6217000000000400001", "centralized", "福利院"))
+sys.stdout.write("".join(rows))
+PY2
+expect_exit 1 payroll-audit edges.csv
+[ "$(cut -d, -f1,2 out | tail -n +2 | tr '\n' ' ')" = \
+	"same-person-twice,P1 same-person-twice,P2 same-person-twice,P3 payee-age,A101 payee-age,A15 payee-age,E1 " ] ||
+	{ cat out >&2; fail "edges"; }; ok
+grep -q '^payee-age,A15,2204212010110200[0-9X]*,甲,born 2010-11-02: 15 years old on 2026-11-01 (under 16)$' out ||
+	fail "A15"; ok
+grep -q '^payee-age,A101,2204211925110100[0-9X]*,甲,born 1925-11-01: 101 years old on 2026-11-01 (over 100)$' out ||
+	fail "A101"; ok
+grep_file "id number paid in 3 cases of 2026-11: P2 (subsistence" out
+# a period that is not a month is named with its file and line
+sed '2s/^2026-11,/2026-13,/' planted.csv >badperiod.csv
+expect_exit 2 payroll-audit -o none.csv badperiod.csv
+grep_file "badperiod.csv:2: bad-month: period '2026-13' is not a month YYYY-MM" err
+absent none.csv
+
 # a ledger of the first version is fine as --previous, not as the audited one
 cut1() { awk -F, -v OFS=, '{ s = $1; for (i = 2; i <= NF; i++) if (i != 7 && i != 15 && i != 16) s = s OFS $i; print s }' "$1"; }
 cut1 prev.csv >prev-v1.csv

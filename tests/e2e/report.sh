@@ -71,6 +71,21 @@ for f in oct.csv "$L"; do
 done
 grep_file "2026-11,total,*,*,*,13,24,10240.00,7924.00,18164.00,426.67" two.csv
 
+# per_person rounds half up to the fen: 3.01 for 2 persons is 1.505, so
+# 1.51 (1.50 when cut or rounded half to even); 1.00 for 3 is 0.33
+{ head -1 "$L"
+  echo '2026-11,H1,subsistence,allowance,2026-11,220421101201,urban,新兴村,甲,220421196503040015,ICBC,6217000000001000003,甲,2,,,3.01,3.01'
+  echo '2026-11,H2,temporary,temporary,2026-11,220421101201,urban,新兴村,乙,220421197001010021,ICBC,6217000000001000011,乙,3,,,1.00,1.00'
+  echo '2026-11,H3,subsistence,allowance,2026-11,220422101201,rural,新兴村,丙,220421197001010030,ICBC,6217000000001000020,丙,3,,,1.00,1.00'
+} >half.csv
+expect_exit 0 payroll-report half.csv
+grep_file "2026-11,all,*,subsistence,urban,1,2,3.01,0.00,3.01,1.51" out
+grep_file "2026-11,township,220421101,subsistence,urban,1,2,3.01,0.00,3.01,1.51" out
+grep_file "2026-11,all,*,subsistence,rural,1,3,1.00,0.00,1.00,0.33" out
+# temporary grants are not the period's regular amount: per_person 0
+grep_file "2026-11,all,*,temporary,urban,1,3,0.00,1.00,1.00,0.00" out
+grep_file "2026-11,total,*,*,*,3,8,4.01,1.00,5.01,0.50" out
+
 # the page: Chinese, A4, charts drawn inline, nothing fetched from outside
 grep_file '<html lang="zh-CN">' two.html
 grep_file 'size: A4' two.html
