@@ -1220,7 +1220,8 @@ drop_rows(struct payroll_xlsx *x)
 
 	if (!x->row_depth)
 		ncells = ntext = 0;
-	memmove(x->cells, x->cells + x->row_first, ncells * sizeof *x->cells);
+	if (ncells)
+		memmove(x->cells, x->cells + x->row_first, ncells * sizeof *x->cells);
 	for (i = 0; i < ncells; i++)
 		x->cells[i].v = (const char *)((uintptr_t)x->cells[i].v - x->row_text);
 	if (ntext)
