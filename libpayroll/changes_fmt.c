@@ -6,6 +6,7 @@
 
 #include "disclose.h"
 #include "money.h"
+#include "outfile.h"
 #include "banned.h"
 
 static const char *const program_name[] = { "subsistence", "extreme-poverty", "temporary" };
@@ -174,7 +175,8 @@ csv_field(struct payroll_buf *b, const char *s)
 static int
 csv_head(struct payroll_changes_fmt *x)
 {
-	return payroll_buf_addstr(&x->b, "record,class,case_id,reasons,old_program,new_program,"
+	return payroll_buf_addstr(&x->b, x->o->bom ? PAYROLL_UTF8_BOM : "") ||
+	       payroll_buf_addstr(&x->b, "record,class,case_id,reasons,old_program,new_program,"
 					 "locality,name,") ||
 	       (!x->o->public && payroll_buf_addstr(&x->b, "id_number,")) ||
 	       payroll_buf_addstr(&x->b, "households,old_persons,new_persons,old_regular,"
