@@ -8,7 +8,8 @@
 # report --html, audit; then, in a second set, the parse of both ledgers
 # against audit --previous. Prints medians, each command's median ratio to
 # the libcsv parse (and to the reader), and peak memory; the difference in
-# peak memory between two sizes gives the bytes per line.
+# peak memory between two sizes gives the bytes per line. LINES "none"
+# skips them (with STATS_CALLGRIND, below, to count instructions only).
 set -euo pipefail
 cd "$(dirname "$0")"
 . ./lib.sh
@@ -31,7 +32,9 @@ show() {	# NAMES... -- RESULT-LINES...: one line per command
 	done
 }
 
-for lines in "${@:-1000000 250000}"; do
+[ $# -gt 0 ] || set -- 1000000 250000
+[ "$1" = none ] && shift
+for lines in "$@"; do
 	cur=data/stats-$lines.csv prev=data/stats-$lines-prev.csv
 	[ -f "$cur" ] || python3 gen_ledger2.py "$lines" "$cur" 2026-11
 	[ -f "$prev" ] || python3 gen_ledger2.py "$lines" "$prev" 2026-10
@@ -48,3 +51,29 @@ for lines in "${@:-1000000 250000}"; do
 	show "libcsv parse of both" "ledger reader, both" "audit --previous" -- "${res[@]}"
 	rm -f "$out"/bench-report.csv "$out"/bench-report.html "$out"/bench-audit.csv
 done
+
+# Instructions, which the load from elsewhere does not change: callgrind at
+# STATS_CALLGRIND lines (e.g. 100000), each tool against the bare parse.
+if [ -n "${STATS_CALLGRIND:-}" ]; then
+	n=$STATS_CALLGRIND cur=data/stats-$STATS_CALLGRIND.csv prev=data/stats-$STATS_CALLGRIND-prev.csv
+	[ -f "$cur" ] || python3 gen_ledger2.py "$n" "$cur" 2026-11
+	[ -f "$prev" ] || python3 gen_ledger2.py "$n" "$prev" 2026-10
+	ir() {	# CMD...: instructions
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+			sed -n 's/.*refs: *//p' | tr -d ,
+	}
+	base=$(ir data/csvparse "$cur") reader=$(ir data/ledger_parse "$cur")
+	echo "$n lines, callgrind: libcsv parse $base instructions, ledger reader $reader"
+	for t in "report" "report --html" "audit" "audit --previous"; do
+		case $t in
+		report) i=$(ir "$build/payroll-report" -o "$out/bench-report.csv" "$cur") b=$base r=$reader ;;
+		"report --html") i=$(ir "$build/payroll-report" -o "$out/bench-report.csv" \
+			--html "$out/bench-report.html" "$cur") b=$base r=$reader ;;
+		audit) i=$(ir "$build/payroll-audit" -o "$out/bench-audit.csv" "$cur") b=$base r=$reader ;;
+		*) i=$(ir "$build/payroll-audit" --previous "$prev" -o "$out/bench-audit.csv" "$cur")
+		   b=$((2 * base)) r=$((2 * reader)) ;;	# the two ledgers are the same size
+		esac
+		python3 -c "print('  %-18s %d instructions  x%.2f the parse  x%.2f the reader' % ('$t', $i, $i / $b, $i / $r))"
+	done
+	rm -f "$out"/bench-report.csv "$out"/bench-report.html "$out"/bench-audit.csv
+fi
