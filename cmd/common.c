@@ -27,7 +27,10 @@ tool_fail(const struct tool *t, int rc, const struct payroll_error *e)
 {
 	char line[PAYROLL_PATH_MAX + 700];
 
-	if (e && (e->message[0] || e->code[0])) {
+	if (e && e->option[0] && !e->file[0] && tool_opt_find(t, e->option)) {
+		/* the library names the option; the tool words it as its flag */
+		fprintf(stderr, "%s: %s: --%s %s\n", t->name, e->code, e->option, e->message);
+	} else if (e && (e->message[0] || e->code[0])) {
 		payroll_error_format(e, line, sizeof line);
 		if (e->file[0])
 			fprintf(stderr, "%s\n", line);

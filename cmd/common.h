@@ -28,7 +28,11 @@ void tool_start(void);
  * payroll_diag_fn with ctx NULL. */
 void tool_diag(void *ctx, const struct payroll_error *d);
 
-/* Report a fatal library failure rc with its detail; returns EXIT_FATAL. */
+/*
+ * Report a fatal library failure rc with its detail; a problem with one of
+ * t's options is worded with its flag ("--standards is required").
+ * Returns EXIT_FATAL.
+ */
 int tool_fail(const struct tool *t, int rc, const struct payroll_error *e);
 
 /* True when stderr is a terminal (progress lines only then). */

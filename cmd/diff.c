@@ -21,7 +21,7 @@ static int
 bank_side(const char **path, const char *layout, char tmp[64], struct payroll_error *err)
 {
 	const char *dir = getenv("TMPDIR");
-	struct payroll_problems p = { *path, tool_diag, NULL, 1, 0, { "", 0, 0, "", "" } };
+	struct payroll_problems p = { .path = *path, .diag = tool_diag, .all = 1 };
 	struct payroll_bankread_info info;
 	FILE *f;
 	int fd, rc;

@@ -71,8 +71,9 @@ main(int argc, char **argv)
 	rc = payroll_run(&o, &res, &err);
 	if (progress_shown)
 		fputs("\r\033[K", stderr);
-	if (rc == PAYROLL_EEXIST) {
-		tool_fail(&t, rc, &err);
+	if (rc == PAYROLL_EEXIST && !strcmp(err.code, "period-done")) {
+		fprintf(stderr, "%s: %s: %s; %s\n", err.file, err.code, err.message,
+			_("--force redoes it and keeps this one"));
 		return EXIT_PERIOD_DONE;
 	}
 	if (rc)

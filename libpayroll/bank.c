@@ -182,7 +182,7 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 		payroll_money_format(x->amount, a);
 		payroll_money_format(r->o->max_amount, m);
 		return line_error(r, x->line, PAYROLL_EFORMAT, "over-max-amount",
-				  "case %s: one transfer of %s is above --max-amount %s, and a case is never split",
+				  "case %s: one transfer of %s is above the most a file holds, %s, and a case is never split",
 				  x->case_id, a, m);
 	}
 	g = find_group(r, x->bank, x->amount);
@@ -634,9 +634,9 @@ open_outputs(struct run *r, struct group *g)
 
 	if (!strcmp(r->o->output, "-")) {
 		if (r->o->split_by_bank || *suffix || r->ng > 1)
-			return payroll_error_set(r->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-						 "-o - writes one file; this layout or --split-by "
-						 "writes several");
+			return payroll_error_option(r->err, PAYROLL_EUSAGE, "output", "usage",
+						    "- writes one file; this layout or a split by bank "
+						    "writes several");
 		snprintf(g->path, sizeof g->path, "-");
 	} else if (derive_path(g->path, sizeof g->path, r->o->output, g->bank, "")) {
 		return payroll_error_set(r->err, PAYROLL_EUSAGE, r->o->output, 0, 0, "io",
@@ -693,13 +693,13 @@ load_layout(struct run *r)
 
 	if (!strcmp(name, "pain001")) {
 		if (!r->o->payer)
-			return payroll_error_set(r->err, PAYROLL_EUSAGE, NULL, 0, 0, "missing-payer",
-						 "layout pain001 needs --payer FILE");
+			return payroll_error_option(r->err, PAYROLL_EUSAGE, "payer", "missing-payer",
+						    "FILE is needed by layout pain001");
 		return payroll_payer_load(&r->payer, r->o->payer, r->err);
 	}
 	if (r->o->payer)
-		return payroll_error_set(r->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-					 "--payer applies to layout pain001 only");
+		return payroll_error_option(r->err, PAYROLL_EUSAGE, "payer", "usage",
+					    "applies to layout pain001 only");
 	if (strchr(name, '/') || strchr(name, '.'))
 		return payroll_layout_load(&r->layout, name, r->err);
 	return payroll_layout_builtin(&r->layout, name, r->err);

@@ -922,7 +922,7 @@ payroll_bankread_chunked(const char *path, const char *layout, size_t chunk,
 	if (!layout && !(layout = detect(head, n)))
 		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "unknown-format",
 					 "not a csv, fixed-gbk or pain001 bank file: "
-					 "name its layout with --layout");
+					 "name its layout");
 	snprintf(info->format, sizeof info->format, "%s", layout);
 	if (strcmp(layout, "pain001") == 0) {
 		rc = read_pain(&r, path, chunk, err);

@@ -729,7 +729,7 @@ prepare(struct batch *b)
 		    "it is moved aside and journaled with this run", b->dest);
 	if (stat(b->dest, &st) == 0 && !b->o->force)
 		return payroll_error_set(b->err, PAYROLL_EEXIST, b->dest, 0, 0, "period-done",
-					 "period %s was already run; --force redoes it and keeps this one",
+					 "period %s was already run",
 					 b->period);
 	remove_leftovers(b->cfg->output);
 	if (snprintf(tmpl, sizeof tmpl, "%s/.%s.tmp-XXXXXX", b->cfg->output, b->period) >= (int)sizeof tmpl)

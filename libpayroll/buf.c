@@ -88,27 +88,41 @@ payroll_buf_addmoney(struct payroll_buf *b, int64_t fen)
 }
 
 int
-payroll_buf_addcsv(struct payroll_buf *b, const char *s, size_t n)
+payroll_csv_needs_quote(const char *s, size_t n)
 {
 	size_t i;
-	int quote = 0;
 
 	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r') {
-			quote = 1;
-			break;
-		}
-	if (!quote)
-		return payroll_buf_add(b, s, n);
-	if (payroll_buf_reserve(b, 2 * n + 2))
-		return PAYROLL_ENOMEM;
-	b->p[b->len++] = '"';
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			return 1;
+	return 0;
+}
+
+char *
+payroll_csv_put(char *o, const char *s, size_t n, int quote)
+{
+	size_t i;
+
+	if (!quote) {
+		memcpy(o, s, n);
+		return o + n;
+	}
+	*o++ = '"';
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')
-			b->p[b->len++] = '"';
-		b->p[b->len++] = s[i];
+			*o++ = '"';
+		*o++ = s[i];
 	}
-	b->p[b->len++] = '"';
+	*o++ = '"';
+	return o;
+}
+
+int
+payroll_buf_addcsv(struct payroll_buf *b, const char *s, size_t n)
+{
+	if (payroll_buf_reserve(b, 2 * n + 2))
+		return PAYROLL_ENOMEM;
+	b->len = (size_t)(payroll_csv_put(b->p + b->len, s, n, payroll_csv_needs_quote(s, n)) - b->p);
 	b->p[b->len] = '\0';
 	return 0;
 }

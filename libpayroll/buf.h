@@ -28,6 +28,11 @@ int payroll_buf_addf(struct payroll_buf *b, const char *fmt, ...)
 int payroll_buf_addmoney(struct payroll_buf *b, int64_t fen);
 /* Append one CSV field, quoted per RFC 4180 only when it needs it. */
 int payroll_buf_addcsv(struct payroll_buf *b, const char *s, size_t n);
+/* 1 when n bytes of s need CSV quoting (a comma, quote, CR or LF). */
+int payroll_csv_needs_quote(const char *s, size_t n);
+/* Write s (n bytes) at o as a CSV field, quoted when quote is nonzero
+ * (o has room for 2 * n + 2 bytes); returns the end of what was written. */
+char *payroll_csv_put(char *o, const char *s, size_t n, int quote);
 /* Append s escaped for a JSON string body (no surrounding quotes). */
 int payroll_buf_addjson(struct payroll_buf *b, const char *s, size_t n);
 /*

@@ -55,11 +55,21 @@ struct dup_reject {
 
 /* One computed ledger line before it is written. */
 struct out_line {
-	char item[88];
+	const char *item;	/* a literal or the standards' own string */
+	size_t item_len;
 	long month;
 	int64_t amount;
-	size_t len;		/* of basis */
+	size_t len;		/* of basis (not NUL-terminated) */
+	int quote;		/* basis holds a comma: CSV-quote it */
 	char basis[480];
+};
+
+/* Where a (program, item) total is in the report, by the item's address:
+ * the items of lines are a few literals and standards strings. */
+struct total_slot {
+	const char *item;
+	int program;
+	int index;
 };
 
 struct engine {
@@ -75,6 +85,8 @@ struct engine {
 	struct payroll_buf buf;
 	struct payroll_ledger_case lcase;
 	size_t total_hint;		/* where payroll_calc_report_add looks first */
+	struct total_slot totals[32];
+	size_t ntotals;
 	struct out_line *lines;
 	size_t nlines, lines_cap;
 	struct payroll_problems probs;
@@ -260,10 +272,9 @@ reject(struct engine *g, const struct payroll_case *k, const char *code,
 /* ---- arithmetic into ledger lines -------------------------------------- */
 
 static struct out_line *
-new_line(struct engine *g, const char *item, long month)
+new_line(struct engine *g, const char *item, size_t item_len, long month)
 {
 	struct out_line *l;
-	size_t n = strlen(item);
 
 	if (g->nlines == g->lines_cap) {
 		size_t cap = g->lines_cap ? g->lines_cap * 2 : 32;
@@ -275,28 +286,39 @@ new_line(struct engine *g, const char *item, long month)
 		g->lines_cap = cap;
 	}
 	l = &g->lines[g->nlines++];
-	if (n >= sizeof l->item)
-		n = sizeof l->item - 1;
-	memcpy(l->item, item, n);
-	l->item[n] = '\0';
+	l->item = item;
+	l->item_len = item_len;
 	l->month = month;
 	l->amount = 0;
 	l->len = 0;
-	l->basis[0] = '\0';
+	l->quote = 0;
 	return l;
 }
 
-/* The basis column is built by these, on the hot path: no printf. */
-static void
-put(struct out_line *l, const char *s)
-{
-	size_t n = strlen(s);
+/* Lines of a fixed item: its length known at compile time. */
+#define NEW_LINE(g, lit, month) new_line((g), lit, sizeof lit - 1, (month))
 
+/*
+ * The basis column is built by these, on the hot path: no printf, and no
+ * strlen of a literal (PUT). What goes in is numbers, literals, the
+ * standards' rate fragments (numbers, "%*()=") and supplement names; only
+ * a name or max()'s comma can need CSV quoting, and they set l->quote.
+ */
+static void
+put_n(struct out_line *l, const char *s, size_t n)
+{
 	if (n > sizeof l->basis - 1 - l->len)
 		n = sizeof l->basis - 1 - l->len;
 	memcpy(l->basis + l->len, s, n);
 	l->len += n;
-	l->basis[l->len] = '\0';
+}
+
+#define PUT(l, lit) put_n((l), lit, sizeof lit - 1)
+
+static void
+put(struct out_line *l, const char *s)
+{
+	put_n(l, s, strlen(s));
 }
 
 static void
@@ -304,21 +326,22 @@ put_money(struct out_line *l, int64_t fen)
 {
 	char m[PAYROLL_MONEY_MAX];
 
-	payroll_money_format(fen, m);
-	put(l, m);
+	if (sizeof l->basis - 1 - l->len >= PAYROLL_MONEY_MAX)
+		l->len += payroll_money_format(fen, l->basis + l->len);
+	else
+		put_n(l, m, payroll_money_format(fen, m));
 }
 
 static void
 put_int(struct out_line *l, int v)
 {
 	char d[12];
-	int i = sizeof d - 1;
+	int i = sizeof d;
 
-	d[i] = '\0';
 	do
 		d[--i] = (char)('0' + v % 10);
 	while ((v /= 10) > 0 && i > 0);
-	put(l, d + i);
+	put_n(l, d + i, sizeof d - (size_t)i);
 }
 
 static int __attribute__((format(printf, 3, 4)))
@@ -340,12 +363,12 @@ finish_line(struct engine *g, struct out_line *l, int64_t exact,
 {
 	if (payroll_round(exact, rule, &l->amount))
 		return calc_reject(g, "overflow", "amount too large");
-	put(l, "=");
+	PUT(l, "=");
 	put_money(l, exact);
 	if (l->amount != exact) {
-		put(l, " round(");
+		PUT(l, " round(");
 		put(l, payroll_rounding_name(rule));
-		put(l, ")=");
+		PUT(l, ")=");
 		put_money(l, l->amount);
 	}
 	return 0;
@@ -353,7 +376,7 @@ finish_line(struct engine *g, struct out_line *l, int64_t exact,
 
 /* rate * members as an item line; omitted when zero and omit_zero. */
 static int
-per_person_line(struct engine *g, const char *item, long month,
+per_person_line(struct engine *g, const char *item, size_t item_len, long month,
 		const struct payroll_rate *rate, int members,
 		enum payroll_rounding rule, int omit_zero)
 {
@@ -364,10 +387,10 @@ per_person_line(struct engine *g, const char *item, long month,
 		return calc_reject(g, "overflow", "%s too large", item);
 	if (exact == 0 && omit_zero)
 		return 0;
-	if (!(l = new_line(g, item, month)))
+	if (!(l = new_line(g, item, item_len, month)))
 		return PAYROLL_ENOMEM;
 	put(l, rate->frag);
-	put(l, "*");
+	PUT(l, "*");
 	put_int(l, members);
 	return finish_line(g, l, exact, rule);
 }
@@ -410,11 +433,12 @@ supp_person(void *ctx, const char *s, size_t n, int person)
 	if (payroll_add(sc->sum, win->rate.fen, &sc->sum))
 		sc->overflow = 1;
 	if (sc->l->len)
-		put(sc->l, "+");
+		PUT(sc->l, "+");
 	put(sc->l, win->rate.frag);
-	put(sc->l, "(");
+	PUT(sc->l, "(");
 	put(sc->l, win->name);
-	put(sc->l, ")");
+	sc->l->quote |= payroll_csv_needs_quote(win->name, strlen(win->name));
+	PUT(sc->l, ")");
 	(void)person;
 }
 
@@ -442,27 +466,28 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 	payroll_money_format(k->income, inc);
 	if (rt->floor.present && payroll_mul(rt->floor.fen, k->members, &fm))
 		return calc_reject(g, "overflow", "amount too large");
-	if (!(l = new_line(g, "allowance", m)))
+	if (!(l = NEW_LINE(g, "allowance", m)))
 		return PAYROLL_ENOMEM;
 	if (rt->floor.present && fm > gap) {
 		core = fm;
-		put(l, "max(");
+		PUT(l, "max(");
 	}
 	put(l, rt->base.frag);
-	put(l, "*");
+	PUT(l, "*");
 	put_int(l, k->members);
-	put(l, "-");
+	PUT(l, "-");
 	put(l, inc);
 	if (core == fm && rt->floor.present && fm > gap) {
-		put(l, ",");
+		PUT(l, ",");
+		l->quote = 1;
 		put(l, rt->floor.frag);
-		put(l, "*");
+		PUT(l, "*");
 		put_int(l, k->members);
-		put(l, ")");
+		PUT(l, ")");
 	}
 	if (finish_line(g, l, core, rt->rounding))
 		return 1;
-	if (!(sc.l = new_line(g, "supplement", m)))
+	if (!(sc.l = NEW_LINE(g, "supplement", m)))
 		return PAYROLL_ENOMEM;
 	payroll_categories_each(k->categories, k->categories_len, supp_person, &sc);
 	if (sc.overflow)
@@ -480,9 +505,11 @@ extreme_month(struct engine *g, const struct payroll_case *k, long m,
 {
 	int rc;
 
-	if ((rc = per_person_line(g, "basic-living", m, &rt->base, k->members, rt->rounding, 0)))
+	if ((rc = per_person_line(g, "basic-living", sizeof "basic-living" - 1, m, &rt->base,
+				  k->members, rt->rounding, 0)))
 		return rc;
-	return per_person_line(g, "care", m, &rt->care[k->care], k->members, rt->rounding, 1);
+	return per_person_line(g, "care", sizeof "care" - 1, m, &rt->care[k->care], k->members,
+			       rt->rounding, 1);
 }
 
 static int
@@ -514,7 +541,8 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 	if (k->program == PAYROLL_SUBSISTENCE && g->nlines == before)
 		return 0;	/* an arrears month owing nothing owes no subsidy */
 	for (i = 0; i < rt->nsubsidies; i++)
-		if ((rc = per_person_line(g, rt->subsidies[i].item, m, &rt->subsidies[i].rate,
+		if ((rc = per_person_line(g, rt->subsidies[i].item, strlen(rt->subsidies[i].item), m,
+					  &rt->subsidies[i].rate,
 					  k->members, rt->rounding, 1)))
 			return rc;
 	return 0;
@@ -547,11 +575,29 @@ case_lines(struct engine *g, const struct payroll_case *k)
 	return 0;
 }
 
+/* Add a line to its (program, item) total: by address when seen before. */
+static int
+add_line_total(struct engine *g, int program, const struct out_line *l)
+{
+	const char *name = payroll_program_name(program);
+	size_t i;
+	int rc;
+
+	for (i = 0; i < g->ntotals; i++)
+		if (g->totals[i].item == l->item && g->totals[i].program == program)
+			return payroll_calc_report_add_at(g->rep, g->totals[i].index, l->amount, 1);
+	rc = payroll_calc_report_add(g->rep, &g->total_hint, name, l->item, l->amount, 1);
+	if (rc >= 0 && g->ntotals < sizeof g->totals / sizeof *g->totals)
+		g->totals[g->ntotals++] = (struct total_slot){ l->item, program, rc };
+	return rc < 0 ? rc : 0;
+}
+
 static int
 write_lines(struct engine *g, const struct payroll_case *k)
 {
 	struct payroll_ledger_line ll;
 	char month[8], case_id[80];
+	size_t idn = k->case_id_len < sizeof case_id ? k->case_id_len : sizeof case_id - 1;
 	const char *program = payroll_program_name(k->program);
 	int64_t sum = 0;
 	size_t i;
@@ -562,7 +608,8 @@ write_lines(struct engine *g, const struct payroll_case *k)
 			return calc_reject(g, "overflow", "amount too large");
 	if (sum == 0)
 		return calc_reject(g, "zero-amount", "nothing to pay for %s after rounding", g->period);
-	snprintf(case_id, sizeof case_id, "%.*s", (int)k->case_id_len, k->case_id);
+	memcpy(case_id, k->case_id, idn);
+	case_id[idn] = '\0';
 	ll = (struct payroll_ledger_line){
 		.period = g->period, .case_id = case_id, .program = program,
 		.region = k->region, .area = payroll_area_name(k->area),
@@ -578,12 +625,15 @@ write_lines(struct engine *g, const struct payroll_case *k)
 	if (payroll_ledger_case_set(&g->lcase, &ll))
 		return PAYROLL_ENOMEM;
 	for (i = 0; i < g->nlines; i++) {
-		payroll_month_format(g->lines[i].month, month);
-		if (payroll_ledger_case_line(&g->buf, &g->lcase, g->lines[i].item, month,
-					     g->lines[i].amount, g->lines[i].basis))
+		const struct out_line *l = &g->lines[i];
+
+		if (l->month != g->o->period)
+			payroll_month_format(l->month, month);
+		if (payroll_ledger_case_line(&g->buf, &g->lcase, l->item, l->item_len,
+					     l->month == g->o->period ? g->period : month, 7,
+					     l->amount, l->basis, l->len, l->quote))
 			return PAYROLL_ENOMEM;
-		if ((rc = payroll_calc_report_add(g->rep, &g->total_hint, program, g->lines[i].item,
-				    g->lines[i].amount, 1)) < 0)
+		if ((rc = add_line_total(g, k->program, l)) != 0)
 			return rc == PAYROLL_ENOMEM ? rc : calc_reject(g, "overflow", "total too large");
 	}
 	if (g->ledger && payroll_outfile_write(g->ledger, g->buf.p, g->buf.len))
@@ -745,7 +795,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 		if (grant_not_due(&k, g->o->period, msg, sizeof msg))
 			return reject(g, &k, "not-due", msg);
 		if (when) {
-			snprintf(msg, sizeof msg, "grant %.*s was already paid in %s (--paid ledger)",
+			snprintf(msg, sizeof msg, "grant %.*s was already paid in %s (an earlier ledger)",
 				 (int)k.case_id_len, k.case_id, when);
 			return reject(g, &k, "already-paid", msg);
 		}
@@ -775,7 +825,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 	}
 	if (g->o->check_only || g->o->period < 0)
 		return 0;
-	if (!(l = new_line(g, "temporary", g->o->period)))
+	if (!(l = NEW_LINE(g, "temporary", g->o->period)))
 		return PAYROLL_ENOMEM;
 	l->amount = k.amount;
 	put_money(l, k.amount);
@@ -1246,9 +1296,9 @@ check_options(const struct payroll_calc_opts *o, struct payroll_error *err)
 	if (o->check_only)
 		return 0;
 	if (!o->standards)
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--standards is required");
+		return payroll_error_option(err, PAYROLL_EUSAGE, "standards", "usage", "is required");
 	if (o->period < 0)
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--period YYYY-MM is required");
+		return payroll_error_option(err, PAYROLL_EUSAGE, "period", "usage", "YYYY-MM is required");
 	{
 		const char *in[] = { o->roster, o->standards, o->grants };
 		const char *out[] = { o->ledger, o->rejects, o->summary };

@@ -63,6 +63,19 @@ payroll_calc_report_add(struct payroll_calc_report *rep, size_t *hintp,
 	return (int)rep->ntotals++;
 }
 
+int
+payroll_calc_report_add_at(struct payroll_calc_report *rep, int index, int64_t fen,
+			   long lines)
+{
+	struct payroll_total *t = &rep->totals[index];
+
+	if (payroll_add(rep->total, fen, &rep->total) || payroll_add(t->fen, fen, &t->fen))
+		return PAYROLL_EOVERFLOW;
+	rep->lines += lines;
+	t->lines += lines;
+	return 0;
+}
+
 void
 payroll_calc_report_free(struct payroll_calc_report *rep)
 {

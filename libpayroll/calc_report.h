@@ -58,6 +58,11 @@ int payroll_calc_report_add(struct payroll_calc_report *rep, size_t *hint,
 			    const char *program, const char *item, int64_t fen,
 			    long lines);
 
+/* The same for the total at index (as payroll_calc_report_add returned):
+ * 0 or PAYROLL_EOVERFLOW. */
+int payroll_calc_report_add_at(struct payroll_calc_report *rep, int index,
+			       int64_t fen, long lines);
+
 /* After the run: drop totals left with no lines (duplicates taken back),
  * order totals by program then item (SPEC 5.6) and codes by name. */
 void payroll_calc_report_finish(struct payroll_calc_report *rep);

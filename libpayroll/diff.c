@@ -316,11 +316,11 @@ setup(struct diff *d)
 		size_t n = strcspn(p, ",");
 
 		if (n == 0)
-			return payroll_error_set(d->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-						 "--key '%s': an empty column name", o->key);
+			return payroll_error_option(d->err, PAYROLL_EUSAGE, "key", "usage",
+						 "'%s': an empty column name", o->key);
 		if (d->nkey == MAXKEY)
-			return payroll_error_set(d->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-						 "--key: at most %d columns", MAXKEY);
+			return payroll_error_option(d->err, PAYROLL_EUSAGE, "key", "usage",
+						 "takes at most %d columns", MAXKEY);
 		d->keyname[d->nkey++] = p;
 		if (p[n] == '\0')
 			break;
@@ -345,8 +345,8 @@ setup(struct diff *d)
 		size_t n = strcspn(p, ",");
 
 		if (n == 0 || (find_col(d->s[0].t, p, n) < 0 && find_col(d->s[1].t, p, n) < 0))
-			return payroll_error_set(d->err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-						 "--ignore: no column '%.*s' in either file", (int)n, p);
+			return payroll_error_option(d->err, PAYROLL_EUSAGE, "ignore", "usage",
+						    "names no column '%.*s' of either file", (int)n, p);
 		p += n + (p[n] == ',');
 	}
 	nc = payroll_table_ncolumns(d->s[0].t) + payroll_table_ncolumns(d->s[1].t);
@@ -1226,8 +1226,8 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 	d.only_kinds = o->only ? o->only : PAYROLL_DIFF_ADDED | PAYROLL_DIFF_REMOVED | PAYROLL_DIFF_CHANGED;
 	if (o->tolerance &&
 	    payroll_money_parse(o->tolerance, strlen(o->tolerance), &d.tolerance, &why) != 0)
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-					 "--tolerance '%s': %s", o->tolerance, why);
+		return payroll_error_option(err, PAYROLL_EUSAGE, "tolerance", "usage",
+					 "'%s': %s", o->tolerance, why);
 	{
 		const char *in[] = { o->old_path, o->new_path };
 		const char *out = o->output ? o->output : "-";
@@ -1237,8 +1237,8 @@ payroll_diff(const struct payroll_diff_opts *o, struct payroll_diff_result *res,
 	}
 	rc = setup(&d);
 	if (rc == 0 && o->tolerance && !res->has_amount)
-		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-				       "--tolerance needs an amount column in both files");
+		rc = payroll_error_option(err, PAYROLL_EUSAGE, "tolerance", "usage",
+				       "needs an amount column in both files");
 	if (rc == 0) {
 		/* index the smaller file; streamed are the rest */
 		if (!strcmp(o->old_path, "-") || !strcmp(o->new_path, "-"))

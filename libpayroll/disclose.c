@@ -698,18 +698,18 @@ payroll_disclose(const struct payroll_disclose_opts *o,
 	if (!out)
 		return payroll_error_set(err, PAYROLL_ENOMEM, NULL, 0, 0, "no-memory", "out of memory");
 	if (!o->ledger || !o->output)
-		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "a ledger and -o are needed");
+		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "a ledger and an output are needed");
 	else if (o->split_by_locality && (!o->html || !strcmp(o->html, "-")))
-		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-				       "--split-by locality needs --html with a file name");
+		rc = payroll_error_option(err, PAYROLL_EUSAGE, "html", "usage",
+					  "is needed, a file name, to split the pages by locality");
 	else if (o->notice_days < 0 || o->notice_days > 365)
 		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "notice days: 1 to 365");
 	else if (o->notice_from && payroll_date_zh(o->notice_from, 0, probe, sizeof probe) != 0)
-		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-				       "--notice-from '%s' is not a date YYYY-MM-DD", o->notice_from);
+		rc = payroll_error_option(err, PAYROLL_EUSAGE, "notice-from", "usage",
+					  "'%s' is not a date YYYY-MM-DD", o->notice_from);
 	else if (o->date && payroll_date_zh(o->date, 0, probe, sizeof probe) != 0)
-		rc = payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage",
-				       "--date '%s' is not a date YYYY-MM-DD", o->date);
+		rc = payroll_error_option(err, PAYROLL_EUSAGE, "date", "usage",
+					  "'%s' is not a date YYYY-MM-DD", o->date);
 	else {
 		const char *outs[] = { o->output, o->split_by_locality ? NULL : o->html };
 

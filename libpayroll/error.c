@@ -47,6 +47,7 @@ payroll_error_vset(struct payroll_error *e, int rc, const char *file, long line,
 	e->line = line;
 	e->column = column;
 	copy_trunc(e->code, sizeof e->code, code);
+	e->option[0] = '\0';
 	if (fmt) {
 		/* A message cut at 511 bytes is still useful; never overflow. */
 		if (vsnprintf(e->message, sizeof e->message, fmt, ap) < 0)
@@ -66,6 +67,20 @@ payroll_error_set(struct payroll_error *e, int rc, const char *file,
 	va_start(ap, fmt);
 	payroll_error_vset(e, rc, file, line, column, code, fmt, ap);
 	va_end(ap);
+	return rc;
+}
+
+int
+payroll_error_option(struct payroll_error *e, int rc, const char *option, const char *code,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	payroll_error_vset(e, rc, NULL, 0, 0, code, fmt, ap);
+	va_end(ap);
+	if (e)
+		copy_trunc(e->option, sizeof e->option, option);
 	return rc;
 }
 
@@ -105,8 +120,8 @@ payroll_error_format(const struct payroll_error *e, char *buf, size_t n)
 		snprintf(where, sizeof where, "%s:%ld: ", e->file, e->line);
 	else if (e->file[0])
 		snprintf(where, sizeof where, "%s: ", e->file);
-	return snprintf(buf, n, "%s%s%s%s", where, e->code,
-			e->code[0] ? ": " : "", e->message);
+	return snprintf(buf, n, "%s%s%s%s%s%s", where, e->code, e->code[0] ? ": " : "",
+			e->option, e->option[0] ? " " : "", e->message);
 }
 
 void

@@ -34,6 +34,11 @@ struct payroll_error {
 	int column;			/* 1-based, 0 when none */
 	char code[40];			/* stable code, e.g. "bad-money" */
 	char message[512];		/* lowercase, no final period */
+	/* the option the problem is about, by the name of a tool's long
+	 * option without dashes ("standards"), or "": then the message reads
+	 * after that name ("is required"), and a tool words it with its flag
+	 * ("--standards is required"); the library never names a flag */
+	char option[32];
 };
 
 /* Called for each problem in an input row; ctx is the caller's. */
@@ -72,6 +77,15 @@ int payroll_error_vset(struct payroll_error *e, int rc, const char *file,
 		       const char *fmt, va_list ap)
 	__attribute__((format(printf, 7, 0)));
 
+/*
+ * payroll_error_set for a problem with one option (no file or line): the
+ * message (printf-style) follows the option's name, "is required" for
+ * option "standards". Returns rc.
+ */
+int payroll_error_option(struct payroll_error *e, int rc, const char *option,
+			 const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
 /* Like payroll_error_set, with the errno text appended to the message. */
 int payroll_error_errno(struct payroll_error *e, int rc, const char *file,
 			const char *fmt, ...)
@@ -82,7 +96,7 @@ void payroll_error_clear(struct payroll_error *e);
 
 /*
  * Format e as "FILE:LINE: CODE: message" (parts that are empty are left
- * out) into buf. Returns the length it needed, as snprintf does.
+ * out; "CODE: OPTION message" for a problem with an option) into buf. Returns the length it needed, as snprintf does.
  */
 int payroll_error_format(const struct payroll_error *e, char *buf, size_t n);
 

@@ -568,10 +568,10 @@ find_unjournaled(struct walker *w, const char *text)
 		}
 		if (entries == 0)
 			report(w, 0, "unjournaled", "period directory %s has no journal entry "
-			       "(payroll run --period %s --force takes it over)", de->d_name, de->d_name);
+			       "(a forced run of period %s takes it over)", de->d_name, de->d_name);
 		else if (dirs > entries)
-			report(w, 0, "unjournaled", "period %s has %ld directories (with those --force kept) "
-			       "but %ld journal entries (payroll run --period %s --force takes the one in "
+			report(w, 0, "unjournaled", "period %s has %ld directories (with those a forced run kept) "
+			       "but %ld journal entries (a forced run of period %s takes the one in "
 			       "place over)", de->d_name, dirs, entries, de->d_name);
 	}
 	closedir(d);
@@ -707,7 +707,7 @@ payroll_journal_check(const char *root, struct payroll_key *key, const char *per
 	if (rc == PAYROLL_SIG_BAD) {
 		payroll_error_set(err, PAYROLL_EFORMAT, fb.first.file, fb.first.line, 0, fb.first.code,
 				  "%s%s; a run appends only to a journal that verifies "
-				  "(payroll verify --journal %s names %s)", fb.first.message,
+				  "(verifying the journal of %s names %s)", fb.first.message,
 				  fb.n > 1 ? " (and more)" : "", root, fb.n > 1 ? "them all" : "it");
 		return PAYROLL_EFORMAT;
 	}

@@ -1,14 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * keyindex.h: 64-bit hashes of keys, and an open-addressing index over an
- * array of entries whose first member is such a hash. Shared by diff.c
- * (rows keyed by their key columns) and changes.c (cases keyed by
- * case_id): one hash, one index.
- *
- * The hash takes eight bytes at a time (the wyhash/mum mixer) and is only
- * for matching inside one process: it reads words in native byte order,
- * so it is never stored. Two different keys share a 64-bit hash with a
- * probability of about n^2 / 2^65 (10^-8 for a million keys).
+ * keyindex.h: an open-addressing index over an array of entries whose
+ * first member is a 64-bit key hash (hash.h). Shared by diff.c (rows
+ * keyed by their key columns) and changes.c (cases keyed by case_id):
+ * one hash, one index.
  *
  * The index is a table of 4-byte slots (entry + 1, 0 empty), a power of
  * two at least twice the number of entries: 8 to 16 bytes an entry.
@@ -20,49 +15,7 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The start value of a hash, before the first payroll_keyhash_add. */
-#define PAYROLL_KEYHASH_INIT 0xcbf29ce484222325ull
-
-/* 128-bit product folded to 64 bits (the wyhash/mum mixer). */
-static inline uint64_t
-payroll_keyhash_mum(uint64_t a, uint64_t b)
-{
-	__uint128_t r = (__uint128_t)a * b;
-
-	return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
-/*
- * Hash the field s[0..n) into h eight bytes at a time; the last step
- * mixes the field's length with its tail, so that ("a,b","c") and
- * ("a","b,c") differ and a short field costs one multiplication.
- */
-static inline uint64_t
-payroll_keyhash_add(uint64_t h, const char *s, size_t n)
-{
-	uint64_t w = 0;
-	size_t len = n;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = payroll_keyhash_mum(h ^ 0x8ebc6af09c88c6e3ull, w ^ 0x589965cc75374cc3ull);
-	}
-	w = 0;
-	if (n)
-		memcpy(&w, s, n);
-	return payroll_keyhash_mum(h ^ w ^ 0xa0761d6478bd642full, (uint64_t)len ^ 0xe7037ed1a0b428dbull);
-}
-
-/* Finish a hash (splitmix64): every input bit reaches every output bit. */
-static inline uint64_t
-payroll_keyhash_end(uint64_t h)
-{
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	return h ^ (h >> 31);
-}
+#include "hash.h"
 
 /*
  * The index over an array of entries of stride bytes each, whose first

@@ -103,8 +103,8 @@ read_pass(const char *spec, struct secret *s, struct payroll_error *err)
 	if (!strncmp(spec, "env:", 4)) {
 		v = getenv(spec + 4);
 		if (!spec[4])
-			return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "pass",
-						 "--pass env: needs a variable name");
+			return payroll_error_option(err, PAYROLL_EUSAGE, "pass", "pass",
+						    "env: needs a variable name");
 		if (!v)
 			return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "pass",
 						 "environment variable %s is not set", spec + 4);
@@ -149,8 +149,8 @@ read_pass(const char *spec, struct secret *s, struct payroll_error *err)
 			len--;
 		OPENSSL_cleanse(s->p + len, sizeof s->p - len);
 	} else {
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "pass",
-					 "--pass takes env:VAR or file:PATH, never the passphrase itself");
+		return payroll_error_option(err, PAYROLL_EUSAGE, "pass", "pass",
+					    "takes env:VAR or file:PATH, never the passphrase itself");
 	}
 	if (len == 0) {
 		secret_wipe(s);
@@ -274,7 +274,7 @@ payroll_key_load(struct payroll_key **out, const char *path, unsigned flags,
 	if (!pkey) {
 		if (pc.called && !pass.set)
 			rc = payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "encrypted-key",
-					       "private key is encrypted; name its passphrase with --pass env:VAR or --pass file:PATH");
+					       "private key is encrypted; its passphrase is needed (env:VAR or file:PATH)");
 		else if (pc.called)
 			rc = payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "bad-passphrase",
 					       "wrong passphrase (or a damaged key)");

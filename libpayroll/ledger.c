@@ -88,14 +88,30 @@ payroll_ledger_case_set(struct payroll_ledger_case *c,
 
 int
 payroll_ledger_case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
-			 const char *item, const char *month, int64_t amount,
-			 const char *basis)
+			 const char *item, size_t item_len, const char *month,
+			 size_t month_len, int64_t amount, const char *basis,
+			 size_t basis_len, int basis_quote)
 {
-	if (payroll_buf_add(b, c->head.p, c->head.len) || add_field(b, item, ',') ||
-	    add_field(b, month, ',') || payroll_buf_add(b, c->mid.p, c->mid.len) ||
-	    payroll_buf_addmoney(b, amount) || payroll_buf_addch(b, ',') ||
-	    add_field(b, basis, '\n'))
+	char *o;
+
+	if (payroll_buf_reserve(b, c->head.len + c->mid.len + 2 * (item_len + month_len + basis_len) +
+				PAYROLL_MONEY_MAX + 16))
 		return PAYROLL_ENOMEM;
+	o = b->p + b->len;
+	memcpy(o, c->head.p, c->head.len);
+	o = payroll_csv_put(o + c->head.len, item, item_len,
+			    payroll_csv_needs_quote(item, item_len));
+	*o++ = ',';
+	o = payroll_csv_put(o, month, month_len, payroll_csv_needs_quote(month, month_len));
+	*o++ = ',';
+	memcpy(o, c->mid.p, c->mid.len);
+	o += c->mid.len;
+	o += payroll_money_format(amount, o);
+	*o++ = ',';
+	o = payroll_csv_put(o, basis, basis_len, basis_quote);
+	*o++ = '\n';
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
 	return 0;
 }
 
@@ -113,8 +129,14 @@ payroll_ledger_format(struct payroll_buf *b,
 	struct payroll_ledger_case c = { { 0 }, { 0 } };
 	int rc = payroll_ledger_case_set(&c, l);
 
-	if (rc == 0)
-		rc = payroll_ledger_case_line(b, &c, l->item, l->month, l->amount, l->basis);
+	if (rc == 0) {
+		const char *item = l->item ? l->item : "", *month = l->month ? l->month : "";
+		const char *basis = l->basis ? l->basis : "";
+		size_t n = strlen(basis);
+
+		rc = payroll_ledger_case_line(b, &c, item, strlen(item), month, strlen(month),
+					      l->amount, basis, n, payroll_csv_needs_quote(basis, n));
+	}
 	payroll_ledger_case_release(&c);
 	return rc;
 }

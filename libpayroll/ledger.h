@@ -74,6 +74,11 @@ int payroll_ledger_format(struct payroll_buf *b,
  * period, case_id, program, region ... members), then each line adds its
  * item, month, amount and basis. Zero the struct before first use and
  * release it with payroll_ledger_case_release.
+ * payroll_ledger_case_line is the hot path of calc: lengths are given,
+ * the buffer is grown once per line, and the basis is quoted only when
+ * basis_quote says it holds a comma, quote or line end (the caller built
+ * it and knows; payroll_csv_needs_quote tells otherwise); item and month
+ * are short and checked here. 0 or PAYROLL_ENOMEM.
  */
 struct payroll_ledger_case {
 	struct payroll_buf head;	/* "period,case_id,program," */
@@ -83,8 +88,9 @@ int payroll_ledger_case_set(struct payroll_ledger_case *c,
 			    const struct payroll_ledger_line *l);
 int payroll_ledger_case_line(struct payroll_buf *b,
 			     const struct payroll_ledger_case *c,
-			     const char *item, const char *month,
-			     int64_t amount, const char *basis);
+			     const char *item, size_t item_len,
+			     const char *month, size_t month_len, int64_t amount,
+			     const char *basis, size_t basis_len, int basis_quote);
 void payroll_ledger_case_release(struct payroll_ledger_case *c);
 
 struct payroll_ledger_reader;

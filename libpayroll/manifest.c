@@ -108,14 +108,14 @@ check_manifest_files(struct job *jobs, size_t n, char *sums, size_t sumsn,
 						 "a file name in SHA256SUMS cannot hold a newline or backslash");
 		if (!strcmp(base, PAYROLL_MANIFEST))
 			return payroll_error_set(err, PAYROLL_EUSAGE, jobs[i].path, 0, 0, "usage",
-						 "SHA256SUMS is written by --manifest, not signed as a file");
+						 "SHA256SUMS is written with the manifest, not signed as a file");
 		if (i > 0) {
 			rc = same_dir(dir0, dir, &same, err);
 			if (rc)
 				return rc;
 			if (!same)
 				return payroll_error_set(err, PAYROLL_EUSAGE, jobs[i].path, 0, 0, "usage",
-							 "--manifest needs all files in one directory (the first is in %s)",
+							 "a manifest needs all files in one directory (the first is in %s)",
 							 dir0);
 		}
 		for (j = 0; j < i; j++)
@@ -461,7 +461,7 @@ payroll_verify_files(struct payroll_key *k, char *const *files, size_t n,
 				return rc;
 			if (!same)
 				return payroll_error_set(err, PAYROLL_EUSAGE, files[i], 0, 0, "usage",
-							 "--manifest needs all files in one directory (the first is in %s)",
+							 "a manifest needs all files in one directory (the first is in %s)",
 							 dir0);
 		}
 		if (dir_prefix(files[0], dir, sizeof dir) ||

@@ -1015,7 +1015,8 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 	r.err = err;
 	res->corrected = o->roster || o->grants;
 	if (!o->ledger || !o->result)
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "usage", "--ledger and --result are needed");
+		return payroll_error_option(err, PAYROLL_EUSAGE, o->ledger ? "result" : "ledger",
+					    "usage", "is required");
 	{
 		const char *in[5 + PAYROLL_RECONCILE_MAX_PAID] = {
 			o->ledger, o->result, o->layout, o->roster, o->grants,

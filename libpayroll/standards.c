@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "ident.h"
 #include "table.h"
 #include "banned.h"
@@ -635,16 +636,6 @@ prefix_of(struct payroll_standards *s, const char *region, size_t n)
 	return i;	/* == nprefixes: no row's region matches */
 }
 
-static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	return x ^ (x >> 33);
-}
-
 static int
 cache_grow(struct payroll_standards *s)
 {
@@ -659,7 +650,7 @@ cache_grow(struct payroll_standards *s)
 
 		if (!e)
 			continue;
-		for (j = mix(e->key) & (cap - 1); t[j]; j = (j + 1) & (cap - 1))
+		for (j = payroll_keyhash_end(e->key) & (cap - 1); t[j]; j = (j + 1) & (cap - 1))
 			;
 		t[j] = e;
 	}
@@ -682,7 +673,7 @@ payroll_standards_resolve(struct payroll_standards *s, const char *region,
 
 	if (s->cache_len * 2 >= s->cache_cap && cache_grow(s))
 		return NULL;
-	for (j = mix(key) & (s->cache_cap - 1); s->cache[j]; j = (j + 1) & (s->cache_cap - 1))
+	for (j = payroll_keyhash_end(key) & (s->cache_cap - 1); s->cache[j]; j = (j + 1) & (s->cache_cap - 1))
 		if (s->cache[j]->key == key)
 			return &s->cache[j]->rates;
 	e = calloc(1, sizeof *e);

@@ -87,41 +87,47 @@ parser_init(struct payroll_table *t)
 	return 0;
 }
 
-/* Bytes below 0x20 and DEL in a value: which file column holds them. */
+enum { VALUE_CONTROL = 1, VALUE_REPLACEMENT = 2 };
+
+/* Any byte of w below 0x20, or equal to 0x7f or 0xef (word at a time:
+ * the classic has-less and has-value tests). */
 static int
-has_control(const unsigned char *s, size_t n)
+word_suspect(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+	uint64_t del = w ^ (0x7f * ones), ef = w ^ (0xef * ones);
+
+	return ((((w - 0x20 * ones) & ~w) | ((del - ones) & ~del) | ((ef - ones) & ~ef)) & high) != 0;
+}
+
+/*
+ * One pass over a value for what the reader refuses: VALUE_CONTROL for
+ * a byte below 0x20 or DEL, VALUE_REPLACEMENT for U+FFFD (what the source
+ * put for an invalid sequence) or U+FEFF (a byte order mark inside the
+ * file: two exports pasted together). Eight bytes a step until a word
+ * holds one of those bytes or 0xEF, then byte by byte.
+ */
+static unsigned
+scan_value(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
+	unsigned found = 0;
 
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 
 		memcpy(&w, s + i, 8);
-		/* any byte < 0x20 or == 0x7f (classic has-less / has-value) */
-		if (((w - 0x2020202020202020ULL) & ~w & 0x8080808080808080ULL) ||
-		    (((w ^ 0x7f7f7f7f7f7f7f7fULL) - 0x0101010101010101ULL) &
-		     ~(w ^ 0x7f7f7f7f7f7f7f7fULL) & 0x8080808080808080ULL))
+		if (word_suspect(w))
 			break;
 	}
-	for (; i < n; i++)
+	for (; i < n; i++) {
 		if (s[i] < 0x20 || s[i] == 0x7f)
-			return 1;
-	return 0;
-}
-
-/* U+FFFD (what the source put for an invalid sequence) or U+FEFF (a byte
- * order mark inside the file: two exports pasted together). */
-static int
-has_replacement(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-
-	while ((p = memchr(p, 0xef, (size_t)(end - p))) != NULL) {
-		if (end - p >= 3 && ((p[1] == 0xbf && p[2] == 0xbd) || (p[1] == 0xbb && p[2] == 0xbf)))
-			return 1;
-		p++;
+			found |= VALUE_CONTROL;
+		else if (s[i] == 0xef && n - i >= 3 &&
+			 ((s[i + 1] == 0xbf && s[i + 2] == 0xbd) || (s[i + 1] == 0xbb && s[i + 2] == 0xbf)))
+			found |= VALUE_REPLACEMENT;
 	}
-	return 0;
+	return found;
 }
 
 static void
@@ -137,14 +143,21 @@ note_problem(struct payroll_table *t, enum payroll_row_problem pr, size_t fieldn
 static void
 add_value(struct payroll_table *t, size_t fieldno, int c, const void *s, size_t n)
 {
-	if (has_control(s, n))
+	unsigned found = scan_value(s, n);
+
+	if (found & VALUE_CONTROL)
 		note_problem(t, PAYROLL_ROW_CONTROL, fieldno);
-	if (memchr(s, 0xef, n) && has_replacement(s, n))
+	if (found & VALUE_REPLACEMENT)
 		note_problem(t, PAYROLL_ROW_ENCODING, fieldno);
+	if (payroll_buf_reserve(&t->text, n + 1)) {
+		t->csv_broken = 2;
+		return;
+	}
 	t->off[c] = t->text.len;
 	t->len[c] = n;
-	if (payroll_buf_add(&t->text, s, n) || payroll_buf_addch(&t->text, '\0'))
-		t->csv_broken = 2;
+	memcpy(t->text.p + t->text.len, s, n);
+	t->text.len += n;
+	t->text.p[t->text.len++] = '\0';
 }
 
 static void

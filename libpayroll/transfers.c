@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "ident.h"
 #include "ledger.h"
 #include "money.h"
@@ -19,43 +20,28 @@ struct caseset {
 	size_t cap, n;
 };
 
+/* A hash never 0, which marks an empty slot. */
 static uint64_t
-fnv(uint64_t h, const char *s)
+nonzero(uint64_t h)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (; *p; p++)
-		h = (h ^ *p) * 0x100000001b3ULL;
-	return h;
-}
-
-static uint64_t
-mix(uint64_t h)
-{
-	/* splitmix64 finalizer: FNV's low bits index the table poorly */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebULL;
-	h ^= h >> 31;
 	return h ? h : 1;
 }
 
 static uint64_t
 case_hash(const char *id, int temporary)
 {
-	uint64_t h = fnv(0xcbf29ce484222325ULL, id);
+	uint64_t h = payroll_keyhash_add(PAYROLL_KEYHASH_INIT, id, strlen(id));
 
-	return mix((h ^ (uint64_t)(temporary ? 0xff : 0xfe)) * 0x100000001b3ULL);
+	return nonzero(payroll_keyhash_end(payroll_keyhash_add(h, temporary ? "t" : "c", 1)));
 }
 
-/* (item, month) of a line; '\n' cannot occur in either (bad-char). */
+/* (item, month) of a line: two fields, so ("ab", "c") is not ("a", "bc"). */
 static uint64_t
 line_hash(const char *item, const char *month)
 {
-	uint64_t h = fnv(0xcbf29ce484222325ULL, item);
+	uint64_t h = payroll_keyhash_add(PAYROLL_KEYHASH_INIT, item, strlen(item));
 
-	return mix(fnv((h ^ '\n') * 0x100000001b3ULL, month));
+	return nonzero(payroll_keyhash_end(payroll_keyhash_add(h, month, strlen(month))));
 }
 
 static int

@@ -85,7 +85,7 @@ ok
 
 # refused, nothing written
 expect_exit 2 payroll-bankfile --layout csv --max-amount 1000 -o over.csv "$L"
-grep_file "over-max-amount: case DF-0001: one transfer of 1914.00 is above --max-amount 1000.00, and a case is never split" err
+grep_file "over-max-amount: case DF-0001: one transfer of 1914.00 is above the most a file holds, 1000.00, and a case is never split" err
 absent over-001.csv; absent over-001.csv.ctl
 for bad in 0 -1 abc 1.5; do
 	expect_exit 2 payroll-bankfile --layout csv --max-count "$bad" -o bad.csv "$L"

@@ -248,6 +248,15 @@ for code in sorted(codes):
     if not re.search(r'(?<![\w-])%s(?![\w-])' % re.escape(code), man_text):
         problem('error code %s (%s) is in no man page' % (code, codes[code]))
 
+# the library never names a command-line flag in a message
+for p, text in lib.items():
+    code = re.sub(r'/\*.*?\*/', lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text, flags=re.S)
+    for n, line in enumerate(code.split('\n'), 1):
+        for lit in re.findall(r'"((?:[^"\\]|\\.)*)"', line):
+            if re.search(r'(^|[\s(])(--[a-z]|-[a-zA-Z](?=[\s,;)]|$))', lit):
+                problem('%s:%d: a library message names a flag: "%s"'
+                        % (os.path.basename(p), n, lit))
+
 for p in problems:
     print('frontend: ' + p)
 print('frontend: %d tools, %d verbs, %d library codes checked; %d problems'

@@ -106,6 +106,34 @@ usage_error "'--paid-ledger' given more than 16 times" payroll-reconcile --ledge
 expect_exit 0 payroll-disclose --notice-d 10 -o abbrev.csv "$L"
 present abbrev.csv
 
+# the library names an option neutrally (struct payroll_error.option) and
+# the tool words it with its flag; the same text run would word by the key
+libopt() {
+	local want=$1; shift
+	expect_exit 2 "$@"
+	printf '%s\n' "$want" >want
+	same_file want err
+}
+libopt "payroll-diff: usage: --key 'a,,b': an empty column name" payroll-diff --key a,,b "$L" "$L"
+libopt "payroll-diff: usage: --ignore names no column 'nosuch' of either file" \
+	payroll-diff --ignore nosuch "$L" "$L"
+expect_exit 2 payroll-diff --tolerance 1.234 "$L" "$L"
+grep_file "payroll-diff: usage: --tolerance '1.234': " err
+libopt "payroll-bankfile: missing-payer: --payer FILE is needed by layout pain001" \
+	payroll-bankfile --layout pain001 -o t.xml "$L"
+libopt "payroll-bankfile: usage: --payer applies to layout pain001 only" \
+	payroll-bankfile --layout csv --payer p.conf -o t.csv "$L"
+libopt "payroll-bankfile: usage: --output - writes one file; this layout or a split by bank writes several" \
+	payroll-bankfile --layout csv --split-by bank -o - "$L"
+libopt "payroll-disclose: usage: --html is needed, a file name, to split the pages by locality" \
+	payroll-disclose --split-by locality -o l.csv "$L"
+libopt "payroll-disclose: usage: --notice-from '2026-13-01' is not a date YYYY-MM-DD" \
+	payroll-disclose --notice-from 2026-13-01 -o l.csv "$L"
+libopt "payroll-keygen: pass: --pass takes env:VAR or file:PATH, never the passphrase itself" \
+	payroll-keygen --pass secret -o k
+libopt "payroll-keygen: pass: --pass env: needs a variable name" payroll-keygen --pass env: -o k
+absent k.key; absent l.csv; absent t.csv
+
 # the dispatcher
 usage_error "unknown option '--bogus'" payroll --bogus
 usage_error "unknown verb 'nosuch'" payroll nosuch

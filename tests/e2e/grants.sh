@@ -33,7 +33,7 @@ expect_exit 0 calc --period 2026-12 --grants g12.csv -o o.csv clean.csv
 expect_exit 1 payroll-calc --standards "$D/standards.csv" --period 2026-12 --grants g12.csv \
 	--paid nov.csv -o dec2.csv --rejects dec2-r.csv --summary dec2.json clean.csv
 no_grep ',temporary,' dec2.csv
-grep_file 'g12.csv,2,LS-2026-031,already-paid,grant LS-2026-031 was already paid in 2026-11 (--paid ledger)' dec2-r.csv
+grep_file 'g12.csv,2,LS-2026-031,already-paid,grant LS-2026-031 was already paid in 2026-11 (an earlier ledger)' dec2-r.csv
 grep_file 'g12.csv,3,LS-2026-032,already-paid,' dec2-r.csv
 grep_file 'g12.csv:2: already-paid: grant LS-2026-031 was already paid in 2026-11' err
 grep_file 'rejected already-paid' err

@@ -133,7 +133,7 @@ expect_exit 2 run adopt 2026-12
 grep_file "unjournaled" err
 absent adopt/2026-12
 expect_exit 2 run adopt 2026-11
-grep_file "payroll run --period 2026-11 --force takes it over" err
+grep_file "a forced run of period 2026-11 takes it over" err
 tree adopt/2026-11 >lost
 expect_exit 1 run adopt 2026-11 --force
 grep_file "has no journal entry (a run killed before its journal)" err

@@ -53,7 +53,7 @@ static int
 read_all(const char *path, const char *layout, size_t chunk, struct payroll_buf *out)
 {
 	struct payroll_buf probs = { 0 };
-	struct payroll_problems p = { path, on_problem, &probs, 1, 0, { "", 0, 0, "", "" } };
+	struct payroll_problems p = { .path = path, .diag = on_problem, .ctx = &probs, .all = 1 };
 	struct payroll_bankread_info info;
 	struct payroll_error err;
 	int rc;

@@ -172,6 +172,37 @@ row_problems(void **state)
 	payroll_buf_release(&b);
 }
 
+/* A refused byte anywhere in a long value is found, whichever of the
+ * eight bytes of a word it falls on (the scan goes a word at a time),
+ * and a value near them (0xEF of CJK punctuation, 0x80-0xFF) is not. */
+static void
+refused_byte_at_every_offset(void **state)
+{
+	static const char *const bad[] = { "\x01", "\x1f", "\x7f", "\xef\xbf\xbd", "\xef\xbb\xbf" };
+	static const int problem[] = { 3, 3, 3, 2, 2 };
+	struct payroll_buf text = { 0 }, b = { 0 };
+	size_t k, at;
+
+	(void)state;
+	for (k = 0; k < sizeof bad / sizeof *bad; k++) {
+		for (at = 0; at < 24; at++) {
+			payroll_buf_reset(&text);
+			payroll_buf_addf(&text, "id,name\n1,%.*s%s%.*s\n2,\xef\xbc\x8c\xe4\xb8\xad%.*s\n",
+					 (int)at, "abcdefghijklmnopqrstuvwx", bad[k],
+					 (int)(23 - at), "abcdefghijklmnopqrstuvwx",
+					 (int)at, "abcdefghijklmnopqrstuvwx");
+			write_file(text.p, text.len);
+			assert_int_equal(dump(0, PAYROLL_ENC_UTF8, &b), 0);
+			unlink(path);
+			/* row 1 has the problem, row 2 (on line 3) none */
+			assert_non_null(strstr(payroll_buf_str(&b), problem[k] == 3 ? "|p3\n3|" : "|p2\n3|"));
+			assert_string_equal(payroll_buf_str(&b) + b.len - 4, "|p0\n");
+		}
+	}
+	payroll_buf_release(&text);
+	payroll_buf_release(&b);
+}
+
 static int
 open_error(const char *text, const char *code)
 {
@@ -235,6 +266,7 @@ main(void)
 		cmocka_unit_test(every_chunk_size_gb18030),
 		cmocka_unit_test(gzip_input),
 		cmocka_unit_test(row_problems),
+		cmocka_unit_test(refused_byte_at_every_offset),
 		cmocka_unit_test(unusable_files),
 		cmocka_unit_test(all_columns_mode),
 	};
