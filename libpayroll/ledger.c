@@ -44,12 +44,28 @@ payroll_ledger_is_regular(const struct payroll_ledger_line *l)
 		!strcmp(l->item, "basic-living") || !strcmp(l->item, "care"));
 }
 
+/* Append the fields (NULL as ""), each CSV-quoted when it needs it and
+ * followed by a comma, after one capacity check. n is at most 8. */
 static int
-add_field(struct payroll_buf *b, const char *s, char sep)
+add_fields(struct payroll_buf *b, const char *const *f, size_t n)
 {
-	if (payroll_buf_addcsv(b, s ? s : "", s ? strlen(s) : 0))
+	size_t len[8], need = 0, i;
+	char *o;
+
+	for (i = 0; i < n; i++) {
+		len[i] = f[i] ? strlen(f[i]) : 0;
+		need += 2 * len[i] + 3;
+	}
+	if (payroll_buf_reserve(b, need))
 		return PAYROLL_ENOMEM;
-	return payroll_buf_addch(b, sep);
+	o = b->p + b->len;
+	for (i = 0; i < n; i++) {
+		o = payroll_csv_put(o, f[i] ? f[i] : "", len[i], payroll_csv_needs_quote(f[i] ? f[i] : "", len[i]));
+		*o++ = ',';
+	}
+	*o = '\0';
+	b->len = (size_t)(o - b->p);
+	return 0;
 }
 
 int
@@ -64,25 +80,17 @@ payroll_ledger_case_set(struct payroll_ledger_case *c,
 	const char *tail[] = { l->support_mode, l->care_level };
 	char num[12];
 	int k = sizeof num, m = l->members;
-	size_t i;
 
 	payroll_buf_reset(&c->head);
 	payroll_buf_reset(&c->mid);
-	for (i = 0; i < sizeof head / sizeof *head; i++)
-		if (add_field(&c->head, head[i], ','))
-			return PAYROLL_ENOMEM;
-	for (i = 0; i < sizeof mid / sizeof *mid; i++)
-		if (add_field(&c->mid, mid[i], ','))
-			return PAYROLL_ENOMEM;
 	num[--k] = ',';
 	do
 		num[--k] = (char)('0' + m % 10);
 	while ((m /= 10) > 0 && k > 0);
-	if (payroll_buf_add(&c->mid, num + k, sizeof num - (size_t)k))
+	if (add_fields(&c->head, head, 3) || add_fields(&c->mid, mid, 8) ||
+	    payroll_buf_add(&c->mid, num + k, sizeof num - (size_t)k) ||
+	    add_fields(&c->mid, tail, 2))
 		return PAYROLL_ENOMEM;
-	for (i = 0; i < sizeof tail / sizeof *tail; i++)
-		if (add_field(&c->mid, tail[i], ','))
-			return PAYROLL_ENOMEM;
 	return 0;
 }
 

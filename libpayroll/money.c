@@ -81,20 +81,34 @@ payroll_percent_parse(const char *s, size_t n, int64_t *hundredths,
 static size_t
 format_fixed(int64_t v, char *buf)
 {
-	char tmp[PAYROLL_MONEY_MAX];
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	char tmp[PAYROLL_MONEY_MAX], *end = tmp + sizeof tmp, *p = end;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	size_t n = 0, len = 0;
+	unsigned d = (unsigned)(u % 100);
+	size_t len = 0;
 
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-		if (n == 2)
-			tmp[n++] = '.';
-	} while (u || n < 4);
+	/* from the right, two digits a step: fen, the point, then yuan */
+	*--p = pairs[2 * d + 1];
+	*--p = pairs[2 * d];
+	*--p = '.';
+	for (u /= 100; u >= 100; u /= 100) {
+		d = (unsigned)(u % 100);
+		*--p = pairs[2 * d + 1];
+		*--p = pairs[2 * d];
+	}
+	if (u >= 10) {
+		*--p = pairs[2 * u + 1];
+		*--p = pairs[2 * u];
+	} else {
+		*--p = (char)('0' + u);
+	}
 	if (v < 0)
 		buf[len++] = '-';
-	while (n)
-		buf[len++] = tmp[--n];
+	memcpy(buf + len, p, (size_t)(end - p));
+	len += (size_t)(end - p);
 	buf[len] = '\0';
 	return len;
 }
