@@ -38,7 +38,11 @@ foreach(section 1 5 7)
     FILES_MATCHING PATTERN "*.${section}")
 endforeach()
 
-# The gettext catalogue: po/<ll>.po compiled with msgfmt at build time.
+# The gettext catalogue: po/<ll>.po compiled with msgfmt at build time
+# (msgfmt --check: a bad .po fails the build) into build/locale, where the
+# tests find it through PAYROLL_LOCALEDIR; the tools look in the installed
+# LOCALEDIR otherwise (cmd/common.c, tool_start).
+target_compile_definitions(payroll_cmd PRIVATE PAYROLL_LOCALEDIR="${CMAKE_INSTALL_FULL_LOCALEDIR}")
 if(EXISTS ${CMAKE_SOURCE_DIR}/po)
   find_program(MSGFMT msgfmt)
   if(NOT MSGFMT)
@@ -58,6 +62,24 @@ if(EXISTS ${CMAKE_SOURCE_DIR}/po)
   endforeach()
   if(payroll_mo_all AND NOT TARGET payroll-mo)
     add_custom_target(payroll-mo ALL DEPENDS ${payroll_mo_all})
+  endif()
+  # cmake --build build --target payroll-pot: po/payroll.pot from the
+  # sources (po/xgettext.py), and the new messages into every po/<ll>.po,
+  # untranslated, for a translator (po/README.md).
+  find_program(PYTHON3 python3)
+  find_program(MSGMERGE msgmerge)
+  find_program(MSGATTRIB msgattrib)
+  if(PYTHON3 AND MSGMERGE AND MSGATTRIB AND NOT TARGET payroll-pot)
+    set(payroll_merge)
+    foreach(po ${payroll_po})
+      list(APPEND payroll_merge COMMAND ${MSGMERGE} --quiet --update --backup=none
+        --no-location --no-wrap --no-fuzzy-matching --sort-output ${po} ${CMAKE_SOURCE_DIR}/po/payroll.pot
+        COMMAND ${MSGATTRIB} --no-obsolete --no-wrap -o ${po} ${po})
+    endforeach()
+    add_custom_target(payroll-pot
+      COMMAND ${PYTHON3} ${CMAKE_SOURCE_DIR}/po/xgettext.py ${CMAKE_SOURCE_DIR} ${CMAKE_SOURCE_DIR}/po/payroll.pot
+      ${payroll_merge}
+      WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} VERBATIM)
   endif()
 endif()
 

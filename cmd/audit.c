@@ -60,7 +60,7 @@ main(int argc, char **argv)
 	free(lists);
 	if (rc)
 		return tool_fail(&t, rc, &err);
-	fprintf(stderr, "audit: %ld cases, %ld lines, %ld findings\n", res.cases, res.lines,
+	fprintf(stderr, _("audit: %ld cases, %ld lines, %ld findings\n"), res.cases, res.lines,
 		res.findings);
 	for (rc = 0; rc < PAYROLL_AUDIT_NRULES; rc++)
 		fprintf(stderr, "  %-18s %ld\n", payroll_audit_rule_name((enum payroll_audit_rule)rc),

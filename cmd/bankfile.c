@@ -77,7 +77,7 @@ main(int argc, char **argv)
 	if (rc < 0)
 		return tool_fail(&t, rc, &err);
 	payroll_money_format(res.total, total);
-	fprintf(stderr, "%s: %ld transfers, total %s, from %ld ledger lines, %d file%s written\n",
+	fprintf(stderr, _("%s: %ld transfers, total %s, from %ld ledger lines, %d file%s written\n"),
 		t.name, res.transfers, total, res.lines, res.files, res.files == 1 ? "" : "s");
 	if (approval) {
 		const char *base = strrchr(o.output, '/');
@@ -93,7 +93,7 @@ main(int argc, char **argv)
 		a.nfiles = 1;
 		if ((rc = payroll_approval(&a, &ar, &err)) != 0)
 			return tool_fail(&t, rc, &err);
-		fprintf(stderr, "%s: %s: the approval sheet for %ld households\n", t.name, approval,
+		fprintf(stderr, _("%s: %s: the approval sheet for %ld households\n"), t.name, approval,
 			ar.households);
 	}
 	return res.warnings ? EXIT_ATTENTION : EXIT_OK;

@@ -47,7 +47,7 @@ main(int argc, char **argv)
 	}
 	if (!quiet && payroll_calc_summary_text(&rep, &text) == 0) {
 		if (strcmp(o.ledger, "-"))
-			fprintf(stderr, "%s: ledger written to %s\n", t.name, o.ledger);
+			fprintf(stderr, _("%s: ledger written to %s\n"), t.name, o.ledger);
 		fputs(payroll_buf_str(&text), stderr);
 	}
 	payroll_buf_release(&text);

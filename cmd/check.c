@@ -40,7 +40,7 @@ main(int argc, char **argv)
 		return tool_fail(&t, rc, &err);
 	}
 	if (rep.attention)
-		fprintf(stderr, "%s: %ld rows checked, %ld problems\n", t.name, rep.rows_read,
+		fprintf(stderr, _("%s: %ld rows checked, %ld problems\n"), t.name, rep.rows_read,
 			rep.attention);
 	rc = rep.attention > 0 ? EXIT_ATTENTION : EXIT_OK;
 	payroll_calc_report_free(&rep);

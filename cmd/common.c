@@ -1,15 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "common.h"
 
+#include <langinfo.h>
+#include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "banned.h"
 
+#ifndef PAYROLL_LOCALEDIR
+#define PAYROLL_LOCALEDIR "/usr/share/locale"
+#endif
+
 void
 tool_start(void)
 {
-	/* i18n: setlocale(LC_ALL, "") and the catalogue binding go here. */
+	const char *dir = getenv("PAYROLL_LOCALEDIR");
+
+	/* Not LC_ALL: LC_NUMERIC, LC_COLLATE and LC_TIME stay "C", so every
+	 * output is the same bytes in every locale. A UTF-8 LC_CTYPE lets
+	 * strerror's text reach us in UTF-8 like ours, instead of as "???"
+	 * (LC_CTYPE=C) or in GB18030. */
+	setlocale(LC_MESSAGES, "");
+	if (!setlocale(LC_CTYPE, "") || strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+	bindtextdomain(PAYROLL_TEXTDOMAIN, dir && dir[0] ? dir : PAYROLL_LOCALEDIR);
+	bind_textdomain_codeset(PAYROLL_TEXTDOMAIN, "UTF-8");
 }
 
 void

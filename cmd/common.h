@@ -20,7 +20,11 @@ enum { EXIT_OK = 0, EXIT_ATTENTION = 1, EXIT_FATAL = 2 };
  * The one place where a tool sets itself up before anything else (locale
  * and message catalogue: SPEC 15). tool_parse() calls it first thing, so
  * every tool runs it before it prints a word; the dispatcher calls it
- * itself.
+ * itself. LC_MESSAGES (and a UTF-8 LC_CTYPE, for the C library's own
+ * texts) from the environment, never LC_NUMERIC, LC_COLLATE or LC_TIME;
+ * the catalogue of the text domain "payroll" from $PAYROLL_LOCALEDIR if
+ * set (the build tree's build/locale), else the installed LOCALEDIR;
+ * messages in UTF-8.
  */
 void tool_start(void);
 

@@ -450,6 +450,24 @@ option_left(const struct tool_opt *o, char *buf, size_t n)
 		 o->arg ? o->arg : "");
 }
 
+/* Columns s takes on a terminal: a translated "usage: " (用法：) is 9
+ * bytes but 6 columns. A 3-byte UTF-8 character (CJK, full-width
+ * punctuation) is taken as 2 columns, any other character as 1. */
+static size_t
+text_width(const char *s)
+{
+	size_t w = 0;
+
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c & 0xc0) == 0x80)
+			continue;
+		w += (c & 0xf0) == 0xe0 ? 2 : 1;
+	}
+	return w;
+}
+
 /*
  * Help text h from column indent on, its lines ("\n") wrapped at spaces
  * to 80 columns (a byte a column: a line of CJK text wraps early).
@@ -491,7 +509,7 @@ tool_help(const struct tool *t, FILE *f)
 	const char *nl, *p;
 
 	fprintf(f, "%s%s", usage, t->name);
-	col = strlen(usage) + strlen(t->name);
+	col = text_width(usage) + strlen(t->name);
 	indent = col + 1;
 	for (i = 0; i < n - NSTD; i++) {
 		if (row(t, i)->flags & OPT_OTHER_FORM)
@@ -506,7 +524,7 @@ tool_help(const struct tool *t, FILE *f)
 		nl = strchr(p, '\n');
 		if (!nl)
 			break;
-		put_form(f, p, (size_t)(nl - p), strlen(usage), indent);
+		put_form(f, p, (size_t)(nl - p), text_width(usage), indent);
 	}
 	for (i = 0; i < n; i++) {
 		option_left(row(t, i), word, sizeof word);

@@ -116,6 +116,6 @@ main(int argc, char **argv)
 		return tool_usage_error(&t, _("verb too long"));
 	argv[1] = path;
 	execvp(path, argv + 1);
-	fprintf(stderr, "payroll: cannot run %s: %s\n", path, strerror(errno));
+	fprintf(stderr, _("payroll: cannot run %s: %s\n"), path, strerror(errno));
 	return EXIT_FATAL;
 }

@@ -25,6 +25,7 @@
 #include "money.h"
 #include "outfile.h"
 #include "manifest.h"
+#include "intl.h"
 #include "banned.h"
 
 #define MAX_FILES 64
@@ -78,7 +79,7 @@ say(struct batch *b, const char *step, const char *fmt, ...)
 	if (!b->o->log)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	vsnprintf(line, sizeof line, payroll_tr(fmt), ap);
 	va_end(ap);
 	b->o->log(b->o->log_ctx, step, line);
 }
@@ -150,7 +151,7 @@ take_lock(struct batch *b)
 		if (waited >= (long)b->o->wait_seconds * 10)
 			return payroll_error_set(b->err, PAYROLL_EBUSY, root, 0, 0, "locked",
 						 "another payroll run holds the lock on %s%s",
-						 root, b->o->wait_seconds ? " (waited)" : "");
+						 root, b->o->wait_seconds ? _(" (waited)") : "");
 		usleep(100000);
 		waited++;
 	}
@@ -399,7 +400,7 @@ step_bankfiles(struct batch *b)
 			b->res->transfers = br.transfers;
 			payroll_money_format(br.total, total);
 			say(b, "bankfile", "%s: %ld transfers, total %s%s", name, br.transfers, total,
-			    br.warnings ? " (names cut to fit: see the log)" : "");
+			    br.warnings ? _(" (names cut to fit: see the log)") : "");
 		}
 	}
 	return rc;

@@ -18,6 +18,7 @@
 #include "roster.h"
 #include "standards.h"
 #include "table.h"
+#include "intl.h"
 #include "banned.h"
 
 #define REJECTS_HEADER "source,line,case_id,code,message\n"
@@ -25,7 +26,7 @@
 
 enum { KEY_CASE, KEY_ID, KEY_ACCOUNT, NKEYS };
 static const char *const dup_codes[NKEYS] = { "duplicate-case", "duplicate-id", "duplicate-account" };
-static const char *const dup_what[NKEYS] = { "case_id", "id number", "account" };
+static const char *const dup_what[NKEYS] = { N_("case_id"), N_("id number"), N_("account") };
 
 /* What the engine remembers of each input file, per row: 1 byte of line
  * count, 1 bit of "rejected", and the duplicate index entries. */
@@ -351,7 +352,7 @@ calc_reject(struct engine *g, const char *code, const char *fmt, ...)
 
 	g->reject_code = code;
 	va_start(ap, fmt);
-	vsnprintf(g->reject_msg, sizeof g->reject_msg, fmt, ap);
+	vsnprintf(g->reject_msg, sizeof g->reject_msg, payroll_tr(fmt), ap);
 	va_end(ap);
 	return 1;
 }
@@ -662,17 +663,18 @@ not_due_reason(const struct payroll_case *k, long p, char *msg, size_t n)
 	if (k->status < 0 || k->start < 0 || k->end < 0 || p < 0)
 		return 0;
 	if (k->status != PAYROLL_ACTIVE) {
-		snprintf(msg, n, "status is %s", k->status == PAYROLL_SUSPENDED ? "suspended" : "stopped");
+		snprintf(msg, n, "%s", k->status == PAYROLL_SUSPENDED ? _("status is suspended") :
+			 _("status is stopped"));
 		return 1;
 	}
 	if (k->start > p) {
 		payroll_month_format(k->start, m);
-		snprintf(msg, n, "entitlement starts %s", m);
+		snprintf(msg, n, _("entitlement starts %s"), m);
 		return 1;
 	}
 	if (k->end < p) {
 		payroll_month_format(k->end, m);
-		snprintf(msg, n, "entitlement ended %s", m);
+		snprintf(msg, n, _("entitlement ended %s"), m);
 		return 1;
 	}
 	return 0;
@@ -765,7 +767,7 @@ grant_not_due(const struct payroll_case *k, long p, char *msg, size_t n)
 		return 0;
 	payroll_month_format(k->start, m);
 	payroll_month_format(p, pm);
-	snprintf(msg, n, "grant month %s is not the period %s", m, pm);
+	snprintf(msg, n, _("grant month %s is not the period %s"), m, pm);
 	return 1;
 }
 
@@ -795,7 +797,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 		if (grant_not_due(&k, g->o->period, msg, sizeof msg))
 			return reject(g, &k, "not-due", msg);
 		if (when) {
-			snprintf(msg, sizeof msg, "grant %.*s was already paid in %s (an earlier ledger)",
+			snprintf(msg, sizeof msg, _("grant %.*s was already paid in %s (an earlier ledger)"),
 				 (int)k.case_id_len, k.case_id, when);
 			return reject(g, &k, "already-paid", msg);
 		}
@@ -927,7 +929,7 @@ on_dup_group(void *ctx, const uint32_t *rows, size_t n)
 
 		int listed = 0;
 
-		len = (size_t)snprintf(msg, sizeof msg, "%s also on line", dup_what[w->key]);
+		len = (size_t)snprintf(msg, sizeof msg, _("%s also on line"), _(dup_what[w->key]));
 		for (j = 0; j < n && len < sizeof msg - 24; j++)
 			if (j != i)
 				len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %ld",

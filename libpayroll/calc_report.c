@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "money.h"
+#include "intl.h"
 #include "banned.h"
 
 int
@@ -186,23 +187,23 @@ payroll_calc_summary_text(const struct payroll_calc_report *r, struct payroll_bu
 	size_t i;
 	int rc = 0;
 
-	rc |= payroll_buf_addf(b, "period %s: %ld rows read, %ld paid, %ld rejected\n",
+	rc |= payroll_buf_addf(b, _("period %s: %ld rows read, %ld paid, %ld rejected\n"),
 			       r->period, r->rows_read, r->rows_paid, r->rows_rejected);
 	for (i = 0; i < 2; i++)
 		if (r->source[i][0] && r->encoding[i] != PAYROLL_ENC_AUTO)
-			rc |= payroll_buf_addf(b, "  %s %s read as %s%s\n", i ? "grants" : "roster",
+			rc |= payroll_buf_addf(b, _("  %s %s read as %s%s\n"), i ? "grants" : "roster",
 					       r->source[i], payroll_encoding_name(r->encoding[i]),
-					       r->detected[i] ? " (detected)" : "");
+					       r->detected[i] ? _(" (detected)") : "");
 	for (i = 0; i < r->ncodes; i++)
-		rc |= payroll_buf_addf(b, "  rejected %-24s %ld\n", r->codes[i].code, r->codes[i].count);
+		rc |= payroll_buf_addf(b, _("  rejected %-24s %ld\n"), r->codes[i].code, r->codes[i].count);
 	for (i = 0; i < r->ntotals; i++) {
 		char m[PAYROLL_MONEY_MAX];
 
 		payroll_money_format(r->totals[i].fen, m);
-		rc |= payroll_buf_addf(b, "  %-16s %-24s %6ld lines %14s\n", r->totals[i].program,
+		rc |= payroll_buf_addf(b, _("  %-16s %-24s %6ld lines %14s\n"), r->totals[i].program,
 				       r->totals[i].item, r->totals[i].lines, m);
 	}
-	rc |= payroll_buf_addf(b, "  %ld ledger lines, total ", r->lines);
+	rc |= payroll_buf_addf(b, _("  %ld ledger lines, total "), r->lines);
 	rc |= payroll_buf_addmoney(b, r->total);
 	rc |= payroll_buf_addch(b, '\n');
 	return rc ? PAYROLL_ENOMEM : 0;

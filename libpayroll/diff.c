@@ -13,6 +13,7 @@
 #include "money.h"
 #include "outfile.h"
 #include "table.h"
+#include "intl.h"
 #include "banned.h"
 
 #define MAXKEY 16
@@ -192,7 +193,7 @@ next_row(struct diff *d, int i, struct payroll_row *row)
 static int
 row_amount(struct diff *d, int i, const struct payroll_row *row, int64_t *fen)
 {
-	const char *s, *why = "not money";
+	const char *s, *why = _("not money");
 	size_t n;
 	int neg, rc;
 
@@ -207,7 +208,7 @@ row_amount(struct diff *d, int i, const struct payroll_row *row, int64_t *fen)
 		return payroll_error_set(d->err, rc == PAYROLL_EOVERFLOW ? rc : PAYROLL_EFORMAT,
 					 d->s[i].path, row->line, d->s[i].amount + 1, "bad-money",
 					 "amount '%.*s': %s", (int)(n > 40 ? 40 : n), s,
-					 rc == PAYROLL_EOVERFLOW ? "too large" : why);
+					 rc == PAYROLL_EOVERFLOW ? _("too large") : why);
 	if (neg)
 		*fen = -*fen;
 	if (payroll_add(d->s[i].sum, *fen, &d->s[i].sum))

@@ -5,24 +5,25 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "intl.h"
 #include "banned.h"
 
 const char *
 payroll_strerror(int rc)
 {
 	switch (rc) {
-	case PAYROLL_OK: return "success";
-	case PAYROLL_EUSAGE: return "usage error";
-	case PAYROLL_EIO: return "i/o error";
-	case PAYROLL_ENOMEM: return "out of memory";
-	case PAYROLL_EFORMAT: return "unusable input";
-	case PAYROLL_EOVERFLOW: return "amount overflow";
-	case PAYROLL_ECRYPTO: return "cryptographic failure";
-	case PAYROLL_EBUSY: return "locked by another process";
-	case PAYROLL_EEXIST: return "already exists";
-	case PAYROLL_EINTERNAL: return "internal error";
+	case PAYROLL_OK: return _("success");
+	case PAYROLL_EUSAGE: return _("usage error");
+	case PAYROLL_EIO: return _("i/o error");
+	case PAYROLL_ENOMEM: return _("out of memory");
+	case PAYROLL_EFORMAT: return _("unusable input");
+	case PAYROLL_EOVERFLOW: return _("amount overflow");
+	case PAYROLL_ECRYPTO: return _("cryptographic failure");
+	case PAYROLL_EBUSY: return _("locked by another process");
+	case PAYROLL_EEXIST: return _("already exists");
+	case PAYROLL_EINTERNAL: return _("internal error");
 	}
-	return "unknown error";
+	return _("unknown error");
 }
 
 static void
@@ -50,7 +51,7 @@ payroll_error_vset(struct payroll_error *e, int rc, const char *file, long line,
 	e->option[0] = '\0';
 	if (fmt) {
 		/* A message cut at 511 bytes is still useful; never overflow. */
-		if (vsnprintf(e->message, sizeof e->message, fmt, ap) < 0)
+		if (vsnprintf(e->message, sizeof e->message, payroll_tr(fmt), ap) < 0)
 			e->message[0] = '\0';
 	} else {
 		e->message[0] = '\0';
@@ -133,7 +134,7 @@ payroll_problem(struct payroll_problems *p, long line, int column,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, payroll_tr(fmt), ap);
 	va_end(ap);
 	payroll_error_set(&e, PAYROLL_EFORMAT, p->path, line, column, code, "%s", msg);
 	if (p->count++ == 0)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "intl.h"
 #include "banned.h"
 
 static int
@@ -21,7 +22,7 @@ static int
 fail(const char **why, const char *reason)
 {
 	if (why)
-		*why = reason;
+		*why = payroll_tr(reason);
 	return PAYROLL_EFORMAT;
 }
 
@@ -30,7 +31,7 @@ static const char *
 shape_reason(const char *s, size_t n, const char *usual)
 {
 	if (memchr(s, 'E', n) && memchr(s, '.', n))
-		return "looks like a spreadsheet number in scientific notation; format the column as text";
+		return N_("looks like a spreadsheet number in scientific notation; format the column as text");
 	return usual;
 }
 

@@ -20,6 +20,7 @@
 #include "manifest.h"
 #include "outfile.h"
 #include "source.h"
+#include "intl.h"
 #include "banned.h"
 
 #define JOURNAL_MAX ((size_t)64 * 1024 * 1024)
@@ -316,7 +317,7 @@ report(struct walker *w, long line, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, payroll_tr(fmt), ap);
 	va_end(ap);
 	payroll_error_set(&e, 0, w->path, line, 0, code, "%s", msg);
 	if (w->diag)
@@ -708,7 +709,8 @@ payroll_journal_check(const char *root, struct payroll_key *key, const char *per
 		payroll_error_set(err, PAYROLL_EFORMAT, fb.first.file, fb.first.line, 0, fb.first.code,
 				  "%s%s; a run appends only to a journal that verifies "
 				  "(verifying the journal of %s names %s)", fb.first.message,
-				  fb.n > 1 ? " (and more)" : "", root, fb.n > 1 ? "them all" : "it");
+				  fb.n > 1 ? _(" (and more)") : "", root,
+				  fb.n > 1 ? _("them all") : _("it"));
 		return PAYROLL_EFORMAT;
 	}
 	*adopt = w.adopt;

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "outfile.h"
 #include "source.h"
+#include "intl.h"
 #include "banned.h"
 
 #define MANIFEST_MAX (64L * 1024 * 1024)
@@ -245,7 +246,7 @@ report(payroll_diag_fn diag, void *ctx, const char *file, long line,
 {
 	struct payroll_error d;
 
-	payroll_error_set(&d, PAYROLL_SIG_BAD, file, line, 0, code, "%s", msg);
+	payroll_error_set(&d, PAYROLL_SIG_BAD, file, line, 0, code, "%s", payroll_tr(msg));
 	if (diag)
 		diag(ctx, &d);
 }
@@ -344,7 +345,7 @@ check_entry(const char *dir, char *line, long lineno, const char *sums,
 		return rc;
 	}
 	if (CRYPTO_memcmp(want, got, 32) != 0) {
-		snprintf(msg, sizeof msg, "sha-256 differs from %s line %ld", PAYROLL_MANIFEST, lineno);
+		snprintf(msg, sizeof msg, _("sha-256 differs from %s line %ld"), PAYROLL_MANIFEST, lineno);
 		report(diag, ctx, path, 0, "hash-mismatch", msg);
 		return PAYROLL_SIG_BAD;
 	}

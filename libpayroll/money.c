@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "intl.h"
 #include "banned.h"
 
 static int
@@ -15,11 +16,11 @@ parse_fixed(const char *s, size_t n, int64_t *out, const char **why)
 
 	*why = NULL;
 	if (n == 0) {
-		*why = "empty";
+		*why = _("empty");
 		return PAYROLL_EFORMAT;
 	}
 	if (s[0] == '-') {
-		*why = "negative amounts are not allowed";
+		*why = _("negative amounts are not allowed");
 		return PAYROLL_EFORMAT;
 	}
 	for (; i < n; i++) {
@@ -27,7 +28,7 @@ parse_fixed(const char *s, size_t n, int64_t *out, const char **why)
 
 		if (c >= '0' && c <= '9') {
 			if (dot && ++ndec > 2) {
-				*why = "more than two decimals";
+				*why = _("more than two decimals");
 				return PAYROLL_EFORMAT;
 			}
 			if (v > (INT64_MAX - (c - '0')) / 10)
@@ -38,18 +39,18 @@ parse_fixed(const char *s, size_t n, int64_t *out, const char **why)
 			dot = 1;
 		} else {
 			if (c == ',')
-				*why = "thousands separators or decimal commas are not allowed";
+				*why = _("thousands separators or decimal commas are not allowed");
 			else if (c == 'e' || c == 'E')
-				*why = "exponent notation is not allowed";
+				*why = _("exponent notation is not allowed");
 			else if (c == 0xef && i + 2 < n && (unsigned char)s[i + 1] == 0xbc)
-				*why = "full-width characters are not digits";
+				*why = _("full-width characters are not digits");
 			else
-				*why = "not of the form 123 or 123.45";
+				*why = _("not of the form 123 or 123.45");
 			return PAYROLL_EFORMAT;
 		}
 	}
 	if (dot && ndec == 0) {
-		*why = "a decimal point needs digits after it";
+		*why = _("a decimal point needs digits after it");
 		return PAYROLL_EFORMAT;
 	}
 	for (; ndec < 2; ndec++) {
@@ -72,7 +73,7 @@ payroll_percent_parse(const char *s, size_t n, int64_t *hundredths,
 		      const char **why)
 {
 	if (n == 0 || s[n - 1] != '%') {
-		*why = "a percentage ends in %";
+		*why = _("a percentage ends in %");
 		return PAYROLL_EFORMAT;
 	}
 	return parse_fixed(s, n - 1, hundredths, why);

@@ -14,6 +14,7 @@
 #include "ident.h"
 #include "money.h"
 #include "source.h"
+#include "intl.h"
 #include "banned.h"
 
 #define PAYER_FILE_MAX (64 * 1024)
@@ -105,7 +106,7 @@ static int
 payer_error(struct payroll_error *err, const char *path, long line, const char *code,
 	    const char *msg)
 {
-	return payroll_error_set(err, PAYROLL_EFORMAT, path, line, 0, code, "%s", msg);
+	return payroll_error_set(err, PAYROLL_EFORMAT, path, line, 0, code, "%s", payroll_tr(msg));
 }
 
 /* Two digits at most, checked by the caller. */

@@ -16,6 +16,7 @@
 #include "roster.h"
 #include "source.h"
 #include "table.h"
+#include "intl.h"
 #include "banned.h"
 
 enum { S_NONE, S_PAID, S_FAILED };
@@ -236,8 +237,8 @@ line_error(struct rec *r, const struct result *x, int c, const char *code,
 	   const char *what)
 {
 	return payroll_error_set(r->err, PAYROLL_EFORMAT, r->o->result, x->line, x->col[c],
-				 code, "%s %d (%s): %s", r->o->layout ? "field" : "column",
-				 x->col[c], result_cols[c].name, what);
+				 code, "%s %d (%s): %s", r->o->layout ? _("field") : _("column"),
+				 x->col[c], result_cols[c].name, payroll_tr(what));
 }
 
 /* The seq a result names: 0 when none or none of ours, -1 when it is no

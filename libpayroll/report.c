@@ -11,6 +11,7 @@
 #include "ledger.h"
 #include "money.h"
 #include "outfile.h"
+#include "intl.h"
 #include "banned.h"
 
 /* Levels in output order within a period. */
@@ -173,7 +174,7 @@ bad(struct rep *r, const char *path, long line, const char *code, const char *co
     const char *v, const char *hint)
 {
 	return payroll_error_set(r->err, PAYROLL_EFORMAT, path, line, 0, code, "%s '%s': %s",
-				 col, v, hint);
+				 col, v, payroll_tr(hint));
 }
 
 /* The groups of line l into r->cgroups. */

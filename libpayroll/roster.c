@@ -8,6 +8,7 @@
 
 #include "ident.h"
 #include "money.h"
+#include "intl.h"
 #include "banned.h"
 
 /* Longest values accepted: beyond these a value is garbage, not a name. */
@@ -83,7 +84,7 @@ bad(struct vctx *v, int c, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg, sizeof msg, payroll_tr(fmt), ap);
 	va_end(ap);
 	payroll_problem(v->p, v->row->line, v->row->col[c], code, "%s (%s): %s",
 			payroll_row_where(v->row, v->row->col[c], where, sizeof where),

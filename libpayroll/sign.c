@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "outfile.h"
 #include "source.h"
+#include "intl.h"
 #include "banned.h"
 
 #define CHUNK (1024 * 1024)		/* streaming read size */
@@ -335,11 +336,11 @@ read_sig(const char *file, const char *sigpath, unsigned char *sig,
 		return PAYROLL_SIG_BAD;
 	}
 	if (rc == PAYROLL_EUSAGE)
-		why = "is not a regular file";
+		why = _("is not a regular file");
 	else if (rc == PAYROLL_EFORMAT)
-		why = "is too large to be a signature";
+		why = _("is too large to be a signature");
 	else if (rc == 0 && b.len == 0)
-		why = "is empty";
+		why = _("is empty");
 	if (why) {
 		payroll_buf_release(&b);
 		payroll_error_set(err, PAYROLL_SIG_BAD, file, 0, 0, "bad-signature",

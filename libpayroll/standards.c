@@ -10,6 +10,7 @@
 #include "hash.h"
 #include "ident.h"
 #include "table.h"
+#include "intl.h"
 #include "banned.h"
 
 /* Standards are small; an amount above this is a typo, not a standard. */
@@ -233,7 +234,7 @@ parse_amount(struct loader *ld, const struct payroll_row *row, struct std_row *r
 			rc = PAYROLL_EOVERFLOW;
 	}
 	if (rc == PAYROLL_EOVERFLOW)
-		why = "implausibly large";
+		why = _("implausibly large");
 	if (rc) {
 		problem(ld, row->line, col, "bad-money", "column %d (amount): %s", col, why);
 		return -1;

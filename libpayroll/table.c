@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "xlsx.h"
+#include "intl.h"
 #include "banned.h"
 
 #define DEFAULT_CHUNK (64 * 1024)
@@ -655,7 +656,7 @@ payroll_row_where(const struct payroll_row *r, int col, char *buf, size_t n)
 	char name[8];
 
 	if (!r->sheet) {
-		snprintf(buf, n, "column %d", col);
+		snprintf(buf, n, _("column %d"), col);
 		return buf;
 	}
 	payroll_xlsx_colname(col, name);

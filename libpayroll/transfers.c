@@ -10,6 +10,7 @@
 #include "ident.h"
 #include "ledger.h"
 #include "money.h"
+#include "intl.h"
 #include "banned.h"
 
 /* ---- cases seen: open addressing over 64-bit hashes ---- */
@@ -253,7 +254,7 @@ start_case(struct payroll_transfers *tr, struct building *b,
 		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "case-not-contiguous",
 				"case %s%s appears again after other cases (first at line %ld); "
 				"a case's lines must be consecutive",
-				temporary ? "(temporary) " : "", l->case_id, prev);
+				temporary ? _("(temporary) ") : "", l->case_id, prev);
 	items_reset(&tr->items);
 	if ((i = items_add(tr, l, err)) != 0)
 		return i;

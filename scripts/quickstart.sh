@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # What building and running need, and the tools the README's test command
-# uses (cmocka, xmllint, openssl, python3). CI's extras are in .ci/run.
+# uses (cmocka, xmllint, openssl, python3); gettext compiles the message
+# catalogue (po/). CI's extras are in .ci/run.
 pkgs=(build-essential cmake libcsv-dev libzip-dev libxlsxwriter-dev libssl-dev zlib1g-dev libxml2-dev
-      libcmocka-dev libxml2-utils openssl gzip python3)
+      libcmocka-dev libxml2-utils openssl gzip python3 gettext)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

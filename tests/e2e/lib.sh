@@ -8,7 +8,10 @@ set -u
 : "${FIXTURES:=$SRC/fixtures}"
 : "${SCHEMAS:=$SRC/tests/schemas}"
 export PATH="$BIN:$PATH"
+# Messages in English (goldens hold them); the catalogues of the build
+# tree, for the tests that ask for another language (e2e/zh_CN.sh).
 export LC_ALL=C.UTF-8
+export PAYROLL_LOCALEDIR="$BIN/locale"
 T=$(mktemp -d "${TMPDIR:-/tmp}/payroll-e2e.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
