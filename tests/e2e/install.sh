@@ -20,6 +20,10 @@ for f in bin/payroll bin/payroll-calc bin/payroll-run bin/payroll-verify \
 done
 [ ! -e "$R/include/payroll/banned.h" ] || fail "banned.h is internal, not a public header"
 ok
+# The message catalogue (SPEC 15), the one the build compiled from po/.
+cmp -s "$BIN/locale/zh_CN/LC_MESSAGES/payroll.mo" "$R/share/locale/zh_CN/LC_MESSAGES/payroll.mo" ||
+	fail "not installed: share/locale/zh_CN/LC_MESSAGES/payroll.mo"
+ok
 # Every tool and every man page the build has is installed.
 for b in "$BIN"/payroll-*; do
 	[ -x "$b" ] && [ -f "$b" ] || continue
