@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_source: the bounded whole-file reader (payroll_source_slurp: the
+ * limit and its one error, missing files, FIFOs, gzip, secrets) and the
+ * byte stream's encodings (GB18030 converted, a UTF-8 BOM dropped, gzip
+ * undone, names of encodings).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <cmocka.h>
+#include <zlib.h>
+
+#define TMP_NAME "test_source"
+#include "tmpfiles.h"
+
+#include "buf.h"
+#include "source.h"
+
+static const char *
+path_of(const char *name)
+{
+	static char p[128];
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	return p;
+}
+
+/* Write n bytes of c to DIR/name. */
+static const char *
+put_n(const char *name, size_t n, char c)
+{
+	const char *p = path_of(name);
+	FILE *f = fopen(p, "wb");
+	size_t i;
+
+	assert_non_null(f);
+	for (i = 0; i < n; i++)
+		fputc(c, f);
+	assert_int_equal(fclose(f), 0);
+	return p;
+}
+
+static const char *
+put_gz(const char *name, const char *text, size_t n)
+{
+	const char *p = path_of(name);
+	gzFile g = gzopen(p, "wb");
+
+	assert_non_null(g);
+	assert_int_equal(gzwrite(g, text, (unsigned)n), (int)n);
+	assert_int_equal(gzclose(g), Z_OK);
+	return p;
+}
+
+static void
+slurp_reads_up_to_the_limit(void **state)
+{
+	struct payroll_buf b = { 0 };
+	struct payroll_error err;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(payroll_source_slurp(put_n("k1", 1024, 'a'), 1024, 0, &b, &st, &err), 0);
+	assert_int_equal(b.len, 1024);
+	assert_int_equal(st.st_size, 1024);
+	assert_int_equal(b.p[1024], '\0');
+	/* appends to what b holds */
+	assert_int_equal(payroll_source_slurp(put_n("k2", 3, 'b'), 1024, 0, &b, NULL, &err), 0);
+	assert_int_equal(b.len, 1027);
+	assert_string_equal(b.p + 1024, "bbb");
+	payroll_buf_release(&b);
+	/* empty is fine */
+	assert_int_equal(payroll_source_slurp(put_n("k0", 0, 'a'), 1024, 0, &b, NULL, &err), 0);
+	assert_int_equal(b.len, 0);
+	payroll_buf_release(&b);
+}
+
+static void
+slurp_one_error_for_too_big(void **state)
+{
+	struct payroll_buf b = { 0 };
+	struct payroll_error err;
+
+	(void)state;
+	assert_int_equal(payroll_buf_addstr(&b, "kept"), 0);
+	assert_int_equal(payroll_source_slurp(put_n("big", 1025, 'a'), 1024, 0, &b, NULL, &err),
+			 PAYROLL_EFORMAT);
+	assert_string_equal(err.code, "too-big");
+	assert_string_equal(err.file, path_of("big"));
+	assert_non_null(strstr(err.message, "1 KiB"));
+	assert_int_equal(b.len, 4);
+	assert_string_equal(b.p, "kept");
+	/* limits people write are named so; others in bytes */
+	assert_int_equal(payroll_source_slurp(put_n("big2", 2 * 1024 * 1024 + 1, 'a'),
+					      2 * 1024 * 1024, 0, &b, NULL, &err), PAYROLL_EFORMAT);
+	assert_non_null(strstr(err.message, "2 MiB"));
+	assert_int_equal(payroll_source_slurp(path_of("big"), 1000, 0, &b, NULL, &err),
+			 PAYROLL_EFORMAT);
+	assert_non_null(strstr(err.message, "1000 bytes"));
+	payroll_buf_release(&b);
+}
+
+static void
+slurp_missing_and_not_regular(void **state)
+{
+	struct payroll_buf b = { 0 };
+	struct payroll_error err;
+
+	(void)state;
+	assert_int_equal(payroll_source_slurp(path_of("none"), 10, 0, &b, NULL, &err), PAYROLL_EIO);
+	assert_string_equal(err.code, "io");
+	assert_int_equal(payroll_source_slurp(path_of("none"), 10, PAYROLL_SLURP_MISSING_OK, &b,
+					      NULL, &err), 1);
+	assert_int_equal(b.len, 0);
+	/* a FIFO with no writer would block a reader: refused at once */
+	assert_int_equal(mkfifo(path_of("fifo"), 0600), 0);
+	assert_int_equal(payroll_source_slurp(path_of("fifo"), 10, PAYROLL_SLURP_REGULAR, &b,
+					      NULL, &err), PAYROLL_EUSAGE);
+	assert_non_null(strstr(err.message, "fifo"));
+	assert_int_equal(payroll_source_slurp(dir, 10, PAYROLL_SLURP_REGULAR, &b, NULL, &err),
+			 PAYROLL_EUSAGE);
+	assert_non_null(strstr(err.message, "directory"));
+	payroll_buf_release(&b);
+}
+
+static void
+slurp_gunzips_and_limits_after(void **state)
+{
+	static const char text[] = "seq,account\n1,6217000000011000001\n";
+	struct payroll_buf b = { 0 };
+	struct payroll_error err;
+	const char *gz = put_gz("r.csv.gz", text, sizeof text - 1);
+
+	(void)state;
+	assert_int_equal(payroll_source_slurp(gz, 1024, PAYROLL_SLURP_GUNZIP, &b, NULL, &err), 0);
+	assert_string_equal(b.p, text);
+	payroll_buf_reset(&b);
+	/* without the flag the bytes are as they are */
+	assert_int_equal(payroll_source_slurp(gz, 1024, 0, &b, NULL, &err), 0);
+	assert_int_equal((unsigned char)b.p[0], 0x1f);
+	assert_int_equal((unsigned char)b.p[1], 0x8b);
+	payroll_buf_reset(&b);
+	/* a plain file through the gzip reader is read as it is */
+	assert_int_equal(payroll_source_slurp(put("plain.csv", text), 1024, PAYROLL_SLURP_GUNZIP,
+					      &b, NULL, &err), 0);
+	assert_string_equal(b.p, text);
+	payroll_buf_reset(&b);
+	/* the limit counts the bytes after gunzip */
+	assert_int_equal(payroll_source_slurp(gz, sizeof text - 2, PAYROLL_SLURP_GUNZIP, &b, NULL,
+					      &err), PAYROLL_EFORMAT);
+	assert_string_equal(err.code, "too-big");
+	payroll_buf_release(&b);
+}
+
+static void
+slurp_secret_is_one_allocation(void **state)
+{
+	struct payroll_buf b = { 0 };
+	struct payroll_error err;
+	size_t cap;
+
+	(void)state;
+	assert_int_equal(payroll_source_slurp(put_n("key", 300, 'k'), 4096,
+					      PAYROLL_SLURP_SECRET | PAYROLL_SLURP_REGULAR, &b,
+					      NULL, &err), 0);
+	assert_int_equal(b.len, 300);
+	assert_true(b.cap >= 4097);
+	cap = b.cap;
+	payroll_buf_release(&b);
+	/* room for the limit from the start: a file of the limit never moves it */
+	assert_int_equal(payroll_source_slurp(put_n("key1", 4096, 'k'), 4096, PAYROLL_SLURP_SECRET,
+					      &b, NULL, &err), 0);
+	assert_int_equal(b.cap, cap);
+	payroll_buf_release(&b);
+	assert_int_equal(payroll_source_slurp(put_n("key2", 4097, 'k'), 4096, PAYROLL_SLURP_SECRET,
+					      &b, NULL, &err), PAYROLL_EFORMAT);
+	assert_int_equal(b.len, 0);
+	payroll_buf_release(&b);
+}
+
+/* Read all of a source as UTF-8 into out. */
+static size_t
+read_source(const char *path, enum payroll_encoding enc, char *out, size_t n,
+	    enum payroll_encoding *used)
+{
+	struct payroll_source *s;
+	struct payroll_error err;
+	size_t len = 0;
+	ssize_t r;
+
+	assert_int_equal(payroll_source_open(&s, path, enc, &err), 0);
+	while ((r = payroll_source_read(s, out + len, n - 1 - len, &err)) > 0)
+		len += (size_t)r;
+	assert_int_equal(r, 0);
+	out[len] = '\0';
+	*used = payroll_source_encoding(s);
+	payroll_source_close(s);
+	return len;
+}
+
+static void
+encodings(void **state)
+{
+	static const char utf8[] = "姓名,低保,开户行\n张三,特困,中国银行\n";
+	static const char gb[] = "\xd0\xd5\xc3\xfb\x2c\xb5\xcd\xb1\xa3\x2c\xbf\xaa\xbb\xa7\xd0\xd0\x0a"
+				 "\xd5\xc5\xc8\xfd\x2c\xcc\xd8\xc0\xa7\x2c\xd6\xd0\xb9\xfa\xd2\xf8\xd0\xd0\x0a";
+	enum payroll_encoding used;
+	char out[256], bom[128];
+
+	(void)state;
+	read_source(put("gb.csv", gb), PAYROLL_ENC_AUTO, out, sizeof out, &used);
+	assert_int_equal(used, PAYROLL_ENC_GB18030);
+	assert_string_equal(out, utf8);
+	read_source(put("u.csv", utf8), PAYROLL_ENC_AUTO, out, sizeof out, &used);
+	assert_int_equal(used, PAYROLL_ENC_UTF8);
+	assert_string_equal(out, utf8);
+	snprintf(bom, sizeof bom, "\xef\xbb\xbf%s", utf8);
+	read_source(put("bom.csv", bom), PAYROLL_ENC_AUTO, out, sizeof out, &used);
+	assert_string_equal(out, utf8);
+	read_source(put_gz("gb.csv.gz", gb, sizeof gb - 1), PAYROLL_ENC_AUTO, out, sizeof out, &used);
+	assert_int_equal(used, PAYROLL_ENC_GB18030);
+	assert_string_equal(out, utf8);
+	/* named, not detected */
+	read_source(path_of("gb.csv"), PAYROLL_ENC_GB18030, out, sizeof out, &used);
+	assert_string_equal(out, utf8);
+	assert_int_equal(payroll_encoding_parse("gbk"), PAYROLL_ENC_GB18030);
+	assert_int_equal(payroll_encoding_parse("utf-8"), PAYROLL_ENC_UTF8);
+	assert_int_equal(payroll_encoding_parse("auto"), PAYROLL_ENC_AUTO);
+	assert_int_equal(payroll_encoding_parse("latin1"), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(slurp_reads_up_to_the_limit),
+		cmocka_unit_test(slurp_one_error_for_too_big),
+		cmocka_unit_test(slurp_missing_and_not_regular),
+		cmocka_unit_test(slurp_gunzips_and_limits_after),
+		cmocka_unit_test(slurp_secret_is_one_allocation),
+		cmocka_unit_test(encodings),
+	};
+
+	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
+}
