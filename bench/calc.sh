@@ -36,9 +36,9 @@ for rows in "${@:-1000000}"; do
 	mapfile -t res < <(measure "${cmds[@]}")
 	printf '%s rows: %.0f MB roster, %.0f MB ledger, %s rounds interleaved\n' "$rows" \
 		"$(stat -L -c %s "$roster")e-6" "${lsize}e-6" "${BENCH_ROUNDS:-5}"
-	read -r _ _ _ floor_ratio <<<"${res[1]}"
+	read -r _ _ _ floor_ratio _ <<<"${res[1]}"
 	for i in "${!names[@]}"; do
-		read -r med best mem ratio <<<"${res[$i]}"
+		read -r med best mem ratio _ <<<"${res[$i]}"
 		python3 -c "print('  %-22s median %.3f s (best %.3f)  x%.2f the parse  x%.2f the floor  peak %.1f MiB' % ('${names[$i]}', $med, $best, $ratio, $ratio / $floor_ratio, $mem))"
 	done
 	rm -f "$out"/bench-ledger.csv "$out"/bench-rejects.csv "$out"/bench-floor.out "$out"/bench-duckdb.csv

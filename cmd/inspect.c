@@ -9,6 +9,7 @@
 #include "common.h"
 #include "mask.h"
 #include "money.h"
+#include "pain001.h"
 #include "banned.h"
 
 struct bank {
@@ -172,7 +173,8 @@ main(int argc, char **argv)
 		    N_("csv, fixed-gbk, pain001 or a layout file (default:\n"
 		       "detected from the csv header, the XML namespace or\n"
 		       "the fixed-gbk header record)"), 0),
-		OPT(0, "payer", OPT_PATH, &payer, "F", N_("accepted for symmetry with bankfile (pain001)"), 0),
+		OPT(0, "payer", OPT_PATH, &payer, "F", N_("pain001: the payer file bankfile wrote it with;\n"
+		       "its debtor is checked (payer-mismatch)"), 0),
 		OPT_NUM(0, "format", OPT_CHOICE, &s.format, "text|json|csv",
 			N_("text (default), json, or csv: every transfer,\n"
 			   "unmasked, in the form of bankfile's csv"), 0, 0, 0),
@@ -185,6 +187,9 @@ main(int argc, char **argv)
 		.exits = N_("0 valid, 1 problems (each listed), 2 cannot read\n") };
 	struct payroll_problems p;
 	struct payroll_bankread_info info;
+	struct payroll_bankread_opts o = { NULL, 0, NULL };
+	struct payroll_payer *pf = NULL;
+	struct payroll_payer_debtor debtor;
 	struct payroll_error err;
 	const char *path;
 	size_t i;
@@ -203,7 +208,15 @@ main(int argc, char **argv)
 	p.ctx = s.format == 2 ? NULL : &s;
 	if (s.format == 2)
 		fputs(PAYROLL_BANK_CSV_HEADER, stdout);
-	rc = payroll_bankread(path, layout, on_transfer, &s, &p, &info, &err);
+	if (payer) {
+		if ((rc = payroll_payer_load(&pf, payer, &err)) != 0)
+			return tool_fail(&t, rc, &err);
+		payroll_payer_debtor(pf, &debtor);
+		o.payer = &debtor;
+	}
+	o.layout = layout;
+	rc = payroll_bankread_opts(path, &o, on_transfer, &s, &p, &info, &err);
+	payroll_payer_free(pf);
 	if (rc < 0)
 		return tool_fail(&t, rc, &err);
 	if (s.nbanks > 1)

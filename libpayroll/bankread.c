@@ -15,6 +15,7 @@
 #include "source.h"
 #include "xlsx.h"
 #include "money.h"
+#include "pain001.h"
 #include "banned.h"
 
 #define PAIN_NS "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"
@@ -34,6 +35,7 @@ struct reader {
 	void *ctx;
 	struct seqrec *seqs;
 	size_t nseqs, capseqs;
+	int unordered;		/* a serial not above the one before: sort to check */
 	int overflow;
 };
 
@@ -186,6 +188,8 @@ got_transfer(struct reader *r, struct payroll_bank_transfer *t)
 	if (r->nseqs == r->capseqs &&
 	    payroll_grow((void **)&r->seqs, r->nseqs + 1, &r->capseqs, sizeof *r->seqs) != 0)
 		return PAYROLL_ENOMEM;
+	if (r->nseqs > 0 && t->seq <= r->seqs[r->nseqs - 1].seq)
+		r->unordered = 1;
 	r->seqs[r->nseqs].seq = t->seq;
 	r->seqs[r->nseqs++].record = t->record;
 	r->info->count++;
@@ -211,7 +215,7 @@ check_duplicates(struct reader *r)
 {
 	size_t i;
 
-	if (r->nseqs < 2)
+	if (r->nseqs < 2 || !r->unordered)	/* strictly increasing: no duplicate */
 		return;
 	qsort(r->seqs, r->nseqs, sizeof *r->seqs, cmp_seq);
 	for (i = 1; i < r->nseqs; i++)
@@ -649,11 +653,51 @@ read_layout(struct reader *r, struct payroll_layout *l, const char *path, size_t
 
 enum { P_NONE, P_INSTR, P_E2E, P_AMT, P_MMBID, P_OTHRID, P_NM, P_ACCT, P_NB, P_SUM };
 
+/* The debtor of a PmtInf: name, account, bic, cnaps, bank name. */
+enum { D_NAME, D_ACCOUNT, D_BIC, D_CNAPS, D_BANK, D_N };
+
 struct pain {
 	struct payroll_buf seq, memo, amount, bank, account, name;
 	int in_tx, in_agt, in_cdtr, in_acct, in_grp;
 	long record;
+	int in_dbtr, in_dacct, in_dagt;
+	struct payroll_buf debtor[D_N];
+	long pmt_line;
 };
+
+/* The debtor's element for el in the PmtInf (outside transfers), or NULL. */
+static struct payroll_buf *
+debtor_target(struct pain *x, const char *el)
+{
+	if (x->in_dbtr && strcmp(el, "Nm") == 0) return &x->debtor[D_NAME];
+	if (x->in_dacct && strcmp(el, "Id") == 0) return &x->debtor[D_ACCOUNT];
+	if (x->in_dagt && strcmp(el, "BICFI") == 0) return &x->debtor[D_BIC];
+	if (x->in_dagt && strcmp(el, "MmbId") == 0) return &x->debtor[D_CNAPS];
+	if (x->in_dagt && strcmp(el, "Nm") == 0) return &x->debtor[D_BANK];
+	return NULL;
+}
+
+/* Compare a PmtInf's debtor with the payer file's (payer-mismatch). */
+static void
+check_debtor(struct reader *r, struct pain *x, const struct payroll_payer_debtor *d)
+{
+	static const char *const what[D_N] = { "Dbtr Nm", "DbtrAcct Id", "DbtrAgt BICFI",
+					       "DbtrAgt MmbId", "DbtrAgt Nm" };
+	static const char *const key[D_N] = { "name", "account", "bic", "cnaps", "bank-name" };
+	const char *want[D_N] = { d->name, d->account, d->bic, d->cnaps, d->bank_name };
+	int i;
+
+	for (i = 0; i < D_N; i++) {
+		const char *got = payroll_buf_add(&x->debtor[i], "", 0) ? "" :
+				  payroll_buf_str(&x->debtor[i]);
+
+		if (strcmp(got, want[i]) != 0)
+			payroll_problem(r->p, x->pmt_line, 0, "payer-mismatch",
+					"%s is '%s', the payer file's %s is '%s'", what[i], got,
+					key[i], want[i]);
+		x->debtor[i].len = 0;
+	}
+}
 
 static struct payroll_buf *
 pain_target(struct pain *x, const char *el)
@@ -693,7 +737,8 @@ xml_close(void *ctx)
 }
 
 static int
-read_pain(struct reader *r, const char *path, size_t chunk, struct payroll_error *err)
+read_pain(struct reader *r, const char *path, size_t chunk,
+	  const struct payroll_payer_debtor *payer, struct payroll_error *err)
 {
 	struct xmlin in = { NULL, chunk ? chunk : CHUNK };
 	xmlTextReaderPtr xr;
@@ -735,8 +780,15 @@ read_pain(struct reader *r, const char *path, size_t chunk, struct payroll_error
 			}
 			if (strcmp(el, "GrpHdr") == 0)
 				x.in_grp = 1;
-			else if (strcmp(el, "PmtInf") == 0)
+			else if (strcmp(el, "PmtInf") == 0) {
 				in_pmt = 1;
+				x.pmt_line = line;
+			} else if (in_pmt && !x.in_tx && strcmp(el, "Dbtr") == 0)
+				x.in_dbtr = 1;
+			else if (in_pmt && !x.in_tx && strcmp(el, "DbtrAcct") == 0)
+				x.in_dacct = 1;
+			else if (in_pmt && !x.in_tx && strcmp(el, "DbtrAgt") == 0)
+				x.in_dagt = 1;
 			else if (strcmp(el, "CdtTrfTxInf") == 0) {
 				x.in_tx = 1;
 				x.record = line;
@@ -752,6 +804,8 @@ read_pain(struct reader *r, const char *path, size_t chunk, struct payroll_error
 			want = NULL;
 			if (x.in_tx)
 				target = pain_target(&x, el);
+			else if (in_pmt && payer && (x.in_dbtr || x.in_dacct || x.in_dagt))
+				target = debtor_target(&x, el);
 			else if ((x.in_grp || in_pmt) &&
 				 (strcmp(el, "NbOfTxs") == 0 || strcmp(el, "CtrlSum") == 0)) {
 				want = el;
@@ -799,8 +853,16 @@ read_pain(struct reader *r, const char *path, size_t chunk, struct payroll_error
 			want = NULL;
 			if (strcmp(el, "GrpHdr") == 0)
 				x.in_grp = 0;
-			else if (strcmp(el, "PmtInf") == 0)
+			else if (strcmp(el, "PmtInf") == 0) {
 				in_pmt = 0;
+				if (payer)
+					check_debtor(r, &x, payer);
+			} else if (strcmp(el, "Dbtr") == 0)
+				x.in_dbtr = 0;
+			else if (strcmp(el, "DbtrAcct") == 0)
+				x.in_dacct = 0;
+			else if (strcmp(el, "DbtrAgt") == 0)
+				x.in_dagt = 0;
 			else if (strcmp(el, "CdtrAgt") == 0)
 				x.in_agt = 0;
 			else if (strcmp(el, "Cdtr") == 0)
@@ -855,6 +917,8 @@ read_pain(struct reader *r, const char *path, size_t chunk, struct payroll_error
 	free(x.bank.p);
 	free(x.account.p);
 	free(x.name.p);
+	for (i = 0; i < D_N; i++)
+		free(x.debtor[i].p);
 	return rc;
 }
 
@@ -900,11 +964,12 @@ read_head(const char *path, char *buf, size_t cap, size_t *n, struct payroll_err
 }
 
 int
-payroll_bankread_chunked(const char *path, const char *layout, size_t chunk,
-			 payroll_bank_transfer_fn each, void *ctx,
-			 struct payroll_problems *p, struct payroll_bankread_info *info,
-			 struct payroll_error *err)
+payroll_bankread_opts(const char *path, const struct payroll_bankread_opts *o,
+		      payroll_bank_transfer_fn each, void *ctx,
+		      struct payroll_problems *p, struct payroll_bankread_info *info,
+		      struct payroll_error *err)
 {
+	const char *layout = o->layout;
 	struct reader r;
 	struct payroll_layout *l = NULL;
 	char head[4096];
@@ -924,15 +989,19 @@ payroll_bankread_chunked(const char *path, const char *layout, size_t chunk,
 					 "not a csv, fixed-gbk or pain001 bank file: "
 					 "name its layout");
 	snprintf(info->format, sizeof info->format, "%s", layout);
+	if (o->payer && strcmp(layout, "pain001") != 0)
+		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "usage",
+					 "the file is %s: a payer is checked in pain001 "
+					 "files only", layout);
 	if (strcmp(layout, "pain001") == 0) {
-		rc = read_pain(&r, path, chunk, err);
+		rc = read_pain(&r, path, o->chunk, o->payer, err);
 	} else {
 		if (strchr(layout, '/') || strchr(layout, '.'))
 			rc = payroll_layout_load(&l, layout, err);
 		else
 			rc = payroll_layout_builtin(&l, layout, err);
 		if (rc == 0)
-			rc = read_layout(&r, l, path, chunk, err);
+			rc = read_layout(&r, l, path, o->chunk, err);
 	}
 	if (rc == 0)
 		check_duplicates(&r);
@@ -949,13 +1018,25 @@ payroll_bankread(const char *path, const char *layout,
 		 struct payroll_problems *p, struct payroll_bankread_info *info,
 		 struct payroll_error *err)
 {
-	return payroll_bankread_chunked(path, layout, 0, each, ctx, p, info, err);
+	struct payroll_bankread_opts o = { layout, 0, NULL };
+
+	return payroll_bankread_opts(path, &o, each, ctx, p, info, err);
 }
 
 int
 payroll_bank_transfer_csv(struct payroll_buf *b, const struct payroll_bank_transfer *t)
 {
-	if (payroll_buf_addf(b, "%lld,", (long long)t->seq) ||
+	char num[24], *d = num + sizeof num;
+	uint64_t v = t->seq < 0 ? 0 - (uint64_t)t->seq : (uint64_t)t->seq;
+
+	/* the serial without printf: this is once a transfer */
+	*--d = ',';
+	do
+		*--d = (char)('0' + v % 10);
+	while ((v /= 10) > 0);
+	if (t->seq < 0)
+		*--d = '-';
+	if (payroll_buf_add(b, d, (size_t)(num + sizeof num - d)) ||
 	    payroll_buf_addcsv(b, t->bank, strlen(t->bank)) || payroll_buf_addch(b, ',') ||
 	    payroll_buf_addcsv(b, t->account, strlen(t->account)) || payroll_buf_addch(b, ',') ||
 	    payroll_buf_addcsv(b, t->account_name, strlen(t->account_name)) ||

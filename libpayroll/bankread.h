@@ -23,6 +23,8 @@
  *   control-total  a total (CtrlSum) that is not their sum
  *   bad-namespace  XML that is not pain.001.001.09
  *   bad-xml        XML that is not well formed
+ *   payer-mismatch a pain001 debtor (Dbtr Nm, DbtrAcct Id, DbtrAgt BICFI,
+ *                  MmbId, Nm) that is not the payer file's (opts.payer)
  * A layout without a field leaves it "" (a layout without seq numbers its
  * records 1..N, as bankfile does). A layout of format xlsx is read through
  * xlsx.h, one row a record, one cell a field (number cells as Excel shows
@@ -82,14 +84,24 @@ int payroll_bankread(const char *path, const char *layout,
 		     struct payroll_problems *p, struct payroll_bankread_info *info,
 		     struct payroll_error *err);
 
+struct payroll_payer_debtor;
+
+struct payroll_bankread_opts {
+	const char *layout;	/* as payroll_bankread's layout */
+	size_t chunk;		/* bytes read at a time; 0: 64 KiB (tests cut
+				 * records and XML at every place with 1, 2...) */
+	const struct payroll_payer_debtor *payer;	/* pain001: the debtor
+				 * expected in every PmtInf (pain001.h), or NULL */
+};
+
 /*
- * As payroll_bankread, reading the file chunk bytes at a time (0: 64 KiB,
- * the default), so that tests can cut records and XML at every place.
+ * As payroll_bankread with o's options; also PAYROLL_EUSAGE ("usage") for
+ * a payer given for a file that is not pain001.
  */
-int payroll_bankread_chunked(const char *path, const char *layout, size_t chunk,
-			     payroll_bank_transfer_fn each, void *ctx,
-			     struct payroll_problems *p, struct payroll_bankread_info *info,
-			     struct payroll_error *err);
+int payroll_bankread_opts(const char *path, const struct payroll_bankread_opts *o,
+			  payroll_bank_transfer_fn each, void *ctx,
+			  struct payroll_problems *p, struct payroll_bankread_info *info,
+			  struct payroll_error *err);
 
 /* The header of bankfile's csv form of transfers. */
 #define PAYROLL_BANK_CSV_HEADER "seq,bank,account,account_name,amount,memo\n"

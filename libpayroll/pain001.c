@@ -278,6 +278,16 @@ payroll_payer_load(struct payroll_payer **p, const char *path, struct payroll_er
 }
 
 void
+payroll_payer_debtor(const struct payroll_payer *p, struct payroll_payer_debtor *d)
+{
+	d->name = p->name;
+	d->account = p->account;
+	d->bic = p->bic;
+	d->cnaps = p->cnaps;
+	d->bank_name = p->bank_name;
+}
+
+void
 payroll_payer_free(struct payroll_payer *p)
 {
 	free(p);

@@ -34,6 +34,13 @@ int payroll_payer_load(struct payroll_payer **p, const char *path,
 /* Free p; NULL is allowed. */
 void payroll_payer_free(struct payroll_payer *p);
 
+/* The debtor a payer file names, as pain001 files carry it ("" when not
+ * set), for checking a file read back (payroll-inspect --payer). */
+struct payroll_payer_debtor {
+	const char *name, *account, *bic, *cnaps, *bank_name;
+};
+void payroll_payer_debtor(const struct payroll_payer *p, struct payroll_payer_debtor *d);
+
 /*
  * Whether the pain001 payer file at path derives every id and date from
  * the period, as payroll run requires: message-id-prefix and

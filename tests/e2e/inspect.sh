@@ -120,6 +120,35 @@ head -c 900 "$G/transfers-pain001.xml" >x4.xml
 expect_exit 1 payroll inspect x4.xml
 grep_file 'bad-xml: the XML is not well formed' out
 
+# --payer: the debtor of each PmtInf is the payer file's (payer-mismatch,
+# at the PmtInf's line), for pain001 only
+P=$FIXTURES/bank/payer.conf
+expect_exit 0 payroll inspect --payer "$P" "$G/transfers-pain001.xml"
+grep_file 'problems: 0' out
+sed '/<Dbtr>/,/<\/Dbtr>/s|<Nm>长春市朝阳区民政局</Nm>|<Nm>长春市民政局</Nm>|; s|0710002129200012345|0710002129200012346|;
+     s|<BICFI>ICBKCNBJJLN|<BICFI>ICBKCNBJXXX|; s|<MmbId>102241000018</MmbId>|<MmbId>102241000019</MmbId>|;
+     s|中国工商银行长春朝阳支行|中国工商银行长春支行|' "$G/transfers-pain001.xml" >d1.xml
+expect_exit 1 payroll inspect --payer "$P" d1.xml
+grep_file "d1.xml:13: payer-mismatch: Dbtr Nm is '长春市民政局', the payer file's name is '长春市朝阳区民政局'" out
+grep_file "d1.xml:13: payer-mismatch: DbtrAcct Id is '0710002129200012346', the payer file's account is '0710002129200012345'" out
+grep_file "d1.xml:13: payer-mismatch: DbtrAgt BICFI is 'ICBKCNBJXXX', the payer file's bic is 'ICBKCNBJJLN'" out
+grep_file "d1.xml:13: payer-mismatch: DbtrAgt MmbId is '102241000019', the payer file's cnaps is '102241000018'" out
+grep_file "d1.xml:13: payer-mismatch: DbtrAgt Nm is '中国工商银行长春支行', the payer file's bank-name is '中国工商银行长春朝阳支行'" out
+grep_file 'problems: 5' out
+# the same file is valid without --payer (the debtor is only checked against one)
+expect_exit 0 payroll inspect d1.xml
+# a debtor without its agent's BICFI: the payer file has one
+grep -v '<BICFI>' "$G/transfers-pain001.xml" >d2.xml
+expect_exit 1 payroll inspect --format json --payer "$P" d2.xml
+python3 -c 'import json
+d=json.load(open("out"))
+assert [(p["record"], p["code"]) for p in d["problems"]] == [(13, "payer-mismatch")], d["problems"]
+assert "BICFI is \x27\x27" in d["problems"][0]["message"]' || fail "json payer"
+ok
+expect_exit 2 payroll inspect --payer "$P" "$G/transfers.csv"
+grep_file 'a payer is checked in pain001 files only' err
+expect_exit 2 payroll inspect --payer nosuch.conf "$G/transfers-pain001.xml"
+
 # a GBK name cut mid-character: the second byte of 丰 in the first record
 cp "$G/transfers-gbk-fixed.txt" g1.txt
 cp "$G/transfers-gbk-fixed.txt.sum" g1.txt.sum

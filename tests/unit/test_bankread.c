@@ -54,13 +54,14 @@ read_all(const char *path, const char *layout, size_t chunk, struct payroll_buf 
 {
 	struct payroll_buf probs = { 0 };
 	struct payroll_problems p = { .path = path, .diag = on_problem, .ctx = &probs, .all = 1 };
+	struct payroll_bankread_opts o = { layout, chunk, NULL };
 	struct payroll_bankread_info info;
 	struct payroll_error err;
 	int rc;
 
 	memset(&err, 0, sizeof err);
 	out->len = 0;
-	rc = payroll_bankread_chunked(path, layout, chunk, on_transfer, out, &p, &info, &err);
+	rc = payroll_bankread_opts(path, &o, on_transfer, out, &p, &info, &err);
 	if (rc == 0)
 		payroll_buf_addf(out, "%s %s %ld %lld %d\n%s", info.format, info.period, info.count,
 				 (long long)info.total, p.count, payroll_buf_str(&probs));
