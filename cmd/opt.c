@@ -83,7 +83,7 @@ repeated(const struct tool_opt *o)
 	return o->kind == OPT_STRINGS || o->kind == OPT_PATHS;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vusage_error(const struct tool *t, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", t->name);

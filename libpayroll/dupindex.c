@@ -5,44 +5,8 @@
 #include <string.h>
 
 #include "error.h"
+#include "hash.h"
 #include "banned.h"
-
-static uint64_t
-rotl(uint64_t x, int r)
-{
-	return (x << r) | (x >> (64 - r));
-}
-
-uint64_t
-payroll_hash(const void *s, size_t n)
-{
-	const unsigned char *p = s;
-	uint64_t h = 0xcbf29ce484222325ULL ^ (n * 0x9e3779b97f4a7c15ULL), k;
-
-	/* Eight bytes a step, each mixed as murmur3's 64-bit lane does, then
-	 * the tail (zero-padded; the length is in the seed), then murmur3's
-	 * full-avalanche finish (fmix64). */
-	for (;;) {
-		size_t take = n < 8 ? n : 8;
-
-		k = 0;
-		memcpy(&k, p, take);
-		k *= 0x87c37b91114253d5ULL;
-		k = rotl(k, 31);
-		k *= 0x4cf5ad432745937fULL;
-		h ^= k;
-		h = rotl(h, 27) * 5 + 0x52dce729;
-		if (n <= 8)
-			break;
-		p += 8;
-		n -= 8;
-	}
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 33);
-}
 
 int
 payroll_dupindex_add(struct payroll_dupindex *d, const char *s, size_t n,
@@ -61,7 +25,7 @@ payroll_dupindex_add(struct payroll_dupindex *d, const char *s, size_t n,
 		d->e = g;
 		d->cap = cap;
 	}
-	h = payroll_hash(s, n);
+	h = payroll_hash_bytes(s, n);
 	d->e[d->n].hi = (uint32_t)(h >> 32);
 	d->e[d->n].lo = (uint32_t)h;
 	d->e[d->n].row = row;

@@ -3,8 +3,9 @@
  * dupindex.h: find values that occur on more than one row, in 12 bytes a
  * value, without keeping the values.
  *
- * Each added value is kept as a 64-bit hash and a row number; find sorts
- * them in place and hands out every group of rows whose hashes are equal.
+ * Each added value is kept as its 64-bit hash (hash.h) and a row number;
+ * find sorts them in place and hands out every group of rows whose hashes
+ * are equal.
  * Two different values share a 64-bit hash with a probability of about
  * n^2 / 2^65 (10^-8 for a million rows): such a pair would be reported,
  * never missed.
@@ -28,9 +29,6 @@ struct payroll_dupindex {
 	struct payroll_dup_entry *e;
 	size_t n, cap;
 };
-
-/* 64-bit hash of n bytes. */
-uint64_t payroll_hash(const void *s, size_t n);
 
 /* Add (hash of s, row). 0 or PAYROLL_ENOMEM. An empty s is not added. */
 int payroll_dupindex_add(struct payroll_dupindex *d, const char *s, size_t n,

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "dupindex.h"
+#include "hash.h"
 #include "ledger.h"
 #include "banned.h"
 
@@ -69,7 +69,7 @@ static int
 add(struct payroll_paidset *s, const char *id, const char *period)
 {
 	size_t n = strlen(id), i;
-	uint64_t h = payroll_hash(id, n);
+	uint64_t h = payroll_hash_bytes(id, n);
 	char p[8] = { 0 };
 
 	if ((s->n + 1) * 2 > s->cap && grow(s))
@@ -136,7 +136,7 @@ payroll_paidset_find(const struct payroll_paidset *s, const char *id, size_t n)
 
 	if (!s || !n)
 		return NULL;
-	i = slot(s, payroll_hash(id, n), id, n);
+	i = slot(s, payroll_hash_bytes(id, n), id, n);
 	if (!s->at[i])
 		return NULL;
 	return s->arena.p + s->at[i] + n;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "transfers.h"
-#include "dupindex.h"
+#include "hash.h"
 #include "layout.h"
 #include "ledger.h"
 #include "money.h"
@@ -93,7 +93,7 @@ str(const struct rec *r, size_t off)
 static uint64_t
 case_key(const char *case_id, int temporary)
 {
-	return payroll_hash(case_id, strlen(case_id)) ^ (temporary ? 0x9e3779b97f4a7c15ULL : 0);
+	return payroll_hash_bytes(case_id, strlen(case_id)) ^ (temporary ? 0x9e3779b97f4a7c15ULL : 0);
 }
 
 static int
@@ -137,7 +137,7 @@ static uint64_t
 paid_key(const char *case_id, int temporary, const char *month)
 {
 	return case_key(case_id, temporary) ^
-	       (payroll_hash(month, strlen(month)) * 0xff51afd7ed558ccdULL + 1);
+	       (payroll_hash_bytes(month, strlen(month)) * 0xff51afd7ed558ccdULL + 1);
 }
 
 /* Every line of a ledger paid since (--paid-ledger), by case and month. */
