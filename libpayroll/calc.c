@@ -1341,7 +1341,8 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	if (rc == 0 && !o->check_only)
 		rc = open_output(&g, o->ledger, &g.ledger, &g.ledger_spooled, PAYROLL_LEDGER_HEADER);
 	if (rc == 0 && !o->check_only)
-		rc = open_output(&g, o->rejects, &g.rejects, &g.rejects_spooled, REJECTS_HEADER);
+		rc = open_output(&g, o->rejects, &g.rejects, &g.rejects_spooled,
+				 o->bom ? PAYROLL_UTF8_BOM REJECTS_HEADER : REJECTS_HEADER);
 	if (rc == 0)
 		rc = read_source(&g, 0, o->roster);
 	if (rc == 0 && o->grants)

@@ -692,7 +692,8 @@ csv_field(struct payroll_buf *b, const char *s)
 static int
 csv_head(struct chg *x)
 {
-	return payroll_buf_addstr(&x->b, "record,class,case_id,reasons,old_program,new_program,"
+	return payroll_buf_addstr(&x->b, x->o->bom ? PAYROLL_UTF8_BOM : "") ||
+	       payroll_buf_addstr(&x->b, "record,class,case_id,reasons,old_program,new_program,"
 					 "locality,name,") ||
 	       (!x->o->public && payroll_buf_addstr(&x->b, "id_number,")) ||
 	       payroll_buf_addstr(&x->b, "households,old_persons,new_persons,old_regular,"
