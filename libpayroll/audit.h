@@ -97,13 +97,4 @@ struct payroll_audit_result {
 int payroll_audit(const struct payroll_audit_opts *o, struct payroll_audit_result *res,
 		  struct payroll_error *err);
 
-/*
- * Evaluate a ledger basis (the arithmetic calc writes: + - * max( , ),
- * NN% , parentheses, "=N.NN" steps, " round(RULE)=N.NN" and words in
- * parentheses as labels). Returns 0 and *fen the value after its last
- * step, when every "=" step follows from what precedes it; 1 with why
- * (static text) when a step does not follow or the text cannot be read.
- */
-int payroll_audit_basis(const char *basis, int64_t *fen, const char **why);
-
 #endif
