@@ -36,12 +36,13 @@ hash_str(const char *s, size_t n)
 
 /* ---- indexes of the previous ledgers, the roster and the lists --------- */
 
+/* 24 bytes a case of the previous ledgers. */
 struct prev {
 	uint64_t key;		/* first: keyindex; hash of case_id */
-	int32_t month, members;
 	int64_t regular;	/* fen */
 	uint32_t account;	/* offset of "BANK ACCOUNT" in the arena */
-	uint32_t seq;
+	uint32_t month : 26;	/* a month number: below 10000 * 12 */
+	uint32_t members : 6;	/* 1 to 20 */
 };
 
 struct review {
@@ -283,9 +284,8 @@ prev_case(struct audit *a, struct cur *c)
 	if (payroll_grow((void **)&a->p, a->np, &a->capp, sizeof *a->p))
 		return PAYROLL_ENOMEM;
 	a->p[a->np] = (struct prev){
-		.key = hash_str(S(c, CF_CASE), c->len[CF_CASE]), .month = (int32_t)m,
-		.members = c->members, .regular = c->regular, .account = (uint32_t)off,
-		.seq = (uint32_t)a->np,
+		.key = hash_str(S(c, CF_CASE), c->len[CF_CASE]), .regular = c->regular,
+		.account = (uint32_t)off, .month = (uint32_t)m, .members = (uint32_t)c->members,
 	};
 	a->np++;
 	return 0;
@@ -298,9 +298,9 @@ cmp_prev(const void *x, const void *y)
 
 	if (a->key != b->key)
 		return a->key < b->key ? -1 : 1;
-	if (a->month != b->month)
-		return a->month > b->month ? -1 : 1;	/* latest first */
-	return (a->seq > b->seq) - (a->seq < b->seq);
+	/* the latest first; of one month the first read (dedupe_index keeps
+	 * the earlier of equals) */
+	return (a->month < b->month) - (a->month > b->month);
 }
 
 static int
