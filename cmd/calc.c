@@ -21,6 +21,7 @@ main(int argc, char **argv)
 			"again (already-paid); repeat for several ledgers"), 0),
 		OPT('o', "output", OPT_PATH, &o.ledger, "LEDGER", N_("the ledger (default: standard output)"), 0),
 		OPT(0, "rejects", OPT_PATH, &o.rejects, "F", N_("one line per rejected row, with its code"), 0),
+		OPT(0, "bom", OPT_FLAG, &o.bom, NULL, N_("begin the rejects with a UTF-8 BOM (for Excel)"), 0),
 		OPT(0, "summary", OPT_PATH, &o.summary, "F", N_("the summary as JSON"), 0),
 		OPT(0, "encoding", OPT_ENCODING, &o.encoding, "E", N_("of the roster: auto (default), utf-8 or gb18030"), 0),
 		OPT(0, "sheet", OPT_STRING, &o.sheet, "NAME", N_("a workbook roster's sheet (default: the first)"), 0),

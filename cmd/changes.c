@@ -17,6 +17,7 @@ main(int argc, char **argv)
 		OPT(0, "public", OPT_FLAG, &o.public, NULL,
 		    N_("names masked, no id numbers, banks or accounts: for posting"), 0),
 		OPT('o', "output", OPT_PATH, &o.output, "F", N_("the report (default: standard output)"), 0),
+		OPT(0, "bom", OPT_FLAG, &o.bom, NULL, N_("begin a csv report with a UTF-8 BOM (for Excel)"), 0),
 		OPT_END,
 	};
 	struct tool t = { .name = "payroll-changes", .opts = opts, .operands = "OLD NEW",

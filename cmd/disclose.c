@@ -12,6 +12,7 @@ main(int argc, char **argv)
 	struct payroll_disclose_opts o = PAYROLL_DISCLOSE_OPTS_INIT;
 	const struct tool_opt opts[] = {
 		OPT('o', "output", OPT_PATH, &o.output, "LIST", N_("the list as CSV (- for standard output)"), OPT_REQUIRED),
+		OPT(0, "bom", OPT_FLAG, &o.bom, NULL, N_("begin the list with a UTF-8 BOM (for Excel)"), 0),
 		OPT(0, "html", OPT_PATH, &o.html, "F", N_("also the printable A4 pages in Chinese"), 0),
 		OPT_NUM(0, "split-by", OPT_CHOICE, &o.split_by_locality, "locality",
 			N_("one page file per locality: F less .html, -LOCALITY.html"), 0, 1, 1),

@@ -13,6 +13,7 @@ main(int argc, char **argv)
 	const struct tool_opt opts[] = {
 		OPT('o', "output", OPT_PATH, &o.output, "CSV",
 		    N_("the figures as CSV (default: standard output)"), 0),
+		OPT(0, "bom", OPT_FLAG, &o.bom, NULL, N_("begin the CSV with a UTF-8 BOM (for Excel)"), 0),
 		OPT(0, "html", OPT_PATH, &o.html, "F", N_("also a printable page in Chinese with charts"), 0),
 		OPT_END,
 	};

@@ -23,9 +23,9 @@
  *   basis-mismatch     a line's basis arithmetic does not give its amount
  *
  * Memory, per case of the audited ledgers: 12 bytes in the id_number
- * index, 12 in the account index, 9 of case data (33 bytes); per case of
- * the previous ledgers 32 bytes and its "BANK ACCOUNT" text, and 8 to 16
- * of index; per roster row 16 and 8 to 16; per list entry 16, 8 to 16 and
+ * index, 12 in the account index, 8 for the id number's hash (32 bytes);
+ * per case of the previous ledgers 24 bytes and its "BANK ACCOUNT" text,
+ * and 8 to 16 of index; per roster row 16 and 8 to 16; per list entry 16, 8 to 16 and
  * its other columns' text. The ledgers are streamed, each audited ledger
  * twice when same-person-twice or shared-account found anything (to name
  * the cases), so they must be files, not standard input.
@@ -96,14 +96,5 @@ struct payroll_audit_result {
  */
 int payroll_audit(const struct payroll_audit_opts *o, struct payroll_audit_result *res,
 		  struct payroll_error *err);
-
-/*
- * Evaluate a ledger basis (the arithmetic calc writes: + - * max( , ),
- * NN% , parentheses, "=N.NN" steps, " round(RULE)=N.NN" and words in
- * parentheses as labels). Returns 0 and *fen the value after its last
- * step, when every "=" step follows from what precedes it; 1 with why
- * (static text) when a step does not follow or the text cannot be read.
- */
-int payroll_audit_basis(const char *basis, int64_t *fen, const char **why);
 
 #endif

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "ident.h"
 #include "layout.h"
+#include "layout_builtin.h"
 #include "ledger.h"
 #include "money.h"
 #include "outfile.h"

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "ident.h"
 #include "layout.h"
+#include "layout_builtin.h"
 #include "source.h"
 #include "xlsx.h"
 #include "money.h"

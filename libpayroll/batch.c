@@ -188,6 +188,7 @@ calc_opts(struct batch *b, struct payroll_calc_opts *c)
 	c->period = b->o->period;
 	c->encoding = (enum payroll_encoding)b->cfg->encoding;
 	c->sheet = b->cfg->sheet;
+	c->bom = b->cfg->bom;
 }
 
 static int
@@ -443,6 +444,7 @@ step_disclose(struct batch *b)
 	d.phone = b->cfg->phone;
 	d.notice_days = b->cfg->notice_days;
 	d.notice_from = notice_from(b, from);
+	d.bom = b->cfg->bom;
 	rc = payroll_disclose(&d, &r, b->err);
 	if (rc == 0) {
 		payroll_money_format(r.total, total);

@@ -32,6 +32,7 @@ struct payroll_calc_opts {
 	size_t npaid;
 	const char *ledger;		/* output; NULL: none; "-": stdout */
 	const char *rejects;		/* output; NULL: none */
+	int bom;			/* rejects begin with PAYROLL_UTF8_BOM */
 	const char *summary;		/* JSON output; NULL: none */
 	long period;			/* month number (ident.h); -1: none (check) */
 	enum payroll_encoding encoding;	/* of the roster; AUTO detects (others always) */

@@ -68,6 +68,8 @@ struct payroll_changes_opts {
 	enum payroll_changes_format format;
 	int public;		/* names masked (SPEC 8), no id numbers, banks or accounts */
 	const char *output;	/* path, or NULL / "-" for standard output */
+	int bom;		/* PAYROLL_CHANGES_CSV begins with PAYROLL_UTF8_BOM
+				 * (the other formats never do) */
 };
 
 /* The defaults: the text report to standard output, names not masked. */

@@ -16,7 +16,7 @@
 #define CONFIG_MAX_BYTES (1024 * 1024)
 
 enum kind {
-	K_PATH, K_TEXT, K_LAYOUT, K_PASS, K_DAYS, K_ENCODING, K_COUNT, K_YUAN, K_NOTICE
+	K_PATH, K_TEXT, K_LAYOUT, K_PASS, K_DAYS, K_ENCODING, K_COUNT, K_YUAN, K_NOTICE, K_BOM
 };
 
 struct key {
@@ -44,6 +44,7 @@ static const struct key keys[] = {
 	{ "sheet", K_TEXT, AT(sheet), 0 },
 	{ "max_count", K_COUNT, 0, 0 },
 	{ "max_amount", K_YUAN, 0, 0 },
+	{ "bom", K_BOM, 0, 0 },
 };
 #define NKEYS (sizeof keys / sizeof *keys)
 
@@ -205,6 +206,12 @@ set(struct parser *p, const struct key *k, const char *v, size_t n)
 			return fail(p, "bad-value", "%s: encoding is auto, utf-8 or gb18030", "encoding");
 		return 0;
 	}
+	case K_BOM:
+		if ((n == 3 && !memcmp(v, "yes", 3)) || (n == 2 && !memcmp(v, "no", 2))) {
+			c->bom = n == 3;
+			return 0;
+		}
+		return fail(p, "bad-value", "%s: bom is yes or no", "bom");
 	}
 	if (!s)
 		return payroll_error_errno(p->err, PAYROLL_ENOMEM, p->path, "out of memory");
@@ -269,6 +276,7 @@ payroll_config_parse(struct payroll_config **out, const char *path,
 	if (!p.c)
 		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
 	p.c->notice_days = 7;
+	p.c->bom = 1;
 	p.path = path;
 	p.err = err;
 	slash = strrchr(path, '/');

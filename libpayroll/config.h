@@ -38,6 +38,8 @@ struct payroll_config {
 	int notice_day;		/* notice_start as a day of the period's month, or 0 */
 	char notice_date[11];	/* notice_start as a date YYYY-MM-DD, or "" */
 	int encoding;		/* enum payroll_encoding of the roster */
+	int bom;		/* rejects.csv and disclosure.csv begin with a UTF-8
+				 * BOM: yes (1, the default) or no */
 };
 
 /*

@@ -187,11 +187,12 @@ csv_text(struct payroll_buf *b, struct payroll_buf *tmp, const char *s)
 }
 
 static int
-write_csv(const struct list *l, struct payroll_buf *b, struct payroll_outfile *out)
+write_csv(const struct list *l, int bom, struct payroll_buf *b, struct payroll_outfile *out)
 {
 	struct payroll_buf tmp = { 0 };
 	size_t i;
-	int rc = payroll_buf_addstr(b, "locality,program,name,members,monthly_amount,other_amount,total\n");
+	int rc = payroll_buf_addstr(b, bom ? PAYROLL_UTF8_BOM : "") ||
+		 payroll_buf_addstr(b, "locality,program,name,members,monthly_amount,other_amount,total\n");
 
 	for (i = 0; rc == 0 && i < l->n; i++) {
 		const struct entry *e = &l->e[i];
@@ -729,7 +730,7 @@ payroll_disclose(const struct payroll_disclose_opts *o,
 	}
 	if (rc == 0)
 		rc = payroll_outfile_open(&out[0], o->output, 0, err);
-	if (rc == 0 && (rc = write_csv(&l, &csv, out[0])) != 0)
+	if (rc == 0 && (rc = write_csv(&l, o->bom, &csv, out[0])) != 0)
 		rc = write_failed(rc, o->output, err);
 	if (rc == 0)
 		rc = write_pages(o, &l, res, &out, &nout, err);

@@ -33,6 +33,7 @@ struct payroll_disclose_opts {
 				 * then notice_from, else a blank to fill in */
 	int split_by_locality;	/* one page file per locality, named from html
 				 * (HTML less .html, "-", the locality, .html) */
+	int bom;		/* the CSV list begins with PAYROLL_UTF8_BOM */
 };
 
 /* The defaults: a notice of 7 days, no page, no office or phone. */

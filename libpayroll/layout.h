@@ -137,16 +137,6 @@ int payroll_layout_parse(struct payroll_layout **out, const char *name,
 int payroll_layout_load(struct payroll_layout **out, const char *path,
 			struct payroll_error *err);
 
-/*
- * A built-in layout by name: "csv" or "fixed-gbk". Returns 0 and *out,
- * PAYROLL_EUSAGE ("unknown-layout") for another name, PAYROLL_ENOMEM.
- */
-int payroll_layout_builtin(struct payroll_layout **out, const char *name,
-			   struct payroll_error *err);
-
-/* The text of built-in layout name, or NULL (for man pages and tests). */
-const char *payroll_layout_builtin_text(const char *name);
-
 /* Free l; NULL is allowed. */
 void payroll_layout_free(struct payroll_layout *l);
 

@@ -32,6 +32,11 @@
 
 struct payroll_outfile;
 
+/* The UTF-8 byte order mark: the CSV files meant for people (rejects,
+ * disclosure list, changes, report) begin with it when asked (--bom), so
+ * that Excel on Chinese Windows reads them as UTF-8, not as GBK. */
+#define PAYROLL_UTF8_BOM "\xEF\xBB\xBF"
+
 /* Flags for payroll_outfile_open. */
 #define PAYROLL_OUT_NOGZIP 0x1	/* never compress, even for ".gz" */
 #define PAYROLL_OUT_PRIVATE 0x2	/* mode 0600 instead of 0644 (umask applies);

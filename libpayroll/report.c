@@ -397,7 +397,8 @@ csv_rows(struct rep *r, struct payroll_buf *b)
 	size_t i;
 	char m[8];
 
-	if (payroll_buf_addstr(b, PAYROLL_REPORT_HEADER))
+	if (payroll_buf_addstr(b, r->o->bom ? PAYROLL_UTF8_BOM : "") ||
+	    payroll_buf_addstr(b, PAYROLL_REPORT_HEADER))
 		return PAYROLL_ENOMEM;
 	for (i = 0; i < r->ng; i++) {
 		const struct group *g = &r->g[i];

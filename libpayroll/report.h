@@ -45,6 +45,7 @@ struct payroll_report_opts {
 	size_t nledgers;
 	const char *output;	/* the CSV; NULL or "-" for standard output */
 	const char *html;	/* the printable page, or NULL */
+	int bom;		/* the CSV begins with PAYROLL_UTF8_BOM */
 };
 
 /* The defaults: the CSV to standard output, no page. */

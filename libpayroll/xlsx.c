@@ -19,6 +19,15 @@
 #define MAX_COL 16384		/* XFD */
 #define MAX_ROW 1048576L
 
+/* What a t attribute says a cell holds. */
+enum cell_type { T_NUMBER, T_SHARED, T_DATE_TEXT, T_BOOL, T_ERROR, T_STRING };
+
+/* A complete row waiting to be handed out: cells[first .. first + n). */
+struct queued_row {
+	long row;
+	size_t first, n;
+};
+
 struct payroll_xlsx {
 	char path[PAYROLL_PATH_MAX];
 	zip_t *zip;
@@ -27,26 +36,48 @@ struct payroll_xlsx {
 	char sheet[256];
 	char sheet_part[512];
 
-	/* shared strings: NUL-terminated, one after another */
+	/* shared strings: one arena of NUL-terminated strings; string k is
+	 * sst.p + sst_off[k], of length sst_off[k + 1] - sst_off[k] - 1 */
 	struct payroll_buf sst;
-	size_t *sst_off;
+	uint32_t *sst_off;
 	size_t nsst, sst_cap;
 
 	/* styles: cellXfs index -> is a date format */
 	unsigned char *xf_date;
 	size_t nxf;
 
-	/* the sheet */
+	/* the part being parsed (the shared strings, then the sheet) */
 	zip_file_t *zf;
-	xmlTextReaderPtr r;
-	long next_row;		/* a row without r= is the one after the last */
-	int done;
+	xmlParserCtxtPtr ctx;
+	const char *part;	/* its name */
+	char *chunk;
+	int done;		/* the sheet was parsed to its end */
+	int prc;		/* an error found while parsing: handed out after */
+	struct payroll_error perr;	/* the rows parsed before it */
 
-	/* the current row */
-	struct payroll_buf raw, skip;	/* a cell's stored text; skipped text */
+	/* where the parser is */
+	int depth;		/* of the element being parsed */
+	int text_depth;		/* <v>, <is> or <si> whose text is kept; 0: none */
+	int rph_depth;		/* an <rPh> in it, whose text is not; 0: none */
+	int skip_depth;		/* another child of <c> (<f>...); 0: none */
+	int row_depth, c_depth;
+	long next_row;		/* a row without r= is the one after the last */
+	long row;
+	int lastcol;
+	size_t row_first, row_text;	/* where the row's cells and values start */
+	int col;		/* the cell being parsed */
+	enum cell_type type;
+	long style;
+	int have_v;
+	struct payroll_buf raw;	/* its stored text */
+
+	/* complete rows (values in text, cell v as offsets until handed out)
+	 * and the row being parsed after them */
 	struct payroll_buf text;
 	struct payroll_xlsx_cell *cells;
 	size_t ncells, cells_cap;
+	struct queued_row *rows;
+	size_t nrows, rows_cap, rows_next;
 };
 
 void
@@ -316,87 +347,193 @@ read_rels(struct payroll_xlsx *x, const char *rid, char *sst, char *styles, size
 	return 0;
 }
 
-/* ---- text of an element: <t>, <v>, <is> ---- */
+/* ---- the shared strings and the sheet: libxml2's SAX2 push parser ---- */
 
-/* Append the text inside the current element (which must be a start tag)
- * to b, leaving the reader on its end tag. With skip_rph, phonetic runs
- * (<rPh>, the furigana/pinyin Excel keeps beside East Asian text) are not
- * text of the cell. Returns 0, -1 (XML), -2 (memory), -3 (too large). */
+/* The inflated part is fed to the parser in pieces of this size; its
+ * handlers see each element and run of text as it is parsed, so that no
+ * node is built and no text copied that is not kept. */
+#define CHUNK ((size_t)64 * 1024)
+
 static int
-element_text(xmlTextReaderPtr r, struct payroll_buf *b, int skip_rph)
+name_is(const xmlChar *name, const char *want)
 {
-	int depth = xmlTextReaderDepth(r), rph = -1, rc;
-
-	if (xmlTextReaderIsEmptyElement(r))
-		return 0;
-	while ((rc = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r), d = xmlTextReaderDepth(r);
-
-		if (type == XML_READER_TYPE_END_ELEMENT && d == depth)
-			return 0;
-		if (type == XML_READER_TYPE_ELEMENT && skip_rph && rph < 0 && is_elem(r, "rPh") &&
-		    !xmlTextReaderIsEmptyElement(r))
-			rph = d;
-		else if (type == XML_READER_TYPE_END_ELEMENT && d == rph)
-			rph = -1;
-		else if (rph < 0 && (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-				     type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-			const xmlChar *v = xmlTextReaderConstValue(r);
-			size_t k = v ? strlen((const char *)v) : 0;
-
-			if (b->len + k > CELL_LIMIT)
-				return -3;
-			if (payroll_buf_add(b, v, k))
-				return -2;
-		}
-	}
-	return -1;
+	return !strcmp((const char *)name, want);
 }
 
-static int
-text_failed(struct payroll_xlsx *x, int rc, const char *part, const char *where,
-	    struct payroll_error *err)
+/* A handler found an error (in x->prc and x->perr): parse no further. */
+static void
+parse_stop(struct payroll_xlsx *x)
 {
-	if (rc == -2)
-		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
-	if (rc == -3)
+	xmlStopParser(x->ctx);
+}
+
+static void
+quiet(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+/* Text of the element whose text is kept, phonetic runs (<rPh>, the
+ * furigana or pinyin Excel keeps beside East Asian text) left out. */
+static void
+keep_text(struct payroll_xlsx *x, struct payroll_buf *b, size_t from, const xmlChar *ch,
+	  int len, long row, int col)
+{
+	if (b->len - from + (size_t)len > CELL_LIMIT) {
+		char where[24] = "a shared string";
+
+		if (col) {
+			payroll_xlsx_colname(col, where);
+			snprintf(where + strlen(where), sizeof where - strlen(where), "%ld", row);
+		}
+		x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
+					   "%s: %s: a value over 16 MiB", x->part, where);
+	} else if (payroll_buf_add(b, ch, (size_t)len))
+		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
+	if (x->prc)
+		parse_stop(x);
+}
+
+/* Open part name and a push parser over it with handlers sax: 1, 0 when
+ * the workbook has no such part, or an error. */
+static int
+sax_open(struct payroll_xlsx *x, const char *name, xmlSAXHandler *sax,
+	 struct payroll_error *err)
+{
+	zip_int64_t idx = zip_name_locate(x->zip, name, 0);
+
+	if (idx < 0)
+		return 0;
+	x->zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
+	if (!x->zf)
 		return payroll_error_set(err, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
-					 "%s: %s: a value over 16 MiB", part, where);
-	return xml_failed(x, part, err);
+					 "cannot read %s from the workbook: %s", name,
+					 zip_strerror(x->zip));
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->serror = quiet;
+	sax->ignorableWhitespace = sax->characters;
+	sax->cdataBlock = sax->characters;
+	if ((!x->chunk && !(x->chunk = malloc(CHUNK))) ||
+	    !(x->ctx = xmlCreatePushParserCtxt(sax, x, NULL, 0, name)))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
+	xmlCtxtUseOptions(x->ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	x->part = name;
+	x->depth = x->text_depth = x->rph_depth = x->skip_depth = 0;
+	x->row_depth = x->c_depth = 0;
+	return 1;
+}
+
+static void
+sax_close(struct payroll_xlsx *x)
+{
+	if (x->ctx)
+		xmlFreeParserCtxt(x->ctx);
+	if (x->zf)
+		zip_fclose(x->zf);
+	x->ctx = NULL;
+	x->zf = NULL;
+}
+
+/* Feed the next piece of the part to the parser: 1, 0 when the part has
+ * been parsed to its end; an error (a handler's, kept in x->prc and
+ * x->perr, or the part's) is left in x->prc. */
+static int
+sax_feed(struct payroll_xlsx *x)
+{
+	zip_int64_t n = zip_fread(x->zf, x->chunk, CHUNK);
+	int rc;
+
+	if (n < 0) {
+		x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
+					   "cannot read %s from the workbook: %s (a damaged file?)",
+					   x->part, zip_file_strerror(x->zf));
+		return 0;
+	}
+	rc = xmlParseChunk(x->ctx, x->chunk, (int)n, n == 0);
+	if (!x->prc && (rc != 0 || !x->ctx->wellFormed))
+		x->prc = xml_failed(x, x->part, &x->perr);
+	return n > 0 && !x->prc;
+}
+
+static void
+sst_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+	  int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs)
+{
+	struct payroll_xlsx *x = ctx;
+
+	(void)prefix, (void)uri, (void)nns, (void)ns, (void)nattr, (void)ndef, (void)attrs;
+	x->depth++;
+	if (x->text_depth) {
+		if (!x->rph_depth && name_is(name, "rPh"))
+			x->rph_depth = x->depth;
+		return;
+	}
+	if (!name_is(name, "si"))
+		return;
+	if (payroll_grow((void **)&x->sst_off, x->nsst + 1, &x->sst_cap, sizeof *x->sst_off)) {
+		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
+		parse_stop(x);
+		return;
+	}
+	x->sst_off[x->nsst] = (uint32_t)x->sst.len;
+	x->text_depth = x->depth;
+}
+
+static void
+sst_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct payroll_xlsx *x = ctx;
+
+	(void)name, (void)prefix, (void)uri;
+	if (x->depth == x->rph_depth) {
+		x->rph_depth = 0;
+	} else if (x->depth == x->text_depth) {
+		x->text_depth = 0;
+		if (payroll_buf_addch(&x->sst, '\0')) {
+			x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
+			parse_stop(x);
+		} else if (x->sst.len > UINT32_MAX) {
+			x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
+						   "the shared strings are over 4 GiB");
+			parse_stop(x);
+		} else {
+			x->sst_off[++x->nsst] = (uint32_t)x->sst.len;
+		}
+	}
+	x->depth--;
+}
+
+static void
+sst_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct payroll_xlsx *x = ctx;
+
+	if (x->text_depth && !x->rph_depth)
+		keep_text(x, &x->sst, x->sst_off[x->nsst], ch, len, 0, 0);
 }
 
 static int
 read_shared_strings(struct payroll_xlsx *x, const char *part, struct payroll_error *err)
 {
-	zip_file_t *zf = NULL;
-	xmlTextReaderPtr r = NULL;
+	xmlSAXHandler sax = { 0 };
 	int rc;
 
-	if ((rc = part_open(x, part, &zf, &r, err)) <= 0)
+	sax.startElementNs = sst_start;
+	sax.endElementNs = sst_end;
+	sax.characters = sst_text;
+	if ((rc = sax_open(x, part, &sax, err)) <= 0) {
+		sax_close(x);
 		return rc;	/* no shared strings: fine */
-	while ((rc = xmlTextReaderRead(r)) == 1) {
-		if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT || !is_elem(r, "si"))
-			continue;
-		if (x->nsst == x->sst_cap) {
-			size_t cap = x->sst_cap ? 2 * x->sst_cap : 1024;
-			size_t *p = realloc(x->sst_off, cap * sizeof *p);
-
-			if (!p) {
-				rc = -2;
-				break;
-			}
-			x->sst_off = p;
-			x->sst_cap = cap;
-		}
-		x->sst_off[x->nsst] = x->sst.len;
-		if ((rc = element_text(r, &x->sst, 1)) != 0 || payroll_buf_addch(&x->sst, '\0')) {
-			rc = rc ? rc : -2;
-			break;
-		}
-		x->nsst++;
 	}
-	part_close(&zf, &r);
-	return rc < 0 ? text_failed(x, rc, part, "a shared string", err) : 0;
+	while (sax_feed(x))
+		;
+	sax_close(x);
+	if (x->prc) {
+		*err = x->perr;
+		return x->prc;
+	}
+	return 0;
 }
 
 /* A number format shows a date when its code has a day or year in it,
@@ -496,6 +633,10 @@ read_styles(struct payroll_xlsx *x, const char *part, struct payroll_error *err)
 		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
 	return rc < 0 ? xml_failed(x, part, err) : 0;
 }
+
+/* Open the sheet's part for sheet_start and the rest: 1, 0 when the
+ * workbook has no such part, or an error. */
+static int sheet_open(struct payroll_xlsx *x, struct payroll_error *err);
 
 /* ---- open ---- */
 
@@ -619,7 +760,7 @@ payroll_xlsx_open(struct payroll_xlsx **out, struct payroll_source *src,
 		rc = read_shared_strings(x, sst, err);
 	if (rc == 0)
 		rc = read_styles(x, styles, err);
-	if (rc == 0 && (rc = part_open(x, x->sheet_part, &x->zf, &x->r, err)) == 0)
+	if (rc == 0 && (rc = sheet_open(x, err)) == 0)
 		rc = payroll_error_set(err, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
 				       "sheet '%s' is missing from the workbook (%s)", x->sheet,
 				       x->sheet_part);
@@ -632,27 +773,6 @@ payroll_xlsx_open(struct payroll_xlsx **out, struct payroll_source *src,
 }
 
 /* ---- rows ---- */
-
-/* "C17" -> column 3, row 17. 0, or -1 when it is not a cell reference. */
-static int
-parse_ref(const char *s, int *col, long *row)
-{
-	long c = 0, r = 0;
-
-	for (; *s >= 'A' && *s <= 'Z'; s++)
-		if ((c = c * 26 + (*s - 'A' + 1)) > MAX_COL)
-			return -1;
-	if (!c || *s < '1' || *s > '9')
-		return -1;
-	for (; *s >= '0' && *s <= '9'; s++)
-		if ((r = r * 10 + (*s - '0')) > MAX_ROW)
-			return -1;
-	if (*s)
-		return -1;
-	*col = (int)c;
-	*row = r;
-	return 0;
-}
 
 int
 payroll_xlsx_number(const char *s, struct payroll_buf *out)
@@ -816,142 +936,300 @@ cell_failed(struct payroll_xlsx *x, long row, int col, struct payroll_error *err
 				 "%s%ld: %s", name, row, why);
 }
 
+/* [p, end) as a number when it is all digits (leading zeros allowed);
+ * -1 when it is not, or over 2^31. */
+static long
+digits(const xmlChar *p, const xmlChar *end)
+{
+	long v = 0;
+
+	if (p == end)
+		return -1;
+	for (; p < end; p++)
+		if (*p < '0' || *p > '9' || (v = v * 10 + (*p - '0')) > 2147483647L)
+			return -1;
+	return v;
+}
+
+static void
+sheet_failed(struct payroll_xlsx *x, int col, const char *why)
+{
+	x->prc = cell_failed(x, x->row, col, &x->perr, why);
+	parse_stop(x);
+}
+
+/* <row r="17">: start a row. */
+static void
+row_start(struct payroll_xlsx *x, int nattr, const xmlChar **a)
+{
+	long r = x->next_row;
+	int i;
+
+	for (i = 0; i < nattr; i++, a += 5) {
+		const xmlChar *v = a[3], *end = a[4];
+
+		if (a[0][0] != 'r' || a[0][1])
+			continue;
+		r = digits(v, end);
+		if (r < x->next_row || r > MAX_ROW) {
+			char shown[32];
+
+			snprintf(shown, sizeof shown, "%.*s", (int)(end - v), (const char *)v);
+			x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, x->next_row, 0,
+						   "bad-xlsx", "row number '%s' out of order", shown);
+			parse_stop(x);
+			return;
+		}
+	}
+	x->row = r;
+	x->next_row = r + 1;
+	x->lastcol = 0;
+	x->row_first = x->ncells;
+	x->row_text = x->text.len;
+	x->row_depth = x->depth;
+}
+
+/* "C17" in [p, end) -> column 3, row 17. 0, or -1 when it is not a cell
+ * reference. */
+static int
+parse_ref(const xmlChar *p, const xmlChar *end, int *col, long *row)
+{
+	long c = 0, r = 0;
+
+	for (; p < end && *p >= 'A' && *p <= 'Z'; p++)
+		if ((c = c * 26 + (*p - 'A' + 1)) > MAX_COL)
+			return -1;
+	if (!c || p == end || *p < '1' || *p > '9')
+		return -1;
+	for (; p < end && *p >= '0' && *p <= '9'; p++)
+		if ((r = r * 10 + (*p - '0')) > MAX_ROW)
+			return -1;
+	if (p != end)
+		return -1;
+	*col = (int)c;
+	*row = r;
+	return 0;
+}
+
+static enum cell_type
+cell_type(const xmlChar *v, const xmlChar *end)
+{
+	static const struct { const char *t; enum cell_type type; } types[] = {
+		{ "s", T_SHARED }, { "n", T_NUMBER }, { "d", T_DATE_TEXT }, { "b", T_BOOL },
+		{ "e", T_ERROR },
+	};
+	size_t i, n = (size_t)(end - v);
+
+	for (i = 0; i < sizeof types / sizeof *types; i++)
+		if (n == 1 && v[0] == (xmlChar)types[i].t[0])
+			return types[i].type;
+	return T_STRING;	/* str (a formula's text), inlineStr */
+}
+
+/* <c r="C17" t="s" s="3">: start a cell. */
+static void
+cell_start(struct payroll_xlsx *x, int nattr, const xmlChar **a)
+{
+	int i, col = x->lastcol + 1;
+
+	x->type = T_NUMBER;
+	x->style = -1;
+	for (i = 0; i < nattr; i++, a += 5) {
+		const xmlChar *ln = a[0], *v = a[3], *end = a[4];
+		long rrow;
+
+		if (ln[0] == 0 || ln[1])
+			continue;
+		if (ln[0] == 'r') {
+			if (parse_ref(v, end, &col, &rrow) || rrow != x->row) {
+				sheet_failed(x, x->lastcol + 1,
+					     "a cell reference out of place or not a cell reference");
+				return;
+			}
+		} else if (ln[0] == 't') {
+			x->type = cell_type(v, end);
+		} else if (ln[0] == 's') {
+			x->style = v == end ? 0 : digits(v, end);
+		}
+	}
+	if (col <= x->lastcol || col > MAX_COL) {
+		sheet_failed(x, col > MAX_COL ? MAX_COL : col, "cells out of order");
+		return;
+	}
+	x->lastcol = x->col = col;
+	x->have_v = 0;
+	x->c_depth = x->depth;
+}
+
 static struct payroll_xlsx_cell *
 new_cell(struct payroll_xlsx *x)
 {
-	if (x->ncells == x->cells_cap) {
-		size_t cap = x->cells_cap ? 2 * x->cells_cap : 32;
-		struct payroll_xlsx_cell *p = realloc(x->cells, cap * sizeof *p);
-
-		if (!p)
-			return NULL;
-		x->cells = p;
-		x->cells_cap = cap;
-	}
+	if (payroll_grow((void **)&x->cells, x->ncells, &x->cells_cap, sizeof *x->cells))
+		return NULL;
 	return &x->cells[x->ncells++];
 }
 
-/* A cell's r, t and s attributes in one pass over its attributes. */
+/* </c>: the cell's value appended to x->text. */
 static void
-cell_attrs(xmlTextReaderPtr r, char *ref, size_t nref, char *t, size_t nt, char *s, size_t ns)
+cell_end(struct payroll_xlsx *x)
 {
-	if (xmlTextReaderMoveToFirstAttribute(r) != 1)
-		return;
-	do {
-		const char *ln = (const char *)xmlTextReaderConstLocalName(r);
-		const char *v = (const char *)xmlTextReaderConstValue(r);
+	const char *raw = x->raw.p;
+	struct payroll_xlsx_cell *c;
+	size_t start = x->text.len;
+	int rc = 0;
 
-		if (!ln || !v || ln[1])
-			continue;
-		if (ln[0] == 'r')
-			snprintf(ref, nref, "%s", v);
-		else if (ln[0] == 't')
-			snprintf(t, nt, "%s", v);
-		else if (ln[0] == 's')
-			snprintf(s, ns, "%s", v);
-	} while (xmlTextReaderMoveToNextAttribute(r) == 1);
-	xmlTextReaderMoveToElement(r);
+	x->c_depth = 0;
+	if (!x->have_v || x->raw.len == 0)
+		return;
+	if (payroll_buf_addch(&x->raw, '\0') || !(c = new_cell(x))) {
+		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
+		parse_stop(x);
+		return;
+	}
+	raw = x->raw.p;
+	c->col = x->col;
+	c->kind = PAYROLL_CELL_TEXT;
+	switch (x->type) {
+	case T_SHARED: {
+		long k = digits((const xmlChar *)raw, (const xmlChar *)raw + x->raw.len - 1);
+
+		if (k < 0 || (size_t)k >= x->nsst) {
+			x->ncells--;
+			sheet_failed(x, x->col, "refers to a shared string the workbook does not have");
+			return;
+		}
+		rc = payroll_buf_add(&x->text, x->sst.p + x->sst_off[k],
+				     x->sst_off[k + 1] - x->sst_off[k] - 1);
+		break;
+	}
+	case T_NUMBER:
+		rc = payroll_xlsx_number(raw, &x->text);
+		if (rc == -1) {
+			x->ncells--;
+			x->text.len = start;
+			sheet_failed(x, x->col, "a number cell that holds no number");
+			return;
+		}
+		c->kind = x->style >= 0 && (size_t)x->style < x->nxf && x->xf_date[x->style] ?
+			PAYROLL_CELL_DATE : PAYROLL_CELL_NUMBER;
+		break;
+	case T_BOOL:
+		c->kind = PAYROLL_CELL_BOOL;
+		rc = payroll_buf_addstr(&x->text, !strcmp(raw, "0") ? "FALSE" : "TRUE");
+		break;
+	case T_ERROR:
+		c->kind = PAYROLL_CELL_ERROR;
+		/* fall through */
+	case T_DATE_TEXT:	/* an ISO 8601 date cell: its text */
+	case T_STRING:
+		rc = payroll_buf_add(&x->text, raw, x->raw.len - 1);
+		break;
+	}
+	if (rc || payroll_buf_addch(&x->text, '\0')) {
+		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
+		parse_stop(x);
+		return;
+	}
+	/* an offset now, a pointer when the row is handed out (text moves) */
+	c->v = (const char *)(uintptr_t)start;
+	c->n = x->text.len - 1 - start;
 }
 
-/* One <c> element: its value appended to x->text as a cell. */
-static int
-read_cell(struct payroll_xlsx *x, long row, int *lastcol, struct payroll_error *err)
+/* </row>: queue it when it has a cell with a value. */
+static void
+row_end(struct payroll_xlsx *x)
 {
-	char ref[32], t[32], sv[16];
-	struct payroll_buf *raw = &x->raw, *skip = &x->skip;
-	struct payroll_xlsx_cell *c;
-	int col, rc = 0, have_v = 0, depth;
-	long rrow;
-	size_t start;
-
-	ref[0] = t[0] = sv[0] = '\0';
-	cell_attrs(x->r, ref, sizeof ref, t, sizeof t, sv, sizeof sv);
-	if (ref[0]) {
-		if (parse_ref(ref, &col, &rrow) || rrow != row)
-			return cell_failed(x, row, *lastcol + 1, err,
-					   "a cell reference out of place or not a cell reference");
-	} else {
-		col = *lastcol + 1;
+	x->row_depth = 0;
+	if (x->ncells == x->row_first)
+		return;
+	if (payroll_grow((void **)&x->rows, x->nrows, &x->rows_cap, sizeof *x->rows)) {
+		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
+		parse_stop(x);
+		return;
 	}
-	if (col <= *lastcol || col > MAX_COL)
-		return cell_failed(x, row, col > MAX_COL ? MAX_COL : col, err,
-				   "cells out of order");
-	*lastcol = col;
-	if (!t[0])
-		snprintf(t, sizeof t, "n");
-	if (xmlTextReaderIsEmptyElement(x->r))
-		return 0;
-	depth = xmlTextReaderDepth(x->r);
-	while ((rc = xmlTextReaderRead(x->r)) == 1) {
-		int type = xmlTextReaderNodeType(x->r);
+	x->rows[x->nrows].row = x->row;
+	x->rows[x->nrows].first = x->row_first;
+	x->rows[x->nrows++].n = x->ncells - x->row_first;
+}
 
-		if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth)
-			break;
-		if (type != XML_READER_TYPE_ELEMENT)
-			continue;
-		if (is_elem(x->r, "v") || is_elem(x->r, "is")) {
-			payroll_buf_reset(raw);
-			if ((rc = element_text(x->r, raw, 1)) != 0)
-				break;
-			have_v = 1;
-		} else if (!xmlTextReaderIsEmptyElement(x->r)) {
-			/* <f> (the formula; its value is in <v>) and the rest */
-			rc = element_text(x->r, skip, 0);
-			payroll_buf_reset(skip);
-			if (rc != 0)
-				break;
-		}
-	}
-	if (rc != 1)
-		return text_failed(x, rc < 0 ? rc : -1, x->sheet_part, ref, err);
-	if (!have_v || raw->len == 0)
-		return 0;
-	if (!(c = new_cell(x)))
-		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
-	c->col = col;
-	c->kind = PAYROLL_CELL_TEXT;
-	start = x->text.len;
-	if (!strcmp(t, "s")) {
-		char *end;
-		unsigned long long k = strtoull(raw->p, &end, 10);
+/* Rows anywhere, cells in rows, and of a cell's children the text of <v>
+ * or <is>; the rest (<f>, <extLst>...) is passed over. */
+static void
+sheet_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
+	    int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs)
+{
+	struct payroll_xlsx *x = ctx;
 
-		if (*end || raw->p[0] < '0' || raw->p[0] > '9' || k >= x->nsst) {
-			x->ncells--;
-			return cell_failed(x, row, col, err,
-					   "refers to a shared string the workbook does not have");
-		}
-		rc = payroll_buf_addstr(&x->text, x->sst.p + x->sst_off[k]);
-	} else if (!strcmp(t, "n") || !strcmp(t, "d")) {
-		long s = sv[0] ? strtol(sv, NULL, 10) : 0;
-
-		if (!strcmp(t, "d")) {	/* ISO 8601 date cell: keep its text */
-			rc = payroll_buf_addstr(&x->text, raw->p);
+	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndef;
+	x->depth++;
+	if (x->text_depth) {
+		if (!x->rph_depth && name_is(name, "rPh"))
+			x->rph_depth = x->depth;
+	} else if (x->skip_depth) {
+		return;
+	} else if (x->c_depth) {
+		if (name_is(name, "v") || name_is(name, "is")) {
+			payroll_buf_reset(&x->raw);
+			x->have_v = 1;
+			x->text_depth = x->depth;
 		} else {
-			rc = payroll_xlsx_number(raw->p, &x->text);
-			if (rc == -1) {
-				x->ncells--;
-				return cell_failed(x, row, col, err, "a number cell that holds no number");
-			}
-			c->kind = s >= 0 && (size_t)s < x->nxf && x->xf_date[s] ?
-				PAYROLL_CELL_DATE : PAYROLL_CELL_NUMBER;
+			x->skip_depth = x->depth;
 		}
-	} else if (!strcmp(t, "b")) {
-		c->kind = PAYROLL_CELL_BOOL;
-		rc = payroll_buf_addstr(&x->text, !strcmp(raw->p, "0") ? "FALSE" : "TRUE");
-	} else if (!strcmp(t, "e")) {
-		c->kind = PAYROLL_CELL_ERROR;
-		rc = payroll_buf_addstr(&x->text, raw->p);
-	} else {	/* str (a formula's text), inlineStr */
-		rc = payroll_buf_addstr(&x->text, raw->p);
+	} else if (x->row_depth) {
+		if (name[0] == 'c' && !name[1])
+			cell_start(x, nattr, attrs);
+	} else if (name_is(name, "row")) {
+		row_start(x, nattr, attrs);
 	}
-	if (rc || payroll_buf_addch(&x->text, '\0'))
-		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
-	/* offsets now, pointers when the row is complete (the buffer moves) */
-	c->v = NULL;
-	c->n = x->text.len - 1 - start;
-	c->col = col;
-	x->cells[x->ncells - 1].v = (const char *)(uintptr_t)start;
-	return 0;
+}
+
+static void
+sheet_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
+{
+	struct payroll_xlsx *x = ctx;
+
+	(void)name, (void)prefix, (void)uri;
+	if (x->depth == x->rph_depth)
+		x->rph_depth = 0;
+	else if (x->depth == x->text_depth)
+		x->text_depth = 0;
+	else if (x->depth == x->skip_depth)
+		x->skip_depth = 0;
+	else if (x->depth == x->c_depth)
+		cell_end(x);
+	else if (x->depth == x->row_depth)
+		row_end(x);
+	x->depth--;
+}
+
+static void
+sheet_text(void *ctx, const xmlChar *ch, int len)
+{
+	struct payroll_xlsx *x = ctx;
+
+	if (x->text_depth && !x->rph_depth)
+		keep_text(x, &x->raw, 0, ch, len, x->row, x->col);
+}
+
+/* The rows handed out are dropped; the row being parsed moves to the
+ * front. */
+static void
+drop_rows(struct payroll_xlsx *x)
+{
+	size_t i, ncells = x->ncells - x->row_first, ntext = x->text.len - x->row_text;
+
+	if (!x->row_depth)
+		ncells = ntext = 0;
+	if (ncells)
+		memmove(x->cells, x->cells + x->row_first, ncells * sizeof *x->cells);
+	for (i = 0; i < ncells; i++)
+		x->cells[i].v = (const char *)((uintptr_t)x->cells[i].v - x->row_text);
+	if (ntext)
+		memmove(x->text.p, x->text.p + x->row_text, ntext);
+	x->ncells = ncells;
+	x->text.len = ntext;
+	x->row_first = x->row_text = 0;
+	x->nrows = x->rows_next = 0;
 }
 
 int
@@ -959,59 +1237,39 @@ payroll_xlsx_next(struct payroll_xlsx *x, long *row,
 		  const struct payroll_xlsx_cell **cells, size_t *ncells,
 		  struct payroll_error *err)
 {
-	char rv[32];
-	int rc;
+	for (;;) {
+		if (x->rows_next < x->nrows) {
+			struct queued_row *q = &x->rows[x->rows_next++];
+			size_t i;
 
-	while (!x->done) {
-		long r;
-		int lastcol = 0, depth;
-		size_t i;
-
-		rc = xmlTextReaderRead(x->r);
-		if (rc == 0) {
+			for (i = q->first; i < q->first + q->n; i++)
+				x->cells[i].v = x->text.p + (uintptr_t)x->cells[i].v;
+			*row = q->row;
+			*cells = x->cells + q->first;
+			*ncells = q->n;
+			return 1;
+		}
+		if (x->prc) {
+			*err = x->perr;
+			return x->prc;
+		}
+		if (x->done)
+			return 0;
+		drop_rows(x);
+		if (!sax_feed(x))
 			x->done = 1;
-			break;
-		}
-		if (rc < 0)
-			return xml_failed(x, x->sheet_part, err);
-		if (xmlTextReaderNodeType(x->r) != XML_READER_TYPE_ELEMENT || !is_elem(x->r, "row"))
-			continue;
-		r = x->next_row;
-		if (attr(x->r, "r", 0, rv, sizeof rv)) {
-			char *end;
-
-			r = strtol(rv, &end, 10);
-			if (*end || r < x->next_row || r > MAX_ROW)
-				return payroll_error_set(err, PAYROLL_EFORMAT, x->path, x->next_row, 0,
-							 "bad-xlsx", "row number '%s' out of order", rv);
-		}
-		x->next_row = r + 1;
-		payroll_buf_reset(&x->text);
-		x->ncells = 0;
-		if (xmlTextReaderIsEmptyElement(x->r))
-			continue;
-		depth = xmlTextReaderDepth(x->r);
-		while ((rc = xmlTextReaderRead(x->r)) == 1) {
-			int type = xmlTextReaderNodeType(x->r);
-
-			if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(x->r) == depth)
-				break;
-			if (type == XML_READER_TYPE_ELEMENT && is_elem(x->r, "c") &&
-			    (rc = read_cell(x, r, &lastcol, err)) < 0)
-				return rc;
-		}
-		if (rc != 1)
-			return xml_failed(x, x->sheet_part, err);
-		if (!x->ncells)
-			continue;
-		for (i = 0; i < x->ncells; i++)
-			x->cells[i].v = x->text.p + (uintptr_t)x->cells[i].v;
-		*row = r;
-		*cells = x->cells;
-		*ncells = x->ncells;
-		return 1;
 	}
-	return 0;
+}
+
+static int
+sheet_open(struct payroll_xlsx *x, struct payroll_error *err)
+{
+	xmlSAXHandler sax = { 0 };
+
+	sax.startElementNs = sheet_start;
+	sax.endElementNs = sheet_end;
+	sax.characters = sheet_text;
+	return sax_open(x, x->sheet_part, &sax, err);
 }
 
 void
@@ -1019,7 +1277,7 @@ payroll_xlsx_close(struct payroll_xlsx *x)
 {
 	if (!x)
 		return;
-	part_close(&x->zf, &x->r);
+	sax_close(x);
 	if (x->zip)
 		zip_discard(x->zip);
 	free(x->mem);
@@ -1028,7 +1286,8 @@ payroll_xlsx_close(struct payroll_xlsx *x)
 	free(x->xf_date);
 	payroll_buf_release(&x->text);
 	payroll_buf_release(&x->raw);
-	payroll_buf_release(&x->skip);
+	free(x->chunk);
 	free(x->cells);
+	free(x->rows);
 	free(x);
 }

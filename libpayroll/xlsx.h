@@ -3,12 +3,14 @@
  * xlsx.h: the cells of one worksheet of an Excel workbook (.xlsx), row by
  * row, and what an input file is when it is not text.
  *
- * The container is read with libzip, the parts with libxml2's streaming
- * xmlTextReader: xl/workbook.xml (sheet names, the 1904 date system),
- * xl/_rels/workbook.xml.rels (where each sheet lives), xl/sharedStrings.xml
- * and xl/styles.xml (held: the strings and which styles are dates), and
- * the sheet itself, streamed: only the current row is held. Knows nothing
- * of CSV or of payroll's columns.
+ * The container is read with libzip, the parts with libxml2:
+ * xl/workbook.xml (sheet names, the 1904 date system),
+ * xl/_rels/workbook.xml.rels (where each sheet lives) and xl/styles.xml
+ * (which styles are dates) with its xmlTextReader; xl/sharedStrings.xml
+ * (held: one arena of strings and a 32-bit offset each) and the sheet
+ * itself with its SAX2 push parser, fed 64 KiB of inflated XML at a time:
+ * only the rows that piece completes are held. Knows nothing of CSV or of
+ * payroll's columns.
  */
 #ifndef PAYROLL_XLSX_H
 #define PAYROLL_XLSX_H

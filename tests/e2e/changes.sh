@@ -161,5 +161,5 @@ ok
 expect_exit 2 payroll-changes -o nodir/report old.csv new.csv
 absent nodir
 expect_exit 0 payroll-changes --help
-grep_file 'payroll-changes [--format text|csv|json|html] [--public] [-o F] OLD NEW' out
+grep_file 'payroll-changes [--format text|csv|json|html] [--public] [-o F] [--bom]' out
 done_ok

@@ -92,6 +92,25 @@ expect_exit 1 payroll-check extra.xlsx
 grep_file "extra.xlsx:2: bad-row: T2: a value beyond the header's last column" err
 no_grep "extra.xlsx:3:" err
 
+# a sheet of many 64 KiB pieces (the reader feeds libxml2 piece by piece
+# and hands out the rows each piece completes): the CSV's ledger and
+# rejects, with shared and with inline strings
+python3 "$SRC/bench/gen_roster.py" 3000 big.csv
+sed -i '2500s/,CCB,/,东丰某某银行,/' big.csv
+expect_exit 1 calc -o big-want.csv --rejects big-want-rejects.csv big.csv
+cut -d, -f2-4 big-want-rejects.csv >big-want-codes
+grep_file "big.csv,2500,DB00002498,bad-bank," big-want-rejects.csv
+for opts in --numbers "--numbers --inline"; do
+	$MK $opts big.csv big.xlsx
+	[ "$(python3 -c 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("xl/worksheets/sheet1.xml").file_size)' big.xlsx)" -gt 1000000 ] ||
+		fail "the big sheet is under 1 MB"
+	expect_exit 1 calc -o big-got.csv --rejects big-got-rejects.csv big.xlsx
+	same_file big-want.csv big-got.csv
+	cut -d, -f2-4 big-got-rejects.csv >big-got-codes
+	same_file big-want-codes big-got-codes
+done
+ok
+
 # files that are not tables: what they are and what to save them as,
 # never a missing-column, never an output left behind
 mkdir seeds

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "audit.h"
+#include "audit_basis.h"
 #include "error.h"
 #include "ledger.h"
 #include "money.h"

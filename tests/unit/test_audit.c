@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "audit_basis.h"
 
 static int64_t
 eval(const char *basis)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "layout.h"
+#include "layout_builtin.h"
 #include "banned.h"
 
 static struct payroll_layout *
