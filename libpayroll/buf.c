@@ -87,29 +87,30 @@ payroll_buf_addmoney(struct payroll_buf *b, int64_t fen)
 	return payroll_buf_add(b, tmp, payroll_money_format(fen, tmp));
 }
 
-static int
-word_needs_quote(uint64_t w)
-{
-	return (payroll_word_has(w, ',') | payroll_word_has(w, '"') |
-		payroll_word_has(w, '\n') | payroll_word_has(w, '\r')) != 0;
-}
-
-/* Eight bytes a step; the last few bytes padded with NULs, which need no
- * quoting. */
+/*
+ * The four bytes that need quoting are all below '-' (0x2d), which
+ * digits, letters and UTF-8 text never are: words of eight bytes with
+ * no byte below it are skipped (the has-less test), the rest is tested
+ * byte by byte.
+ */
 int
 payroll_csv_needs_quote(const char *s, size_t n)
 {
-	uint64_t w = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	const uint64_t ones = 0x0101010101010101ULL;
 	size_t i;
 
 	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		if (word_needs_quote(w))
-			return 1;
+		uint64_t w;
+
+		memcpy(&w, u + i, 8);
+		if ((w - 0x2d * ones) & ~w & (0x80 * ones))
+			break;
 	}
-	w = 0;
-	memcpy(&w, s + i, n - i);
-	return word_needs_quote(w);
+	for (; i < n; i++)
+		if (u[i] < 0x2d && (u[i] == ',' || u[i] == '"' || u[i] == '\n' || u[i] == '\r'))
+			return 1;
+	return 0;
 }
 
 char *

@@ -101,12 +101,26 @@ word_suspect(uint64_t w)
 		payroll_word_has(w, 0x7f) | payroll_word_has(w, 0xef)) != 0;
 }
 
-/* scan_value byte by byte from i, where a word held a suspect byte. */
+/*
+ * One pass over a value for what the reader refuses: VALUE_CONTROL for
+ * a byte below 0x20 or DEL, VALUE_REPLACEMENT for U+FFFD (what the source
+ * put for an invalid sequence) or U+FEFF (a byte order mark inside the
+ * file: two exports pasted together). Eight bytes a step until a word
+ * holds one of those bytes or 0xEF, then byte by byte.
+ */
 static unsigned
-scan_bytes(const unsigned char *s, size_t n, size_t i)
+scan_value(const unsigned char *s, size_t n)
 {
+	size_t i = 0;
 	unsigned found = 0;
 
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (word_suspect(w))
+			break;
+	}
 	for (; i < n; i++) {
 		if (s[i] < 0x20 || s[i] == 0x7f)
 			found |= VALUE_CONTROL;
@@ -115,30 +129,6 @@ scan_bytes(const unsigned char *s, size_t n, size_t i)
 			found |= VALUE_REPLACEMENT;
 	}
 	return found;
-}
-
-/*
- * One pass over a value for what the reader refuses: VALUE_CONTROL for
- * a byte below 0x20 or DEL, VALUE_REPLACEMENT for U+FFFD (what the source
- * put for an invalid sequence) or U+FEFF (a byte order mark inside the
- * file: two exports pasted together). Eight bytes a step (the last few
- * padded with spaces) until a word holds one of those bytes or 0xEF,
- * then byte by byte.
- */
-static unsigned
-scan_value(const unsigned char *s, size_t n)
-{
-	uint64_t w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		if (word_suspect(w))
-			return scan_bytes(s, n, i);
-	}
-	memset(&w, ' ', sizeof w);
-	memcpy(&w, s + i, n - i);
-	return word_suspect(w) ? scan_bytes(s, n, i) : 0;
 }
 
 static void
