@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "calc.h"
+#include "calc_rows.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include "money.h"
 #include "outfile.h"
 #include "paidset.h"
+#include "readback.h"
 #include "roster.h"
 #include "standards.h"
 #include "table.h"
@@ -25,24 +27,9 @@
 #define MAX_ARREARS 12
 
 enum { KEY_CASE, KEY_ID, KEY_ACCOUNT, NKEYS };
+_Static_assert(NKEYS == PAYROLL_CALC_NKEYS, "the keys of calc_rows.h");
 static const char *const dup_codes[NKEYS] = { "duplicate-case", "duplicate-id", "duplicate-account" };
 static const char *const dup_what[NKEYS] = { N_("case_id"), N_("id number"), N_("account") };
-
-/* What the engine remembers of each input file, per row: 1 byte of line
- * count, 1 bit of "rejected", and the duplicate index entries. */
-struct source {
-	const char *path;
-	const char *name;		/* basename, for the rejects file */
-	struct payroll_dupindex keys[NKEYS];
-	unsigned char *nlines;		/* ledger lines of each row; 255: see over */
-	unsigned char *rejected;	/* bitmap */
-	size_t nrows, cap;
-	struct { uint32_t row; uint32_t n; } *over;
-	size_t nover;
-	struct { uint32_t row; long line; } *anchors;	/* line = anchor + (row - arow) */
-	size_t nanchors;
-	off_t ledger_from, rejects_from;	/* where this source's lines start */
-};
 
 /* A row rejected at the end for a duplicate. */
 struct dup_reject {
@@ -79,7 +66,7 @@ struct engine {
 	struct payroll_error *err;
 	struct payroll_standards *std;
 	struct payroll_paidset *paid;	/* grants paid in the --paid ledgers */
-	struct source src[2];
+	struct payroll_calc_source src[2];
 	int cur;			/* source being read */
 	struct payroll_outfile *ledger, *rejects;
 	int ledger_spooled, rejects_spooled;
@@ -104,112 +91,6 @@ static int
 bit(const unsigned char *map, size_t i)
 {
 	return (map[i >> 3] >> (i & 7)) & 1;
-}
-
-static int
-source_add_row(struct source *s, long line)
-{
-	size_t r = s->nrows;
-
-	if (r >= PAYROLL_DUP_MAXROW)
-		return PAYROLL_EOVERFLOW;
-	if (r == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 4096;
-		unsigned char *nl = realloc(s->nlines, cap);
-		unsigned char *rj;
-
-		if (!nl)
-			return PAYROLL_ENOMEM;
-		s->nlines = nl;
-		rj = realloc(s->rejected, cap / 8);
-		if (!rj)
-			return PAYROLL_ENOMEM;
-		memset(rj + s->cap / 8, 0, (cap - s->cap) / 8);
-		s->rejected = rj;
-		s->cap = cap;
-	}
-	s->nlines[r] = 0;
-	if (!s->nanchors || s->anchors[s->nanchors - 1].line +
-	    (long)(r - s->anchors[s->nanchors - 1].row) != line) {
-		void *g = realloc(s->anchors, (s->nanchors + 1) * sizeof *s->anchors);
-
-		if (!g)
-			return PAYROLL_ENOMEM;
-		s->anchors = g;
-		s->anchors[s->nanchors].row = (uint32_t)r;
-		s->anchors[s->nanchors].line = line;
-		s->nanchors++;
-	}
-	s->nrows++;
-	return 0;
-}
-
-static long
-row_line(const struct source *s, uint32_t row)
-{
-	size_t lo = 0, hi = s->nanchors;
-
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-
-		if (s->anchors[mid].row <= row)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return s->anchors[lo].line + (long)(row - s->anchors[lo].row);
-}
-
-static int
-set_row_lines(struct source *s, uint32_t row, size_t n)
-{
-	if (n < 255) {
-		s->nlines[row] = (unsigned char)n;
-		return 0;
-	}
-	s->nlines[row] = 255;
-	{
-		void *g = realloc(s->over, (s->nover + 1) * sizeof *s->over);
-
-		if (!g)
-			return PAYROLL_ENOMEM;
-		s->over = g;
-	}
-	s->over[s->nover].row = row;
-	s->over[s->nover].n = (uint32_t)n;
-	s->nover++;
-	return 0;
-}
-
-static size_t
-row_lines(const struct source *s, uint32_t row)
-{
-	size_t lo = 0, hi = s->nover;
-
-	if (s->nlines[row] < 255)
-		return s->nlines[row];
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-
-		if (s->over[mid].row < row)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return s->over[lo].n;
-}
-
-static void
-source_release(struct source *s)
-{
-	int k;
-
-	for (k = 0; k < NKEYS; k++)
-		payroll_dupindex_release(&s->keys[k]);
-	free(s->nlines);
-	free(s->rejected);
-	free(s->over);
-	free(s->anchors);
 }
 
 /* ---- rejects ----------------------------------------------------------- */
@@ -244,7 +125,7 @@ static int
 reject(struct engine *g, const struct payroll_case *k, const char *code,
        const char *message)
 {
-	struct source *s = &g->src[g->cur];
+	struct payroll_calc_source *s = &g->src[g->cur];
 	size_t row = s->nrows - 1;
 	int rc;
 
@@ -683,7 +564,7 @@ not_due_reason(const struct payroll_case *k, long p, char *msg, size_t n)
 static int
 register_keys(struct engine *g, const struct payroll_case *k, int due)
 {
-	struct source *s = &g->src[g->cur];
+	struct payroll_calc_source *s = &g->src[g->cur];
 	uint32_t row = (uint32_t)(s->nrows - 1);
 	int rc;
 
@@ -700,10 +581,10 @@ register_keys(struct engine *g, const struct payroll_case *k, int due)
 static int
 paid(struct engine *g)
 {
-	struct source *s = &g->src[g->cur];
+	struct payroll_calc_source *s = &g->src[g->cur];
 
 	g->rep->paid[g->cur]++;
-	return set_row_lines(s, (uint32_t)(s->nrows - 1), g->nlines);
+	return payroll_calc_set_row_lines(s, (uint32_t)(s->nrows - 1), g->nlines);
 }
 
 /* After the row's own checks: compute (calc) or test (check with a period). */
@@ -839,7 +720,7 @@ read_source(struct engine *g, int which, const char *path)
 {
 	const struct payroll_column *cols = which ? payroll_grant_columns : payroll_roster_columns;
 	size_t ncols = which ? payroll_grant_ncolumns : payroll_roster_ncolumns;
-	struct source *s = &g->src[which];
+	struct payroll_calc_source *s = &g->src[which];
 	struct payroll_source *in;
 	struct payroll_table *t;
 	struct payroll_row row;
@@ -862,7 +743,7 @@ read_source(struct engine *g, int which, const char *path)
 		return rc;
 	while ((rc = payroll_table_next(t, &row, g->err)) == 1) {
 		g->rep->read[which]++;
-		if ((rc = source_add_row(s, row.line)) != 0)
+		if ((rc = payroll_calc_source_add_row(s, row.line)) != 0)
 			break;
 		rc = which ? grant_row(g, &row) : roster_row(g, &row);
 		if (rc < 0)
@@ -901,7 +782,7 @@ add_dup(struct engine *g, int src, uint32_t row, const char *code, const char *m
 	memset(d, 0, sizeof *d);
 	d->src = src;
 	d->row = row;
-	d->line = row_line(&g->src[src], row);
+	d->line = payroll_calc_row_line(&g->src[src], row);
 	d->code = code;
 	snprintf(d->message, sizeof d->message, "%s", msg);
 	return 0;
@@ -912,7 +793,7 @@ on_dup_group(void *ctx, const uint32_t *rows, size_t n)
 {
 	struct dup_walk *w = ctx;
 	struct engine *g = w->g;
-	struct source *s = &g->src[w->src];
+	struct payroll_calc_source *s = &g->src[w->src];
 	size_t i, j;
 	int rc;
 
@@ -934,9 +815,9 @@ on_dup_group(void *ctx, const uint32_t *rows, size_t n)
 			if (j != i)
 				len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %ld",
 							listed++ ? "," : "",
-							row_line(s, rows[j] & PAYROLL_DUP_MAXROW));
+							payroll_calc_row_line(s, rows[j] & PAYROLL_DUP_MAXROW));
 		if (g->o->check_only) {
-			payroll_problem(&g->probs, row_line(s, r), 0, dup_codes[w->key], "%s", msg);
+			payroll_problem(&g->probs, payroll_calc_row_line(s, r), 0, dup_codes[w->key], "%s", msg);
 			g->rep->attention++;
 			continue;
 		}
@@ -998,88 +879,6 @@ find_duplicates(struct engine *g)
 
 /* ---- copying outputs again --------------------------------------------- */
 
-struct lines_in {
-	int fd;
-	char *buf;
-	size_t len, pos, cap;
-	off_t off;		/* file offset of buf[0] */
-	int eof;
-};
-
-/* Next line (with its LF) or 0 at the end; -1 on a read error. */
-static int
-next_line(struct lines_in *in, const char **line, size_t *n, off_t *at)
-{
-	char *nl;
-
-	for (;;) {
-		nl = memchr(in->buf + in->pos, '\n', in->len - in->pos);
-		if (nl || (in->eof && in->pos < in->len)) {
-			size_t end = nl ? (size_t)(nl - in->buf) + 1 : in->len;
-
-			*line = in->buf + in->pos;
-			*n = end - in->pos;
-			*at = in->off + (off_t)in->pos;
-			in->pos = end;
-			return 1;
-		}
-		if (in->eof)
-			return 0;
-		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
-		in->off += (off_t)in->pos;
-		in->len -= in->pos;
-		in->pos = 0;
-		if (in->len == in->cap)
-			return -1;	/* a line longer than the buffer: not ours */
-		{
-			ssize_t r = read(in->fd, in->buf + in->len, in->cap - in->len);
-
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				return -1;
-			if (r == 0)
-				in->eof = 1;
-			in->len += (size_t)r;
-		}
-	}
-}
-
-/* Field idx of one of our own CSV lines, unquoted, into out. */
-static void
-csv_field(const char *s, size_t n, int idx, char *out, size_t outn)
-{
-	size_t i = 0, o = 0;
-	int f = 0;
-
-	while (i < n && f < idx) {
-		if (s[i] == '"') {
-			for (i++; i < n && !(s[i] == '"' && (i + 1 >= n || s[i + 1] != '"')); i++)
-				if (s[i] == '"')
-					i++;
-			i++;
-		}
-		while (i < n && s[i] != ',' && s[i] != '\n')
-			i++;
-		if (i < n && s[i] == ',')
-			f++;
-		i++;
-	}
-	if (i < n && s[i] == '"') {
-		for (i++; i < n && o + 1 < outn; i++) {
-			if (s[i] == '"' && i + 1 < n && s[i + 1] == '"')
-				i++;
-			else if (s[i] == '"')
-				break;
-			out[o++] = s[i];
-		}
-	} else {
-		for (; i < n && s[i] != ',' && s[i] != '\n' && o + 1 < outn; i++)
-			out[o++] = s[i];
-	}
-	out[o] = '\0';
-}
-
 struct filter {
 	struct engine *g;
 	int src;
@@ -1108,7 +907,7 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 			continue;
 		}
 		f->cur = f->row++;
-		f->remaining = row_lines(&g->src[f->src], f->cur);
+		f->remaining = payroll_calc_row_lines(&g->src[f->src], f->cur);
 		f->first_of_row = 1;
 	}
 	f->remaining--;
@@ -1119,11 +918,11 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 		return 1;
 	d = &g->dups[f->dup];
 	if (f->first_of_row)
-		csv_field(line, n, PAYROLL_LEDGER_POS_CASE_ID, d->case_id, sizeof d->case_id);
+		payroll_readback_field(line, n, PAYROLL_LEDGER_POS_CASE_ID, d->case_id, sizeof d->case_id);
 	f->first_of_row = 0;
-	csv_field(line, n, PAYROLL_LEDGER_POS_PROGRAM, program, sizeof program);
-	csv_field(line, n, PAYROLL_LEDGER_POS_ITEM, item, sizeof item);
-	csv_field(line, n, PAYROLL_LEDGER_POS_AMOUNT, amount, sizeof amount);
+	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_PROGRAM, program, sizeof program);
+	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_ITEM, item, sizeof item);
+	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_AMOUNT, amount, sizeof amount);
 	if (payroll_money_parse(amount, strlen(amount), &fen, &why) ||
 	    payroll_calc_report_add(g->rep, &g->total_hint, program, item, -fen, -1) < 0)
 		return -1;
@@ -1145,7 +944,7 @@ copy_output(struct engine *g, struct payroll_outfile **from, const char *target,
 	    int is_ledger)
 {
 	struct payroll_outfile *to = NULL;
-	struct lines_in in = { 0 };
+	struct payroll_readback in = { 0 };
 	struct filter f = { g, 0, 0, 0, 0, 0, 0 };
 	const char *line;
 	size_t n, di = 0;
@@ -1158,7 +957,7 @@ copy_output(struct engine *g, struct payroll_outfile **from, const char *target,
 	in.cap = 1 << 20;
 	in.buf = malloc(in.cap);
 	rc = in.buf ? payroll_outfile_open(&to, target, 0, g->err) : PAYROLL_ENOMEM;
-	while (rc == 0 && (rc = next_line(&in, &line, &n, &at)) == 1) {
+	while (rc == 0 && (rc = payroll_readback_next(&in, &line, &n, &at)) == 1) {
 		rc = 0;
 		keep = 1;
 		if (first) {
@@ -1170,7 +969,7 @@ copy_output(struct engine *g, struct payroll_outfile **from, const char *target,
 			int src = g->o->grants && at >= g->src[1].rejects_from ? 1 : 0;
 			long ln;
 
-			csv_field(line, n, 1, num, sizeof num);
+			payroll_readback_field(line, n, 1, num, sizeof num);
 			ln = strtol(num, NULL, 10);
 			while (rc == 0 && di < g->ndups && (g->dups[di].src < src ||
 			       (g->dups[di].src == src && g->dups[di].line < ln)))
@@ -1359,8 +1158,8 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	payroll_outfile_abort(g.rejects);
 	payroll_standards_free(g.std);
 	payroll_paidset_free(g.paid);
-	source_release(&g.src[0]);
-	source_release(&g.src[1]);
+	payroll_calc_source_release(&g.src[0]);
+	payroll_calc_source_release(&g.src[1]);
 	payroll_buf_release(&g.buf);
 	payroll_ledger_case_release(&g.lcase);
 	free(g.lines);
