@@ -189,7 +189,7 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 	g = find_group(r, x->bank, x->amount);
 	if (!g)
 		return line_error(r, x->line, errno == ENOMEM ? PAYROLL_ENOMEM : PAYROLL_EIO,
-				  "io", "cannot open a spool file for bank %s (at most %d files)",
+				  errno == ENOMEM ? "no-memory" : "io", "cannot open a spool file for bank %s (at most %d files)",
 				  x->bank, MAX_GROUPS);
 	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
 	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
@@ -640,11 +640,11 @@ open_outputs(struct run *r, struct group *g)
 						    "writes several");
 		snprintf(g->path, sizeof g->path, "-");
 	} else if (derive_path(g->path, sizeof g->path, r->o->output, g->bank, "")) {
-		return payroll_error_set(r->err, PAYROLL_EUSAGE, r->o->output, 0, 0, "io",
+		return payroll_error_set(r->err, PAYROLL_EIO, r->o->output, 0, 0, "io",
 					 "output path too long");
 	}
 	if (*suffix && derive_path(g->ctlpath, sizeof g->ctlpath, r->o->output, g->bank, suffix))
-		return payroll_error_set(r->err, PAYROLL_EUSAGE, r->o->output, 0, 0, "io",
+		return payroll_error_set(r->err, PAYROLL_EIO, r->o->output, 0, 0, "io",
 					 "output path too long");
 	{
 		const char *layout = strpbrk(r->o->layout, "/.") ? r->o->layout : NULL;

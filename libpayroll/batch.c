@@ -118,7 +118,7 @@ make_root(const char *root, struct payroll_error *err)
 	size_t i;
 
 	if (snprintf(p, sizeof p, "%s", root) >= (int)sizeof p)
-		return payroll_error_set(err, PAYROLL_EUSAGE, root, 0, 0, "io", "path too long");
+		return payroll_error_set(err, PAYROLL_EIO, root, 0, 0, "io", "path too long");
 	for (i = 1; p[i]; i++)
 		if (p[i] == '/') {
 			p[i] = '\0';
@@ -265,7 +265,7 @@ earlier_ledgers(struct batch *b, char ***out, size_t *nout)
 			continue;
 		if (path_in(dir, sizeof dir, b->cfg->output, de->d_name) ||
 		    path_in(path, sizeof path, dir, "ledger.csv")) {
-			rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io",
+			rc = payroll_error_set(b->err, PAYROLL_EIO, b->cfg->output, 0, 0, "io",
 					       "path too long");
 			break;
 		}
@@ -318,7 +318,7 @@ step_calc(struct batch *b)
 	if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
 	    path_in(rejects, sizeof rejects, b->tmp, "rejects.csv") ||
 	    path_in(summary, sizeof summary, b->tmp, "summary.json"))
-		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+		return payroll_error_set(b->err, PAYROLL_EIO, b->tmp, 0, 0, "io", "path too long");
 	if ((rc = earlier_ledgers(b, &paid, &npaid)) != 0)
 		return rc;
 	calc_opts(b, &c);
@@ -376,7 +376,7 @@ step_bankfiles(struct batch *b)
 		return 0;
 	}
 	if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv"))
-		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+		return payroll_error_set(b->err, PAYROLL_EIO, b->tmp, 0, 0, "io", "path too long");
 	for (i = 0; i < b->cfg->nlayouts && rc == 0; i++) {
 		struct payroll_bankfile_opts bo = PAYROLL_BANKFILE_OPTS_INIT;
 		struct payroll_bankfile_result br;
@@ -384,7 +384,7 @@ step_bankfiles(struct batch *b)
 		memset(&br, 0, sizeof br);
 		bank_name(b->cfg->layouts[i], name, sizeof name);
 		if (path_in(out, sizeof out, b->tmp, name))
-			return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+			return payroll_error_set(b->err, PAYROLL_EIO, b->tmp, 0, 0, "io", "path too long");
 		bo.ledger = ledger;
 		bo.layout = b->cfg->layouts[i];
 		bo.payer = !strcmp(b->cfg->layouts[i], "pain001") ? b->cfg->payer : NULL;
@@ -436,7 +436,7 @@ step_disclose(struct batch *b)
 	if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
 	    path_in(list, sizeof list, b->tmp, "disclosure.csv") ||
 	    path_in(page, sizeof page, b->tmp, "disclosure.html"))
-		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+		return payroll_error_set(b->err, PAYROLL_EIO, b->tmp, 0, 0, "io", "path too long");
 	d.ledger = ledger;
 	d.output = list;
 	d.html = page;
@@ -470,7 +470,7 @@ step_approval(struct batch *b)
 		rc = payroll_error_set(b->err, PAYROLL_ENOMEM, b->tmp, 0, 0, "no-memory", "out of memory");
 	else if (path_in(ledger, sizeof ledger, b->tmp, "ledger.csv") ||
 		 path_in(out, sizeof out, b->tmp, "approval.html"))
-		rc = payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+		rc = payroll_error_set(b->err, PAYROLL_EIO, b->tmp, 0, 0, "io", "path too long");
 	/* every bank file bankfile wrote: one a layout, or its numbered parts */
 	for (i = 0; rc == 0 && b->res->rows_paid && i < b->nbf; i++) {
 		f[i] = (struct payroll_approval_file){ b->bf[i].name, b->bf[i].path,
@@ -501,7 +501,7 @@ step_summary(struct batch *b)
 	int rc;
 
 	if (path_in(path, sizeof path, b->tmp, "run.json"))
-		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->tmp, 0, 0, "io", "path too long");
+		return payroll_error_set(b->err, PAYROLL_EIO, b->tmp, 0, 0, "io", "path too long");
 	rc = payroll_buf_addf(&j, "{\n  \"period\": \"%s\",\n  \"rows_read\": %ld,\n  \"rows_paid\": %ld,\n"
 			      "  \"rows_rejected\": %ld,\n  \"need_a_person\": %ld,\n  \"transfers\": %ld,\n"
 			      "  \"total\": \"", b->period, b->res->rows_read, b->res->rows_paid,
@@ -547,7 +547,7 @@ step_sign(struct batch *b)
 			continue;
 		if (n == MAX_FILES || path_in(path, sizeof path, b->tmp, de->d_name) ||
 		    !(files[n] = strdup(path)))
-			rc = payroll_error_set(b->err, PAYROLL_ENOMEM, b->tmp, 0, 0, "io", "too many files");
+			rc = payroll_error_set(b->err, PAYROLL_EIO, b->tmp, 0, 0, "io", "too many files");
 		else
 			n++;
 	}
@@ -578,7 +578,7 @@ publish(struct batch *b)
 					 b->dest, k);
 
 			if (n < 0 || (size_t)n >= sizeof b->res->replaced)
-				return payroll_error_set(b->err, PAYROLL_EUSAGE, b->dest, 0, 0, "io",
+				return payroll_error_set(b->err, PAYROLL_EIO, b->dest, 0, 0, "io",
 							 "path too long");
 			if (stat(b->res->replaced, &st) != 0)
 				break;
@@ -722,7 +722,7 @@ prepare(struct batch *b)
 	if ((rc = make_root(b->cfg->output, b->err)) != 0 || (rc = take_lock(b)) != 0)
 		return rc;
 	if (path_in(b->dest, sizeof b->dest, b->cfg->output, b->period))
-		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io", "path too long");
+		return payroll_error_set(b->err, PAYROLL_EIO, b->cfg->output, 0, 0, "io", "path too long");
 	/* the journal this run will append to must verify as it is */
 	if ((rc = payroll_journal_check(b->cfg->output, b->key, b->o->force ? b->period : NULL,
 					&b->adopt, b->err)) != 0)
@@ -736,7 +736,7 @@ prepare(struct batch *b)
 					 b->period);
 	remove_leftovers(b->cfg->output);
 	if (snprintf(tmpl, sizeof tmpl, "%s/.%s.tmp-XXXXXX", b->cfg->output, b->period) >= (int)sizeof tmpl)
-		return payroll_error_set(b->err, PAYROLL_EUSAGE, b->cfg->output, 0, 0, "io", "path too long");
+		return payroll_error_set(b->err, PAYROLL_EIO, b->cfg->output, 0, 0, "io", "path too long");
 	if (!mkdtemp(tmpl))
 		return payroll_error_errno(b->err, PAYROLL_EIO, tmpl, "cannot create the work directory");
 	memcpy(b->tmp, tmpl, sizeof b->tmp);

@@ -1021,7 +1021,7 @@ open_output(struct engine *g, const char *target, struct payroll_outfile **o,
 			n = snprintf(spool, sizeof spool, "%s/payroll-calc.spool", tmp && *tmp ? tmp : "/tmp");
 		}
 		if (n < 0 || (size_t)n >= sizeof spool)
-			return payroll_error_set(g->err, PAYROLL_EUSAGE, target, 0, 0, "io", "path too long");
+			return payroll_error_set(g->err, PAYROLL_EIO, target, 0, 0, "io", "path too long");
 		if ((rc = payroll_outfile_open(o, spool, PAYROLL_OUT_NOGZIP | PAYROLL_OUT_PRIVATE, g->err)))
 			return rc;
 		*spooled = 1;

@@ -137,7 +137,7 @@ install_dir(const char *root, const char *tmp, int legacy, struct payroll_error 
 	int rc = 0;
 
 	if (join(dir, sizeof dir, root, PAYROLL_JOURNAL_DIR))
-		return payroll_error_set(err, PAYROLL_EUSAGE, root, 0, 0, "io", "path too long");
+		return payroll_error_set(err, PAYROLL_EIO, root, 0, 0, "io", "path too long");
 	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
 		payroll_remove_tree(tmp);
 	} else if (errno != ENOENT) {
@@ -257,7 +257,7 @@ payroll_journal_append(const char *root, const struct payroll_journal_entry *e,
 
 	if (journal_path(root, path, sizeof path, &legacy) ||
 	    snprintf(tmp, sizeof tmp, "%s/.journal.tmp-XXXXXX", root) >= (int)sizeof tmp)
-		return payroll_error_set(err, PAYROLL_EUSAGE, root, 0, 0, "io", "path too long");
+		return payroll_error_set(err, PAYROLL_EIO, root, 0, 0, "io", "path too long");
 	if ((rc = refuse_links(root, err)) != 0)
 		return rc;
 	rc = slurp(path, &b, &missing, err);
@@ -606,7 +606,7 @@ walk(struct walker *w, struct payroll_error *err)
 	int missing, legacy, rc;
 
 	if (journal_path(w->root, w->path, sizeof w->path, &legacy))
-		return payroll_error_set(err, PAYROLL_EUSAGE, w->root, 0, 0, "io", "path too long");
+		return payroll_error_set(err, PAYROLL_EIO, w->root, 0, 0, "io", "path too long");
 	rc = slurp(w->path, &b, &missing, err);
 	if (rc == 0 && missing) {
 		char sig[PAYROLL_PATH_MAX + 8];

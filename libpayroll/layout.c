@@ -640,7 +640,7 @@ payroll_layout_parse(struct payroll_layout **out, const char *name,
 	l->yuan = 1;
 	if (snprintf(l->name, sizeof l->name, "%s", name) >= (int)sizeof l->name) {
 		free(l);
-		return payroll_error_set(err, PAYROLL_EUSAGE, NULL, 0, 0, "io", "layout path too long");
+		return payroll_error_set(err, PAYROLL_EIO, NULL, 0, 0, "io", "layout path too long");
 	}
 	p.l = l;
 	p.err = err;

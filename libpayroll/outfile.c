@@ -179,7 +179,7 @@ open_temp(struct payroll_outfile *o, const char *dir, const char *base,
 	  struct payroll_error *err)
 {
 	if (temp_name(o, dir, base, 0))
-		return payroll_error_set(err, PAYROLL_EUSAGE, o->path, 0, 0, "io", "path too long");
+		return payroll_error_set(err, PAYROLL_EIO, o->path, 0, 0, "io", "path too long");
 #ifdef O_TMPFILE
 	if (!getenv("PAYROLL_TEST_NO_TMPFILE") && access("/proc/self/fd", X_OK) == 0) {
 		o->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
@@ -238,7 +238,7 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate output buffer");
 	if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path) {
 		free(o);
-		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
+		return payroll_error_set(err, PAYROLL_EIO, path, 0, 0, "io", "path too long");
 	}
 	o->fd = -1;
 	o->excl = !!(flags & PAYROLL_OUT_EXCL);
@@ -260,7 +260,7 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 		/* /dev/null, a FIFO, a terminal: written directly, never replaced */
 		if (S_ISDIR(st.st_mode)) {
 			free(o);
-			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io",
+			return payroll_error_set(err, PAYROLL_EIO, path, 0, 0, "io",
 						 "is a directory, not a file");
 		}
 		o->fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
@@ -277,7 +277,7 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 		}
 		if (payroll_path_split(path, dir, sizeof dir, &base) || !*base) {
 			free(o);
-			return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "not a file path");
+			return payroll_error_set(err, PAYROLL_EIO, path, 0, 0, "io", "not a file path");
 		}
 		sweep_stale(dir, base);
 		if ((rc = open_temp(o, dir, base, err)) != 0) {
@@ -418,7 +418,7 @@ payroll_outfile_readback(struct payroll_outfile *o, struct payroll_error *err)
 	int fd;
 
 	if (!payroll_outfile_can_readback(o))
-		return payroll_error_set(err, PAYROLL_EUSAGE, o->path, 0, 0, "io",
+		return payroll_error_set(err, PAYROLL_EUSAGE, o->path, 0, 0, "usage",
 					 "cannot read back standard output or gzip");
 	if (flush_buf(o, 0)) {
 		errno = o->failed_errno;
@@ -445,7 +445,7 @@ payroll_fsync_dir_of(const char *path, struct payroll_error *err)
 	int fd, rc = 0;
 
 	if (payroll_path_split(path, dir, sizeof dir, &base))
-		return payroll_error_set(err, PAYROLL_EUSAGE, path, 0, 0, "io", "path too long");
+		return payroll_error_set(err, PAYROLL_EIO, path, 0, 0, "io", "path too long");
 	fd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
 		return payroll_error_errno(err, PAYROLL_EIO, dir, "cannot open directory");
