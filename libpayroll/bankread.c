@@ -15,6 +15,7 @@
 #include "layout_builtin.h"
 #include "source.h"
 #include "xlsx.h"
+#include "xlsx_value.h"
 #include "money.h"
 #include "pain001.h"
 #include "banned.h"

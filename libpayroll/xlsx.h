@@ -82,16 +82,6 @@ int payroll_xlsx_next(struct payroll_xlsx *x, long *row,
 int payroll_xlsx_month(const struct payroll_xlsx *x, const char *v, size_t n,
 		       char *out);
 
-/*
- * A stored number (the text of a cell's <v>) as Excel shows it: at most 15
- * significant digits, rounded half-up on the decimal digits themselves (no
- * floating point), in plain notation without trailing zeros: "410.5" stays
- * "410.5", "410.49999999999994" is "410.5", "6.2170000000010003E+18" is
- * "6217000000001000000". Appends to out; 0, -1 when s is not a number,
- * -2 out of memory.
- */
-int payroll_xlsx_number(const char *s, struct payroll_buf *out);
-
 /* Column letters of a 1-based column into buf (at least 4 bytes). */
 void payroll_xlsx_colname(int col, char *buf);
 

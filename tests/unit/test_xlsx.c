@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "xlsx.h"
+#include "xlsx_value.h"
 
 static void
 sniff(void **state)
