@@ -171,9 +171,16 @@ parse_number(const char *s, long min, long max, long *v)
 	return 0;
 }
 
-/* Repeated values live until exit (reachable here). */
+/* Repeated values live until exit, which frees them. */
 static const char **strv_mem[MAXROWS];
 static size_t nstrv_mem;
+
+static void
+free_strv_mem(void)
+{
+	while (nstrv_mem > 0)
+		free(strv_mem[--nstrv_mem]);
+}
 
 static int
 add_value(const struct tool *t, const struct tool_opt *o, const char *arg, int argc)
@@ -181,6 +188,10 @@ add_value(const struct tool *t, const struct tool_opt *o, const char *arg, int a
 	struct tool_strv *v = o->dest;
 
 	if (!v->v) {
+		if (nstrv_mem == 0 && atexit(free_strv_mem) != 0) {
+			fprintf(stderr, "%s: %s\n", t->name, payroll_strerror(PAYROLL_ENOMEM));
+			return EXIT_FATAL;
+		}
 		if (nstrv_mem == MAXROWS || !(v->v = calloc((size_t)argc, sizeof *v->v))) {
 			fprintf(stderr, "%s: %s\n", t->name, payroll_strerror(PAYROLL_ENOMEM));
 			return EXIT_FATAL;
