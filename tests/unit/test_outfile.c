@@ -278,6 +278,23 @@ assert_big_lines(FILE *f, int from, int to, char tag)
 	}
 }
 
+/* path opened and n big lines of tag written to it. */
+static struct payroll_outfile *
+open_big(const char *path, int n, char tag)
+{
+	struct payroll_outfile *o;
+	struct payroll_error err;
+	char line[40];
+	int i;
+
+	assert_int_equal(payroll_outfile_open(&o, path, 0, &err), 0);
+	for (i = 0; i < n; i++) {
+		big_line(line, i, tag);
+		assert_int_equal(payroll_outfile_write(o, line, 32), 0);
+	}
+	return o;
+}
+
 /* Files past 1 MiB are written by a second thread: the same bytes, gzip
  * too; readback and rewrite_from wait for it; abort stops it. */
 static void
@@ -293,21 +310,13 @@ big_files_through_the_writer_thread(void **state)
 
 	(void)state;
 	/* 8 MiB plain and gzip */
-	assert_int_equal(payroll_outfile_open(&o, in(d, "plain.csv"), 0, &err), 0);
-	for (i = 0; i < 262144; i++) {
-		big_line(line, i, 'a');
-		assert_int_equal(payroll_outfile_write(o, line, 32), 0);
-	}
+	o = open_big(in(d, "plain.csv"), 262144, 'a');
 	assert_int_equal(payroll_outfile_commit(o, &err), 0);
 	assert_non_null(f = fopen(in(d, "plain.csv"), "rb"));
 	assert_big_lines(f, 0, 262144, 'a');
 	assert_int_equal(fgetc(f), EOF);
 	fclose(f);
-	assert_int_equal(payroll_outfile_open(&o, in(d, "z.csv.gz"), 0, &err), 0);
-	for (i = 0; i < 262144; i++) {
-		big_line(line, i, 'z');
-		assert_int_equal(payroll_outfile_write(o, line, 32), 0);
-	}
+	o = open_big(in(d, "z.csv.gz"), 262144, 'z');
 	assert_int_equal(payroll_outfile_commit(o, &err), 0);
 	assert_non_null(g = gzopen(in(d, "z.csv.gz"), "rb"));
 	for (i = 0; i < 262144; i++) {
@@ -318,11 +327,7 @@ big_files_through_the_writer_thread(void **state)
 	assert_int_equal(gzread(g, buf, 1), 0);
 	gzclose(g);
 	/* 4 MiB, read back, then 2 MiB written again from 1 MiB on: 3 MiB */
-	assert_int_equal(payroll_outfile_open(&o, in(d, "cut.csv"), 0, &err), 0);
-	for (i = 0; i < 131072; i++) {
-		big_line(line, i, 'a');
-		assert_int_equal(payroll_outfile_write(o, line, 32), 0);
-	}
+	o = open_big(in(d, "cut.csv"), 131072, 'a');
 	fd = payroll_outfile_readback(o, &err);
 	assert_true(fd >= 0);
 	assert_int_equal(lseek(fd, 0, SEEK_END), 131072 * 32);
@@ -340,11 +345,7 @@ big_files_through_the_writer_thread(void **state)
 	assert_int_equal(fgetc(f), EOF);
 	fclose(f);
 	/* abort while the thread writes: nothing left */
-	assert_int_equal(payroll_outfile_open(&o, in(d, "gone.csv"), 0, &err), 0);
-	for (i = 0; i < 131072; i++) {
-		big_line(line, i, 'a');
-		assert_int_equal(payroll_outfile_write(o, line, 32), 0);
-	}
+	o = open_big(in(d, "gone.csv"), 131072, 'a');
 	payroll_outfile_abort(o);
 	assert_null(strstr(listing(d), "gone"));
 	assert_int_equal(strlen(listing(d)), strlen("cut.csv plain.csv z.csv.gz"));	/* no temporary */
