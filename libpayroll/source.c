@@ -517,6 +517,14 @@ payroll_source_is_plain_file(const struct payroll_source *s)
 	return s->fd != STDIN_FILENO && !s->gzip;
 }
 
+int
+payroll_source_is_regular(const struct payroll_source *s)
+{
+	struct stat st;
+
+	return fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 ssize_t
 payroll_source_read_bytes(struct payroll_source *s, char *buf, size_t n,
 			  struct payroll_error *err)

@@ -73,6 +73,9 @@ const unsigned char *payroll_source_head(const struct payroll_source *s, size_t 
 /* 1 when the input is a file read as it is (not standard input, not
  * gzip), so that another reader may open it again by its path. */
 int payroll_source_is_plain_file(const struct payroll_source *s);
+/* 1 when the input is a regular file (gzip or not): reading it never
+ * waits for a writer, so that a reader may read ahead of its caller. */
+int payroll_source_is_regular(const struct payroll_source *s);
 /* Read the input's bytes as they are (after gunzip), not decoded; for a
  * binary input instead of payroll_source_read, never mixed with it.
  * Returns as payroll_source_read. */
