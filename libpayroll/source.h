@@ -56,6 +56,11 @@ int payroll_source_open(struct payroll_source **out, const char *path,
 ssize_t payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 			    struct payroll_error *err);
 
+/* 1 when the bytes of the last payroll_source_read hold no byte below
+ * 0x20 but LF and CR, no DEL, no U+FFFD (so no invalid sequence) and no
+ * U+FEFF; 0 when they may. */
+int payroll_source_clean(const struct payroll_source *s);
+
 /* The path as opened, and the encoding in use after detection. */
 const char *payroll_source_path(const struct payroll_source *s);
 enum payroll_encoding payroll_source_encoding(const struct payroll_source *s);

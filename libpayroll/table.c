@@ -70,6 +70,8 @@ struct payroll_table {
 	size_t in_len, in_pos, chunk;
 	size_t feed_max;	/* bytes handed to libcsv at once */
 	int eof;
+	int in_clean;		/* in holds nothing a value may not (source.h) */
+	int carry;		/* the next field began before this parse call */
 
 	/* read-ahead: once it runs, everything above belongs to its thread
 	 * except the header, map, col and v, which the caller's side uses */
@@ -103,6 +105,10 @@ parser_init(struct payroll_table *t)
 	t->parser_live = 1;
 	return 0;
 }
+
+/* libcsv's parser state (csv.h does not name them): 0 no row begun,
+ * 1 no field begun, 2 and 3 inside a field. */
+#define CSV_IN_FIELD 2
 
 enum { VALUE_CONTROL = 1, VALUE_REPLACEMENT = 2 };
 
@@ -156,11 +162,13 @@ note_problem(struct payroll_table *t, enum payroll_row_problem pr, size_t fieldn
 	}
 }
 
-/* The value of file column fieldno (0-based), the caller's column c. */
+/* The value of file column fieldno (0-based), the caller's column c;
+ * check 0 when its bytes are known to hold nothing to refuse. */
 static void
-add_value(struct payroll_table *t, size_t fieldno, int c, const void *s, size_t n)
+add_value(struct payroll_table *t, size_t fieldno, int c, const void *s, size_t n,
+	  int check)
 {
-	unsigned found = scan_value(s, n);
+	unsigned found = check ? scan_value(s, n) : 0;
 
 	if (found & VALUE_CONTROL)
 		note_problem(t, PAYROLL_ROW_CONTROL, fieldno);
@@ -184,8 +192,13 @@ on_field(void *s, size_t n, void *data)
 {
 	struct payroll_table *t = data;
 	size_t fieldno = t->nf++;
+	/* a value read whole from a clean buffer needs no scan; one begun
+	 * in an earlier parse call (a line end inside quotes, a value cut
+	 * by the chunk size) is looked at byte by byte */
+	int check = t->carry || !t->in_clean;
 	int c;
 
+	t->carry = 0;
 	if (!t->header_done) {
 		t->header_off = realloc(t->header_off, (fieldno + 1) * sizeof *t->header_off);
 		if (!t->header_off) {
@@ -203,7 +216,7 @@ on_field(void *s, size_t n, void *data)
 	c = t->map[fieldno];
 	if (c < 0)
 		return;
-	add_value(t, fieldno, c, s, n);
+	add_value(t, fieldno, c, s, n, check);
 }
 
 static void
@@ -259,6 +272,7 @@ read_more(struct payroll_table *t, struct payroll_error *err)
 		return (int)r;
 	t->in_pos = 0;
 	t->in_len = (size_t)r;
+	t->in_clean = payroll_source_clean(t->src);
 	if (r == 0)
 		t->eof = 1;
 	return 0;
@@ -323,6 +337,7 @@ feed(struct payroll_table *t, size_t end, int terminated,
 	size_t n = end - t->in_pos;
 	size_t used;
 
+	t->carry = t->p.pstate >= CSV_IN_FIELD;
 	used = csv_parse(&t->p, t->in + t->in_pos, n, on_field, on_row, t);
 	if (t->csv_broken == 2)
 		return csv_failure(t, err);
@@ -351,6 +366,7 @@ static int
 finish(struct payroll_table *t, struct payroll_error *err)
 {
 	t->finished = 1;
+	t->carry = 1;
 	if (csv_fini(&t->p, on_field, on_row, t) != 0) {
 		if (csv_error(&t->p) == CSV_EPARSE)
 			return payroll_error_set(err, PAYROLL_EFORMAT, payroll_source_path(t->src),
@@ -421,7 +437,7 @@ xlsx_row(struct payroll_table *t, struct payroll_error *err)
 			v = month;
 			n = 7;
 		}
-		add_value(t, fieldno, c, v, n);
+		add_value(t, fieldno, c, v, n, 1);
 	}
 	t->nf = t->nheader;
 	return t->csv_broken == 2 ? csv_failure(t, err) : 1;
