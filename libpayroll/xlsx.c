@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "xlsx.h"
 #include "xlsx_value.h"
+#include "xlsx_part.h"
 
 #include <libxml/xmlreader.h>
 #include <pthread.h>
@@ -67,7 +68,7 @@ struct payroll_xlsx {
 	size_t nxf;
 
 	/* the part being parsed (the shared strings, then the sheet) */
-	zip_file_t *zf;
+	struct payroll_xlsx_part *zp;
 	xmlParserCtxtPtr ctx;
 	const char *part;	/* its name */
 	char *chunk;
@@ -105,7 +106,6 @@ struct payroll_xlsx {
 	pthread_cond_t filled, freed;
 	int o_ready, o_end, o_rc, stop;
 	struct payroll_error o_err;
-	size_t inpos, inlen;	/* of chunk, for the pull parser */
 };
 
 void
@@ -423,21 +423,33 @@ keep_text(struct payroll_xlsx *x, struct payroll_buf *b, size_t from, const xmlC
 		parse_stop(x);
 }
 
+static int
+threads_disabled(void)
+{
+	const char *e = getenv("PAYROLL_THREADS");
+
+	return e && !strcmp(e, "1");
+}
+
 /* Open part name for handlers sax: 1, 0 when the workbook has no such
- * part, or an error. */
+ * part, or an error. It is inflated on a thread of its own unless
+ * PAYROLL_THREADS=1. */
 static int
 part_start(struct payroll_xlsx *x, const char *name, xmlSAXHandler *sax,
 	   struct payroll_error *err)
 {
 	zip_int64_t idx = zip_name_locate(x->zip, name, 0);
+	zip_file_t *zf;
 
 	if (idx < 0)
 		return 0;
-	x->zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
-	if (!x->zf)
+	zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
+	if (!zf)
 		return payroll_error_set(err, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
 					 "cannot read %s from the workbook: %s", name,
 					 zip_strerror(x->zip));
+	if (!(x->zp = payroll_xlsx_part_open(zf, !threads_disabled())))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
 	sax->initialized = XML_SAX2_MAGIC;
 	sax->serror = quiet;
 	sax->ignorableWhitespace = sax->characters;
@@ -478,10 +490,18 @@ sax_close(struct payroll_xlsx *x)
 {
 	if (x->ctx)
 		xmlFreeParserCtxt(x->ctx);
-	if (x->zf)
-		zip_fclose(x->zf);
+	payroll_xlsx_part_close(x->zp);
 	x->ctx = NULL;
-	x->zf = NULL;
+	x->zp = NULL;
+}
+
+/* The part being parsed cannot be inflated: the error for x->prc. */
+static void
+read_failed(struct payroll_xlsx *x)
+{
+	x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
+				   "cannot read %s from the workbook: %s (a damaged file?)",
+				   x->part, payroll_xlsx_part_strerror(x->zp));
 }
 
 /* Feed the next piece of the part to the parser: 1, 0 when the part has
@@ -490,13 +510,11 @@ sax_close(struct payroll_xlsx *x)
 static int
 sax_feed(struct payroll_xlsx *x)
 {
-	zip_int64_t n = zip_fread(x->zf, x->chunk, CHUNK);
+	long n = payroll_xlsx_part_read(x->zp, x->chunk, CHUNK);
 	int rc;
 
 	if (n < 0) {
-		x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
-					   "cannot read %s from the workbook: %s (a damaged file?)",
-					   x->part, zip_file_strerror(x->zf));
+		read_failed(x);
 		return 0;
 	}
 	rc = xmlParseChunk(x->ctx, x->chunk, (int)n, n == 0);
@@ -1129,14 +1147,6 @@ drop_rows(struct payroll_xlsx *x)
  * is the only one to touch the zip, the parser and w while it runs; o and
  * the flags are shared under mu.
  */
-static int
-threads_disabled(void)
-{
-	const char *e = getenv("PAYROLL_THREADS");
-
-	return e && !strcmp(e, "1");
-}
-
 static void
 rowset_swap(struct rowset *a, struct rowset *b)
 {
@@ -1174,31 +1184,15 @@ handoff(struct payroll_xlsx *x, int end)
 	x->row_first = x->row_text = 0;
 }
 
-/* libxml2's read callback: the sheet's inflated bytes, read from the zip
- * 64 KiB at a time. */
+/* libxml2's read callback: the sheet's inflated bytes. */
 static int
 sheet_read(void *ctx, char *buf, int len)
 {
 	struct payroll_xlsx *x = ctx;
-	size_t n;
+	long n = payroll_xlsx_part_read(x->zp, buf, (size_t)len);
 
-	if (x->inpos == x->inlen) {
-		zip_int64_t r = zip_fread(x->zf, x->chunk, CHUNK);
-
-		if (r < 0) {
-			if (!x->prc)
-				x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0,
-							   "bad-xlsx",
-							   "cannot read %s from the workbook: %s (a damaged file?)",
-							   x->part, zip_file_strerror(x->zf));
-			return -1;
-		}
-		x->inpos = 0;
-		x->inlen = (size_t)r;
-	}
-	n = x->inlen - x->inpos < (size_t)len ? x->inlen - x->inpos : (size_t)len;
-	memcpy(buf, x->chunk + x->inpos, n);
-	x->inpos += n;
+	if (n < 0 && !x->prc)
+		read_failed(x);
 	return (int)n;
 }
 
@@ -1214,7 +1208,7 @@ sheet_thread(void *arg)
 	return NULL;
 }
 
-/* Start the thread over the open part x->zf: 1, 0 when it could not be
+/* Start the thread over the open part x->zp: 1, 0 when it could not be
  * started (the caller goes on with one thread), or an error. */
 static int
 thread_start(struct payroll_xlsx *x, xmlSAXHandler *sax, struct payroll_error *err)
