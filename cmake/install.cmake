@@ -41,7 +41,7 @@ endforeach()
 # The gettext catalogue: po/<ll>.po compiled with msgfmt at build time
 # (msgfmt --check: a bad .po fails the build) into build/locale, where the
 # tests find it through PAYROLL_LOCALEDIR; the tools look in the installed
-# LOCALEDIR otherwise (cmd/common.c, tool_start).
+# LOCALEDIR otherwise (cmd/common/common.c, tool_start).
 target_compile_definitions(payroll_cmd PRIVATE PAYROLL_LOCALEDIR="${CMAKE_INSTALL_FULL_LOCALEDIR}")
 if(EXISTS ${CMAKE_SOURCE_DIR}/po)
   find_program(MSGFMT msgfmt)

@@ -99,15 +99,8 @@ row_of(struct sheet *s, int program, const char *item)
 	for (i = 0; i < s->n; i++)
 		if (s->r[i].program == program && !strcmp(s->r[i].item, item))
 			return &s->r[i];
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct row *g = realloc(s->r, cap * sizeof *g);
-
-		if (!g)
-			return NULL;
-		s->r = g;
-		s->cap = cap;
-	}
+	if (payroll_grow((void **)&s->r, s->n, &s->cap, sizeof *s->r))
+		return NULL;
 	memset(&s->r[s->n], 0, sizeof s->r[s->n]);
 	s->r[s->n].program = program;
 	s->r[s->n].last_case = -1;

@@ -275,14 +275,9 @@ earlier_ledgers(struct batch *b, char ***out, size_t *nout)
 						 "paid");
 			break;
 		}
-		if (n == cap) {
-			char **g = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *v);
-
-			if (!g) {
-				rc = payroll_error_errno(b->err, PAYROLL_ENOMEM, NULL, "out of memory");
-				break;
-			}
-			v = g;
+		if (payroll_grow((void **)&v, n, &cap, sizeof *v)) {
+			rc = payroll_error_errno(b->err, PAYROLL_ENOMEM, NULL, "out of memory");
+			break;
 		}
 		if (!(v[n] = strdup(path))) {
 			rc = payroll_error_errno(b->err, PAYROLL_ENOMEM, NULL, "out of memory");

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dupindex.h"
@@ -37,6 +38,7 @@ struct dup_reject {
 	uint32_t row;
 	long line;
 	const char *code;
+	int taken;		/* found first: the row was due to be paid */
 	char message[200];
 	char case_id[72];
 };
@@ -80,6 +82,9 @@ struct engine {
 	struct payroll_problems probs;
 	struct dup_reject *dups;
 	size_t ndups, dups_cap;
+	int keys_only;			/* the first pass: index the keys, nothing else */
+	int dups_known;			/* duplicates found by that pass, before this one */
+	size_t next_dup;		/* dups_known: the first not yet passed */
 	char period[8];
 	const char *reject_code;	/* calc-stage reject of the current row */
 	char reject_msg[300];
@@ -475,6 +480,36 @@ add_line_total(struct engine *g, int program, const struct out_line *l)
 }
 
 static int
+emit_dup(struct engine *g, struct payroll_outfile *to, const struct dup_reject *d)
+{
+	payroll_buf_reset(&g->buf);
+	if (format_reject(&g->buf, g->src[d->src].name, d->line, d->case_id,
+			  strlen(d->case_id), d->code, d->message))
+		return PAYROLL_ENOMEM;
+	return payroll_outfile_write(to, g->buf.p, g->buf.len);
+}
+
+/*
+ * A row found duplicate by the first pass (dups_known), due to be paid:
+ * rejected in its place in the rejects file instead, and counted with the
+ * other duplicates at the end (count_duplicates). Returns 2 or an error.
+ */
+static int
+take_dup(struct engine *g, const struct payroll_case *k, struct dup_reject *d)
+{
+	struct payroll_calc_source *s = &g->src[d->src];
+	int n = (int)(k->case_id_len < sizeof d->case_id ? k->case_id_len : sizeof d->case_id - 1);
+
+	d->taken = 1;
+	memcpy(d->case_id, k->case_id, (size_t)n);
+	d->case_id[n] = '\0';
+	s->rejected[d->row >> 3] |= (unsigned char)(1u << (d->row & 7));
+	if (g->rejects && emit_dup(g, g->rejects, d))
+		return payroll_error_errno(g->err, PAYROLL_EIO, g->o->rejects, "cannot write");
+	return 2;
+}
+
+static int
 write_lines(struct engine *g, const struct payroll_case *k)
 {
 	struct payroll_ledger_line ll;
@@ -490,6 +525,16 @@ write_lines(struct engine *g, const struct payroll_case *k)
 			return calc_reject(g, "overflow", "amount too large");
 	if (sum == 0)
 		return calc_reject(g, "zero-amount", "nothing to pay for %s after rounding", g->period);
+	if (g->dups_known)
+		for (; g->next_dup < g->ndups; g->next_dup++) {
+			struct dup_reject *d = &g->dups[g->next_dup];
+			uint32_t row = (uint32_t)(g->src[g->cur].nrows - 1);
+
+			if (d->src > g->cur || (d->src == g->cur && d->row > row))
+				break;
+			if (d->src == g->cur && d->row == row)
+				return take_dup(g, k, d);
+		}
 	memcpy(case_id, k->case_id, idn);
 	case_id[idn] = '\0';
 	ll = (struct payroll_ledger_line){
@@ -568,6 +613,8 @@ register_keys(struct engine *g, const struct payroll_case *k, int due)
 	uint32_t row = (uint32_t)(s->nrows - 1);
 	int rc;
 
+	if (g->dups_known)
+		return 0;
 	if ((rc = payroll_dupindex_add(&s->keys[KEY_CASE], k->case_id, k->case_id_len, row)))
 		return rc;
 	if (!due)
@@ -606,7 +653,7 @@ settle(struct engine *g, const struct payroll_case *k, int rc)
 	if (rc == 1)
 		return reject(g, k, g->reject_code, g->reject_msg);
 	if (rc)
-		return rc;
+		return rc < 0 ? rc : 0;	/* 2: taken as a duplicate */
 	return paid(g);
 }
 
@@ -620,7 +667,7 @@ roster_row(struct engine *g, const struct payroll_row *row)
 	g->probs.count = 0;
 	problems = payroll_roster_validate(row, g->std, &k, &g->probs);
 	due = is_due(&k, g->o->period);
-	if ((rc = register_keys(g, &k, due && k.status >= 0)) != 0)
+	if ((rc = register_keys(g, &k, due && k.status >= 0)) != 0 || g->keys_only)
 		return rc;
 	if (g->o->check_only) {
 		g->rep->attention += problems;
@@ -668,7 +715,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 	/* a grant paid before is not paid now: its person and account may have
 	 * a new grant of the period without being a duplicate */
 	when = due ? payroll_paidset_find(g->paid, k.case_id, k.case_id_len) : NULL;
-	if ((rc = register_keys(g, &k, due && !when)) != 0)
+	if ((rc = register_keys(g, &k, due && !when)) != 0 || g->keys_only)
 		return rc;
 	if (g->o->check_only) {
 		g->rep->attention += problems;
@@ -742,7 +789,7 @@ read_source(struct engine *g, int which, const char *path)
 					   which ? NULL : g->o->sheet, g->err)) != 0)
 		return rc;
 	while ((rc = payroll_table_next(t, &row, g->err)) == 1) {
-		g->rep->read[which]++;
+		g->rep->read[which] += !g->keys_only;
 		if ((rc = payroll_calc_source_add_row(s, row.line)) != 0)
 			break;
 		rc = which ? grant_row(g, &row) : roster_row(g, &row);
@@ -844,7 +891,6 @@ static int
 find_duplicates(struct engine *g)
 {
 	int src, key, rc;
-	size_t i;
 
 	g->probs.all = g->o->check_only;
 	for (src = 0; src < 2; src++) {
@@ -859,10 +905,24 @@ find_duplicates(struct engine *g)
 	}
 	if (g->ndups)	/* qsort(NULL, 0) is undefined */
 		qsort(g->dups, g->ndups, sizeof *g->dups, cmp_dup);
+	return 0;
+}
+
+/* Count the rows rejected as duplicates and report them, in row order
+ * after every other message. */
+static int
+count_duplicates(struct engine *g)
+{
+	size_t i;
+	int rc;
+
 	for (i = 0; i < g->ndups; i++) {
 		struct dup_reject *d = &g->dups[i];
 
-		g->rep->paid[d->src]--;
+		if (g->dups_known && !d->taken)
+			continue;	/* rejected for another reason */
+		if (!g->dups_known)
+			g->rep->paid[d->src]--;
 		g->rep->rejected[d->src]++;
 		g->rep->attention++;
 		if ((rc = payroll_calc_report_count(g->rep, d->code, 1)))
@@ -875,6 +935,47 @@ find_duplicates(struct engine *g)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Find the duplicates before computing anything, by a first pass over the
+ * inputs that only validates the rows and indexes their keys: then the
+ * ledger can go straight to standard output or gzip, each duplicate's
+ * reject written in its row's place, with no spool to copy again.
+ */
+static int
+find_duplicates_first(struct engine *g)
+{
+	int rc;
+
+	g->keys_only = 1;
+	rc = read_source(g, 0, g->o->roster);
+	if (rc == 0 && g->o->grants)
+		rc = read_source(g, 1, g->o->grants);
+	if (rc == 0)
+		rc = find_duplicates(g);
+	g->keys_only = 0;
+	g->dups_known = 1;
+	payroll_calc_source_rewind(&g->src[0]);
+	payroll_calc_source_rewind(&g->src[1]);
+	return rc;
+}
+
+/* 1 when path is a regular file (read twice by find_duplicates_first). */
+static int
+regular_file(const char *path, struct stat *st)
+{
+	return path && strcmp(path, "-") && stat(path, st) == 0 && S_ISREG(st->st_mode);
+}
+
+/* 1 when the file at path is not the one st described (changed in place). */
+static int
+changed(const char *path, const struct stat *st)
+{
+	struct stat now;
+
+	return stat(path, &now) != 0 || now.st_ino != st->st_ino || now.st_size != st->st_size ||
+	       now.st_mtim.tv_sec != st->st_mtim.tv_sec || now.st_mtim.tv_nsec != st->st_mtim.tv_nsec;
 }
 
 /* ---- copying outputs again --------------------------------------------- */
@@ -930,16 +1031,6 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 }
 
 static int
-emit_dup(struct engine *g, struct payroll_outfile *to, const struct dup_reject *d)
-{
-	payroll_buf_reset(&g->buf);
-	if (format_reject(&g->buf, g->src[d->src].name, d->line, d->case_id,
-			  strlen(d->case_id), d->code, d->message))
-		return PAYROLL_ENOMEM;
-	return payroll_outfile_write(to, g->buf.p, g->buf.len);
-}
-
-static int
 copy_output(struct engine *g, struct payroll_outfile **from, const char *target,
 	    int is_ledger)
 {
@@ -992,11 +1083,53 @@ copy_output(struct engine *g, struct payroll_outfile **from, const char *target,
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * Take the lines of rows found duplicate at the end out of the ledger file
+ * in place: from the first line taken out on, each kept line is written
+ * again over the file, behind the point where it is read back.
+ */
+static int
+cut_ledger(struct engine *g)
+{
+	struct payroll_readback in = { 0 };
+	struct filter f = { g, 0, 0, 0, 0, 0, 0 };
+	const char *line;
+	size_t n;
+	off_t at;
+	int rc, keep, header = 1, cutting = 0;
+
+	in.fd = payroll_outfile_readback(g->ledger, g->err);
+	if (in.fd < 0)
+		return in.fd;
+	in.cap = 1 << 20;
+	in.buf = malloc(in.cap);
+	rc = in.buf ? 0 : PAYROLL_ENOMEM;
+	while (rc == 0 && (rc = payroll_readback_next(&in, &line, &n, &at)) == 1) {
+		rc = 0;
+		keep = header ? 1 : ledger_keep(&f, line, n);
+		header = 0;
+		if (keep < 0)
+			rc = payroll_error_set(g->err, PAYROLL_EINTERNAL, g->o->ledger, 0, 0, "internal",
+					       "ledger lines do not match the rows read");
+		else if (!keep && !cutting)
+			rc = payroll_outfile_rewrite_from(g->ledger, at), cutting = 1;
+		else if (keep && cutting)
+			rc = payroll_outfile_write(g->ledger, line, n);
+	}
+	if (rc < 0 && !g->err->message[0])
+		payroll_error_errno(g->err, rc, g->o->ledger, "cannot copy output");
+	close(in.fd);
+	free(in.buf);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- the run ----------------------------------------------------------- */
 
+/* Open target and write its header; standard output and gzip are spooled
+ * unless streamed (duplicates found first). */
 static int
 open_output(struct engine *g, const char *target, struct payroll_outfile **o,
-	    int *spooled, const char *header)
+	    int *spooled, const char *header, int stream)
 {
 	char spool[PAYROLL_PATH_MAX];
 	int rc, n;
@@ -1007,7 +1140,7 @@ open_output(struct engine *g, const char *target, struct payroll_outfile **o,
 	rc = payroll_outfile_open(o, target, 0, g->err);
 	if (rc)
 		return rc;
-	if (!payroll_outfile_can_readback(*o)) {
+	if (!payroll_outfile_can_readback(*o) && !stream) {
 		/* stdout or gzip: written once more at the end, from a spool */
 		payroll_outfile_abort(*o);
 		*o = NULL;
@@ -1071,9 +1204,11 @@ finish_outputs(struct engine *g)
 	struct payroll_outfile *summary = NULL;
 	int rc = 0;
 
-	if (g->ledger && (g->ledger_spooled || g->ndups))
+	if (g->ledger && g->ledger_spooled)
 		rc = copy_output(g, &g->ledger, g->o->ledger, 1);
-	if (rc == 0 && g->rejects && (g->rejects_spooled || g->ndups))
+	else if (g->ledger && g->ndups && !g->dups_known)
+		rc = cut_ledger(g);
+	if (rc == 0 && g->rejects && (g->rejects_spooled || (g->ndups && !g->dups_known)))
 		rc = copy_output(g, &g->rejects, g->o->rejects, 0);
 	if (rc == 0)
 		rc = finish_report(g);
@@ -1116,7 +1251,8 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	     struct payroll_error *err)
 {
 	struct engine g;
-	int rc;
+	struct stat st[2];
+	int rc, regular, first;
 
 	memset(rep, 0, sizeof *rep);
 	memset(&g, 0, sizeof g);
@@ -1137,17 +1273,30 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 					    o->diag_ctx, err);
 	if (rc == 0 && !o->check_only && o->npaid)
 		rc = payroll_paidset_load(&g.paid, o->paid, o->npaid, err);
+	/* a ledger that cannot be cut in place afterwards (standard output,
+	 * gzip) streams when the inputs can be read twice */
+	regular = regular_file(o->roster, &st[0]) && (!o->grants || regular_file(o->grants, &st[1]));
 	if (rc == 0 && !o->check_only)
-		rc = open_output(&g, o->ledger, &g.ledger, &g.ledger_spooled, PAYROLL_LEDGER_HEADER);
+		rc = open_output(&g, o->ledger, &g.ledger, &g.ledger_spooled, PAYROLL_LEDGER_HEADER,
+				 regular);
+	first = g.ledger && !payroll_outfile_can_readback(g.ledger);
 	if (rc == 0 && !o->check_only)
 		rc = open_output(&g, o->rejects, &g.rejects, &g.rejects_spooled,
-				 o->bom ? PAYROLL_UTF8_BOM REJECTS_HEADER : REJECTS_HEADER);
+				 o->bom ? PAYROLL_UTF8_BOM REJECTS_HEADER : REJECTS_HEADER, first);
+	if (rc == 0 && first)
+		rc = find_duplicates_first(&g);
 	if (rc == 0)
 		rc = read_source(&g, 0, o->roster);
 	if (rc == 0 && o->grants)
 		rc = read_source(&g, 1, o->grants);
-	if (rc == 0)
+	if (rc == 0 && first && changed(o->roster, &st[0]))
+		rc = payroll_error_set(err, PAYROLL_EIO, o->roster, 0, 0, "io", "changed while it was read");
+	if (rc == 0 && first && o->grants && changed(o->grants, &st[1]))
+		rc = payroll_error_set(err, PAYROLL_EIO, o->grants, 0, 0, "io", "changed while it was read");
+	if (rc == 0 && !g.dups_known)
 		rc = find_duplicates(&g);
+	if (rc == 0)
+		rc = count_duplicates(&g);
 	if (rc == 0 && !o->check_only)
 		rc = finish_outputs(&g);
 	else if (rc == 0)

@@ -101,6 +101,14 @@ payroll_calc_row_lines(const struct payroll_calc_source *s, uint32_t row)
 }
 
 void
+payroll_calc_source_rewind(struct payroll_calc_source *s)
+{
+	if (s->rejected)
+		memset(s->rejected, 0, s->cap / 8);
+	s->nrows = s->nover = s->nanchors = 0;
+}
+
+void
 payroll_calc_source_release(struct payroll_calc_source *s)
 {
 	int k;

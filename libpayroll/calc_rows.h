@@ -52,6 +52,9 @@ int payroll_calc_set_row_lines(struct payroll_calc_source *s, uint32_t row, size
 /* The ledger lines that row gave (as set). */
 size_t payroll_calc_row_lines(const struct payroll_calc_source *s, uint32_t row);
 
+/* Forget the rows (keeping the memory and the duplicate indexes), to read
+ * the file again from its first row. */
+void payroll_calc_source_rewind(struct payroll_calc_source *s);
 /* Free what s holds (its duplicate indexes too); s itself is the caller's. */
 void payroll_calc_source_release(struct payroll_calc_source *s);
 

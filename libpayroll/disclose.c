@@ -67,15 +67,8 @@ new_case(struct list *l, const struct payroll_ledger_line *x, const char *path,
 	size_t bad = 0;
 	int rc;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 256;
-		struct entry *g = realloc(l->e, cap * sizeof *g);
-
-		if (!g)
-			return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
-		l->e = g;
-		l->cap = cap;
-	}
+	if (payroll_grow((void **)&l->e, l->n, &l->cap, sizeof *l->e))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "out of memory");
 	if (!x->name[0])
 		return payroll_error_set(err, PAYROLL_EFORMAT, path, x->line, 0, "bad-name",
 					 "case %s: the name is empty", x->case_id);

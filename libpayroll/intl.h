@@ -6,7 +6,7 @@
  * "payroll". _() translates a string now; N_() only marks a string for
  * xgettext (tables of help texts), to be translated with _() when used.
  * The library never calls setlocale or bindtextdomain: the tools do
- * (tool_start in cmd/common.c). Codes and file formats are never
+ * (tool_start in cmd/common/common.c). Codes and file formats are never
  * translated, only the words meant for a person.
  */
 #ifndef PAYROLL_INTL_H

@@ -33,6 +33,7 @@ struct payroll_outfile {
 	int failed_errno;	/* first write error, reported at commit */
 	int excl;		/* PAYROLL_OUT_EXCL: link(2) into place, never replace */
 	int secret;		/* PAYROLL_OUT_PRIVATE: wipe the buffers when freed */
+	int rewritten;		/* rewrite_from: truncate to size at commit */
 	off_t size;
 	z_stream z;
 	int gzip;
@@ -413,6 +414,22 @@ payroll_outfile_can_readback(const struct payroll_outfile *o)
 }
 
 int
+payroll_outfile_rewrite_from(struct payroll_outfile *o, off_t at)
+{
+	if (!payroll_outfile_can_readback(o) && !o->failed_errno)
+		o->failed_errno = EINVAL;
+	if (flush_buf(o, 0))
+		return PAYROLL_EIO;
+	if (lseek(o->fd, at, SEEK_SET) < 0) {
+		o->failed_errno = errno;
+		return PAYROLL_EIO;
+	}
+	o->size = at;
+	o->rewritten = 1;
+	return 0;
+}
+
+int
 payroll_outfile_readback(struct payroll_outfile *o, struct payroll_error *err)
 {
 	int fd;
@@ -461,6 +478,8 @@ static int
 finish(struct payroll_outfile *o, struct payroll_error *err)
 {
 	if (flush_buf(o, 1) == 0 && !o->is_stdout) {
+		if (o->rewritten && ftruncate(o->fd, o->size) != 0)
+			o->failed_errno = errno;
 		if (fsync(o->fd) != 0 && !o->failed_errno)
 			o->failed_errno = errno;
 		if (o->anon && !o->failed_errno && link_anon(o) != 0)

@@ -99,6 +99,14 @@ void payroll_outfile_abort(struct payroll_outfile *o);
 int payroll_outfile_readback(struct payroll_outfile *o,
 			     struct payroll_error *err);
 
+/*
+ * Write again from offset at of a plain file (one that readback can
+ * reopen): what was written from at on is overwritten by later writes,
+ * and the file ends where they end. The caller reads back (readback)
+ * what it keeps ahead of where it writes it. 0, or PAYROLL_EIO with the
+ * error kept for commit.
+ */
+int payroll_outfile_rewrite_from(struct payroll_outfile *o, off_t at);
 /* 1 when o writes a plain file that readback can reopen. */
 int payroll_outfile_can_readback(const struct payroll_outfile *o);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * readback.h: one of our own output files read back line by line (calc
- * copies its ledger and rejects again to take out rows found duplicate
- * at the end), and a field of one of our own CSV lines.
+ * takes rows found duplicate at the end out of its ledger and puts them
+ * into its rejects), and a field of one of our own CSV lines.
  */
 #ifndef PAYROLL_READBACK_H
 #define PAYROLL_READBACK_H

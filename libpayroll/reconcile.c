@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "transfers.h"
+#include "buf.h"
 #include "hash.h"
 #include "layout.h"
 #include "ledger.h"
@@ -101,15 +102,8 @@ add_transfer(struct rec *r, const struct payroll_transfer *x)
 {
 	struct tr *t;
 
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		struct tr *g = realloc(r->t, cap * sizeof *g);
-
-		if (!g)
-			return PAYROLL_ENOMEM;
-		r->t = g;
-		r->cap = cap;
-	}
+	if (payroll_grow((void **)&r->t, r->n, &r->cap, sizeof *r->t))
+		return PAYROLL_ENOMEM;
 	t = &r->t[r->n];
 	memset(t, 0, sizeof *t);
 	t->seq = x->seq;
@@ -150,16 +144,9 @@ read_paid(struct rec *r, const char *path)
 
 	while (rc == 0 && (rc = payroll_ledger_next(lr, &l, r->err)) == 1) {
 		rc = 0;
-		if (r->nsince == r->since_cap) {
-			size_t cap = r->since_cap ? r->since_cap * 2 : 256;
-			uint64_t *g = realloc(r->since, cap * sizeof *g);
-
-			if (!g) {
-				rc = PAYROLL_ENOMEM;
-				break;
-			}
-			r->since = g;
-			r->since_cap = cap;
+		if (payroll_grow((void **)&r->since, r->nsince, &r->since_cap, sizeof *r->since)) {
+			rc = PAYROLL_ENOMEM;
+			break;
 		}
 		r->since[r->nsince++] = paid_key(l.case_id, !strcmp(l.program, "temporary"), l.month);
 	}
@@ -267,15 +254,8 @@ add_unmatched(struct rec *r, long line, const char *seq, const char *account, in
 	size_t at = b->len;
 	int rc;
 
-	if (r->num == r->um_cap) {
-		size_t cap = r->um_cap ? r->um_cap * 2 : 64;
-		struct um *g = realloc(r->um, cap * sizeof *g);
-
-		if (!g)
-			return PAYROLL_ENOMEM;
-		r->um = g;
-		r->um_cap = cap;
-	}
+	if (payroll_grow((void **)&r->um, r->num, &r->um_cap, sizeof *r->um))
+		return PAYROLL_ENOMEM;
 	rc = payroll_buf_addstr(b, "unmatched,") || payroll_buf_addcsv(b, seq, strlen(seq)) ||
 	     payroll_buf_addstr(b, ",,") || payroll_buf_addcsv(b, account, strlen(account)) ||
 	     payroll_buf_addstr(b, ",,") || payroll_buf_addmoney(b, amount) ||
@@ -378,15 +358,8 @@ take_result(struct rec *r, const struct result *x)
 	if (seq > 0)
 		return apply(r, &r->t[seq - 1], x->v[C_ACCOUNT], amount, status, x->v[C_REASON]);
 	/* matched by account and amount only when every seq is known */
-	if (r->nlater == r->later_cap) {
-		size_t cap = r->later_cap ? r->later_cap * 2 : 64;
-		struct later *g = realloc(r->later, cap * sizeof *g);
-
-		if (!g)
-			return PAYROLL_ENOMEM;
-		r->later = g;
-		r->later_cap = cap;
-	}
+	if (payroll_grow((void **)&r->later, r->nlater, &r->later_cap, sizeof *r->later))
+		return PAYROLL_ENOMEM;
 	l = &r->later[r->nlater];
 	l->line = x->line;
 	l->amount = amount;

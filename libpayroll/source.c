@@ -36,6 +36,7 @@ struct payroll_source {
 	enum payroll_encoding enc;
 	iconv_t cd;
 	unsigned long bad;
+	int suspect;		/* the last read's bytes may hold what the table refuses */
 	int detected;		/* enc was detected, not given */
 	char neither[320];	/* not text in either encoding: why */
 };
@@ -93,17 +94,31 @@ fill_plain(struct payroll_source *s, struct payroll_error *err)
 		s->plain_pos = 0;
 	}
 	while (s->plain_len < sizeof s->plain && !s->plain_eof) {
-		int rc = read_raw(s, err);
+		int rc;
 
-		if (rc)
-			return rc;
-		if (!s->gzip) {
-			size_t k = s->raw_len - s->raw_pos;
+		if (!s->gzip && s->raw_pos == s->raw_len) {
+			/* a plain file is read straight into plain */
+			ssize_t r;
 
 			if (s->raw_eof) {
 				s->plain_eof = 1;
 				break;
 			}
+			do
+				r = read(s->fd, s->plain + s->plain_len, sizeof s->plain - s->plain_len);
+			while (r < 0 && errno == EINTR);
+			if (r < 0)
+				return payroll_error_errno(err, PAYROLL_EIO, s->path, "cannot read");
+			if (r == 0)
+				s->raw_eof = s->plain_eof = 1;
+			s->plain_len += (size_t)r;
+			continue;
+		}
+		if ((rc = read_raw(s, err)) != 0)
+			return rc;
+		if (!s->gzip) {	/* what open read to look for gzip */
+			size_t k = s->raw_len - s->raw_pos;
+
 			if (k > sizeof s->plain - s->plain_len)
 				k = sizeof s->plain - s->plain_len;
 			memcpy(s->plain + s->plain_len, s->raw + s->raw_pos, k);
@@ -376,45 +391,86 @@ payroll_source_open(struct payroll_source **out, const char *path,
 	return 0;
 }
 
-/* Copy valid UTF-8 from plain to out, replacing invalid sequences. */
+/* A byte of w below 0x20 or equal to 0x7f (the classic has-less test). */
+static uint64_t
+word_control(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+
+	return ((w - 0x20 * ones) & ~w & (0x80 * ones)) | payroll_word_has(w, 0x7f);
+}
+
+/* A control byte the table refuses in a value: not LF or CR, which end
+ * lines (one inside a value spans two of the table's parse calls). */
+static int
+refused_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\n' && c != '\r') || c == 0x7f;
+}
+
+/*
+ * Copy valid UTF-8 from plain to out, replacing invalid sequences, and
+ * note in s->suspect what the table would refuse in a value (a control
+ * byte but LF and CR, U+FFFD, U+FEFF), so that it need not look again.
+ * Each valid run is found first (ASCII eight bytes at a time) and then
+ * copied whole.
+ */
 static size_t
 decode_utf8(struct payroll_source *s, unsigned char *out, size_t n)
 {
 	size_t o = 0;
+	int i;
 
-	while (s->plain_pos < s->plain_len && o + 4 <= n) {
-		const unsigned char *p = s->plain + s->plain_pos;
-		size_t avail = s->plain_len - s->plain_pos;
-		int k;
+	for (;;) {
+		const unsigned char *start = s->plain + s->plain_pos, *p = start;
+		const unsigned char *in_end = s->plain + s->plain_len;
+		const unsigned char *end = (size_t)(in_end - start) < n - o ? in_end : start + (n - o);
+		int k = 1;
 
-		/* ASCII runs, the common case, eight bytes at a time. */
-		while (avail >= 8 && o + 8 <= n) {
+		while (p < end) {
 			uint64_t w;
 
-			memcpy(&w, p, 8);
-			if (w & 0x8080808080808080ULL)
+			if (end - p >= 8) {
+				memcpy(&w, p, 8);
+				if (!(w & 0x8080808080808080ULL)) {
+					if (word_control(w))	/* a line end, mostly */
+						for (i = 0; i < 8; i++)
+							s->suspect |= refused_control(p[i]);
+					p += 8;
+					continue;
+				}
+			}
+			if (*p < 0x80) {
+				s->suspect |= refused_control(*p);
+				p++;
+				continue;
+			}
+			/* most CJK: E1-EC, EE, EF and two continuation bytes */
+			if (*p >= 0xe1 && *p <= 0xef && *p != 0xed && in_end - p >= 3 &&
+			    (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80)
+				k = 3;
+			else
+				k = utf8_seq(p, (size_t)(in_end - p));
+			if (k <= 0 || p + k > end)
 				break;
-			memcpy(out + o, p, 8);
-			o += 8;
-			p += 8;
-			avail -= 8;
-			s->plain_pos += 8;
+			if (p[0] == 0xef && ((p[1] == 0xbf && p[2] == 0xbd) || (p[1] == 0xbb && p[2] == 0xbf)))
+				s->suspect = 1;	/* U+FFFD, U+FEFF */
+			p += k;
 		}
-		if (!avail || o + 4 > n)
+		memcpy(out + o, start, (size_t)(p - start));
+		o += (size_t)(p - start);
+		s->plain_pos += (size_t)(p - start);
+		if (p == in_end || k > 0)	/* all read, or out is full */
 			break;
-		k = utf8_seq(p, avail);
 		if (k < 0 && !s->plain_eof)
 			break;		/* need more bytes */
-		if (k <= 0) {
-			memcpy(out + o, replacement, 3);
-			o += 3;
-			s->plain_pos += 1;
-			s->bad++;
-			continue;
-		}
-		memcpy(out + o, p, (size_t)k);
-		o += (size_t)k;
-		s->plain_pos += (size_t)k;
+		if (n - o < 3)
+			break;
+		memcpy(out + o, replacement, 3);
+		o += 3;
+		s->plain_pos += 1;
+		s->bad++;
+		s->suspect = 1;
 	}
 	return o;
 }
@@ -462,6 +518,8 @@ payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 	if (s->neither[0])
 		return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 0, 0, "bad-encoding",
 					 "%s", s->neither);
+	/* iconv's output is not looked at: the table checks every value */
+	s->suspect = s->enc == PAYROLL_ENC_GB18030;
 	while (got == 0) {
 		int rc;
 
@@ -478,6 +536,12 @@ payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 			return rc;
 	}
 	return (ssize_t)got;
+}
+
+int
+payroll_source_clean(const struct payroll_source *s)
+{
+	return !s->suspect;
 }
 
 const char *
@@ -515,6 +579,14 @@ int
 payroll_source_is_plain_file(const struct payroll_source *s)
 {
 	return s->fd != STDIN_FILENO && !s->gzip;
+}
+
+int
+payroll_source_is_regular(const struct payroll_source *s)
+{
+	struct stat st;
+
+	return fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 ssize_t

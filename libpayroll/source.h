@@ -56,6 +56,11 @@ int payroll_source_open(struct payroll_source **out, const char *path,
 ssize_t payroll_source_read(struct payroll_source *s, char *buf, size_t n,
 			    struct payroll_error *err);
 
+/* 1 when the bytes of the last payroll_source_read hold no byte below
+ * 0x20 but LF and CR, no DEL, no U+FFFD (so no invalid sequence) and no
+ * U+FEFF; 0 when they may. */
+int payroll_source_clean(const struct payroll_source *s);
+
 /* The path as opened, and the encoding in use after detection. */
 const char *payroll_source_path(const struct payroll_source *s);
 enum payroll_encoding payroll_source_encoding(const struct payroll_source *s);
@@ -73,6 +78,9 @@ const unsigned char *payroll_source_head(const struct payroll_source *s, size_t 
 /* 1 when the input is a file read as it is (not standard input, not
  * gzip), so that another reader may open it again by its path. */
 int payroll_source_is_plain_file(const struct payroll_source *s);
+/* 1 when the input is a regular file (gzip or not): reading it never
+ * waits for a writer, so that a reader may read ahead of its caller. */
+int payroll_source_is_regular(const struct payroll_source *s);
 /* Read the input's bytes as they are (after gunzip), not decoded; for a
  * binary input instead of payroll_source_read, never mixed with it.
  * Returns as payroll_source_read. */

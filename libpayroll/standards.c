@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "hash.h"
 #include "ident.h"
 #include "table.h"
@@ -444,14 +445,9 @@ payroll_standards_load(struct payroll_standards **out, const char *path,
 			rc = payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate standards");
 		if (pr)
 			continue;
-		if (s->nrows == cap) {
-			struct std_row *g = realloc(s->rows, (cap = cap ? cap * 2 : 64) * sizeof *g);
-
-			if (!g) {
-				rc = payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate standards");
-				break;
-			}
-			s->rows = g;
+		if (payroll_grow((void **)&s->rows, s->nrows, &cap, sizeof *s->rows)) {
+			rc = payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate standards");
+			break;
 		}
 		s->rows[s->nrows++] = r;
 	}

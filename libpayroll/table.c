@@ -2,6 +2,7 @@
 #include "table.h"
 
 #include <csv.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,14 @@
 #define DEFAULT_CHUNK (64 * 1024)
 /* A field larger than this makes the file unusable (no CSV needs it). */
 #define FIELD_LIMIT ((size_t)16 * 1024 * 1024)
+/* Read-ahead (see "The read-ahead thread" below): rows handed out before
+ * the thread starts, rows and field bytes a batch holds, batches. */
+#define RA_AFTER 4096
+#define RA_ROWS 2048
+#define RA_TEXT ((size_t)256 * 1024)
+#define RA_BATCHES 3
+
+struct readahead;
 
 struct payroll_table {
 	struct payroll_source *src;
@@ -61,6 +70,15 @@ struct payroll_table {
 	size_t in_len, in_pos, chunk;
 	size_t feed_max;	/* bytes handed to libcsv at once */
 	int eof;
+	int in_clean;		/* in holds nothing a value may not (source.h) */
+	int carry;		/* the next field began before this parse call */
+
+	/* read-ahead: once it runs, everything above belongs to its thread
+	 * except the header, map, col and v, which the caller's side uses */
+	struct readahead *ra;
+	long ra_after;		/* start after this many rows; -1 never */
+	size_t ra_rows;		/* rows a batch holds */
+	long handed;		/* rows handed out so far */
 };
 
 static void *
@@ -87,6 +105,10 @@ parser_init(struct payroll_table *t)
 	t->parser_live = 1;
 	return 0;
 }
+
+/* libcsv's parser state (csv.h does not name them): 0 no row begun,
+ * 1 no field begun, 2 and 3 inside a field. */
+#define CSV_IN_FIELD 2
 
 enum { VALUE_CONTROL = 1, VALUE_REPLACEMENT = 2 };
 
@@ -140,11 +162,13 @@ note_problem(struct payroll_table *t, enum payroll_row_problem pr, size_t fieldn
 	}
 }
 
-/* The value of file column fieldno (0-based), the caller's column c. */
+/* The value of file column fieldno (0-based), the caller's column c;
+ * check 0 when its bytes are known to hold nothing to refuse. */
 static void
-add_value(struct payroll_table *t, size_t fieldno, int c, const void *s, size_t n)
+add_value(struct payroll_table *t, size_t fieldno, int c, const void *s, size_t n,
+	  int check)
 {
-	unsigned found = scan_value(s, n);
+	unsigned found = check ? scan_value(s, n) : 0;
 
 	if (found & VALUE_CONTROL)
 		note_problem(t, PAYROLL_ROW_CONTROL, fieldno);
@@ -168,8 +192,13 @@ on_field(void *s, size_t n, void *data)
 {
 	struct payroll_table *t = data;
 	size_t fieldno = t->nf++;
+	/* a value read whole from a clean buffer needs no scan; one begun
+	 * in an earlier parse call (a line end inside quotes, a value cut
+	 * by the chunk size) is looked at byte by byte */
+	int check = t->carry || !t->in_clean;
 	int c;
 
+	t->carry = 0;
 	if (!t->header_done) {
 		t->header_off = realloc(t->header_off, (fieldno + 1) * sizeof *t->header_off);
 		if (!t->header_off) {
@@ -187,7 +216,7 @@ on_field(void *s, size_t n, void *data)
 	c = t->map[fieldno];
 	if (c < 0)
 		return;
-	add_value(t, fieldno, c, s, n);
+	add_value(t, fieldno, c, s, n, check);
 }
 
 static void
@@ -199,12 +228,12 @@ on_row(int c, void *data)
 	t->row_done = 1;
 }
 
+/* Start a row whose field bytes go after those already in t->text. */
 static void
-reset_row(struct payroll_table *t)
+reset_fields(struct payroll_table *t)
 {
 	size_t i;
 
-	payroll_buf_reset(&t->text);
 	t->nf = 0;
 	t->row_done = 0;
 	t->problem = PAYROLL_ROW_OK;
@@ -216,6 +245,24 @@ reset_row(struct payroll_table *t)
 		memset(t->num, 0, t->ncols);
 }
 
+static void
+reset_row(struct payroll_table *t)
+{
+	payroll_buf_reset(&t->text);
+	reset_fields(t);
+}
+
+/* A complete row: one field more or fewer than the header is a problem
+ * (unless libcsv already rejected the row). */
+static void
+check_count(struct payroll_table *t)
+{
+	if (t->nf != t->nheader && t->problem != PAYROLL_ROW_CSV) {
+		t->problem = PAYROLL_ROW_FIELD_COUNT;
+		t->problem_col = (int)(t->nf < t->nheader ? t->nf : t->nheader + 1);
+	}
+}
+
 static int
 read_more(struct payroll_table *t, struct payroll_error *err)
 {
@@ -225,6 +272,7 @@ read_more(struct payroll_table *t, struct payroll_error *err)
 		return (int)r;
 	t->in_pos = 0;
 	t->in_len = (size_t)r;
+	t->in_clean = payroll_source_clean(t->src);
 	if (r == 0)
 		t->eof = 1;
 	return 0;
@@ -289,6 +337,7 @@ feed(struct payroll_table *t, size_t end, int terminated,
 	size_t n = end - t->in_pos;
 	size_t used;
 
+	t->carry = t->p.pstate >= CSV_IN_FIELD;
 	used = csv_parse(&t->p, t->in + t->in_pos, n, on_field, on_row, t);
 	if (t->csv_broken == 2)
 		return csv_failure(t, err);
@@ -317,6 +366,7 @@ static int
 finish(struct payroll_table *t, struct payroll_error *err)
 {
 	t->finished = 1;
+	t->carry = 1;
 	if (csv_fini(&t->p, on_field, on_row, t) != 0) {
 		if (csv_error(&t->p) == CSV_EPARSE)
 			return payroll_error_set(err, PAYROLL_EFORMAT, payroll_source_path(t->src),
@@ -387,7 +437,7 @@ xlsx_row(struct payroll_table *t, struct payroll_error *err)
 			v = month;
 			n = 7;
 		}
-		add_value(t, fieldno, c, v, n);
+		add_value(t, fieldno, c, v, n, 1);
 	}
 	t->nf = t->nheader;
 	return t->csv_broken == 2 ? csv_failure(t, err) : 1;
@@ -436,6 +486,242 @@ next_row(struct payroll_table *t, struct payroll_error *err)
 			return rc;
 		t->at_line_start = terminated;
 	}
+}
+
+
+/*
+ * The read-ahead thread. After RA_AFTER rows of a regular file, a second
+ * thread takes over everything above (the source's reading and decoding,
+ * libcsv, the value checks) and fills batches of up to RA_ROWS rows, each
+ * with its own field bytes, RA_BATCHES of them in a ring; the caller's
+ * side hands the rows out of one batch while the thread fills the next,
+ * so that reading overlaps with whatever the caller does with the rows.
+ * A batch ends with the rows' outcome: 1 (more follow), 0 (the end) or
+ * the error, which is handed out where it occurred, after the rows
+ * before it, exactly as without the thread. PAYROLL_THREADS=1 in the
+ * environment keeps every table on one thread (payroll(7)).
+ */
+struct rowhead {
+	long line;
+	size_t nfields;
+	enum payroll_row_problem problem;
+	int problem_col;
+};
+
+struct batch {
+	struct payroll_buf text;	/* the rows' field bytes */
+	size_t *off;		/* nrows x ncols: offset in text, SIZE_MAX absent */
+	size_t *len;		/* nrows x ncols: length, 0 absent */
+	struct rowhead *row;
+	size_t nrows;
+	int rc;			/* after the rows: 1 more, 0 end, < 0 error */
+	struct payroll_error err;	/* with rc < 0 */
+};
+
+struct readahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	struct batch b[RA_BATCHES];
+	unsigned head;		/* the batch being handed out (mod RA_BATCHES) */
+	unsigned tail;		/* the batch being filled */
+	unsigned nfull;		/* filled and not yet released, the current one too */
+	int stop;		/* the table is closing */
+	struct batch *cur;	/* NULL until the first batch is taken */
+	size_t pos;		/* next row of cur */
+};
+
+/* Fill b with the next rows (the thread's side). */
+static void
+fill_batch(struct payroll_table *t, struct batch *b)
+{
+	size_t i, k;
+	int rc = 1;
+
+	b->nrows = 0;
+	payroll_buf_reset(&b->text);
+	/* the field bytes go straight into the batch's buffer */
+	t->text = b->text;
+	while (b->nrows < t->ra_rows && t->text.len < RA_TEXT) {
+		reset_fields(t);
+		rc = next_row(t, &b->err);
+		if (rc <= 0)
+			break;
+		check_count(t);
+		k = b->nrows * t->ncols;
+		for (i = 0; i < t->ncols; i++, k++) {
+			b->off[k] = t->off[i];
+			b->len[k] = t->off[i] == SIZE_MAX ? 0 : t->len[i];
+		}
+		b->row[b->nrows].line = t->row_line;
+		b->row[b->nrows].nfields = t->nf;
+		b->row[b->nrows].problem = t->problem;
+		b->row[b->nrows].problem_col = t->problem_col;
+		b->nrows++;
+	}
+	b->rc = rc;
+	b->text = t->text;
+	memset(&t->text, 0, sizeof t->text);
+}
+
+static void *
+readahead_main(void *arg)
+{
+	struct payroll_table *t = arg;
+	struct readahead *ra = t->ra;
+	struct batch *b;
+
+	for (;;) {
+		pthread_mutex_lock(&ra->mu);
+		while (ra->nfull == RA_BATCHES && !ra->stop)
+			pthread_cond_wait(&ra->freed, &ra->mu);
+		if (ra->stop) {
+			pthread_mutex_unlock(&ra->mu);
+			return NULL;
+		}
+		b = &ra->b[ra->tail % RA_BATCHES];
+		pthread_mutex_unlock(&ra->mu);
+		fill_batch(t, b);
+		pthread_mutex_lock(&ra->mu);
+		ra->tail++;
+		ra->nfull++;
+		pthread_cond_signal(&ra->filled);
+		pthread_mutex_unlock(&ra->mu);
+		if (b->rc != 1)
+			return NULL;
+	}
+}
+
+static void
+readahead_free(struct readahead *ra)
+{
+	size_t i;
+
+	for (i = 0; i < RA_BATCHES; i++) {
+		payroll_buf_release(&ra->b[i].text);
+		free(ra->b[i].off);
+		free(ra->b[i].len);
+		free(ra->b[i].row);
+	}
+	free(ra);
+}
+
+/* Start the thread; on any failure the table just stays on one thread. */
+static void
+readahead_start(struct payroll_table *t)
+{
+	struct readahead *ra = calloc(1, sizeof *ra);
+	size_t i, cells = t->ra_rows * (t->ncols ? t->ncols : 1);
+
+	t->ra_after = -1;
+	if (!ra)
+		return;
+	for (i = 0; i < RA_BATCHES; i++) {
+		ra->b[i].off = malloc(cells * sizeof *ra->b[i].off);
+		ra->b[i].len = malloc(cells * sizeof *ra->b[i].len);
+		ra->b[i].row = malloc(t->ra_rows * sizeof *ra->b[i].row);
+		if (!ra->b[i].off || !ra->b[i].len || !ra->b[i].row) {
+			readahead_free(ra);
+			return;
+		}
+	}
+	if (pthread_mutex_init(&ra->mu, NULL) != 0) {
+		readahead_free(ra);
+		return;
+	}
+	if (pthread_cond_init(&ra->filled, NULL) != 0) {
+		pthread_mutex_destroy(&ra->mu);
+		readahead_free(ra);
+		return;
+	}
+	if (pthread_cond_init(&ra->freed, NULL) != 0) {
+		pthread_cond_destroy(&ra->filled);
+		pthread_mutex_destroy(&ra->mu);
+		readahead_free(ra);
+		return;
+	}
+	/* the caller's last row is gone with this call, as the contract
+	 * says; from now on the field bytes go into the batches' buffers */
+	payroll_buf_release(&t->text);
+	t->ra = ra;
+	if (pthread_create(&ra->thread, NULL, readahead_main, t) != 0) {
+		t->ra = NULL;
+		pthread_cond_destroy(&ra->freed);
+		pthread_cond_destroy(&ra->filled);
+		pthread_mutex_destroy(&ra->mu);
+		readahead_free(ra);
+	}
+}
+
+static void
+readahead_stop(struct payroll_table *t)
+{
+	struct readahead *ra = t->ra;
+
+	pthread_mutex_lock(&ra->mu);
+	ra->stop = 1;
+	pthread_cond_signal(&ra->freed);
+	pthread_mutex_unlock(&ra->mu);
+	pthread_join(ra->thread, NULL);
+	pthread_cond_destroy(&ra->freed);
+	pthread_cond_destroy(&ra->filled);
+	pthread_mutex_destroy(&ra->mu);
+	readahead_free(ra);
+	t->ra = NULL;
+}
+
+/* payroll_table_next with the thread running (the caller's side). */
+static int
+readahead_next(struct payroll_table *t, struct payroll_row *row,
+	       struct payroll_error *err)
+{
+	struct readahead *ra = t->ra;
+	const struct rowhead *h;
+	const size_t *off;
+	size_t i;
+
+	while (!ra->cur || ra->pos == ra->cur->nrows) {
+		if (ra->cur && ra->cur->rc != 1) {
+			if (ra->cur->rc < 0)
+				*err = ra->cur->err;
+			return ra->cur->rc;
+		}
+		pthread_mutex_lock(&ra->mu);
+		if (ra->cur) {	/* done with it: the thread may refill it */
+			ra->head++;
+			ra->nfull--;
+			pthread_cond_signal(&ra->freed);
+		}
+		while (ra->nfull == 0)
+			pthread_cond_wait(&ra->filled, &ra->mu);
+		ra->cur = &ra->b[ra->head % RA_BATCHES];
+		pthread_mutex_unlock(&ra->mu);
+		ra->pos = 0;
+	}
+	h = &ra->cur->row[ra->pos];
+	off = ra->cur->off + ra->pos * t->ncols;
+	for (i = 0; i < t->ncols; i++)
+		t->v[i] = off[i] == SIZE_MAX ? "" : ra->cur->text.p + off[i];
+	row->line = h->line;
+	row->nfields = h->nfields;
+	row->v = t->v;
+	row->n = ra->cur->len + ra->pos * t->ncols;
+	row->col = t->col;
+	row->problem = h->problem;
+	row->problem_col = h->problem_col;
+	row->sheet = 0;
+	row->num = NULL;
+	ra->pos++;
+	return 1;
+}
+
+/* PAYROLL_THREADS=1: no read-ahead thread (payroll(7)). */
+static int
+readahead_disabled(void)
+{
+	const char *e = getenv("PAYROLL_THREADS");
+
+	return e && !strcmp(e, "1");
 }
 
 static int
@@ -593,6 +879,10 @@ payroll_table_open_sheet(struct payroll_table **out,
 	}
 	t->header_done = 1;
 	t->returned = 1;
+	t->ra_rows = RA_ROWS;
+	t->ra_after = -1;
+	if (!t->x && payroll_source_is_regular(src) && !readahead_disabled())
+		t->ra_after = RA_AFTER;
 	*out = t;
 	return 0;
 }
@@ -620,6 +910,10 @@ payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 	size_t i;
 	int rc;
 
+	if (!t->ra && t->ra_after >= 0 && t->handed >= t->ra_after)
+		readahead_start(t);
+	if (t->ra)
+		return readahead_next(t, row, err);
 	if (t->returned) {
 		reset_row(t);
 		t->returned = 0;
@@ -628,10 +922,8 @@ payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 	if (rc <= 0)
 		return rc;
 	t->returned = 1;
-	if (t->nf != t->nheader && t->problem != PAYROLL_ROW_CSV) {
-		t->problem = PAYROLL_ROW_FIELD_COUNT;
-		t->problem_col = (int)(t->nf < t->nheader ? t->nf : t->nheader + 1);
-	}
+	t->handed++;
+	check_count(t);
 	for (i = 0; i < t->ncols; i++) {
 		if (t->off[i] == SIZE_MAX) {
 			t->v[i] = "";
@@ -650,6 +942,15 @@ payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 	row->sheet = t->x != NULL;
 	row->num = t->x ? t->num : NULL;
 	return 1;
+}
+
+void
+payroll_table_readahead(struct payroll_table *t, long after, size_t rows)
+{
+	if (t->ra || t->x)
+		return;
+	t->ra_after = after;
+	t->ra_rows = rows ? rows : RA_ROWS;
 }
 
 const char *
@@ -709,6 +1010,8 @@ payroll_table_close(struct payroll_table *t)
 {
 	if (!t)
 		return;
+	if (t->ra)
+		readahead_stop(t);
 	if (t->parser_live)
 		csv_free(&t->p);
 	payroll_xlsx_close(t->x);

@@ -104,6 +104,17 @@ size_t payroll_table_ncolumns(const struct payroll_table *t);
 /* Encoding of the underlying source after detection. */
 enum payroll_encoding payroll_table_encoding(const struct payroll_table *t);
 
+/*
+ * The read-ahead thread (payroll(7)): a table on a regular file starts a
+ * second thread after 4096 rows, which reads, decodes and parses ahead in
+ * batches of up to 2048 rows; rows, problems and errors come out exactly
+ * as without it. This sets when it starts instead (after that many rows
+ * handed out, -1 never, whatever the input) and the rows in a batch (0:
+ * the default), for tests and benchmarks; before the first row, and not
+ * for a workbook (which never uses it).
+ */
+void payroll_table_readahead(struct payroll_table *t, long after, size_t rows);
+
 /* Close and free (and the source); NULL is allowed. */
 void payroll_table_close(struct payroll_table *t);
 

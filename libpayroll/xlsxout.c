@@ -14,6 +14,11 @@
 #include "xlsxout.h"
 #include "banned.h"
 
+/* The largest magnitude a number cell holds exactly as Excel shows it: a
+ * double keeps every decimal of 15 significant digits, and Excel shows 15
+ * (2^53, exact as an integer, would show as 9.00719925474099E+15). */
+#define XLSX_EXACT_MAX INT64_C(999999999999999)
+
 struct payroll_xlsxout {
 	char target[PAYROLL_PATH_MAX];
 	char tmp[PAYROLL_PATH_MAX];
@@ -126,16 +131,18 @@ payroll_xlsxout_row(struct payroll_xlsxout *x, const struct payroll_layout_recor
 			else
 				snprintf(num, sizeof num, "%" PRId64, n);
 			e = worksheet_write_string(x->ws, x->row, col, num, x->text);
-		} else if (n > ((int64_t)1 << 53) || n < -((int64_t)1 << 53)) {
+		} else if (n > XLSX_EXACT_MAX || n < -XLSX_EXACT_MAX) {
 			return payroll_error_set(err, PAYROLL_EFORMAT, NULL, 0, 0, "field-overflow",
 						 "%s %" PRId64 " is too large for an exact number cell;"
 						 " use cell=text", f->source, n);
 		} else if (payroll_layout_is_money(f->src) && f->yuan) {
-			/* The only double in the project: the value libxlsxwriter
-			 * takes. n (fen, |n| <= 2^53) and 100 are exact doubles and
-			 * IEEE division rounds correctly, so this is the double
-			 * nearest to n/100 yuan, the one Excel reads for the
-			 * decimal text "123.45"; it is written back as such. */
+			/* The project's only double, at the library's edge: a
+			 * number cell is an IEEE double in the file format and
+			 * libxlsxwriter takes nothing else. n has at most 15
+			 * digits, so n/100 (correctly rounded) is the double
+			 * nearest the decimal, and every reader that rounds to
+			 * 15 digits, as Excel and xlsx_value.c do, gets the
+			 * decimal back exactly. */
 			e = worksheet_write_number(x->ws, x->row, col, (double)n / 100.0, x->yuan);
 		} else {
 			e = worksheet_write_number(x->ws, x->row, col, (double)n, x->integer);

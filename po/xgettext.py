@@ -52,7 +52,7 @@ def exported():
     """The printf-like functions declared in the headers (payroll_error_set,
     payroll_problem, tool_usage_error...): keywords in every file."""
     kws = []
-    for h in sorted(glob.glob("libpayroll/*.h") + glob.glob("cmd/*.h")):
+    for h in sorted(glob.glob("libpayroll/*.h") + glob.glob("cmd/*.h") + glob.glob("cmd/common/*.h")):
         kws += keywords(h, PROTOTYPE)
     return kws
 
@@ -88,7 +88,7 @@ def main():
         sys.exit("usage: xgettext.py [--keywords] SRC OUT.pot")
     src, out = args[0], os.path.abspath(args[1])
     os.chdir(src)
-    files = sorted(glob.glob("libpayroll/*.c") + glob.glob("cmd/*.c"))
+    files = sorted(glob.glob("libpayroll/*.c") + glob.glob("cmd/*.c") + glob.glob("cmd/common/*.c"))
     GLOBAL.extend(exported())
     GLOBAL_FMT.update(k.partition(":")[0] for k in GLOBAL)
     tmp = out + ".tmp"

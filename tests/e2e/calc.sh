@@ -33,6 +33,28 @@ same_file ledger.csv stdin.csv
 expect_exit 1 calc "$D/roster.csv"
 same_file ledger.csv out
 
+# the three ways duplicates are taken out give the same rejects, summary
+# and messages: cut out of a ledger file in place, found by a first pass
+# for standard output and gzip, or spooled when both ledger and roster are
+# standard streams
+expect_exit 1 calc -o dup-file.csv --rejects r-file.csv --summary s-file.json "$D/roster.csv"
+mv err err-file
+same_file r-file.csv rejects.csv
+for how in stdout gzip stdin; do
+	case $how in
+	stdout) expect_exit 1 calc --rejects r.csv --summary s.json "$D/roster.csv"; cp out l.csv ;;
+	gzip) expect_exit 1 calc -o l.csv.gz --rejects r.csv --summary s.json "$D/roster.csv"
+	      zcat l.csv.gz >l.csv ;;
+	stdin) expect_exit 1 calc --rejects r.csv --summary s.json - <"$D/roster.csv"; cp out l.csv
+	       sed -i 's|^-:|'"$D/roster.csv"':|' err; sed -i 's|^-,|roster.csv,|' r.csv
+	       sed -i 's|"file": "-"|"file": "roster.csv"|' s.json ;;
+	esac
+	same_file ledger.csv l.csv
+	same_file r-file.csv r.csv
+	same_file s-file.json s.json
+	same_file err-file err
+done
+
 # every reject code the demo is built to trigger, on the row meant for it
 for want in not-due:DF-0101 bad-id-checksum:DF-0201 bad-money:DF-0202 duplicate-case:DF-0203 \
 	duplicate-account:DF-0205 duplicate-account:DF-0206 duplicate-id:DF-0207 duplicate-id:DF-0208 \

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# frontend: one front end for every tool (cmd/opt.c). --help against the
+# frontend: one front end for every tool (cmd/common/opt.c). --help against the
 # man pages, the dispatcher's verbs and the library's error codes
 # (frontend.py), then the exact usage errors of every tool.
 . "$SRC/tests/e2e/lib.sh"
@@ -21,7 +21,7 @@ usage_error() {
 tools=
 for src in "$SRC"/cmd/*.c; do
 	v=${src##*/}; v=${v%.c}
-	case $v in common|opt|payroll) continue ;; esac
+	case $v in payroll) continue ;; esac
 	tools="$tools $v"
 done
 [ "$(echo $tools | wc -w)" -ge 14 ] || fail "tools: $tools"; ok

@@ -72,6 +72,25 @@ sys.exit(0 if got == [("s", w) for w in want] else 1)
 PYEOF
 ok
 
+# the largest amount a number cell holds exactly (15 digits: Excel shows
+# 15, and 9999999999999.99 is exact there), read back exactly; one fen
+# more is refused (C001's other lines make 190.00 of its transfer)
+B=$FIXTURES/bank/ledger.csv
+for a in 9999999999809.99 9999999999810.00; do
+	sed "2s/,630.00,410.00\*3-600.00=630.00/,$a,$a*1=$a/" "$B" >big-$a.csv
+done
+expect_exit 0 payroll-bankfile --layout "$L" -o big.xlsx big-9999999999809.99.csv
+"$PY" - big.xlsx <<'PYEOF' || fail "15-digit amount not exact"
+import sys, openpyxl
+c = openpyxl.load_workbook(sys.argv[1]).active["D2"]
+sys.exit(0 if (c.data_type, repr(c.value)) == ("n", "9999999999999.99") else 1)
+PYEOF
+ok
+rm -f big.xlsx
+expect_exit 2 payroll-bankfile --layout "$L" -o big.xlsx big-9999999999810.00.csv
+grep_file "big-9999999999810.00.csv:2: field-overflow: case C001: amount 1000000000000000 is too large for an exact number cell; use cell=text" err
+[ ! -e big.xlsx ] || fail "a refused workbook was left"; ok
+
 # layout errors of the xlsx format
 printf '[layout]\nformat = xlsx\n[detail]\nfield = account width=19\n' >w.layout
 expect_exit 2 payroll-bankfile --layout w.layout -o w.xlsx "$LEDGER"

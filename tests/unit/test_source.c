@@ -234,6 +234,70 @@ encodings(void **state)
 	assert_int_equal(payroll_encoding_parse("latin1"), -1);
 }
 
+/* Every invalid UTF-8 byte becomes U+FFFD and valid text passes whole,
+ * at every read size and every place in an ASCII run (eight bytes are
+ * taken at a time); payroll_source_clean says no once a read holds a
+ * replacement, a control byte but LF and CR, U+FFFD or U+FEFF. */
+static void
+utf8_replacement_and_clean(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		int clean;
+	} cases[] = {
+		{ "中文\xef\xbc\x8c\xf0\x9f\x98\x80\xc3\xa9\n", "中文\xef\xbc\x8c\xf0\x9f\x98\x80\xc3\xa9\n", 1 },
+		{ "\r\n\r", "\r\n\r", 1 },
+		{ "\xff\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 0 },
+		{ "\xf5\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 0 },
+		{ "\xe0\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 0 },	/* overlong */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 0 },	/* surrogate */
+		{ "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd", 0 },
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd", 0 },
+		{ "\xe4\xb8x", "\xef\xbf\xbd\xef\xbf\xbdx", 0 },
+		{ "\xef\xbf\xbd", "\xef\xbf\xbd", 0 },	/* U+FFFD in the file */
+		{ "\xef\xbb\xbf", "\xef\xbb\xbf", 0 },	/* U+FEFF not at the start */
+		{ "\t", "\t", 0 },
+		{ "\x7f", "\x7f", 0 },
+		{ "\x01", "\x01", 0 },
+	};
+	struct payroll_buf in = { 0 }, want = { 0 }, got = { 0 };
+	struct payroll_source *s;
+	struct payroll_error err;
+	char buf[64];
+	size_t c, pre, n;
+	ssize_t r;
+	int clean;
+
+	(void)state;
+	for (c = 0; c < sizeof cases / sizeof *cases; c++) {
+		for (pre = 1; pre < 10; pre++) {	/* a BOM at 0 is dropped */
+			payroll_buf_reset(&in);
+			payroll_buf_reset(&want);
+			payroll_buf_addf(&in, "%.*s%s%.*s", (int)pre, "abcdefghij", cases[c].in,
+					 (int)(9 - pre), "klmnopqrs");
+			payroll_buf_addf(&want, "%.*s%s%.*s", (int)pre, "abcdefghij", cases[c].out,
+					 (int)(9 - pre), "klmnopqrs");
+			for (n = 4; n <= 20; n += 16) {
+				assert_int_equal(payroll_source_open(&s, put("d.csv", in.p), PAYROLL_ENC_UTF8,
+									 &err), 0);
+				payroll_buf_reset(&got);
+				clean = 1;
+				while ((r = payroll_source_read(s, buf, n, &err)) > 0) {
+					payroll_buf_add(&got, buf, (size_t)r);
+					clean &= payroll_source_clean(s);
+				}
+				assert_int_equal(r, 0);
+				payroll_source_close(s);
+				assert_string_equal(payroll_buf_str(&got), payroll_buf_str(&want));
+				assert_int_equal(clean, cases[c].clean);
+			}
+		}
+	}
+	payroll_buf_release(&in);
+	payroll_buf_release(&want);
+	payroll_buf_release(&got);
+}
+
 int
 main(void)
 {
@@ -244,6 +308,7 @@ main(void)
 		cmocka_unit_test(slurp_gunzips_and_limits_after),
 		cmocka_unit_test(slurp_secret_is_one_allocation),
 		cmocka_unit_test(encodings),
+		cmocka_unit_test(utf8_replacement_and_clean),
 	};
 
 	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);

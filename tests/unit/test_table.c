@@ -34,6 +34,10 @@ static const char sample[] =
 	"5,x,欧阳娜娜,last";
 
 static char path[64];
+/* The read-ahead thread for dump: start after this many rows (-1: the
+ * table's own choice), batches of ra_rows rows. */
+static long ra_after = -1;
+static size_t ra_rows;
 
 static void
 write_file(const char *data, size_t n)
@@ -66,12 +70,20 @@ dump(size_t chunk, enum payroll_encoding enc, struct payroll_buf *out)
 	rc = payroll_table_open_chunked(&t, src, cols, 4, chunk, &err);
 	if (rc)
 		return rc;
+	if (ra_after >= 0)
+		payroll_table_readahead(t, ra_after, ra_rows);
 	while ((rc = payroll_table_next(t, &row, &err)) == 1) {
 		payroll_buf_addf(out, "%ld", row.line);
 		for (i = 0; i < 4; i++)
 			payroll_buf_addf(out, "|%s", row.v[i]);
+		if (ra_after >= 0 || ra_rows)	/* comparing the two paths: all of it */
+			payroll_buf_addf(out, "|%zu|%d|%d", row.nfields, row.problem_col,
+					 row.col[0]);
 		payroll_buf_addf(out, "|p%d\n", (int)row.problem);
 	}
+	if (rc < 0)
+		payroll_buf_addf(out, "error %d %s:%ld:%d: %s: %s\n", rc, err.file, err.line,
+				 err.column, err.code, err.message);
 	payroll_table_close(t);
 	return rc;
 }
@@ -140,23 +152,25 @@ gzip_input(void **state)
 	payroll_buf_release(&b);
 }
 
+/* Each problem the reader finds itself, one a row. */
+static const char problems[] =
+	"id,name,note\n"
+	"1,short\n"
+	"2,a\"b,stray\n"
+	"3,bad\xff" "byte,x\n"
+	"4,nul\x01" "ctl,x\n"
+	"5,ok,x,extra\n"
+	"6,fine,x\n"
+	"\xef\xbb\xbf" "7,bom,x\n";
+
 static void
 row_problems(void **state)
 {
-	static const char text[] =
-		"id,name,note\n"
-		"1,short\n"
-		"2,a\"b,stray\n"
-		"3,bad\xff" "byte,x\n"
-		"4,nul\x01" "ctl,x\n"
-		"5,ok,x,extra\n"
-		"6,fine,x\n"
-		"\xef\xbb\xbf" "7,bom,x\n";
 	struct payroll_buf b = { 0 };
 	size_t chunk;
 
 	(void)state;
-	write_file(text, sizeof text - 1);
+	write_file(problems, sizeof problems - 1);
 	for (chunk = 0; chunk <= 16; chunk++) {
 		assert_int_equal(dump(chunk, PAYROLL_ENC_UTF8, &b), 0);
 		assert_string_equal(payroll_buf_str(&b),
@@ -236,6 +250,92 @@ unusable_files(void **state)
 	assert_int_equal(open_error("\xff\xfei\0d\0", "bad-encoding"), PAYROLL_EFORMAT);
 }
 
+/* Read path (written by the caller) with and without the read-ahead
+ * thread, every start and batch size below, and compare. */
+static void
+same_with_readahead(size_t chunk, enum payroll_encoding enc)
+{
+	static const long afters[] = { 0, 1, 3 };
+	static const size_t rows[] = { 1, 2, 5, 0 };
+	struct payroll_buf plain = { 0 }, b = { 0 };
+	size_t i, j;
+	int rc;
+
+	ra_after = -1;
+	ra_rows = 1;	/* the plain path, with the full detail */
+	rc = dump(chunk, enc, &plain);
+	for (i = 0; i < sizeof afters / sizeof *afters; i++) {
+		for (j = 0; j < sizeof rows / sizeof *rows; j++) {
+			ra_after = afters[i];
+			ra_rows = rows[j];
+			assert_int_equal(dump(chunk, enc, &b), rc);
+			assert_string_equal(payroll_buf_str(&b), payroll_buf_str(&plain));
+		}
+	}
+	ra_after = -1;
+	ra_rows = 0;
+	payroll_buf_release(&plain);
+	payroll_buf_release(&b);
+}
+
+static void
+readahead_thread(void **state)
+{
+	static const char *const broken[] = {
+		"id,name\n1,a\n2,b\n3,\"open\n4,x\n",	/* error at the end */
+		"id,name\n1,a\n2,b\n3,c\n4,d\n5,e",	/* no final line end */
+	};
+	static const size_t chunks[] = { 0, 4, 7, 13 };
+	struct payroll_buf big = { 0 };
+	struct payroll_source *src;
+	struct payroll_table *t;
+	struct payroll_error err;
+	struct payroll_row row;
+	char cmd[160];
+	size_t c, k;
+	int i;
+
+	(void)state;
+	for (c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+		write_file(sample, sizeof sample - 1);
+		same_with_readahead(chunks[c], PAYROLL_ENC_AUTO);
+		unlink(path);
+		write_file(problems, sizeof problems - 1);
+		same_with_readahead(chunks[c], PAYROLL_ENC_UTF8);
+		unlink(path);
+		for (k = 0; k < sizeof broken / sizeof *broken; k++) {
+			write_file(broken[k], strlen(broken[k]));
+			same_with_readahead(chunks[c], PAYROLL_ENC_AUTO);
+			unlink(path);
+		}
+	}
+	/* many batches through the ring, a problem now and then */
+	payroll_buf_addf(&big, "id,name,note\r\n");
+	for (i = 0; i < 3000; i++)
+		payroll_buf_addf(&big, i % 97 ? "%d,\"n %d\",x\r\n" : "%d,n\x01%d\r\n", i, i);
+	write_file(big.p, big.len);
+	same_with_readahead(0, PAYROLL_ENC_AUTO);
+	same_with_readahead(1000, PAYROLL_ENC_AUTO);
+	/* a gzip stream cut short: the error where it occurs */
+	snprintf(cmd, sizeof cmd, "gzip -n -f %s", path);
+	assert_int_equal(system(cmd), 0);
+	strncat(path, ".gz", sizeof path - strlen(path) - 1);
+	assert_int_equal(truncate(path, 9000), 0);
+	same_with_readahead(0, PAYROLL_ENC_AUTO);
+	unlink(path);
+	/* closed early, with the thread waiting for a free batch */
+	write_file(big.p, big.len);
+	assert_int_equal(payroll_source_open(&src, path, PAYROLL_ENC_AUTO, &err), 0);
+	assert_int_equal(payroll_table_open(&t, src, cols, 4, &err), 0);
+	payroll_table_readahead(t, 2, 3);
+	for (i = 0; i < 10; i++)
+		assert_int_equal(payroll_table_next(t, &row, &err), 1);
+	assert_string_equal(row.v[0], "9");
+	payroll_table_close(t);
+	unlink(path);
+	payroll_buf_release(&big);
+}
+
 static void
 all_columns_mode(void **state)
 {
@@ -269,6 +369,7 @@ main(void)
 		cmocka_unit_test(refused_byte_at_every_offset),
 		cmocka_unit_test(unusable_files),
 		cmocka_unit_test(all_columns_mode),
+		cmocka_unit_test(readahead_thread),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
