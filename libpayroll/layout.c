@@ -886,26 +886,6 @@ add_quoted(struct payroll_buf *out, const char *s, size_t n, char delim)
 	return payroll_buf_addch(out, '"');
 }
 
-/* A decimal integer, without printf on the per-record path. */
-static size_t
-format_int(int64_t x, char *buf)
-{
-	char tmp[24];
-	uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
-	size_t n = 0, len = 0;
-
-	do {
-		tmp[n++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (x < 0)
-		buf[len++] = '-';
-	while (n)
-		buf[len++] = tmp[--n];
-	buf[len] = '\0';
-	return len;
-}
-
 static int
 format_field(struct payroll_layout *l, const struct payroll_layout_field *f,
 	     const struct payroll_layout_values *v, struct payroll_buf *out,
@@ -924,7 +904,7 @@ format_field(struct payroll_layout *l, const struct payroll_layout_field *f,
 		if (payroll_layout_is_money(f->src) && f->yuan)
 			n = payroll_money_format(x, num);
 		else
-			n = format_int(x, num);
+			n = payroll_int_format(x, num);
 		s = num;
 	} else {
 		s = v->text[f->src] ? v->text[f->src] : "";

@@ -121,6 +121,25 @@ payroll_money_format(int64_t fen, char *buf)
 }
 
 size_t
+payroll_int_format(int64_t x, char *buf)
+{
+	char tmp[24];
+	uint64_t u = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+	size_t n = 0, len = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (x < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
+}
+
+size_t
 payroll_percent_format(int64_t hundredths, char *buf)
 {
 	size_t len = format_fixed(hundredths, buf);

@@ -40,6 +40,11 @@ int payroll_percent_parse(const char *s, size_t n, int64_t *hundredths,
  * returns the length. */
 size_t payroll_money_format(int64_t fen, char *buf);
 
+/* Format x as a decimal integer ("-12") into buf (PAYROLL_INT_MAX), without
+ * printf (per-record paths); returns the length. */
+#define PAYROLL_INT_MAX 24
+size_t payroll_int_format(int64_t x, char *buf);
+
 /* Format a percentage in hundredths as "130%" or "107.4%". */
 size_t payroll_percent_format(int64_t hundredths, char *buf);
 

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <time.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,8 @@
 #include "banned.h"
 
 #define OUT_BUFSIZE (256 * 1024)
+/* A file that grows past this many bytes gets a writer thread. */
+#define THREAD_AFTER (1024 * 1024)
 /* A temporary file of a dead process is removed once untouched this long
  * (seconds): it may belong to a writer on another host sharing the
  * directory, whose process ids mean nothing here. */
@@ -37,9 +40,28 @@ struct payroll_outfile {
 	off_t size;
 	z_stream z;
 	int gzip;
+	struct writer *w;	/* NULL until the file is big (THREAD_AFTER) */
 	size_t len;
-	unsigned char buf[OUT_BUFSIZE];
+	unsigned char *buf;	/* being filled: space, or the writer's block */
+	unsigned char space[OUT_BUFSIZE];
 	unsigned char zbuf[OUT_BUFSIZE];
+};
+
+/*
+ * The writer thread of a big output: while the caller fills o->buf, the
+ * thread writes (and compresses) the block handed over before. Everything
+ * below the mutex is shared; the thread alone touches fd, z and zbuf while
+ * a block is pending.
+ */
+struct writer {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned char *block;	/* handed over (pending) or free for the next swap */
+	size_t n;
+	int pending;		/* block holds n bytes to write */
+	int stop;
+	int err;		/* the first failed write's errno */
 };
 
 static int
@@ -237,6 +259,7 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 	o = calloc(1, sizeof *o);
 	if (!o)
 		return payroll_error_errno(err, PAYROLL_ENOMEM, path, "cannot allocate output buffer");
+	o->buf = o->space;
 	if (snprintf(o->path, sizeof o->path, "%s", path) >= (int)sizeof o->path) {
 		free(o);
 		return payroll_error_set(err, PAYROLL_EIO, path, 0, 0, "io", "path too long");
@@ -312,6 +335,7 @@ payroll_outfile_open(struct payroll_outfile **out, const char *path,
 	return 0;
 }
 
+/* Write n bytes of p to o's file: 0 or an errno value. */
 static int
 write_all(struct payroll_outfile *o, const unsigned char *p, size_t n)
 {
@@ -321,9 +345,7 @@ write_all(struct payroll_outfile *o, const unsigned char *p, size_t n)
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			if (!o->failed_errno)
-				o->failed_errno = errno;
-			return PAYROLL_EIO;
+			return errno;
 		}
 		p += w;
 		n -= (size_t)w;
@@ -331,41 +353,184 @@ write_all(struct payroll_outfile *o, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Write n bytes of p, compressed when o is gzip (final ends the stream):
+ * 0 or an errno value. The writer thread's work, or the caller's. */
 static int
-deflate_out(struct payroll_outfile *o, const unsigned char *p, size_t n,
-	    int flush)
+put_block(struct payroll_outfile *o, const unsigned char *p, size_t n, int final)
 {
-	int zr;
+	int zr, e;
 
+	if (!o->gzip)
+		return write_all(o, p, n);
 	o->z.next_in = (unsigned char *)p;
 	o->z.avail_in = (uInt)n;
 	do {
 		o->z.next_out = o->zbuf;
 		o->z.avail_out = sizeof o->zbuf;
-		zr = deflate(&o->z, flush);
-		if (zr == Z_STREAM_ERROR) {
-			o->failed_errno = EIO;
-			return PAYROLL_EIO;
-		}
-		if (write_all(o, o->zbuf, sizeof o->zbuf - o->z.avail_out))
-			return PAYROLL_EIO;
-	} while (o->z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+		zr = deflate(&o->z, final ? Z_FINISH : Z_NO_FLUSH);
+		if (zr == Z_STREAM_ERROR)
+			return EIO;
+		if ((e = write_all(o, o->zbuf, sizeof o->zbuf - o->z.avail_out)) != 0)
+			return e;
+	} while (o->z.avail_out == 0 || (final && zr != Z_STREAM_END));
 	return 0;
 }
 
+static void *
+writer_main(void *arg)
+{
+	struct payroll_outfile *o = arg;
+	struct writer *w = o->w;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->pending && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->pending)
+			break;
+		if (!w->err) {	/* after a failure, blocks are dropped */
+			int e;
+
+			pthread_mutex_unlock(&w->mu);
+			e = put_block(o, w->block, w->n, 0);
+			pthread_mutex_lock(&w->mu);
+			w->err = e;
+		}
+		w->pending = 0;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* Start o's writer thread; on any failure o just goes on writing itself. */
+static void
+start_writer(struct payroll_outfile *o)
+{
+	struct writer *w = calloc(1, sizeof *w);
+
+	if (!w || !(w->block = malloc(OUT_BUFSIZE))) {
+		free(w);
+		return;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	o->w = w;
+	if (pthread_create(&w->thread, NULL, writer_main, o) != 0) {
+		o->w = NULL;
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w->block);
+		free(w);
+	}
+}
+
+/* Wait until the writer has written every block handed over; its error
+ * becomes o's. 0 or PAYROLL_EIO. */
+static int
+drain(struct payroll_outfile *o)
+{
+	struct writer *w = o->w;
+	int e;
+
+	if (!w)
+		return 0;
+	pthread_mutex_lock(&w->mu);
+	while (w->pending)
+		pthread_cond_wait(&w->cv, &w->mu);
+	e = w->err;
+	pthread_mutex_unlock(&w->mu);
+	if (e && !o->failed_errno)
+		o->failed_errno = e;
+	return e ? PAYROLL_EIO : 0;
+}
+
+/* Drain and end the writer thread; o->buf is o->space again (its bytes
+ * kept). NULL writer allowed. */
+static void
+stop_writer(struct payroll_outfile *o)
+{
+	struct writer *w = o->w;
+
+	if (!w)
+		return;
+	drain(o);
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	if (o->buf != o->space) {
+		memcpy(o->space, o->buf, o->len);
+		w->block = o->buf;
+		o->buf = o->space;
+	}
+	if (o->secret)
+		explicit_bzero(w->block, OUT_BUFSIZE);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w->block);
+	free(w);
+	o->w = NULL;
+}
+
+/* Hand the full o->buf to the writer and take its free block to fill. */
+static int
+hand_over(struct payroll_outfile *o)
+{
+	struct writer *w = o->w;
+	unsigned char *b;
+	int e;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->pending)
+		pthread_cond_wait(&w->cv, &w->mu);
+	if ((e = w->err) == 0) {
+		b = w->block;
+		w->block = o->buf;
+		w->n = o->len;
+		w->pending = 1;
+		o->buf = b;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	o->len = 0;
+	if (e) {
+		o->failed_errno = e;
+		return PAYROLL_EIO;
+	}
+	return 0;
+}
+
+/* Write out o->buf: by the writer thread (started once the file is big)
+ * or, final (the gzip end) or not, here. */
 static int
 flush_buf(struct payroll_outfile *o, int final)
 {
-	int rc;
+	int e;
 
 	if (o->failed_errno)
 		return PAYROLL_EIO;
-	if (o->gzip)
-		rc = deflate_out(o, o->buf, o->len, final ? Z_FINISH : Z_NO_FLUSH);
-	else
-		rc = write_all(o, o->buf, o->len);
+	if (!final && !o->w && o->size >= THREAD_AFTER)
+		start_writer(o);
+	if (!final && o->w)
+		return hand_over(o);
+	if ((e = drain(o)) != 0)
+		return e;
+	e = put_block(o, o->buf, o->len, final);
 	o->len = 0;
-	return rc;
+	if (e) {
+		o->failed_errno = e;
+		return PAYROLL_EIO;
+	}
+	return 0;
+}
+
+/* Everything written so far is in the file (no block pending). */
+static int
+flush_all(struct payroll_outfile *o)
+{
+	return flush_buf(o, 0) || drain(o) ? PAYROLL_EIO : 0;
 }
 
 int
@@ -377,13 +542,13 @@ payroll_outfile_write(struct payroll_outfile *o, const void *buf, size_t n)
 		return PAYROLL_EIO;
 	o->size += (off_t)n;
 	while (n) {
-		size_t room = sizeof o->buf - o->len, k = n < room ? n : room;
+		size_t room = OUT_BUFSIZE - o->len, k = n < room ? n : room;
 
 		memcpy(o->buf + o->len, p, k);
 		o->len += k;
 		p += k;
 		n -= k;
-		if (o->len == sizeof o->buf && flush_buf(o, 0))
+		if (o->len == OUT_BUFSIZE && flush_buf(o, 0))
 			return PAYROLL_EIO;
 	}
 	return 0;
@@ -418,7 +583,7 @@ payroll_outfile_rewrite_from(struct payroll_outfile *o, off_t at)
 {
 	if (!payroll_outfile_can_readback(o) && !o->failed_errno)
 		o->failed_errno = EINVAL;
-	if (flush_buf(o, 0))
+	if (flush_all(o))
 		return PAYROLL_EIO;
 	if (lseek(o->fd, at, SEEK_SET) < 0) {
 		o->failed_errno = errno;
@@ -437,7 +602,7 @@ payroll_outfile_readback(struct payroll_outfile *o, struct payroll_error *err)
 	if (!payroll_outfile_can_readback(o))
 		return payroll_error_set(err, PAYROLL_EUSAGE, o->path, 0, 0, "usage",
 					 "cannot read back standard output or gzip");
-	if (flush_buf(o, 0)) {
+	if (flush_all(o)) {
 		errno = o->failed_errno;
 		return payroll_error_errno(err, PAYROLL_EIO, o->path, "cannot write output file");
 	}
@@ -477,7 +642,9 @@ payroll_fsync_dir_of(const char *path, struct payroll_error *err)
 static int
 finish(struct payroll_outfile *o, struct payroll_error *err)
 {
-	if (flush_buf(o, 1) == 0 && !o->is_stdout) {
+	if (flush_buf(o, 1) == 0)
+		stop_writer(o);
+	if (!o->failed_errno && !o->is_stdout) {
 		if (o->rewritten && ftruncate(o->fd, o->size) != 0)
 			o->failed_errno = errno;
 		if (fsync(o->fd) != 0 && !o->failed_errno)
@@ -501,6 +668,7 @@ finish(struct payroll_outfile *o, struct payroll_error *err)
 static void
 release(struct payroll_outfile *o)
 {
+	stop_writer(o);
 	if (o->gzip)
 		deflateEnd(&o->z);
 	if (o->secret)
@@ -572,6 +740,7 @@ payroll_outfile_abort(struct payroll_outfile *o)
 {
 	if (!o)
 		return;
+	stop_writer(o);	/* before its descriptor is closed */
 	if (o->is_stdout == 2)
 		close(o->fd);
 	if (!o->is_stdout) {

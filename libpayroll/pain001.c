@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
 #include <openssl/evp.h>
 
 #include "buf.h"
@@ -326,96 +325,165 @@ payroll_payer_check_derived(const char *path, struct payroll_error *err)
 	return rc;
 }
 
-struct xmlsink {
-	struct payroll_outfile *out;
-	int failed_errno;	/* the write(2) error that stopped the writer */
+/*
+ * The message's text, written by hand: byte for byte what libxml2's
+ * xmlTextWriter wrote with an indent of two spaces (the goldens and the
+ * files already sent to banks). Each element starts a line at two spaces a
+ * level; an element with text keeps it on that line; text is escaped as
+ * xmlEncodeSpecialChars does: & < > " and CR. The caller reserves room
+ * (xml_room) before writing, so no single append checks or grows.
+ */
+#define XML_DEPTH 8
+
+struct xml {
+	char *o;			/* the next byte goes here */
+	int depth;
+	const char *open[XML_DEPTH];	/* the names of the open elements */
 };
 
-static int
-xml_write(void *ctx, const char *buf, int len)
-{
-	struct xmlsink *s = ctx;
+static const char xml_indent[2 * XML_DEPTH] = "                ";
 
-	if (payroll_outfile_write(s->out, buf, (size_t)len)) {
-		if (!s->failed_errno)
-			s->failed_errno = errno ? errno : EIO;
-		return -1;
-	}
-	return len;
+/* The most bytes a text of n bytes takes escaped ("&quot;" for '"'). */
+#define XML_ESCAPED(n) (6 * (n))
+
+static char *
+put(char *o, const char *s, size_t n)
+{
+	memcpy(o, s, n);
+	return o + n;
 }
 
-static int
-xml_close(void *ctx)
+#define PUTS(o, lit) put((o), (lit), sizeof (lit) - 1)
+
+static char *
+put_escaped(char *o, const char *s)
 {
-	(void)ctx;
+	for (;; s++) {
+		switch (*s) {
+		case '\0':
+			return o;
+		case '&':
+			o = PUTS(o, "&amp;");
+			break;
+		case '<':
+			o = PUTS(o, "&lt;");
+			break;
+		case '>':
+			o = PUTS(o, "&gt;");
+			break;
+		case '"':
+			o = PUTS(o, "&quot;");
+			break;
+		case '\r':
+			o = PUTS(o, "&#13;");
+			break;
+		default:
+			*o++ = *s;
+		}
+	}
+}
+
+static void
+xml_start(struct xml *x, const char *name, size_t len, const char *attrs)
+{
+	x->o = put(x->o, xml_indent, 2 * (size_t)x->depth);
+	*x->o++ = '<';
+	x->o = put(x->o, name, len);
+	if (attrs)
+		x->o = put(x->o, attrs, strlen(attrs));
+	x->o = PUTS(x->o, ">\n");
+	x->open[x->depth++] = name;
+}
+
+static void
+xml_end(struct xml *x)
+{
+	const char *name = x->open[--x->depth];
+
+	x->o = put(x->o, xml_indent, 2 * (size_t)x->depth);
+	x->o = PUTS(x->o, "</");
+	x->o = put(x->o, name, strlen(name));
+	x->o = PUTS(x->o, ">\n");
+}
+
+/* <name attrs>text</name> on one line; attrs is "" or " key=\"value\"". */
+static void
+xml_text(struct xml *x, const char *name, size_t len, const char *attrs, const char *text)
+{
+	x->o = put(x->o, xml_indent, 2 * (size_t)x->depth);
+	*x->o++ = '<';
+	x->o = put(x->o, name, len);
+	x->o = put(x->o, attrs, strlen(attrs));
+	*x->o++ = '>';
+	x->o = put_escaped(x->o, text);
+	x->o = PUTS(x->o, "</");
+	x->o = put(x->o, name, len);
+	x->o = PUTS(x->o, ">\n");
+}
+
+#define START(x, lit) xml_start((x), (lit), sizeof (lit) - 1, NULL)
+#define END(x) xml_end(x)
+#define EL(x, lit, text) xml_text((x), (lit), sizeof (lit) - 1, "", (text))
+
+/* Room for the element lines below with texts of text_bytes in all: the
+ * longest run of lines written at once, the group header, is 1.3 KiB
+ * without its texts. */
+#define XML_LINES 4096
+#define XML_ROOM(text_bytes) (XML_LINES + XML_ESCAPED(text_bytes))
+
+/* Start writing at the end of b, with room for text_bytes of text. */
+static int
+xml_open(struct xml *x, struct payroll_buf *b, size_t text_bytes, int depth)
+{
+	if (payroll_buf_reserve(b, XML_ROOM(text_bytes)))
+		return PAYROLL_ENOMEM;
+	x->o = b->p + b->len;
+	x->depth = depth;
 	return 0;
 }
 
-/* libxml2 reports a failed write on stderr itself; the library never
- * prints (the error is returned with the file and errno instead). */
 static void
-xml_quiet(void *ctx, const char *msg, ...)
+xml_close(struct xml *x, struct payroll_buf *b)
 {
-	(void)ctx;
-	(void)msg;
+	b->len = (size_t)(x->o - b->p);
+	b->p[b->len] = '\0';
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
-#define X(call) do { if ((call) < 0) goto xml_fail; } while (0)
-#define EL(name, text) X(xmlTextWriterWriteElement(w, BAD_CAST (name), BAD_CAST (text)))
-#define START(name) X(xmlTextWriterStartElement(w, BAD_CAST (name)))
-#define END() X(xmlTextWriterEndElement(w))
-
-static int
-write_agent(xmlTextWriterPtr w, const char *bic, const char *cnaps, const char *other,
+static void
+write_agent(struct xml *x, const char *bic, const char *cnaps, const char *other,
 	    const char *name)
 {
-	START("FinInstnId");
+	START(x, "FinInstnId");
 	if (bic && *bic)
-		EL("BICFI", bic);
+		EL(x, "BICFI", bic);
 	if (cnaps && *cnaps) {
-		START("ClrSysMmbId");
-		START("ClrSysId");
-		EL("Cd", "CNAPS");
-		END();
-		EL("MmbId", cnaps);
-		END();
+		START(x, "ClrSysMmbId");
+		START(x, "ClrSysId");
+		EL(x, "Cd", "CNAPS");
+		END(x);
+		EL(x, "MmbId", cnaps);
+		END(x);
 	}
 	if (name && *name)
-		EL("Nm", name);
+		EL(x, "Nm", name);
 	if (other && *other) {
-		START("Othr");
-		EL("Id", other);
-		END();
+		START(x, "Othr");
+		EL(x, "Id", other);
+		END(x);
 	}
-	END();
-	return 0;
-xml_fail:
-	return -1;
+	END(x);
 }
 
-static int
-write_account(xmlTextWriterPtr w, const char *id, int ccy)
+static void
+write_account(struct xml *x, const char *id, int ccy)
 {
-	START("Id");
-	START("Othr");
-	EL("Id", id);
-	END();
-	END();
+	START(x, "Id");
+	START(x, "Othr");
+	EL(x, "Id", id);
+	END(x);
+	END(x);
 	if (ccy)
-		EL("Ccy", "CNY");
-	return 0;
-xml_fail:
-	return -1;
+		EL(x, "Ccy", "CNY");
 }
 
 struct pain_ids {
@@ -521,117 +589,154 @@ pain_ids(const struct payroll_payer *p, const struct payroll_pain001_source *src
 	return 0;
 }
 
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Transfers are written to out 64 KiB at a time. */
+#define XML_FLUSH (64 * 1024)
+
+/* Write what b holds to out, emptying b. */
+static int
+flush_xml(struct payroll_buf *b, struct payroll_outfile *out, const char *path,
+	  struct payroll_error *err)
+{
+	int rc = payroll_outfile_write(out, b->p, b->len);
+
+	payroll_buf_reset(b);
+	return rc ? payroll_error_errno(err, PAYROLL_EIO, path, "cannot write") : 0;
+}
+
+/* The document up to the first transfer: group header, debtor and agent. */
+static int
+write_head(const struct payroll_payer *p, const struct payroll_pain001_source *src,
+	   const struct pain_ids *ids, struct payroll_buf *b)
+{
+	char money[PAYROLL_MONEY_MAX], count[PAYROLL_INT_MAX];
+	struct xml x;
+
+	if (xml_open(&x, b, sizeof *p + sizeof *ids, 0))
+		return PAYROLL_ENOMEM;
+	x.o = PUTS(x.o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	xml_start(&x, "Document", 8, " xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\"");
+	START(&x, "CstmrCdtTrfInitn");
+	START(&x, "GrpHdr");
+	EL(&x, "MsgId", ids->msgid);
+	EL(&x, "CreDtTm", ids->created);
+	payroll_int_format(src->count, count);
+	EL(&x, "NbOfTxs", count);
+	payroll_money_format(src->total, money);
+	EL(&x, "CtrlSum", money);
+	START(&x, "InitgPty");
+	EL(&x, "Nm", p->name);
+	END(&x);
+	END(&x);
+	START(&x, "PmtInf");
+	EL(&x, "PmtInfId", ids->pmtid);
+	EL(&x, "PmtMtd", "TRF");
+	EL(&x, "NbOfTxs", count);
+	EL(&x, "CtrlSum", money);
+	START(&x, "ReqdExctnDt");
+	EL(&x, "Dt", ids->date);
+	END(&x);
+	START(&x, "Dbtr");
+	EL(&x, "Nm", p->name);
+	END(&x);
+	START(&x, "DbtrAcct");
+	write_account(&x, p->account, 1);
+	END(&x);
+	START(&x, "DbtrAgt");
+	write_agent(&x, p->bic, p->cnaps, NULL, p->bank_name);
+	END(&x);
+	xml_close(&x, b);
+	return 0;
+}
+
+/* One CdtTrfTxInf, inside Document/CstmrCdtTrfInitn/PmtInf. */
+static int
+write_transfer(const struct payroll_transfer *t, const char *ref, struct payroll_buf *b)
+{
+	char money[PAYROLL_MONEY_MAX], seq[PAYROLL_INT_MAX];
+	size_t nref = strlen(ref), nbank = strlen(t->bank);
+	int is_cnaps = nbank == 12 && all_in(t->bank, DIGITS);
+	struct xml x;
+
+	if (xml_open(&x, b, sizeof seq + sizeof money + 2 * nref + nbank + strlen(t->account) +
+			    strlen(t->account_name), 3))
+		return PAYROLL_ENOMEM;
+	payroll_int_format(t->seq, seq);
+	payroll_money_format(t->amount, money);
+	START(&x, "CdtTrfTxInf");
+	START(&x, "PmtId");
+	EL(&x, "InstrId", seq);
+	EL(&x, "EndToEndId", ref);
+	END(&x);
+	START(&x, "Amt");
+	xml_text(&x, "InstdAmt", 8, " Ccy=\"CNY\"", money);
+	END(&x);
+	START(&x, "CdtrAgt");
+	write_agent(&x, NULL, is_cnaps ? t->bank : NULL, is_cnaps ? NULL : t->bank, NULL);
+	END(&x);
+	START(&x, "Cdtr");
+	EL(&x, "Nm", t->account_name);
+	END(&x);
+	START(&x, "CdtrAcct");
+	write_account(&x, t->account, 0);
+	END(&x);
+	START(&x, "RmtInf");
+	EL(&x, "Ustrd", ref);
+	END(&x);
+	END(&x);
+	xml_close(&x, b);
+	return 0;
+}
+
 static int
 write_message(const struct payroll_payer *p, const struct payroll_pain001_source *src,
 	      struct payroll_outfile *out, struct payroll_buf *refb,
 	      struct payroll_error *err)
 {
-	struct xmlsink sink = { out, 0 };
-	xmlOutputBufferPtr ob;
-	xmlTextWriterPtr w;
+	struct payroll_buf b = { 0 };
 	struct payroll_transfer t;
-	char money[PAYROLL_MONEY_MAX];
 	struct pain_ids ids;
 	long count = 0;
 	int64_t total = 0;
-	xmlGenericErrorFunc old_handler;
-	void *old_ctx;
-	int rc = 0, is_cnaps;
+	int rc;
 
 	if ((rc = pain_ids(p, src, refb, &ids, err)) != 0)
 		return rc;
-	ob = xmlOutputBufferCreateIO(xml_write, xml_close, &sink, NULL);
-	if (!ob)
-		return payroll_error_errno(err, PAYROLL_ENOMEM, src->path, "cannot start xml");
-	w = xmlNewTextWriter(ob);
-	if (!w) {
-		xmlOutputBufferClose(ob);
-		return payroll_error_errno(err, PAYROLL_ENOMEM, src->path, "cannot start xml");
-	}
-	old_handler = xmlGenericError;
-	old_ctx = xmlGenericErrorContext;
-	xmlSetGenericErrorFunc(NULL, xml_quiet);
-	X(xmlTextWriterSetIndent(w, 1));
-	X(xmlTextWriterSetIndentString(w, BAD_CAST "  "));
-	X(xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL));
-	START("Document");
-	X(xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns",
-				      BAD_CAST "urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"));
-	START("CstmrCdtTrfInitn");
-	START("GrpHdr");
-	EL("MsgId", ids.msgid);
-	EL("CreDtTm", ids.created);
-	X(xmlTextWriterWriteFormatElement(w, BAD_CAST "NbOfTxs", "%ld", src->count));
-	payroll_money_format(src->total, money);
-	EL("CtrlSum", money);
-	START("InitgPty");
-	EL("Nm", p->name);
-	END();
-	END();
-	START("PmtInf");
-	EL("PmtInfId", ids.pmtid);
-	EL("PmtMtd", "TRF");
-	X(xmlTextWriterWriteFormatElement(w, BAD_CAST "NbOfTxs", "%ld", src->count));
-	EL("CtrlSum", money);
-	START("ReqdExctnDt");
-	EL("Dt", ids.date);
-	END();
-	START("Dbtr");
-	EL("Nm", p->name);
-	END();
-	START("DbtrAcct");
-	X(write_account(w, p->account, 1));
-	END();
-	START("DbtrAgt");
-	X(write_agent(w, p->bic, p->cnaps, NULL, p->bank_name));
-	END();
-	if ((rc = src->rewind(src->ctx, err)) != 0) {
-		xmlFreeTextWriter(w);
-		xmlSetGenericErrorFunc(old_ctx, old_handler);
-		return rc;
-	}
-	while ((rc = src->next(src->ctx, &t, err)) == 1) {
+	if (write_head(p, src, &ids, &b))
+		rc = payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+	if (rc == 0)
+		rc = src->rewind(src->ctx, err);
+	while (rc == 0 && (rc = src->next(src->ctx, &t, err)) == 1) {
 		const char *ref;
 
+		rc = 0;
 		if (payroll_transfer_ref(&t, refb)) {
 			rc = payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
 			break;
 		}
 		ref = refb->p;
-		if (strlen(ref) > 35 || utf8_chars(t.account_name) > 140) {
+		if (refb->len > 35 || utf8_chars(t.account_name) > 140) {
 			rc = payroll_error_set(err, PAYROLL_EFORMAT, src->ledger, t.line, 0,
 					       "field-overflow",
 					       "case %s: reference '%s' over 35 or account_name over 140 "
 					       "characters", t.case_id, ref);
 			break;
 		}
-		START("CdtTrfTxInf");
-		START("PmtId");
-		X(xmlTextWriterWriteFormatElement(w, BAD_CAST "InstrId", "%lld",
-						  (long long)t.seq));
-		EL("EndToEndId", ref);
-		END();
-		START("Amt");
-		START("InstdAmt");
-		X(xmlTextWriterWriteAttribute(w, BAD_CAST "Ccy", BAD_CAST "CNY"));
-		payroll_money_format(t.amount, money);
-		X(xmlTextWriterWriteString(w, BAD_CAST money));
-		END();
-		END();
-		is_cnaps = strlen(t.bank) == 12 && all_in(t.bank, DIGITS);
-		START("CdtrAgt");
-		X(write_agent(w, NULL, is_cnaps ? t.bank : NULL, is_cnaps ? NULL : t.bank, NULL));
-		END();
-		START("Cdtr");
-		EL("Nm", t.account_name);
-		END();
-		START("CdtrAcct");
-		X(write_account(w, t.account, 0));
-		END();
-		START("RmtInf");
-		EL("Ustrd", ref);
-		END();
-		END();
+		if (write_transfer(&t, ref, &b)) {
+			rc = payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+			break;
+		}
+		if (b.len >= XML_FLUSH && (rc = flush_xml(&b, out, src->path, err)) != 0)
+			break;
 		count++;
 		if (payroll_add(total, t.amount, &total)) {
 			rc = payroll_error_set(err, PAYROLL_EOVERFLOW, src->path, 0, 0,
@@ -646,18 +751,15 @@ write_message(const struct payroll_payer *p, const struct payroll_pain001_source
 				       "(%ld, %lld fen); nothing written", count, (long long)total,
 				       src->count, (long long)src->total);
 	if (rc == 0) {
-		X(xmlTextWriterEndDocument(w));
-		X(xmlTextWriterFlush(w));
+		static const char tail[] = "    </PmtInf>\n  </CstmrCdtTrfInitn>\n</Document>\n";
+
+		if (payroll_buf_add(&b, tail, sizeof tail - 1))
+			rc = payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+		else
+			rc = flush_xml(&b, out, src->path, err);
 	}
-	xmlFreeTextWriter(w);
-	xmlSetGenericErrorFunc(old_ctx, old_handler);
+	payroll_buf_release(&b);
 	return rc;
-xml_fail:
-	/* rc is 0, or 1 inside the transfer loop: no error is set yet */
-	xmlFreeTextWriter(w);
-	xmlSetGenericErrorFunc(old_ctx, old_handler);
-	errno = sink.failed_errno ? sink.failed_errno : EIO;
-	return payroll_error_errno(err, PAYROLL_EIO, src->path, "cannot write");
 }
 
 int

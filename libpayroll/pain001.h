@@ -4,9 +4,9 @@
  * man payroll-bankfile(1)), and the payer file that names the debtor and
  * how message ids and dates are made.
  *
- * The message is written through libxml2's text writer into an outfile;
- * the transfers come from the caller (payroll-bankfile's spool), read
- * twice when the ids are derived from them.
+ * The message is written by hand, byte for byte as libxml2's text writer
+ * wrote it, into an outfile; the transfers come from the caller
+ * (payroll-bankfile's spool), read twice when the ids are derived from them.
  */
 #ifndef PAYROLL_PAIN001_H
 #define PAYROLL_PAIN001_H

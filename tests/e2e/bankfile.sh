@@ -79,6 +79,14 @@ ok
 grep_file '<CreDtTm>2024-03-14T09:30:00</CreDtTm>' t.xml
 grep_file '<InstdAmt Ccy="CNY">2000.00</InstdAmt>' t.xml
 grep_file '<MmbId>102241000018</MmbId>' t.xml
+# names with & < > " escaped as the golden (written by libxml2's text writer) has them
+expect_exit 0 payroll-bankfile --layout pain001 --payer "$F/payer.conf" -o e.xml "$F/escape.csv"
+same_file "$G/escape-pain001.xml" e.xml
+xmllint --noout --schema "$XSD" e.xml 2>xerr || { cat xerr >&2; fail "escaped pain001 fails the schema"; }
+ok
+[ "$(xmllint --xpath 'string(//*[local-name()="Cdtr"][../*[local-name()="PmtId"]/*[local-name()="InstrId"]="4"]/*[local-name()="Nm"])' e.xml)" = 'A&B <Care> "Home" & Co'"'"'s' ] ||
+	fail "xmllint reads the escaped name back differently"
+ok
 # no creation time in the payer file: execution date at midnight, not the clock
 grep -v '^created' "$F/payer.conf" >payer2.conf
 expect_exit 0 payroll-bankfile --layout pain001 --payer payer2.conf -o t2.xml "$F/ledger.csv"

@@ -152,4 +152,15 @@ for t in payroll payroll-calc payroll-check; do
 done
 expect_exit 2 payroll nosuchverb
 expect_exit 1 payroll calc -q --standards "$D/standards.csv" --period 2026-11 -o via.csv "$D/roster.csv"
+
+# a ledger past 1 MiB is written by a second thread: the same bytes to a
+# file, to standard output and through gzip
+python3 "$SRC/bench/gen_roster.py" 3000 big.csv
+big() { payroll-calc -q --standards "$D/standards.csv" --period 2026-11 "$@" big.csv; }
+expect_exit 0 big -o big-file.csv
+[ "$(stat -c %s big-file.csv)" -gt 1500000 ] || fail "big ledger too small to start the thread"; ok
+expect_exit 0 big
+same_file big-file.csv out
+expect_exit 0 big -o big.csv.gz
+zcat big.csv.gz >big-gz.csv; same_file big-file.csv big-gz.csv
 done_ok

@@ -257,6 +257,132 @@ no_overwrite_mode(void **state)
 	assert_int_equal(payroll_outfile_open(&o, "-", PAYROLL_OUT_EXCL, &err), PAYROLL_EUSAGE);
 }
 
+/* Line i of the big files: 32 bytes, its number in it. */
+static void
+big_line(char *line, int i, char tag)
+{
+	snprintf(line, 33, "%c%08u,2026-11,1234.56,abcde\n", tag, (unsigned)i % 100000000u);
+}
+
+/* The file at path holds lines from..to-1 of tag (after skip bytes). */
+static void
+assert_big_lines(FILE *f, int from, int to, char tag)
+{
+	char want[40], got[40];
+	int i;
+
+	for (i = from; i < to; i++) {
+		big_line(want, i, tag);
+		assert_non_null(fgets(got, sizeof got, f));
+		assert_string_equal(got, want);
+	}
+}
+
+/* path opened and n big lines of tag written to it. */
+static struct payroll_outfile *
+open_big(const char *path, int n, char tag)
+{
+	struct payroll_outfile *o;
+	struct payroll_error err;
+	char line[40];
+	int i;
+
+	assert_int_equal(payroll_outfile_open(&o, path, 0, &err), 0);
+	for (i = 0; i < n; i++) {
+		big_line(line, i, tag);
+		assert_int_equal(payroll_outfile_write(o, line, 32), 0);
+	}
+	return o;
+}
+
+/* Files past 1 MiB are written by a second thread: the same bytes, gzip
+ * too; readback and rewrite_from wait for it; abort stops it. */
+static void
+big_files_through_the_writer_thread(void **state)
+{
+	const char *d = fresh("big");
+	struct payroll_outfile *o;
+	struct payroll_error err;
+	char line[40], buf[64];
+	gzFile g;
+	FILE *f;
+	int i, fd;
+
+	(void)state;
+	/* 8 MiB plain and gzip */
+	o = open_big(in(d, "plain.csv"), 262144, 'a');
+	assert_int_equal(payroll_outfile_commit(o, &err), 0);
+	assert_non_null(f = fopen(in(d, "plain.csv"), "rb"));
+	assert_big_lines(f, 0, 262144, 'a');
+	assert_int_equal(fgetc(f), EOF);
+	fclose(f);
+	o = open_big(in(d, "z.csv.gz"), 262144, 'z');
+	assert_int_equal(payroll_outfile_commit(o, &err), 0);
+	assert_non_null(g = gzopen(in(d, "z.csv.gz"), "rb"));
+	for (i = 0; i < 262144; i++) {
+		big_line(line, i, 'z');
+		assert_non_null(gzgets(g, buf, sizeof buf));
+		assert_string_equal(buf, line);
+	}
+	assert_int_equal(gzread(g, buf, 1), 0);
+	gzclose(g);
+	/* 4 MiB, read back, then 2 MiB written again from 1 MiB on: 3 MiB */
+	o = open_big(in(d, "cut.csv"), 131072, 'a');
+	fd = payroll_outfile_readback(o, &err);
+	assert_true(fd >= 0);
+	assert_int_equal(lseek(fd, 0, SEEK_END), 131072 * 32);
+	close(fd);
+	assert_int_equal(payroll_outfile_rewrite_from(o, 32768 * 32), 0);
+	assert_int_equal(payroll_outfile_size(o), 32768 * 32);
+	for (i = 0; i < 65536; i++) {
+		big_line(line, i, 'b');
+		assert_int_equal(payroll_outfile_write(o, line, 32), 0);
+	}
+	assert_int_equal(payroll_outfile_commit(o, &err), 0);
+	assert_non_null(f = fopen(in(d, "cut.csv"), "rb"));
+	assert_big_lines(f, 0, 32768, 'a');
+	assert_big_lines(f, 0, 65536, 'b');
+	assert_int_equal(fgetc(f), EOF);
+	fclose(f);
+	/* abort while the thread writes: nothing left */
+	o = open_big(in(d, "gone.csv"), 131072, 'a');
+	payroll_outfile_abort(o);
+	assert_null(strstr(listing(d), "gone"));
+	assert_int_equal(strlen(listing(d)), strlen("cut.csv plain.csv z.csv.gz"));	/* no temporary */
+}
+
+/* A write the thread fails is reported by a later write or the commit,
+ * and no write succeeds after a failed one. */
+static void
+writer_thread_failure_is_reported(void **state)
+{
+	struct payroll_outfile *o;
+	struct payroll_error err;
+	char line[40];
+	int i, failed = 0;
+
+	(void)state;
+	assert_int_equal(payroll_outfile_open(&o, "/dev/full", 0, &err), 0);
+	for (i = 0; i < 131072; i++) {
+		big_line(line, i, 'a');
+		if (payroll_outfile_write(o, line, 32) != 0)
+			failed = 1;
+		else
+			assert_int_equal(failed, 0);
+	}
+	assert_int_equal(failed, 1);
+	assert_int_equal(payroll_outfile_commit(o, &err), PAYROLL_EIO);
+	assert_string_equal(err.file, "/dev/full");
+	/* failing only at the end: the commit says so */
+	assert_int_equal(payroll_outfile_open(&o, "/dev/full", 0, &err), 0);
+	for (i = 0; i < 40000; i++) {
+		big_line(line, i, 'a');
+		if (payroll_outfile_write(o, line, 32) != 0)
+			break;
+	}
+	assert_int_equal(payroll_outfile_commit(o, &err), PAYROLL_EIO);
+}
+
 static void
 path_helpers(void **state)
 {
@@ -289,6 +415,8 @@ main(void)
 		cmocka_unit_test(gzip_is_readable_by_zlib),
 		cmocka_unit_test(no_overwrite_mode),
 		cmocka_unit_test(path_helpers),
+		cmocka_unit_test(big_files_through_the_writer_thread),
+		cmocka_unit_test(writer_thread_failure_is_reported),
 	};
 
 	umask(022);
