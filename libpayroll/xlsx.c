@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "xlsx.h"
 #include "xlsx_value.h"
+#include "xlsx_part.h"
 
 #include <libxml/xmlreader.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,24 @@ struct queued_row {
 	size_t first, n;
 };
 
+/* Complete rows (values in text, a cell's v an offset in it until the row
+ * is handed out, or a shared string's own pointer when n has SHARED_BIT)
+ * and, while parsing, the row being parsed after them. */
+struct rowset {
+	struct payroll_buf text;
+	struct payroll_xlsx_cell *cells;
+	size_t ncells, cells_cap;
+	struct queued_row *rows;
+	size_t nrows, rows_cap, rows_next;
+};
+
+#define SHARED_BIT (~(SIZE_MAX >> 1))
+
+/* The sheet's thread hands rows over in batches of this many rows (or
+ * fewer when their values pass BATCH_TEXT bytes). */
+#define BATCH_ROWS 2048
+#define BATCH_TEXT ((size_t)256 * 1024)
+
 struct payroll_xlsx {
 	char path[PAYROLL_PATH_MAX];
 	zip_t *zip;
@@ -48,7 +68,7 @@ struct payroll_xlsx {
 	size_t nxf;
 
 	/* the part being parsed (the shared strings, then the sheet) */
-	zip_file_t *zf;
+	struct payroll_xlsx_part *zp;
 	xmlParserCtxtPtr ctx;
 	const char *part;	/* its name */
 	char *chunk;
@@ -72,13 +92,20 @@ struct payroll_xlsx {
 	int have_v;
 	struct payroll_buf raw;	/* its stored text */
 
-	/* complete rows (values in text, cell v as offsets until handed out)
-	 * and the row being parsed after them */
-	struct payroll_buf text;
-	struct payroll_xlsx_cell *cells;
-	size_t ncells, cells_cap;
-	struct queued_row *rows;
-	size_t nrows, rows_cap, rows_next;
+	/* the rows being parsed (w); with the sheet's thread, the batch the
+	 * caller is being handed (o), swapped under mu */
+	struct rowset w, o;
+	struct rowset *out;	/* the one payroll_xlsx_next hands out: w or o */
+
+	/* the sheet's thread: it parses into w and swaps it with o when o
+	 * has been handed out (o_ready 0); the last batch says o_end and
+	 * carries the outcome in o_rc, o_err */
+	int threaded;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t filled, freed;
+	int o_ready, o_end, o_rc, stop;
+	struct payroll_error o_err;
 };
 
 void
@@ -396,33 +423,66 @@ keep_text(struct payroll_xlsx *x, struct payroll_buf *b, size_t from, const xmlC
 		parse_stop(x);
 }
 
+static int
+threads_disabled(void)
+{
+	const char *e = getenv("PAYROLL_THREADS");
+
+	return e && !strcmp(e, "1");
+}
+
+/* Open part name for handlers sax: 1, 0 when the workbook has no such
+ * part, or an error. It is inflated on a thread of its own unless
+ * PAYROLL_THREADS=1. */
+static int
+part_start(struct payroll_xlsx *x, const char *name, xmlSAXHandler *sax,
+	   struct payroll_error *err)
+{
+	zip_int64_t idx = zip_name_locate(x->zip, name, 0);
+	zip_file_t *zf;
+
+	if (idx < 0)
+		return 0;
+	zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
+	if (!zf)
+		return payroll_error_set(err, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
+					 "cannot read %s from the workbook: %s", name,
+					 zip_strerror(x->zip));
+	if (!(x->zp = payroll_xlsx_part_open(zf, !threads_disabled())))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->serror = quiet;
+	sax->ignorableWhitespace = sax->characters;
+	sax->cdataBlock = sax->characters;
+	if (!x->chunk && !(x->chunk = malloc(CHUNK)))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
+	x->part = name;
+	x->depth = x->text_depth = x->rph_depth = x->skip_depth = 0;
+	x->row_depth = x->c_depth = 0;
+	return 1;
+}
+
+/* A push parser over the part part_start opened: 0 or an error. */
+static int
+push_start(struct payroll_xlsx *x, xmlSAXHandler *sax, struct payroll_error *err)
+{
+	if (!(x->ctx = xmlCreatePushParserCtxt(sax, x, NULL, 0, x->part)))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
+	xmlCtxtUseOptions(x->ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	return 0;
+}
+
 /* Open part name and a push parser over it with handlers sax: 1, 0 when
  * the workbook has no such part, or an error. */
 static int
 sax_open(struct payroll_xlsx *x, const char *name, xmlSAXHandler *sax,
 	 struct payroll_error *err)
 {
-	zip_int64_t idx = zip_name_locate(x->zip, name, 0);
+	int rc = part_start(x, name, sax, err);
 
-	if (idx < 0)
-		return 0;
-	x->zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
-	if (!x->zf)
-		return payroll_error_set(err, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
-					 "cannot read %s from the workbook: %s", name,
-					 zip_strerror(x->zip));
-	sax->initialized = XML_SAX2_MAGIC;
-	sax->serror = quiet;
-	sax->ignorableWhitespace = sax->characters;
-	sax->cdataBlock = sax->characters;
-	if ((!x->chunk && !(x->chunk = malloc(CHUNK))) ||
-	    !(x->ctx = xmlCreatePushParserCtxt(sax, x, NULL, 0, name)))
-		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
-	xmlCtxtUseOptions(x->ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	x->part = name;
-	x->depth = x->text_depth = x->rph_depth = x->skip_depth = 0;
-	x->row_depth = x->c_depth = 0;
-	return 1;
+	if (rc <= 0)
+		return rc;
+	return (rc = push_start(x, sax, err)) < 0 ? rc : 1;
 }
 
 static void
@@ -430,10 +490,18 @@ sax_close(struct payroll_xlsx *x)
 {
 	if (x->ctx)
 		xmlFreeParserCtxt(x->ctx);
-	if (x->zf)
-		zip_fclose(x->zf);
+	payroll_xlsx_part_close(x->zp);
 	x->ctx = NULL;
-	x->zf = NULL;
+	x->zp = NULL;
+}
+
+/* The part being parsed cannot be inflated: the error for x->prc. */
+static void
+read_failed(struct payroll_xlsx *x)
+{
+	x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
+				   "cannot read %s from the workbook: %s (a damaged file?)",
+				   x->part, payroll_xlsx_part_strerror(x->zp));
 }
 
 /* Feed the next piece of the part to the parser: 1, 0 when the part has
@@ -442,13 +510,11 @@ sax_close(struct payroll_xlsx *x)
 static int
 sax_feed(struct payroll_xlsx *x)
 {
-	zip_int64_t n = zip_fread(x->zf, x->chunk, CHUNK);
+	long n = payroll_xlsx_part_read(x->zp, x->chunk, CHUNK);
 	int rc;
 
 	if (n < 0) {
-		x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
-					   "cannot read %s from the workbook: %s (a damaged file?)",
-					   x->part, zip_file_strerror(x->zf));
+		read_failed(x);
 		return 0;
 	}
 	rc = xmlParseChunk(x->ctx, x->chunk, (int)n, n == 0);
@@ -808,8 +874,8 @@ row_start(struct payroll_xlsx *x, int nattr, const xmlChar **a)
 	x->row = r;
 	x->next_row = r + 1;
 	x->lastcol = 0;
-	x->row_first = x->ncells;
-	x->row_text = x->text.len;
+	x->row_first = x->w.ncells;
+	x->row_text = x->w.text.len;
 	x->row_depth = x->depth;
 }
 
@@ -888,18 +954,23 @@ cell_start(struct payroll_xlsx *x, int nattr, const xmlChar **a)
 static struct payroll_xlsx_cell *
 new_cell(struct payroll_xlsx *x)
 {
-	if (payroll_grow((void **)&x->cells, x->ncells, &x->cells_cap, sizeof *x->cells))
+	struct rowset *w = &x->w;
+
+	if (payroll_grow((void **)&w->cells, w->ncells, &w->cells_cap, sizeof *w->cells))
 		return NULL;
-	return &x->cells[x->ncells++];
+	return &w->cells[w->ncells++];
 }
 
-/* </c>: the cell's value appended to x->text. */
+/* </c>: the cell's value appended to the rows' text, or a shared string
+ * pointed at where the shared strings hold it (they stay put from open to
+ * close). */
 static void
 cell_end(struct payroll_xlsx *x)
 {
+	struct rowset *w = &x->w;
 	const char *raw = x->raw.p;
 	struct payroll_xlsx_cell *c;
-	size_t start = x->text.len;
+	size_t start = w->text.len;
 	int rc = 0;
 
 	x->c_depth = 0;
@@ -918,19 +989,19 @@ cell_end(struct payroll_xlsx *x)
 		long k = digits((const xmlChar *)raw, (const xmlChar *)raw + x->raw.len - 1);
 
 		if (k < 0 || (size_t)k >= x->nsst) {
-			x->ncells--;
+			w->ncells--;
 			sheet_failed(x, x->col, "refers to a shared string the workbook does not have");
 			return;
 		}
-		rc = payroll_buf_add(&x->text, x->sst.p + x->sst_off[k],
-				     x->sst_off[k + 1] - x->sst_off[k] - 1);
-		break;
+		c->v = x->sst.p + x->sst_off[k];
+		c->n = (x->sst_off[k + 1] - x->sst_off[k] - 1) | SHARED_BIT;
+		return;
 	}
 	case T_NUMBER:
-		rc = payroll_xlsx_number(raw, &x->text);
+		rc = payroll_xlsx_number(raw, &w->text);
 		if (rc == -1) {
-			x->ncells--;
-			x->text.len = start;
+			w->ncells--;
+			w->text.len = start;
 			sheet_failed(x, x->col, "a number cell that holds no number");
 			return;
 		}
@@ -939,41 +1010,48 @@ cell_end(struct payroll_xlsx *x)
 		break;
 	case T_BOOL:
 		c->kind = PAYROLL_CELL_BOOL;
-		rc = payroll_buf_addstr(&x->text, !strcmp(raw, "0") ? "FALSE" : "TRUE");
+		rc = payroll_buf_addstr(&w->text, !strcmp(raw, "0") ? "FALSE" : "TRUE");
 		break;
 	case T_ERROR:
 		c->kind = PAYROLL_CELL_ERROR;
 		/* fall through */
 	case T_DATE_TEXT:	/* an ISO 8601 date cell: its text */
 	case T_STRING:
-		rc = payroll_buf_add(&x->text, raw, x->raw.len - 1);
+		rc = payroll_buf_add(&w->text, raw, x->raw.len - 1);
 		break;
 	}
-	if (rc || payroll_buf_addch(&x->text, '\0')) {
+	if (rc || payroll_buf_addch(&w->text, '\0')) {
 		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
 		parse_stop(x);
 		return;
 	}
 	/* an offset now, a pointer when the row is handed out (text moves) */
 	c->v = (const char *)(uintptr_t)start;
-	c->n = x->text.len - 1 - start;
+	c->n = w->text.len - 1 - start;
 }
 
-/* </row>: queue it when it has a cell with a value. */
+static void handoff(struct payroll_xlsx *x, int end);
+
+/* </row>: queue it when it has a cell with a value; with the sheet's
+ * thread, hand a full batch over. */
 static void
 row_end(struct payroll_xlsx *x)
 {
+	struct rowset *w = &x->w;
+
 	x->row_depth = 0;
-	if (x->ncells == x->row_first)
+	if (w->ncells == x->row_first)
 		return;
-	if (payroll_grow((void **)&x->rows, x->nrows, &x->rows_cap, sizeof *x->rows)) {
+	if (payroll_grow((void **)&w->rows, w->nrows, &w->rows_cap, sizeof *w->rows)) {
 		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
 		parse_stop(x);
 		return;
 	}
-	x->rows[x->nrows].row = x->row;
-	x->rows[x->nrows].first = x->row_first;
-	x->rows[x->nrows++].n = x->ncells - x->row_first;
+	w->rows[w->nrows].row = x->row;
+	w->rows[w->nrows].first = x->row_first;
+	w->rows[w->nrows++].n = w->ncells - x->row_first;
+	if (x->threaded && (w->nrows >= BATCH_ROWS || w->text.len >= BATCH_TEXT))
+		handoff(x, 0);
 }
 
 /* Rows anywhere, cells in rows, and of a cell's children the text of <v>
@@ -992,7 +1070,7 @@ sheet_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar
 	} else if (x->skip_depth) {
 		return;
 	} else if (x->c_depth) {
-		if (name_is(name, "v") || name_is(name, "is")) {
+		if ((name[0] == 'v' && !name[1]) || name_is(name, "is")) {
 			payroll_buf_reset(&x->raw);
 			x->have_v = 1;
 			x->text_depth = x->depth;
@@ -1036,24 +1114,159 @@ sheet_text(void *ctx, const xmlChar *ch, int len)
 }
 
 /* The rows handed out are dropped; the row being parsed moves to the
- * front. */
+ * front (one thread: the rows of the piece just parsed). */
 static void
 drop_rows(struct payroll_xlsx *x)
 {
-	size_t i, ncells = x->ncells - x->row_first, ntext = x->text.len - x->row_text;
+	struct rowset *w = &x->w;
+	size_t i, ncells = w->ncells - x->row_first, ntext = w->text.len - x->row_text;
 
 	if (!x->row_depth)
 		ncells = ntext = 0;
 	if (ncells)
-		memmove(x->cells, x->cells + x->row_first, ncells * sizeof *x->cells);
+		memmove(w->cells, w->cells + x->row_first, ncells * sizeof *w->cells);
 	for (i = 0; i < ncells; i++)
-		x->cells[i].v = (const char *)((uintptr_t)x->cells[i].v - x->row_text);
+		if (!(w->cells[i].n & SHARED_BIT))
+			w->cells[i].v = (const char *)((uintptr_t)w->cells[i].v - x->row_text);
 	if (ntext)
-		memmove(x->text.p, x->text.p + x->row_text, ntext);
-	x->ncells = ncells;
-	x->text.len = ntext;
+		memmove(w->text.p, w->text.p + x->row_text, ntext);
+	w->ncells = ncells;
+	w->text.len = ntext;
 	x->row_first = x->row_text = 0;
-	x->nrows = x->rows_next = 0;
+	w->nrows = w->rows_next = 0;
+}
+
+/*
+ * The sheet's thread. Unless PAYROLL_THREADS=1 is in the environment, the
+ * sheet is inflated and parsed (libxml2's pull parser, xmlParseDocument,
+ * over zip_fread) by a second thread, which hands the rows over in
+ * batches: the caller's side hands out the rows of one batch while the
+ * thread parses the next, so that the parsing overlaps with whatever the
+ * caller does with the rows. The last batch carries the outcome (the end
+ * or the error, after the rows before it, as with one thread). The thread
+ * is the only one to touch the zip, the parser and w while it runs; o and
+ * the flags are shared under mu.
+ */
+static void
+rowset_swap(struct rowset *a, struct rowset *b)
+{
+	struct rowset t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* The thread's side: w becomes o once the caller is done with o; w is
+ * then empty. end: the last batch, with x->prc, x->perr. */
+static void
+handoff(struct payroll_xlsx *x, int end)
+{
+	pthread_mutex_lock(&x->mu);
+	while (x->o_ready && !x->stop)
+		pthread_cond_wait(&x->freed, &x->mu);
+	if (x->stop) {
+		pthread_mutex_unlock(&x->mu);
+		xmlStopParser(x->ctx);
+		return;
+	}
+	rowset_swap(&x->w, &x->o);
+	x->o_ready = 1;
+	x->o_end = end;
+	if (end) {
+		x->o_rc = x->prc;
+		if (x->prc)
+			x->o_err = x->perr;
+	}
+	pthread_cond_signal(&x->filled);
+	pthread_mutex_unlock(&x->mu);
+	payroll_buf_reset(&x->w.text);
+	x->w.ncells = x->w.nrows = x->w.rows_next = 0;
+	x->row_first = x->row_text = 0;
+}
+
+/* libxml2's read callback: the sheet's inflated bytes. */
+static int
+sheet_read(void *ctx, char *buf, int len)
+{
+	struct payroll_xlsx *x = ctx;
+	long n = payroll_xlsx_part_read(x->zp, buf, (size_t)len);
+
+	if (n < 0 && !x->prc)
+		read_failed(x);
+	return (int)n;
+}
+
+static void *
+sheet_thread(void *arg)
+{
+	struct payroll_xlsx *x = arg;
+	int rc = xmlParseDocument(x->ctx);
+
+	if (!x->prc && (rc != 0 || !x->ctx->wellFormed))
+		x->prc = xml_failed(x, x->part, &x->perr);
+	handoff(x, 1);
+	return NULL;
+}
+
+/* Start the thread over the open part x->zp: 1, 0 when it could not be
+ * started (the caller goes on with one thread), or an error. */
+static int
+thread_start(struct payroll_xlsx *x, xmlSAXHandler *sax, struct payroll_error *err)
+{
+	if (!(x->ctx = xmlCreateIOParserCtxt(sax, x, sheet_read, NULL, x, XML_CHAR_ENCODING_NONE)))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
+	xmlCtxtUseOptions(x->ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (pthread_mutex_init(&x->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&x->filled, NULL) != 0)
+		goto fail_mu;
+	if (pthread_cond_init(&x->freed, NULL) != 0)
+		goto fail_filled;
+	x->threaded = 1;
+	if (pthread_create(&x->thread, NULL, sheet_thread, x) == 0) {
+		x->out = &x->o;
+		return 1;
+	}
+	x->threaded = 0;
+	pthread_cond_destroy(&x->freed);
+fail_filled:
+	pthread_cond_destroy(&x->filled);
+fail_mu:
+	pthread_mutex_destroy(&x->mu);
+fail:
+	xmlFreeParserCtxt(x->ctx);
+	x->ctx = NULL;
+	return 0;
+}
+
+static void
+thread_stop(struct payroll_xlsx *x)
+{
+	pthread_mutex_lock(&x->mu);
+	x->stop = 1;
+	pthread_cond_signal(&x->freed);
+	pthread_mutex_unlock(&x->mu);
+	pthread_join(x->thread, NULL);
+	pthread_cond_destroy(&x->freed);
+	pthread_cond_destroy(&x->filled);
+	pthread_mutex_destroy(&x->mu);
+	x->threaded = 0;
+}
+
+/* The next batch from the thread into x->o: 1, or 0 when o was the last
+ * (its outcome in x->o_end, o_rc, o_err). */
+static int
+next_batch(struct payroll_xlsx *x)
+{
+	if (x->o_end)
+		return 0;
+	pthread_mutex_lock(&x->mu);
+	x->o_ready = 0;
+	pthread_cond_signal(&x->freed);
+	while (!x->o_ready)
+		pthread_cond_wait(&x->filled, &x->mu);
+	pthread_mutex_unlock(&x->mu);
+	return 1;
 }
 
 int
@@ -1062,16 +1275,31 @@ payroll_xlsx_next(struct payroll_xlsx *x, long *row,
 		  struct payroll_error *err)
 {
 	for (;;) {
-		if (x->rows_next < x->nrows) {
-			struct queued_row *q = &x->rows[x->rows_next++];
+		struct rowset *o = x->out;
+
+		if (o->rows_next < o->nrows) {
+			struct queued_row *q = &o->rows[o->rows_next++];
 			size_t i;
 
-			for (i = q->first; i < q->first + q->n; i++)
-				x->cells[i].v = x->text.p + (uintptr_t)x->cells[i].v;
+			for (i = q->first; i < q->first + q->n; i++) {
+				struct payroll_xlsx_cell *c = &o->cells[i];
+
+				if (c->n & SHARED_BIT)
+					c->n &= ~SHARED_BIT;
+				else
+					c->v = o->text.p + (uintptr_t)c->v;
+			}
 			*row = q->row;
-			*cells = x->cells + q->first;
+			*cells = o->cells + q->first;
 			*ncells = q->n;
 			return 1;
+		}
+		if (x->threaded) {
+			if (next_batch(x))
+				continue;
+			if (x->o_rc)
+				*err = x->o_err;
+			return x->o_rc;
 		}
 		if (x->prc) {
 			*err = x->perr;
@@ -1089,11 +1317,25 @@ static int
 sheet_open(struct payroll_xlsx *x, struct payroll_error *err)
 {
 	xmlSAXHandler sax = { 0 };
+	int rc;
 
 	sax.startElementNs = sheet_start;
 	sax.endElementNs = sheet_end;
 	sax.characters = sheet_text;
-	return sax_open(x, x->sheet_part, &sax, err);
+	x->out = &x->w;
+	if ((rc = part_start(x, x->sheet_part, &sax, err)) <= 0)
+		return rc;
+	if (!threads_disabled() && (rc = thread_start(x, &sax, err)) != 0)
+		return rc;
+	return (rc = push_start(x, &sax, err)) < 0 ? rc : 1;
+}
+
+static void
+rowset_release(struct rowset *r)
+{
+	payroll_buf_release(&r->text);
+	free(r->cells);
+	free(r->rows);
 }
 
 void
@@ -1101,6 +1343,8 @@ payroll_xlsx_close(struct payroll_xlsx *x)
 {
 	if (!x)
 		return;
+	if (x->threaded)
+		thread_stop(x);
 	sax_close(x);
 	if (x->zip)
 		zip_discard(x->zip);
@@ -1108,10 +1352,9 @@ payroll_xlsx_close(struct payroll_xlsx *x)
 	payroll_buf_release(&x->sst);
 	free(x->sst_off);
 	free(x->xf_date);
-	payroll_buf_release(&x->text);
+	rowset_release(&x->w);
+	rowset_release(&x->o);
 	payroll_buf_release(&x->raw);
 	free(x->chunk);
-	free(x->cells);
-	free(x->rows);
 	free(x);
 }

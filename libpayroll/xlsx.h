@@ -7,9 +7,14 @@
  * xl/workbook.xml (sheet names, the 1904 date system),
  * xl/_rels/workbook.xml.rels (where each sheet lives) and xl/styles.xml
  * (which styles are dates) with its xmlTextReader; xl/sharedStrings.xml
- * (held: one arena of strings and a 32-bit offset each) and the sheet
- * itself with its SAX2 push parser, fed 64 KiB of inflated XML at a time:
- * only the rows that piece completes are held. Knows nothing of CSV or of
+ * (held: one arena of strings and a 32-bit offset each) with its SAX2
+ * push parser, fed 64 KiB of inflated XML at a time; the sheet itself
+ * with its SAX2 pull parser on a thread of its own, which hands the rows
+ * over in batches while the caller works on the previous ones (or, with
+ * PAYROLL_THREADS=1 in the environment, with the push parser on the
+ * caller's thread, 64 KiB at a time): only the rows of a batch or two
+ * are held, and a shared string's value is the shared strings' own
+ * bytes. Knows nothing of CSV or of
  * payroll's columns.
  */
 #ifndef PAYROLL_XLSX_H

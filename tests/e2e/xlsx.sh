@@ -100,14 +100,18 @@ sed -i '2500s/,CCB,/,东丰某某银行,/' big.csv
 expect_exit 1 calc -o big-want.csv --rejects big-want-rejects.csv big.csv
 cut -d, -f2-4 big-want-rejects.csv >big-want-codes
 grep_file "big.csv,2500,DB00002498,bad-bank," big-want-rejects.csv
+# (read by the sheet's own thread in batches of rows, and with
+# PAYROLL_THREADS=1 on one thread, 64 KiB pieces at a time)
 for opts in --numbers "--numbers --inline"; do
 	$MK $opts big.csv big.xlsx
 	[ "$(python3 -c 'import sys,zipfile; print(zipfile.ZipFile(sys.argv[1]).getinfo("xl/worksheets/sheet1.xml").file_size)' big.xlsx)" -gt 1000000 ] ||
 		fail "the big sheet is under 1 MB"
-	expect_exit 1 calc -o big-got.csv --rejects big-got-rejects.csv big.xlsx
-	same_file big-want.csv big-got.csv
-	cut -d, -f2-4 big-got-rejects.csv >big-got-codes
-	same_file big-want-codes big-got-codes
+	for threads in "" 1; do
+		PAYROLL_THREADS=$threads expect_exit 1 calc -o big-got.csv --rejects big-got-rejects.csv big.xlsx
+		same_file big-want.csv big-got.csv
+		cut -d, -f2-4 big-got-rejects.csv >big-got-codes
+		same_file big-want-codes big-got-codes
+	done
 done
 ok
 
@@ -138,5 +142,11 @@ fatal seeds/huge-sst-index.xlsx "huge-sst-index.xlsx:1: bad-xlsx: A1: refers to 
 fatal seeds/no-sheet-part.xlsx "bad-xlsx: sheet 'Sheet1' is missing from the workbook (xl/worksheets/sheet1.xml)"
 fatal seeds/no-workbook-rels.xlsx "bad-xlsx: xl/_rels/workbook.xml.rels is missing: not an Excel workbook"
 fatal seeds/cell-out-of-order.xlsx "cell-out-of-order.xlsx:2: bad-xlsx: A2: cells out of order"
+# the same from the sheet read on one thread
+export PAYROLL_THREADS=1
+fatal seeds/bad-xml.xlsx "bad-xml.xlsx: bad-xlsx: xl/worksheets/sheet1.xml in the workbook is not well-formed XML"
+fatal seeds/huge-sst-index.xlsx "huge-sst-index.xlsx:1: bad-xlsx: A1: refers to a shared string the workbook does not have"
+fatal seeds/cell-out-of-order.xlsx "cell-out-of-order.xlsx:2: bad-xlsx: A2: cells out of order"
+unset PAYROLL_THREADS
 # a bad-xlsx part in the middle of a row stream: no ledger left either
 done_ok
