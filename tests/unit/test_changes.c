@@ -14,29 +14,14 @@
 #include "changes.h"
 #include "error.h"
 
-static char dir[] = "/tmp/test_changes.XXXXXX";
+#define TMP_NAME "test_changes"
+#include "tmpfiles.h"
 
 #define HEAD "period,case_id,program,item,month,region,locality,name,id_number,bank,account,account_name,members,amount,basis\n"
 /* a line of case C1 in period P; the rest as given */
 #define L(p, prog, item, month, acct, m, amt) \
 	p ",C1," prog "," item "," month ",220402,x,张三,220402195101010012,ICBC," acct ",张三," m "," amt ",x\n"
 #define BASE L("2026-10", "subsistence", "allowance", "2026-10", "6222020200000000011", "3", "630.00")
-
-static const char *
-put(const char *name, const char *text)
-{
-	static char path[4][256];
-	static int i;
-	FILE *f;
-
-	i = (i + 1) % 4;
-	snprintf(path[i], sizeof path[i], "%s/%s", dir, name);
-	f = fopen(path[i], "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	return path[i];
-}
 
 /* Compare OLD with NEW; the result in *r (report to a file). */
 static int
@@ -217,23 +202,6 @@ names(void **state)
 	assert_string_equal(payroll_changes_reason_name(PAYROLL_CHANGE_NREASON), "?");
 }
 
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 int
 main(void)
 {
@@ -250,5 +218,5 @@ main(void)
 		cmocka_unit_test(names),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
 }

@@ -13,23 +13,8 @@
 #include "diff.h"
 #include "error.h"
 
-static char dir[] = "/tmp/test_diff.XXXXXX";
-
-static const char *
-put(const char *name, const char *text)
-{
-	static char path[4][256];
-	static int i;
-	FILE *f;
-
-	i = (i + 1) % 4;
-	snprintf(path[i], sizeof path[i], "%s/%s", dir, name);
-	f = fopen(path[i], "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-	return path[i];
-}
+#define TMP_NAME "test_diff"
+#include "tmpfiles.h"
 
 static void
 parses(void **state)
@@ -219,14 +204,6 @@ main(void)
 		cmocka_unit_test(first_error_first),
 		cmocka_unit_test(both_sides_indexed),
 	};
-	char cmd[100];
-	int rc;
 
-	if (!mkdtemp(dir))
-		return 1;
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = rc ? rc : 1;
-	return rc;
+	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
 }

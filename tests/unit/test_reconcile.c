@@ -18,7 +18,8 @@
 #include "error.h"
 #include "reconcile.h"
 
-static char dir[256];
+#define TMP_NAME "test_reconcile"
+#include "tmpfiles.h"
 
 static const char *
 fixture(const char *rel)
@@ -28,45 +29,6 @@ fixture(const char *rel)
 
 	snprintf(path, sizeof path, "%s/%s", f ? f : "fixtures", rel);
 	return path;
-}
-
-static const char *
-tmp(const char *name)
-{
-	static char path[8][512];	/* a ring: opts hold several at once */
-	static int i;
-
-	i = (i + 1) % 8;
-	snprintf(path[i], sizeof path[i], "%s/%s", dir, name);
-	return path[i];
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	assert_int_equal(fputs(text, f) >= 0, 1);
-	assert_int_equal(fclose(f), 0);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "%s/test_reconcile.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
 }
 
 static void
@@ -179,7 +141,7 @@ every_kind_counted_once(void **state)
 
 	(void)state;
 	/* seq 1 500.00 and seq 2 (grant) 500.00 and seq 3 300.00, one account */
-	write_file(tmp("r.csv"), HEAD
+	put_file(tmp("r.csv"), HEAD
 		   "2," ACCT ",x,500.00,failed,冻结\n"
 		   "3," ACCT ",x,301.00,paid,\n"
 		   "7,6222024300001234574,x,1.00,paid,\n");
@@ -221,14 +183,14 @@ errors_leave_nothing(void **state)
 	o.result = tmp("bad.csv");
 	o.failed = tmp("f.csv");
 	o.report = tmp("rep.csv");
-	write_file(tmp("bad.csv"), HEAD "1," ACCT ",x,500.00,pending,\n");
+	put_file(tmp("bad.csv"), HEAD "1," ACCT ",x,500.00,pending,\n");
 	assert_int_equal(payroll_reconcile(&o, &res, &err), PAYROLL_EFORMAT);
 	assert_string_equal(err.code, "bad-status");
 	assert_int_equal(err.line, 2);
-	write_file(tmp("bad.csv"), HEAD "1," ACCT ",x,5.001,paid,\n");
+	put_file(tmp("bad.csv"), HEAD "1," ACCT ",x,5.001,paid,\n");
 	assert_int_equal(payroll_reconcile(&o, &res, &err), PAYROLL_EFORMAT);
 	assert_string_equal(err.code, "bad-money");
-	write_file(tmp("bad.csv"), HEAD "0," ACCT ",x,500.00,paid,\n");
+	put_file(tmp("bad.csv"), HEAD "0," ACCT ",x,500.00,paid,\n");
 	assert_int_equal(payroll_reconcile(&o, &res, &err), PAYROLL_EFORMAT);
 	assert_string_equal(err.code, "bad-seq");
 	assert_int_equal(access(tmp("f.csv"), F_OK), -1);
@@ -246,5 +208,5 @@ main(void)
 		cmocka_unit_test(errors_leave_nothing),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
 }

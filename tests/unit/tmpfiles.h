@@ -2,7 +2,8 @@
 /*
  * tmpfiles.h: a unit test's scratch directory and small files in it.
  * Include after cmocka.h; define TMP_NAME (the directory's prefix) first.
- * tmp_setup/tmp_teardown are cmocka group fixtures.
+ * tmp_setup/tmp_teardown are cmocka group fixtures (the directory is made
+ * under /tmp and removed with all in it).
  */
 #ifndef PAYROLL_TEST_TMPFILES_H
 #define PAYROLL_TEST_TMPFILES_H
@@ -13,20 +14,36 @@
 
 static char dir[64];
 
-/* Write text to DIR/name; the path stays valid for the next 7 calls. */
-static const char *
-put(const char *name, const char *text)
+/* DIR/name; the path stays valid for the next 7 calls of tmp or put. */
+static __attribute__((unused)) const char *
+tmp(const char *name)
 {
 	static char path[8][128];
 	static int k;
 	char *p = path[k++ % 8];
-	FILE *f;
 
-	snprintf(p, 128, "%s/%s", dir, name);
-	f = fopen(p, "w");
+	assert_true(snprintf(p, 128, "%s/%s", dir, name) < 128);
+	return p;
+}
+
+/* Write text to path. */
+static __attribute__((unused)) void
+put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
 	assert_non_null(f);
-	fputs(text, f);
+	assert_true(fputs(text, f) >= 0);
 	assert_int_equal(fclose(f), 0);
+}
+
+/* Write text to DIR/name; returns its path (as tmp). */
+static __attribute__((unused)) const char *
+put(const char *name, const char *text)
+{
+	const char *p = tmp(name);
+
+	put_file(p, text);
 	return p;
 }
 
