@@ -950,6 +950,15 @@ cmp_held(const void *a, const void *b)
 	return (x->old_line > y->old_line) - (x->old_line < y->old_line);
 }
 
+/* Does pass 2 render this entry of side a? */
+static int
+renders(const struct diff *d, const struct ent *e, unsigned want_a)
+{
+	if (e->mate == 0)
+		return (d->only_kinds & want_a) != 0;
+	return (e->mate & MATE_CHANGED) && (d->only_kinds & PAYROLL_DIFF_CHANGED);
+}
+
 /*
  * Pass 2: read the indexed side a again (its rows are the entries, in
  * order) and render its rows that differ, with the streamed side's values
@@ -978,10 +987,19 @@ pass2(struct diff *d, int a)
 	/* Reading NEW again gives its changed rows in NEW's order: hold them. */
 	if (a == 1)
 		d->target[1] = &one;
-	while (left && (rc = next_row(d, a, &row)) == 1) {
-		const struct ent *e = k < d->nent ? &d->ent[k++] : NULL;
+	for (;;) {
+		const struct ent *e;
 
-		if (!e || e->line != (uint32_t)row.line) {
+		/* the next row to render, straight to its line */
+		while (left && k < d->nent && !renders(d, &d->ent[k], want_a))
+			k++;
+		if (!left || k == d->nent)
+			break;
+		e = &d->ent[k++];
+		if ((rc = payroll_table_skip_to(d->s[a].t, (long)e->line, d->err)) != 0 ||
+		    (rc = next_row(d, a, &row)) != 1)
+			break;
+		if (e->line != (uint32_t)row.line) {
 			rc = payroll_error_set(d->err, PAYROLL_EIO, d->s[a].path, row.line, 0,
 					       "changed-file", "the file changed while it was read");
 			goto out;

@@ -953,6 +953,37 @@ payroll_table_readahead(struct payroll_table *t, long after, size_t rows)
 	t->ra_rows = rows ? rows : RA_ROWS;
 }
 
+int
+payroll_table_skip_to(struct payroll_table *t, long line, struct payroll_error *err)
+{
+	size_t end;
+	int rc, terminated;
+
+	if (t->x || t->ra || t->p.pstate != 0 || (!t->returned && t->nf))
+		return payroll_error_set(err, PAYROLL_EINTERNAL, payroll_source_path(t->src), line, 0,
+					 "internal", "cannot skip lines here");
+	t->ra_after = -1;	/* rows read ahead would be read for nothing */
+	while (t->line < line) {
+		if (t->in_pos == t->in_len) {
+			if (t->eof)
+				return 0;
+			if ((rc = read_more(t, err)) != 0)
+				return rc;
+			continue;
+		}
+		/* as next_row drops the rest of a line libcsv rejected */
+		end = segment_end(t, &terminated);
+		if (terminated)
+			count_line(t, t->in[end - 1], end - t->in_pos);
+		else if (end > t->in_pos)
+			t->last_cr = 0;
+		t->in_pos = end;
+		t->at_line_start = terminated;
+		t->skip_line = 0;
+	}
+	return 0;
+}
+
 const char *
 payroll_row_where(const struct payroll_row *r, int col, char *buf, size_t n)
 {

@@ -336,6 +336,51 @@ readahead_thread(void **state)
 	payroll_buf_release(&big);
 }
 
+/* Skipping to a row's line gives that row, whatever the line ends (the
+ * sample's CRLF, CR only, a line end inside quotes, a blank line) and the
+ * chunk size, for every subset of the sample's rows (expected: lines 2,
+ * 3, 5, 7, 8 hold ids 1 to 5). */
+static void
+skip_to_rows(void **state)
+{
+	static const long lines[] = { 2, 3, 5, 7, 8 };
+	struct payroll_source *src;
+	struct payroll_table *t;
+	struct payroll_error err;
+	struct payroll_row row;
+	struct payroll_buf want = { 0 }, got = { 0 };
+	size_t chunk, i;
+	unsigned mask;
+
+	(void)state;
+	write_file(sample, sizeof sample - 1);
+	for (chunk = 0; chunk <= 24; chunk++) {
+		for (mask = 1; mask < 32; mask++) {
+			payroll_buf_reset(&want);
+			payroll_buf_reset(&got);
+			for (i = 0; i < 5; i++)
+				if (mask & (1u << i))
+					payroll_buf_addf(&want, "%ld|%d.", lines[i], (int)i + 1);
+			assert_int_equal(payroll_source_open(&src, path, PAYROLL_ENC_AUTO, &err), 0);
+			assert_int_equal(payroll_table_open_chunked(&t, src, cols, 4, chunk, &err), 0);
+			for (i = 0; i < 5; i++) {
+				if (!(mask & (1u << i)))
+					continue;
+				assert_int_equal(payroll_table_skip_to(t, lines[i], &err), 0);
+				assert_int_equal(payroll_table_next(t, &row, &err), 1);
+				payroll_buf_addf(&got, "%ld|%s.", row.line, row.v[0]);
+			}
+			assert_int_equal(payroll_table_skip_to(t, 99, &err), 0);
+			assert_int_equal(payroll_table_next(t, &row, &err), 0);
+			payroll_table_close(t);
+			assert_string_equal(payroll_buf_str(&got), payroll_buf_str(&want));
+		}
+	}
+	unlink(path);
+	payroll_buf_release(&want);
+	payroll_buf_release(&got);
+}
+
 static void
 all_columns_mode(void **state)
 {
@@ -370,6 +415,7 @@ main(void)
 		cmocka_unit_test(unusable_files),
 		cmocka_unit_test(all_columns_mode),
 		cmocka_unit_test(readahead_thread),
+		cmocka_unit_test(skip_to_rows),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
