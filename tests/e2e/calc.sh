@@ -163,4 +163,15 @@ expect_exit 0 big
 same_file big-file.csv out
 expect_exit 0 big -o big.csv.gz
 zcat big.csv.gz >big-gz.csv; same_file big-file.csv big-gz.csv
+
+# -o - reads a regular roster twice (duplicates first); a roster changed
+# meanwhile is an error, exit 2, even with part of the ledger out. The
+# reader stops after 1 MB and touches the roster: calc cannot finish the
+# 10 MB ledger before it reads on, so the change falls inside the run.
+python3 "$SRC/bench/gen_roster.py" 20000 huge.csv
+payroll-calc -q --standards "$D/standards.csv" --period 2026-11 -o - huge.csv 2>err |
+	{ head -c 1000000 >/dev/null; touch huge.csv; cat >/dev/null; }
+rc=${PIPESTATUS[0]}
+[ "$rc" = 2 ] || fail "a roster changed during calc -o -: exit $rc, want 2"
+grep_file "huge.csv: io: changed while it was read" err
 done_ok
