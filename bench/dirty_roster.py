@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Make a dirty copy of a roster for before/after checks of calc:
-dirty_roster.py IN OUT [DUP_PERCENT] (default 1.5).
+dirty_roster.py IN OUT [DUP_PERCENT [clean]] (default 1.5; "clean": the
+duplicates only, no damaged rows, for benchmarks).
 
 Copies IN's rows and inserts duplicated rows (the same row again, or the
 same id number or account under a new case_id) at random later places,
@@ -41,7 +42,8 @@ def main():
         lambda r: r + "\r",
         lambda r: r.replace(",", ',"quoted, comma"', 1),
     ]
-    for i in rnd.sample(range(len(out_rows)), len(out_rows) // 100):
+    ndamaged = 0 if sys.argv[4:5] == ["clean"] else len(out_rows) // 100
+    for i in rnd.sample(range(len(out_rows)), ndamaged):
         out_rows[i] = rnd.choice(damage)(out_rows[i])
     with open(out, "w", encoding="utf-8", newline="") as f:
         f.write("\ufeff" + header + "\n")

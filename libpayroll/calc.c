@@ -39,9 +39,12 @@ struct dup_reject {
 	long line;
 	const char *code;
 	int taken;		/* found first: the row was due to be paid */
-	char message[200];
-	char case_id[72];
+	char *message;		/* allocated, as are case_id and its copy... */
+	char *case_id;		/* ...set when the row's lines are taken out */
 };
+
+/* A dup_reject's case_id: at most this many bytes of it. */
+#define DUP_CASE_ID_MAX 71
 
 /* One computed ledger line before it is written. */
 struct out_line {
@@ -483,8 +486,8 @@ static int
 emit_dup(struct engine *g, struct payroll_outfile *to, const struct dup_reject *d)
 {
 	payroll_buf_reset(&g->buf);
-	if (format_reject(&g->buf, g->src[d->src].name, d->line, d->case_id,
-			  strlen(d->case_id), d->code, d->message))
+	if (format_reject(&g->buf, g->src[d->src].name, d->line, d->case_id ? d->case_id : "",
+			  d->case_id ? strlen(d->case_id) : 0, d->code, d->message))
 		return PAYROLL_ENOMEM;
 	return payroll_outfile_write(to, g->buf.p, g->buf.len);
 }
@@ -498,11 +501,12 @@ static int
 take_dup(struct engine *g, const struct payroll_case *k, struct dup_reject *d)
 {
 	struct payroll_calc_source *s = &g->src[d->src];
-	int n = (int)(k->case_id_len < sizeof d->case_id ? k->case_id_len : sizeof d->case_id - 1);
 
 	d->taken = 1;
-	memcpy(d->case_id, k->case_id, (size_t)n);
-	d->case_id[n] = '\0';
+	d->case_id = strndup(k->case_id, k->case_id_len < DUP_CASE_ID_MAX ? k->case_id_len
+					  : DUP_CASE_ID_MAX);
+	if (!d->case_id)
+		return PAYROLL_ENOMEM;
 	s->rejected[d->row >> 3] |= (unsigned char)(1u << (d->row & 7));
 	if (g->rejects && emit_dup(g, g->rejects, d))
 		return payroll_error_errno(g->err, PAYROLL_EIO, g->o->rejects, "cannot write");
@@ -831,8 +835,7 @@ add_dup(struct engine *g, int src, uint32_t row, const char *code, const char *m
 	d->row = row;
 	d->line = payroll_calc_row_line(&g->src[src], row);
 	d->code = code;
-	snprintf(d->message, sizeof d->message, "%s", msg);
-	return 0;
+	return (d->message = strdup(msg)) ? 0 : PAYROLL_ENOMEM;
 }
 
 static int
@@ -989,7 +992,8 @@ struct filter {
 	int first_of_row;
 };
 
-/* The ledger without the lines of rows rejected as duplicates. */
+/* The ledger without the lines of rows rejected as duplicates: 1 keep the
+ * line, 0 drop it, -1 the lines do not match the rows, or PAYROLL_ENOMEM. */
 static int
 ledger_keep(struct filter *f, const char *line, size_t n)
 {
@@ -1018,8 +1022,13 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 	if (f->dup >= g->ndups || g->dups[f->dup].src != f->src || g->dups[f->dup].row != f->cur)
 		return 1;
 	d = &g->dups[f->dup];
-	if (f->first_of_row)
-		payroll_readback_field(line, n, PAYROLL_LEDGER_POS_CASE_ID, d->case_id, sizeof d->case_id);
+	if (f->first_of_row) {
+		char case_id[DUP_CASE_ID_MAX + 1];
+
+		payroll_readback_field(line, n, PAYROLL_LEDGER_POS_CASE_ID, case_id, sizeof case_id);
+		if (!(d->case_id = strdup(case_id)))
+			return PAYROLL_ENOMEM;
+	}
 	f->first_of_row = 0;
 	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_PROGRAM, program, sizeof program);
 	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_ITEM, item, sizeof item);
@@ -1066,7 +1075,9 @@ copy_output(struct engine *g, struct payroll_outfile **from, const char *target,
 			       (g->dups[di].src == src && g->dups[di].line < ln)))
 				rc = emit_dup(g, to, &g->dups[di++]);
 		}
-		if (keep < 0)
+		if (keep == PAYROLL_ENOMEM)
+			rc = keep;
+		else if (keep < 0)
 			rc = payroll_error_set(g->err, PAYROLL_EINTERNAL, target, 0, 0, "internal",
 					       "ledger lines do not match the rows read");
 		else if (rc == 0 && keep && payroll_outfile_write(to, line, n))
@@ -1108,7 +1119,9 @@ cut_ledger(struct engine *g)
 		rc = 0;
 		keep = header ? 1 : ledger_keep(&f, line, n);
 		header = 0;
-		if (keep < 0)
+		if (keep == PAYROLL_ENOMEM)
+			rc = keep;
+		else if (keep < 0)
 			rc = payroll_error_set(g->err, PAYROLL_EINTERNAL, g->o->ledger, 0, 0, "internal",
 					       "ledger lines do not match the rows read");
 		else if (!keep && !cutting)
@@ -1312,6 +1325,10 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	payroll_buf_release(&g.buf);
 	payroll_ledger_case_release(&g.lcase);
 	free(g.lines);
+	for (size_t i = 0; i < g.ndups; i++) {
+		free(g.dups[i].message);
+		free(g.dups[i].case_id);
+	}
 	free(g.dups);
 	return rc;
 }

@@ -785,23 +785,28 @@ static int
 is_ascii(const char *s, size_t n)
 {
 	size_t i;
+	uint64_t w, any = 0;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		any |= w;
+	}
+	if (any & 0x8080808080808080ULL)
+		return 0;
+	for (; i < n; i++)
 		if ((unsigned char)s[i] >= 0x80)
 			return 0;
 	return 1;
 }
 
-/* Convert s[0..n) with cd into b (reset first). 0, or -1 on a sequence
- * the target cannot hold (errno EILSEQ/EINVAL), PAYROLL_ENOMEM. */
+/* convert's work, from cd in its initial state. */
 static int
-convert(iconv_t cd, const char *s, size_t n, struct payroll_buf *b)
+convert_run(iconv_t cd, const char *s, size_t n, struct payroll_buf *b)
 {
 	char *in = (char *)s, *o;
 	size_t inleft = n, outleft, room;
 
 	payroll_buf_reset(b);
-	iconv(cd, NULL, NULL, NULL, NULL);
 	room = 2 * n + 16;
 	for (;;) {
 		if (payroll_buf_reserve(b, room))
@@ -826,6 +831,22 @@ convert(iconv_t cd, const char *s, size_t n, struct payroll_buf *b)
 	b->len = (size_t)(o - b->p);
 	b->p[b->len] = '\0';
 	return 0;
+}
+
+/* Convert s[0..n) with cd into b (reset first). 0, or -1 on a sequence
+ * the target cannot hold (errno EILSEQ/EINVAL), PAYROLL_ENOMEM. A
+ * conversion that ends leaves cd in its initial state; one that fails
+ * resets it (rather than every call beginning with a reset). */
+static int
+convert(iconv_t cd, const char *s, size_t n, struct payroll_buf *b)
+{
+	int rc = convert_run(cd, s, n, b), e = errno;
+
+	if (rc) {
+		iconv(cd, NULL, NULL, NULL, NULL);
+		errno = e;
+	}
+	return rc;
 }
 
 /* Length of the character starting at s (n bytes left) in enc. */
@@ -870,6 +891,8 @@ add_quoted(struct payroll_buf *out, const char *s, size_t n, char delim)
 {
 	size_t i;
 
+	if (delim == ',')	/* the csv layout's: eight bytes a test */
+		return payroll_buf_addcsv(out, s, n);
 	for (i = 0; i < n; i++)
 		if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
 			break;

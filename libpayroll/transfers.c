@@ -159,8 +159,11 @@ bstr(const struct building *b, int i)
 	return b->s.p + b->off[i];
 }
 
+/* Check l as bankfile does. payee 0: l has the payee of the case's first
+ * line, already checked (the same bytes pass again), so only the period and
+ * the amount are left: a case's later lines skip the Luhn check. */
 static int
-check_line(struct payroll_transfers *tr, const struct payroll_ledger_line *l,
+check_line(struct payroll_transfers *tr, const struct payroll_ledger_line *l, int payee,
 	   struct payroll_error *err)
 {
 	const char *why;
@@ -175,16 +178,16 @@ check_line(struct payroll_transfers *tr, const struct payroll_ledger_line *l,
 				"period %s differs from %s of the first line; one bank file pays one period",
 				l->period, tr->period);
 	}
-	if (payroll_account_check(l->account, strlen(l->account), &why))
+	if (payee && payroll_account_check(l->account, strlen(l->account), &why))
 		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "bad-account",
 				"case %s: account '%s': %s", l->case_id, l->account, why);
 	if (l->amount <= 0)
 		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "bad-amount",
 				"case %s: amount must be greater than 0", l->case_id);
-	if (payroll_bank_check(l->bank, strlen(l->bank), &why))
+	if (payee && payroll_bank_check(l->bank, strlen(l->bank), &why))
 		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "bad-bank",
 				"case %s: bank code '%s': %s", l->case_id, l->bank, why);
-	if (!l->account_name[0])
+	if (payee && !l->account_name[0])
 		return tr_error(tr, err, l->line, PAYROLL_EFORMAT, "missing-field",
 				"case %s: account_name is empty", l->case_id);
 	return 0;
@@ -330,19 +333,25 @@ payroll_transfers_next(struct payroll_transfers *tr, struct payroll_transfer *t,
 	if (tr->state)
 		return tr->state < 0 ? tr->state : 0;
 	while ((rc = payroll_ledger_next(tr->lr, &l, err)) == 1) {
+		int same_case, same_payee;
+
 		b = &tr->b[tr->cur];
 		tr->lines++;
-		if ((rc = check_line(tr, &l, err)) != 0)
+		temporary = !strcmp(l.program, "temporary");
+		same_case = b->active && b->temporary == temporary &&
+			    !strcmp(bstr(b, T_CASE), l.case_id);
+		same_payee = same_case && !strcmp(bstr(b, T_BANK), l.bank) &&
+			     !strcmp(bstr(b, T_ACCOUNT), l.account) &&
+			     !strcmp(bstr(b, T_ACCOUNT_NAME), l.account_name);
+		if ((rc = check_line(tr, &l, !same_payee, err)) != 0)
 			break;
 		if (payroll_add(tr->line_total, l.amount, &tr->line_total)) {
 			rc = tr_error(tr, err, l.line, PAYROLL_EOVERFLOW, "overflow",
 				      "the sum of the ledger does not fit");
 			break;
 		}
-		temporary = !strcmp(l.program, "temporary");
-		if (b->active && b->temporary == temporary && !strcmp(bstr(b, T_CASE), l.case_id)) {
-			if (strcmp(bstr(b, T_BANK), l.bank) || strcmp(bstr(b, T_ACCOUNT), l.account) ||
-			    strcmp(bstr(b, T_ACCOUNT_NAME), l.account_name)) {
+		if (same_case) {
+			if (!same_payee) {
 				rc = tr_error(tr, err, l.line, PAYROLL_EFORMAT, "payee-mismatch",
 					      "case %s: bank, account or account_name differs from "
 					      "line %ld of the same case", l.case_id, b->line);
