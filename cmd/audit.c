@@ -24,6 +24,7 @@ main(int argc, char **argv)
 			N_("amount-jump threshold in percent, 1 to 1000 (default 30)"), 0, 1, 1000),
 		OPT('o', "output", OPT_PATH, &o.output, "FILE",
 		    N_("the findings CSV (default: standard output)"), 0),
+		OPT(0, "bom", OPT_FLAG, &o.bom, NULL, N_("begin the CSV with a UTF-8 BOM (for Excel)"), 0),
 		OPT_END,
 	};
 	struct tool t = { .name = "payroll-audit", .opts = opts, .operands = "LEDGER...",

@@ -808,7 +808,8 @@ write_findings(struct audit *a, struct payroll_outfile *out)
 	sorting = a;
 	if (a->nf)
 		qsort(a->f, a->nf, sizeof *a->f, cmp_finding);
-	if (payroll_buf_addstr(&b, PAYROLL_AUDIT_HEADER))
+	if (payroll_buf_addstr(&b, a->o->bom ? PAYROLL_UTF8_BOM PAYROLL_AUDIT_HEADER :
+					   PAYROLL_AUDIT_HEADER))
 		rc = PAYROLL_ENOMEM;
 	for (i = 0; rc == 0 && i < a->nf; i++) {
 		const char *r = rule_names[a->f[i].rule];

@@ -71,6 +71,7 @@ struct payroll_audit_opts {
 	size_t nlists;
 	int jump;			/* percent; 0 means 30 */
 	const char *output;		/* findings CSV; NULL or "-" stdout */
+	int bom;			/* the CSV begins with PAYROLL_UTF8_BOM */
 };
 
 /* The defaults: amount-jump at 30 percent, findings to standard output. */

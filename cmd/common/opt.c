@@ -479,34 +479,84 @@ text_width(const char *s)
 	return w;
 }
 
+/* Whether p begins with full-width punctuation that may not start a line
+ * (，。、：；）！？」), which stays with what is before it. */
+static int
+is_closing(const char *p)
+{
+	static const char *const closing[] = { "，", "。", "、", "：", "；", "）", "！", "？", "」" };
+	size_t i;
+
+	for (i = 0; i < sizeof closing / sizeof *closing; i++)
+		if (!strncmp(p, closing[i], 3))
+			return 1;
+	return 0;
+}
+
+static int
+is_wide(const char *p)
+{
+	return ((unsigned char)*p & 0xf0) == 0xe0 && p[1] && p[2];
+}
+
 /*
- * Help text h from column indent on, its lines ("\n") wrapped at spaces
- * to 80 columns (a byte a column: a line of CJK text wraps early).
+ * The next piece of help text at p that is placed whole, its bytes (and
+ * its columns in *w): one CJK character, which a line may end after, or a
+ * run of other characters up to a space, a line end or a CJK character;
+ * closing punctuation after either goes with it.
+ */
+static size_t
+help_piece(const char *p, size_t *w)
+{
+	size_t n = 0;
+
+	*w = 0;
+	if (is_wide(p)) {
+		n = 3;
+		*w = 2;
+	} else {
+		for (; p[n] && p[n] != ' ' && p[n] != '\n' && !is_wide(p + n); n++)
+			*w += ((unsigned char)p[n] & 0xc0) != 0x80;
+	}
+	for (; is_wide(p + n) && is_closing(p + n); n += 3)
+		*w += 2;
+	return n;
+}
+
+/*
+ * Help text h from column indent on, its lines ("\n") wrapped to 80
+ * columns at spaces and, in Chinese, between characters (text_width).
  */
 static void
 put_help(FILE *f, const char *h, size_t indent)
 {
-	size_t col = indent, len;
+	size_t col = indent, n, w;
 	const char *p = h;
+	int space = 0;
 
 	while (*p) {
-		len = strcspn(p, " \n");
-		if (col > indent && col + 1 + len > 80) {
+		if (*p == ' ' || *p == '\n') {
+			if (*p++ == ' ') {
+				space = 1;
+				continue;
+			}
 			fprintf(f, "\n%*s", (int)indent, "");
 			col = indent;
-		} else if (col > indent) {
+			space = 0;
+			continue;
+		}
+		n = help_piece(p, &w);
+		if (col > indent && col + (size_t)space + w > 80) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (space && col > indent) {
 			fputc(' ', f);
 			col++;
 		}
-		fprintf(f, "%.*s", (int)len, p);
-		col += len;
-		p += len;
-		if (*p == '\n') {
-			fprintf(f, "\n%*s", (int)indent, "");
-			col = indent;
-		}
-		if (*p)
-			p++;
+		space = 0;
+		fwrite(p, 1, n, f);
+		col += w;
+		p += n;
 	}
 	fputc('\n', f);
 }

@@ -119,6 +119,12 @@ expect_exit 1 payroll-audit --previous demo-prev.csv --roster "$G/demo-reviewed.
 	--list deceased="$G/demo-deceased.csv" -o demo.csv "$L"
 same_file "$G/expected-demo.csv" demo.csv
 same_file "$G/expected-demo.err" err
+# --bom: the same findings behind a UTF-8 BOM, for Excel
+expect_exit 1 payroll-audit --previous demo-prev.csv --roster "$G/demo-reviewed.csv" \
+	--list deceased="$G/demo-deceased.csv" --bom -o demo-bom.csv "$L"
+{ printf '\357\273\277'; cat "$G/expected-demo.csv"; } >want-bom
+same_file want-bom demo-bom.csv
+same_file "$G/expected-demo.err" err
 expect_exit 0 payroll-audit "$L"
 same_file header out
 # the list as an Excel workbook: the same evidence (the list's text lives

@@ -18,6 +18,15 @@ usage_error() {
 	[ ! -s out ] || fail "$* wrote to standard output"; ok
 }
 
+# cols80 FILE: every line fits 80 terminal columns (a CJK character takes 2)
+cols80() {
+	python3 -c 'import sys, unicodedata
+bad = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines()
+       if sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l) > 80]
+print("\n".join(bad), file=sys.stderr)
+sys.exit(1 if bad else 0)' "$1"
+}
+
 tools=
 for src in "$SRC"/cmd/*.c; do
 	v=${src##*/}; v=${v%.c}
@@ -41,7 +50,7 @@ for v in $tools; do
 	expect_exit 0 "$t" --help
 	[ ! -s err ] || fail "$t --help wrote to standard error"
 	grep_file "usage: $t " out
-	awk 'length($0) > 80 { print; bad = 1 } END { exit bad }' out || fail "$t --help: a line over 80 columns"
+	cols80 out || fail "$t --help: a line over 80 columns"
 	expect_exit 0 "$t" -h; grep_file "usage: $t " out
 	expect_exit 0 "$t" --version
 	[ "$(cat out)" = "$t 0.1.0" ] || fail "$t --version: $(cat out)"; ok

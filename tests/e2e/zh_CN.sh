@@ -46,6 +46,17 @@ golden help.out out
 grep_file '要发放的月份' out
 expect_exit 0 zh payroll --help
 golden payroll-help.out out
+# every tool's Chinese --help fits 80 terminal columns (a CJK character
+# takes 2), wrapped between characters where the text has no spaces
+for t in "$BIN"/payroll-*; do
+	[ -x "$t" ] || continue
+	expect_exit 0 zh "$t" --help
+	python3 -c 'import sys, unicodedata
+w = lambda l: sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+sys.exit(max(w(l) for l in open(sys.argv[1], encoding="utf-8").read().splitlines()) > 80)' out ||
+		fail "${t##*/} --help in Chinese: a line over 80 columns"
+done
+ok
 
 # a fatal error: FILE:LINE: CODE: in ASCII, the message in Chinese; no output
 rm -f o.csv
