@@ -21,13 +21,13 @@ cc -O2 -I../libpayroll -o data/ledger_parse ledger_parse.c "$build/libpayroll.a"
 out=$(bench_out)
 
 show() {	# NAMES... -- RESULT-LINES...: one line per command
-	local names=() i=0
+	local names=() i=0 med best mem ratio cpu cratio rd crd
 	while [ "$1" != -- ]; do names+=("$1"); shift; done
 	shift
-	read -r _ _ _ reader <<<"${2:-0 0 0 1}"
+	read -r _ _ _ rd _ crd <<<"${2:-0 0 0 1 0 1}"	# the reader's ratios
 	for r in "$@"; do
-		read -r med best mem ratio <<<"$r"
-		python3 -c "print('  %-26s median %.3f s (best %.3f)  x%.2f the parse  x%.2f the reader  peak %.1f MiB' % ('${names[$i]}', $med, $best, $ratio, $ratio / $reader, $mem))"
+		read -r med best mem ratio cpu cratio <<<"$r"
+		python3 -c "print('  %-22s wall %.3f s (best %.3f) x%.2f the parse x%.2f the reader | cpu %.3f s x%.2f x%.2f | peak %.1f MiB' % ('${names[$i]}', $med, $best, $ratio, $ratio / $rd, $cpu, $cratio, $cratio / $crd, $mem))"
 		i=$((i + 1))
 	done
 }
