@@ -106,6 +106,9 @@ struct payroll_xlsx {
 	pthread_cond_t filled, freed;
 	int o_ready, o_end, o_rc, stop;
 	struct payroll_error o_err;
+	/* the caller's side only: it holds o (taken under mu, o_ready 1);
+	 * until then o, o_end, o_rc and o_err are the thread's */
+	int o_held;
 };
 
 void
@@ -1258,14 +1261,17 @@ thread_stop(struct payroll_xlsx *x)
 static int
 next_batch(struct payroll_xlsx *x)
 {
-	if (x->o_end)
+	if (x->o_held && x->o_end)
 		return 0;
 	pthread_mutex_lock(&x->mu);
-	x->o_ready = 0;
-	pthread_cond_signal(&x->freed);
+	if (x->o_held) {	/* give the batch handed out back */
+		x->o_ready = 0;
+		pthread_cond_signal(&x->freed);
+	}
 	while (!x->o_ready)
 		pthread_cond_wait(&x->filled, &x->mu);
 	pthread_mutex_unlock(&x->mu);
+	x->o_held = 1;
 	return 1;
 }
 
@@ -1277,7 +1283,8 @@ payroll_xlsx_next(struct payroll_xlsx *x, long *row,
 	for (;;) {
 		struct rowset *o = x->out;
 
-		if (o->rows_next < o->nrows) {
+		/* with the thread, o is read only once it is held */
+		if ((!x->threaded || x->o_held) && o->rows_next < o->nrows) {
 			struct queued_row *q = &o->rows[o->rows_next++];
 			size_t i;
 
