@@ -743,6 +743,17 @@ grant_row(struct engine *g, const struct payroll_row *row)
 				       k.area, k.start);
 	if (!rt)
 		return PAYROLL_ENOMEM;
+	if (rt->temporary_cap.unresolved) {
+		/* a cap applies but cannot be known: never pay above it unchecked */
+		char month[8];
+
+		payroll_month_format(k.start, month);
+		rc = calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
+				 payroll_program_name(PAYROLL_SUBSISTENCE), (int)k.region_len,
+				 k.region, payroll_area_name(k.area), month);
+		g->rep->attention += g->o->check_only;
+		return settle(g, &k, rc);
+	}
 	if (rt->temporary_cap.present) {
 		int64_t cap;
 		char a[PAYROLL_MONEY_MAX];

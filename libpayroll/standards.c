@@ -557,8 +557,10 @@ set_rate(struct payroll_rate *out, const struct std_row *r,
 		payroll_money_format(r->value, out->frag);
 		return;
 	}
-	if (!sbase->present || payroll_percent_of(sbase->fen, r->value, &out->fen))
-		return;		/* no base to take a percentage of: missing */
+	if (!sbase->present || payroll_percent_of(sbase->fen, r->value, &out->fen)) {
+		out->unresolved = 1;	/* no base to take a percentage of: missing */
+		return;
+	}
 	out->present = 1;
 	payroll_money_format(sbase->fen, a);
 	payroll_percent_format(r->value, b);
