@@ -422,6 +422,10 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 		return calc_reject(g, "missing-standard", "no care:%s standard for region %.*s (%s) in %s",
 				   payroll_care_name(k->care), (int)k->region_len, k->region,
 				   payroll_area_name(k->area), month);
+	if (rt->unresolved_subsidy)	/* a percentage that applies, of no base */
+		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
+				   payroll_program_name(PAYROLL_SUBSISTENCE), (int)k->region_len,
+				   k->region, payroll_area_name(k->area), month);
 	if (k->program == PAYROLL_SUBSISTENCE)
 		rc = subsistence_month(g, k, m, current, rt);
 	else

@@ -607,6 +607,8 @@ compute(struct payroll_standards *s, struct cache_entry *e, const char *p,
 			nr->name = s->sub_names[i];
 			nr->item = s->sub_items[i];
 			rt->nsubsidies++;
+		} else if (nr->rate.unresolved && !rt->unresolved_subsidy) {
+			rt->unresolved_subsidy = s->sub_items[i];
 		}
 	}
 	rt->supplements = e->supp;

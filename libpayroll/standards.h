@@ -68,6 +68,7 @@ struct payroll_rates {
 	const struct payroll_named_rate *supplements;	/* those that apply */
 	size_t nsubsidies;
 	const struct payroll_named_rate *subsidies;	/* sorted by name */
+	const char *unresolved_subsidy;	/* item of a percentage subsidy with no base, or NULL */
 };
 
 struct payroll_standards;

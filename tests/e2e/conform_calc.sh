@@ -59,4 +59,34 @@ expect_exit 1 payroll-check --standards standards.csv --grants grants.csv roster
 grep_file 'grants.csv:3: missing-standard:' err
 expect_exit 1 payroll-check --standards standards.csv --grants grants.csv --period 2026-11 roster.csv
 grep_file 'grants.csv:3: missing-standard:' err
+# the same for a one-off subsidy given as a percentage: an extreme-poverty
+# row whose region has its own base in money but no subsistence base has
+# nothing to take the percentage of, and is rejected rather than paid
+# without its subsidy; where the subsistence base exists it is paid
+cat >std2.csv <<'CSV'
+region,program,area,item,amount,from,to
+220421,subsistence,urban,base,720.00,2026-01,
+220000,extreme-poverty,*,base,1000.00,2025-01,
+220000,extreme-poverty,*,care:full,492.00,2025-01,
+*,*,*,subsidy:price,10%,2026-11,2026-11
+CSV
+cat >roster2.csv <<'CSV'
+case_id,program,area,region,locality,name,id_number,members,income,categories,care_level,support_mode,bank,account,account_name,start,end,status,paid_through
+E1,extreme-poverty,urban,220500,X社区,赵六,220421198001010042,1,,,full,dispersed,ICBC,6217000000000000046,,2026-01,,,
+E2,extreme-poverty,urban,220421,X社区,钱七,220421198001010050,1,,,full,dispersed,ICBC,6217000000000000053,,2026-01,,,
+CSV
+expect_exit 1 payroll-calc -q --standards std2.csv --period 2026-11 -o ledger2.csv \
+	--rejects rejects2.csv roster2.csv
+cat >want-rejects2.csv <<'CSV'
+source,line,case_id,code,message
+roster2.csv,2,E1,missing-standard,no subsistence base for region 220500 (urban) in 2026-11
+CSV
+same_file want-rejects2.csv rejects2.csv
+cat >want2.csv <<'CSV'
+period,case_id,program,item,month,region,area,locality,name,id_number,bank,account,account_name,members,support_mode,care_level,amount,basis
+2026-11,E2,extreme-poverty,basic-living,2026-11,220421,urban,X社区,钱七,220421198001010050,ICBC,6217000000000000053,钱七,1,dispersed,full,1000.00,1000.00*1=1000.00
+2026-11,E2,extreme-poverty,care,2026-11,220421,urban,X社区,钱七,220421198001010050,ICBC,6217000000000000053,钱七,1,dispersed,full,492.00,492.00*1=492.00
+2026-11,E2,extreme-poverty,subsidy:price,2026-11,220421,urban,X社区,钱七,220421198001010050,ICBC,6217000000000000053,钱七,1,dispersed,full,72.00,(720.00*10%=72.00)*1=72.00
+CSV
+same_file want2.csv ledger2.csv
 done_ok
