@@ -414,7 +414,8 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 	rt = payroll_standards_resolve(g->std, k->region, k->region_len, k->program, k->area, m);
 	if (!rt)
 		return PAYROLL_ENOMEM;
-	if (!rt->base.present || (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present))
+	if (!rt->base.present || (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present) ||
+	    rt->unresolved_subsidy)
 		payroll_month_format(m, month);
 	if (!rt->base.present)
 		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
