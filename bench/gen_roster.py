@@ -7,7 +7,9 @@ persons), 20% extreme-poverty (dispersed/centralized, care levels), a few
 hundred villages in one county, unique case ids, ids and accounts with
 valid check digits, a few percent of rows not due. Deterministic.
 """
-import random, sys
+import os, random, sys
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+from fixturegen import luhn
 
 W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 CHECK = "10X98765432"
@@ -19,15 +21,7 @@ def idno(i):
     return body + CHECK[sum(int(c) * w for c, w in zip(body, W)) % 11]
 
 def card(i):
-    body = "621700%012d" % i
-    total = 0
-    for k, c in enumerate(reversed(body)):
-        d = int(c)
-        if k % 2 == 0:
-            d *= 2
-            d -= 9 if d > 9 else 0
-        total += d
-    return body + str((10 - total % 10) % 10)
+    return luhn("621700%012d" % i)
 
 def main():
     n, out = int(sys.argv[1]), sys.argv[2]

@@ -114,14 +114,10 @@ payroll_csv_needs_quote(const char *s, size_t n)
 }
 
 char *
-payroll_csv_put(char *o, const char *s, size_t n, int quote)
+payroll_csv_put_quoted(char *o, const char *s, size_t n)
 {
 	size_t i;
 
-	if (!quote) {
-		memcpy(o, s, n);
-		return o + n;
-	}
 	*o++ = '"';
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"')

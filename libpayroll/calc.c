@@ -340,20 +340,21 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 	int64_t bm, gap, fm = 0, core;
 	struct out_line *l;
 	struct supp_ctx sc = { rt, 0, NULL, 0 };
+	size_t inc_len;
 
-	payroll_month_format(m, month);
 	if (payroll_mul(rt->base.fen, k->members, &bm) || payroll_sub(bm, k->income, &gap))
 		return calc_reject(g, "overflow", "amount too large");
 	if (gap <= 0) {
 		if (!current)
 			return 0;	/* not owed for that month under its standard */
+		payroll_month_format(m, month);
 		payroll_money_format(k->income, inc);
 		return calc_reject(g, "income-above-standard",
 				   "income %s is not below the standard %s*%d for %s", inc,
 				   rt->base.frag, k->members, month);
 	}
 	core = gap;
-	payroll_money_format(k->income, inc);
+	inc_len = payroll_money_format(k->income, inc);
 	if (rt->floor.present && payroll_mul(rt->floor.fen, k->members, &fm))
 		return calc_reject(g, "overflow", "amount too large");
 	if (!(l = NEW_LINE(g, "allowance", m)))
@@ -366,7 +367,7 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 	PUT(l, "*");
 	put_int(l, k->members);
 	PUT(l, "-");
-	put(l, inc);
+	put_n(l, inc, inc_len);
 	if (core == fm && rt->floor.present && fm > gap) {
 		PUT(l, ",");
 		l->quote = 1;
@@ -410,10 +411,11 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 	size_t i, before = g->nlines;
 	int rc;
 
-	payroll_month_format(m, month);
 	rt = payroll_standards_resolve(g->std, k->region, k->region_len, k->program, k->area, m);
 	if (!rt)
 		return PAYROLL_ENOMEM;
+	if (!rt->base.present || (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present))
+		payroll_month_format(m, month);
 	if (!rt->base.present)
 		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
 				   payroll_program_name(k->program), (int)k->region_len, k->region,
@@ -513,13 +515,41 @@ take_dup(struct engine *g, const struct payroll_case *k, struct dup_reject *d)
 	return 2;
 }
 
+/*
+ * The ledger columns of a valid row. Only case_id, locality, name and
+ * account_name are free text: the period, program, area, support mode and
+ * care level are our own words, and validation left the region, id number
+ * and account digits and the bank a code, none of which needs CSV quoting.
+ */
+static void
+case_columns(const struct engine *g, const struct payroll_case *k, struct payroll_ledger_cols *c)
+{
+	static const char *const support[2] = { "dispersed", "centralized" };
+	const char *program = payroll_program_name(k->program), *area = payroll_area_name(k->area);
+	const char *mode = "", *care = "";
+
+	if (k->program == PAYROLL_EXTREME_POVERTY) {
+		mode = support[k->centralized != 0];
+		care = payroll_care_name(k->care);
+	}
+	*c = (struct payroll_ledger_cols){
+		.v = { g->period, k->case_id, program, k->region, area, k->locality, k->name,
+		       k->id, k->bank, k->account, k->account_name, mode, care },
+		.n = { 7, k->case_id_len < 80 ? k->case_id_len : 79, strlen(program), k->region_len,
+		       strlen(area), k->locality_len, k->name_len, k->id[0] ? 18 : 0,
+		       strlen(k->bank), k->account_len, k->account_name_len, strlen(mode),
+		       strlen(care) },
+		.members = k->members,
+		.plain = ~(1u << PAYROLL_LC_CASE_ID | 1u << PAYROLL_LC_LOCALITY | 1u << PAYROLL_LC_NAME |
+			   1u << PAYROLL_LC_ACCOUNT_NAME),
+	};
+}
+
 static int
 write_lines(struct engine *g, const struct payroll_case *k)
 {
-	struct payroll_ledger_line ll;
-	char month[8], case_id[80];
-	size_t idn = k->case_id_len < sizeof case_id ? k->case_id_len : sizeof case_id - 1;
-	const char *program = payroll_program_name(k->program);
+	struct payroll_ledger_cols cols;
+	char month[8];
 	int64_t sum = 0;
 	size_t i;
 	int rc;
@@ -539,29 +569,17 @@ write_lines(struct engine *g, const struct payroll_case *k)
 			if (d->src == g->cur && d->row == row)
 				return take_dup(g, k, d);
 		}
-	memcpy(case_id, k->case_id, idn);
-	case_id[idn] = '\0';
-	ll = (struct payroll_ledger_line){
-		.period = g->period, .case_id = case_id, .program = program,
-		.region = k->region, .area = payroll_area_name(k->area),
-		.locality = k->locality, .name = k->name,
-		.id_number = k->id, .bank = k->bank, .account = k->account,
-		.account_name = k->account_name, .members = k->members,
-	};
-	if (k->program == PAYROLL_EXTREME_POVERTY) {
-		ll.support_mode = k->centralized ? "centralized" : "dispersed";
-		ll.care_level = payroll_care_name(k->care);
-	}
-	payroll_buf_reset(&g->buf);
-	if (payroll_ledger_case_set(&g->lcase, &ll))
+	case_columns(g, k, &cols);
+	if (payroll_ledger_case_cols(&g->lcase, &cols))
 		return PAYROLL_ENOMEM;
+	payroll_buf_reset(&g->buf);
 	for (i = 0; i < g->nlines; i++) {
 		const struct out_line *l = &g->lines[i];
 
 		if (l->month != g->o->period)
 			payroll_month_format(l->month, month);
 		if (payroll_ledger_case_line(&g->buf, &g->lcase, l->item, l->item_len,
-					     l->month == g->o->period ? g->period : month, 7,
+					     l->month == g->o->period ? g->period : month,
 					     l->amount, l->basis, l->len, l->quote))
 			return PAYROLL_ENOMEM;
 		if ((rc = add_line_total(g, k->program, l)) != 0)

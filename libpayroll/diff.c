@@ -62,7 +62,8 @@ struct diff {
 	struct payroll_diff_result *res;
 	struct payroll_error *err;
 	struct side s[2];	/* 0 OLD, 1 NEW */
-	char *keybuf;		/* the --key list, split in place */
+	const char *key;	/* the key list: --key, or the default */
+	char *keybuf;		/* the key list, split in place */
 	const char *keyname[MAXKEY];
 	int keymask[MAXKEY];	/* key column shown masked (opts.mask) */
 	int nkey;
@@ -311,7 +312,12 @@ setup(struct diff *d)
 							 "duplicate-column", "column '%s' appears twice", h);
 		}
 	}
-	d->keybuf = strdup(o->key ? o->key : "case_id,item,month");
+	/* two bank csv files (no case_id, a seq) are keyed by seq (SPEC 6.1) */
+	d->key = o->key ? o->key : "case_id,item,month";
+	if (!o->key && find_col(d->s[0].t, "case_id", 7) < 0 && find_col(d->s[1].t, "case_id", 7) < 0 &&
+	    find_col(d->s[0].t, "seq", 3) >= 0 && find_col(d->s[1].t, "seq", 3) >= 0)
+		d->key = "seq";
+	d->keybuf = strdup(d->key);
 	if (!d->keybuf)
 		return payroll_error_set(d->err, PAYROLL_ENOMEM, NULL, 0, 0, "no-memory", "out of memory");
 	for (p = d->keybuf; ; p++) {
@@ -400,7 +406,7 @@ dup_key(struct diff *d, int i, uint32_t first, uint32_t second)
 {
 	return payroll_error_set(d->err, PAYROLL_EFORMAT, d->s[i].path, (long)second, 0,
 				 "duplicate-key", "the key (%s) of this line is also on line %u",
-				 d->o->key ? d->o->key : "case_id,item,month", first);
+				 d->key, first);
 }
 
 /* The index over d->ent, built once the indexed file is read; the first

@@ -44,23 +44,25 @@ payroll_ledger_is_regular(const struct payroll_ledger_line *l)
 		!strcmp(l->item, "basic-living") || !strcmp(l->item, "care"));
 }
 
-/* Append the fields (NULL as ""), each CSV-quoted when it needs it and
- * followed by a comma, after one capacity check. n is at most 8. */
+/* Append the columns [from, to) of cols to b, each CSV-quoted when it
+ * needs it and followed by a comma, after one capacity check. */
 static int
-add_fields(struct payroll_buf *b, const char *const *f, size_t n)
+add_cols(struct payroll_buf *b, const struct payroll_ledger_cols *cols, int from, int to)
 {
-	size_t len[8], need = 0, i;
+	size_t need = 0;
 	char *o;
+	int i;
 
-	for (i = 0; i < n; i++) {
-		len[i] = f[i] ? strlen(f[i]) : 0;
-		need += 2 * len[i] + 3;
-	}
+	for (i = from; i < to; i++)
+		need += 2 * cols->n[i] + 3;
 	if (payroll_buf_reserve(b, need))
 		return PAYROLL_ENOMEM;
 	o = b->p + b->len;
-	for (i = 0; i < n; i++) {
-		o = payroll_csv_put(o, f[i] ? f[i] : "", len[i], payroll_csv_needs_quote(f[i] ? f[i] : "", len[i]));
+	for (i = from; i < to; i++) {
+		int plain = (cols->plain >> i) & 1;
+
+		o = payroll_csv_put(o, cols->v[i], cols->n[i],
+				    !plain && payroll_csv_needs_quote(cols->v[i], cols->n[i]));
 		*o++ = ',';
 	}
 	*o = '\0';
@@ -69,17 +71,10 @@ add_fields(struct payroll_buf *b, const char *const *f, size_t n)
 }
 
 int
-payroll_ledger_case_set(struct payroll_ledger_case *c,
-			const struct payroll_ledger_line *l)
+payroll_ledger_case_cols(struct payroll_ledger_case *c, const struct payroll_ledger_cols *cols)
 {
-	const char *head[] = { l->period, l->case_id, l->program };
-	const char *mid[] = {
-		l->region, l->area, l->locality, l->name, l->id_number, l->bank,
-		l->account, l->account_name,
-	};
-	const char *tail[] = { l->support_mode, l->care_level };
 	char num[12];
-	int k = sizeof num, m = l->members;
+	int k = sizeof num, m = cols->members;
 
 	payroll_buf_reset(&c->head);
 	payroll_buf_reset(&c->mid);
@@ -87,18 +82,40 @@ payroll_ledger_case_set(struct payroll_ledger_case *c,
 	do
 		num[--k] = (char)('0' + m % 10);
 	while ((m /= 10) > 0 && k > 0);
-	if (add_fields(&c->head, head, 3) || add_fields(&c->mid, mid, 8) ||
+	if (add_cols(&c->head, cols, PAYROLL_LC_PERIOD, PAYROLL_LC_REGION) ||
+	    add_cols(&c->mid, cols, PAYROLL_LC_REGION, PAYROLL_LC_SUPPORT_MODE) ||
 	    payroll_buf_add(&c->mid, num + k, sizeof num - (size_t)k) ||
-	    add_fields(&c->mid, tail, 2))
+	    add_cols(&c->mid, cols, PAYROLL_LC_SUPPORT_MODE, PAYROLL_LC_N))
 		return PAYROLL_ENOMEM;
 	return 0;
 }
 
 int
-payroll_ledger_case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
-			 const char *item, size_t item_len, const char *month,
-			 size_t month_len, int64_t amount, const char *basis,
-			 size_t basis_len, int basis_quote)
+payroll_ledger_case_set(struct payroll_ledger_case *c,
+			const struct payroll_ledger_line *l)
+{
+	const char *v[PAYROLL_LC_N] = {
+		l->period, l->case_id, l->program, l->region, l->area, l->locality,
+		l->name, l->id_number, l->bank, l->account, l->account_name,
+		l->support_mode, l->care_level,
+	};
+	struct payroll_ledger_cols cols = { .members = l->members };
+	int i;
+
+	for (i = 0; i < PAYROLL_LC_N; i++) {
+		cols.v[i] = v[i] ? v[i] : "";
+		cols.n[i] = strlen(cols.v[i]);
+	}
+	return payroll_ledger_case_cols(c, &cols);
+}
+
+/* A line of the case c: its item, month, amount and basis between the
+ * case's columns, after one capacity check. */
+static int
+case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
+	  const char *item, size_t item_len, const char *month, size_t month_len,
+	  int month_quote, int64_t amount, const char *basis, size_t basis_len,
+	  int basis_quote)
 {
 	char *o;
 
@@ -110,7 +127,7 @@ payroll_ledger_case_line(struct payroll_buf *b, const struct payroll_ledger_case
 	o = payroll_csv_put(o + c->head.len, item, item_len,
 			    payroll_csv_needs_quote(item, item_len));
 	*o++ = ',';
-	o = payroll_csv_put(o, month, month_len, payroll_csv_needs_quote(month, month_len));
+	o = payroll_csv_put(o, month, month_len, month_quote);
 	*o++ = ',';
 	memcpy(o, c->mid.p, c->mid.len);
 	o += c->mid.len;
@@ -121,6 +138,14 @@ payroll_ledger_case_line(struct payroll_buf *b, const struct payroll_ledger_case
 	*o = '\0';
 	b->len = (size_t)(o - b->p);
 	return 0;
+}
+
+int
+payroll_ledger_case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
+			 const char *item, size_t item_len, const char *month,
+			 int64_t amount, const char *basis, size_t basis_len, int basis_quote)
+{
+	return case_line(b, c, item, item_len, month, 7, 0, amount, basis, basis_len, basis_quote);
 }
 
 void
@@ -140,10 +165,10 @@ payroll_ledger_format(struct payroll_buf *b,
 	if (rc == 0) {
 		const char *item = l->item ? l->item : "", *month = l->month ? l->month : "";
 		const char *basis = l->basis ? l->basis : "";
-		size_t n = strlen(basis);
+		size_t n = strlen(basis), mn = strlen(month);
 
-		rc = payroll_ledger_case_line(b, &c, item, strlen(item), month, strlen(month),
-					      l->amount, basis, n, payroll_csv_needs_quote(basis, n));
+		rc = case_line(b, &c, item, strlen(item), month, mn, payroll_csv_needs_quote(month, mn),
+			       l->amount, basis, n, payroll_csv_needs_quote(basis, n));
 	}
 	payroll_ledger_case_release(&c);
 	return rc;

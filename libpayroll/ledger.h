@@ -77,8 +77,9 @@ int payroll_ledger_format(struct payroll_buf *b,
  * payroll_ledger_case_line is the hot path of calc: lengths are given,
  * the buffer is grown once per line, and the basis is quoted only when
  * basis_quote says it holds a comma, quote or line end (the caller built
- * it and knows; payroll_csv_needs_quote tells otherwise); item and month
- * are short and checked here. 0 or PAYROLL_ENOMEM.
+ * it and knows; payroll_csv_needs_quote tells otherwise); the item is
+ * short and checked here; month is a month "YYYY-MM" (7 bytes, never
+ * quoted). 0 or PAYROLL_ENOMEM.
  */
 struct payroll_ledger_case {
 	struct payroll_buf head;	/* "period,case_id,program," */
@@ -86,10 +87,38 @@ struct payroll_ledger_case {
 };
 int payroll_ledger_case_set(struct payroll_ledger_case *c,
 			    const struct payroll_ledger_line *l);
+
+/* The columns of one case in ledger order (PAYROLL_LEDGER_HEADER without
+ * item, month, members, amount and basis), for payroll_ledger_case_cols. */
+enum {
+	PAYROLL_LC_PERIOD, PAYROLL_LC_CASE_ID, PAYROLL_LC_PROGRAM,
+	PAYROLL_LC_REGION, PAYROLL_LC_AREA, PAYROLL_LC_LOCALITY, PAYROLL_LC_NAME,
+	PAYROLL_LC_ID_NUMBER, PAYROLL_LC_BANK, PAYROLL_LC_ACCOUNT,
+	PAYROLL_LC_ACCOUNT_NAME, PAYROLL_LC_SUPPORT_MODE, PAYROLL_LC_CARE_LEVEL,
+	PAYROLL_LC_N
+};
+struct payroll_ledger_cols {
+	const char *v[PAYROLL_LC_N];	/* not NUL-terminated; "" when empty */
+	size_t n[PAYROLL_LC_N];
+	int members;
+	unsigned plain;			/* bit 1 << PAYROLL_LC_x: the caller knows
+					 * v[x] needs no CSV quoting (a month,
+					 * a name of the fixed vocabulary, a
+					 * validated code or number) */
+};
+
+/*
+ * payroll_ledger_case_set from lengths the caller knows: no strlen, and
+ * the columns in cols->plain are copied without scanning them for the
+ * bytes that need quoting (calc: every column but case_id, locality,
+ * name and account_name). 0 or PAYROLL_ENOMEM.
+ */
+int payroll_ledger_case_cols(struct payroll_ledger_case *c,
+			     const struct payroll_ledger_cols *cols);
 int payroll_ledger_case_line(struct payroll_buf *b,
 			     const struct payroll_ledger_case *c,
 			     const char *item, size_t item_len,
-			     const char *month, size_t month_len, int64_t amount,
+			     const char *month, int64_t amount,
 			     const char *basis, size_t basis_len, int basis_quote);
 void payroll_ledger_case_release(struct payroll_ledger_case *c);
 

@@ -398,7 +398,9 @@ check_names(struct vctx *v, int cname, int caccount_name, struct payroll_case *k
 	const struct payroll_row *r = v->row;
 
 	k->name = r->v[cname];
+	k->name_len = r->n[cname];
 	k->account_name = r->n[caccount_name] ? r->v[caccount_name] : k->name;
+	k->account_name_len = r->n[caccount_name] ? r->n[caccount_name] : k->name_len;
 	if (!required(v, cname, MAX_NAME_LEN))
 		return;
 	if (r->n[caccount_name] > MAX_NAME_LEN)
@@ -439,6 +441,7 @@ payroll_roster_validate(const struct payroll_row *row,
 	}
 	check_region(&v, R_REGION, k);
 	k->locality = row->v[R_LOCALITY];
+	k->locality_len = row->n[R_LOCALITY];
 	required(&v, R_LOCALITY, MAX_TEXT_LEN);
 	check_extreme(&v, k);
 	check_names(&v, R_NAME, R_ACCOUNT_NAME, k);
@@ -488,6 +491,7 @@ payroll_grant_validate(const struct payroll_row *row, struct payroll_case *k,
 	check_id(&v, G_IDNUM, k);
 	check_region(&v, G_REGION, k);
 	k->locality = row->v[G_LOCALITY];
+	k->locality_len = row->n[G_LOCALITY];
 	required(&v, G_LOCALITY, MAX_TEXT_LEN);
 	if (required(&v, G_AREA, 64)) {
 		k->area = payroll_area_parse(row->v[G_AREA], row->n[G_AREA], 0);

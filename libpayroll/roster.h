@@ -29,11 +29,14 @@ struct payroll_case {
 	const char *region;
 	size_t region_len;
 	const char *locality;
+	size_t locality_len;
 	const char *name;
+	size_t name_len;
 	const char *bank;
 	const char *account;
 	size_t account_len;
 	const char *account_name;	/* name when the column is empty */
+	size_t account_name_len;
 	char id[19];		/* normalised (X upper case); "" when bad */
 	int members;		/* 0 when bad */
 	int64_t income;		/* fen; subsistence */

@@ -6,16 +6,13 @@
  * The container is read with libzip, the parts with libxml2:
  * xl/workbook.xml (sheet names, the 1904 date system),
  * xl/_rels/workbook.xml.rels (where each sheet lives) and xl/styles.xml
- * (which styles are dates) with its xmlTextReader; xl/sharedStrings.xml
- * (held: one arena of strings and a 32-bit offset each) with its SAX2
- * push parser, fed 64 KiB of inflated XML at a time; the sheet itself
- * with its SAX2 pull parser on a thread of its own, which hands the rows
- * over in batches while the caller works on the previous ones (or, with
- * PAYROLL_THREADS=1 in the environment, with the push parser on the
- * caller's thread, 64 KiB at a time): only the rows of a batch or two
+ * (which styles are dates) here with its xmlTextReader; the shared
+ * strings by xlsx_sst.c, on a thread of their own while the sheet is
+ * read; the sheet by xlsx_sheet.c, on threads of its own that hand the
+ * rows over in batches (with PAYROLL_THREADS=1 in the environment,
+ * everything on the caller's thread). Only the rows of a batch or two
  * are held, and a shared string's value is the shared strings' own
- * bytes. Knows nothing of CSV or of
- * payroll's columns.
+ * bytes. Knows nothing of CSV or of payroll's columns.
  */
 #ifndef PAYROLL_XLSX_H
 #define PAYROLL_XLSX_H
@@ -60,8 +57,10 @@ struct payroll_xlsx;
  * input and gzip are read whole into memory first. Returns 0 and *out,
  * or PAYROLL_EFORMAT with err: "unsupported-file" (a zip that is no Excel
  * workbook: OpenDocument .ods, .xlsb, Word...), "bad-xlsx" (a broken zip,
- * a broken or missing part), "missing-sheet" (no sheet of that name; the
- * message lists the sheets); PAYROLL_EIO, PAYROLL_ENOMEM.
+ * a broken or missing part; broken shared strings only with
+ * PAYROLL_THREADS=1, else payroll_xlsx_next says so), "missing-sheet" (no
+ * sheet of that name; the message lists the sheets); PAYROLL_EIO,
+ * PAYROLL_ENOMEM.
  */
 int payroll_xlsx_open(struct payroll_xlsx **out, struct payroll_source *src,
 		      const char *sheet, struct payroll_error *err);
@@ -70,9 +69,10 @@ int payroll_xlsx_open(struct payroll_xlsx **out, struct payroll_source *src,
  * Next row that has at least one cell with a value: *row its number (as
  * Excel shows it), *cells its cells in column order (empty cells left out)
  * valid until the next call. Returns 1, 0 at the end of the sheet, or
- * PAYROLL_EFORMAT ("bad-xlsx": broken XML, a shared string index out of
- * range, a cell reference out of order, naming the cell), PAYROLL_EIO,
- * PAYROLL_ENOMEM with err filled.
+ * PAYROLL_EFORMAT ("bad-xlsx": broken XML in the sheet or in the shared
+ * strings, a shared string index out of range, a cell reference out of
+ * order, naming the cell), PAYROLL_EIO, PAYROLL_ENOMEM with err filled;
+ * an error is returned again by every later call.
  */
 int payroll_xlsx_next(struct payroll_xlsx *x, long *row,
 		      const struct payroll_xlsx_cell **cells, size_t *ncells,

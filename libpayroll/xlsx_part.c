@@ -174,3 +174,48 @@ payroll_xlsx_part_close(struct payroll_xlsx_part *p)
 	}
 	free_part(p);
 }
+
+int
+payroll_xlsx_part_bad_xml(struct payroll_error *err, const char *path, const char *part)
+{
+	return payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "bad-xlsx",
+				 "%s in the workbook is not well-formed XML (a damaged file? open it in Excel and save it again)",
+				 part);
+}
+
+int
+payroll_xlsx_part_unreadable(struct payroll_error *err, const char *path, const char *part,
+			     const char *why)
+{
+	return payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "bad-xlsx",
+				 "cannot read %s from the workbook: %s (a damaged file?)", part, why);
+}
+
+static void
+quiet(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+xmlParserCtxtPtr
+payroll_xlsx_part_parser(const char *name, startElementNsSAX2Func start,
+			 endElementNsSAX2Func end, charactersSAXFunc text, void *data,
+			 xmlInputReadCallback read)
+{
+	xmlSAXHandler sax = { 0 };
+	xmlParserCtxtPtr ctx;
+
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.serror = quiet;
+	sax.startElementNs = start;
+	sax.endElementNs = end;
+	sax.characters = text;
+	sax.ignorableWhitespace = text;
+	sax.cdataBlock = text;
+	ctx = read ? xmlCreateIOParserCtxt(&sax, data, read, NULL, data, XML_CHAR_ENCODING_NONE) :
+		xmlCreatePushParserCtxt(&sax, data, NULL, 0, name);
+	if (ctx)
+		xmlCtxtUseOptions(ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	return ctx;
+}

@@ -524,25 +524,24 @@ help_piece(const char *p, size_t *w)
 }
 
 /*
- * Help text h from column indent on, its lines ("\n") wrapped to 80
- * columns at spaces and, in Chinese, between characters (text_width).
+ * Help text h from column indent on, filled and wrapped to 80 columns at
+ * spaces and, in Chinese, between characters (text_width). A "\n" in h
+ * only marks where the source string was cut: it is a space between two
+ * words, nothing beside a Chinese character, and never a line end of its
+ * own, which would leave a one-word line under a wrapped one.
  */
 static void
 put_help(FILE *f, const char *h, size_t indent)
 {
 	size_t col = indent, n, w;
 	const char *p = h;
-	int space = 0;
+	int space = 0, wide = 0;
 
 	while (*p) {
 		if (*p == ' ' || *p == '\n') {
-			if (*p++ == ' ') {
+			if (*p == ' ' || (!wide && !is_wide(p + 1)))
 				space = 1;
-				continue;
-			}
-			fprintf(f, "\n%*s", (int)indent, "");
-			col = indent;
-			space = 0;
+			p++;
 			continue;
 		}
 		n = help_piece(p, &w);
@@ -556,6 +555,7 @@ put_help(FILE *f, const char *h, size_t indent)
 		space = 0;
 		fwrite(p, 1, n, f);
 		col += w;
+		wide = n >= 3 && is_wide(p + n - 3);
 		p += n;
 	}
 	fputc('\n', f);
