@@ -414,7 +414,8 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 	rt = payroll_standards_resolve(g->std, k->region, k->region_len, k->program, k->area, m);
 	if (!rt)
 		return PAYROLL_ENOMEM;
-	if (!rt->base.present || (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present))
+	if (!rt->base.present || (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present) ||
+	    rt->unresolved_subsidy)
 		payroll_month_format(m, month);
 	if (!rt->base.present)
 		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
@@ -424,6 +425,10 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 		return calc_reject(g, "missing-standard", "no care:%s standard for region %.*s (%s) in %s",
 				   payroll_care_name(k->care), (int)k->region_len, k->region,
 				   payroll_area_name(k->area), month);
+	if (rt->unresolved_subsidy)	/* a percentage that applies, of no base */
+		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
+				   payroll_program_name(PAYROLL_SUBSISTENCE), (int)k->region_len,
+				   k->region, payroll_area_name(k->area), month);
 	if (k->program == PAYROLL_SUBSISTENCE)
 		rc = subsistence_month(g, k, m, current, rt);
 	else
@@ -761,6 +766,17 @@ grant_row(struct engine *g, const struct payroll_row *row)
 				       k.area, k.start);
 	if (!rt)
 		return PAYROLL_ENOMEM;
+	if (rt->temporary_cap.unresolved) {
+		/* a cap applies but cannot be known: never pay above it unchecked */
+		char month[8];
+
+		payroll_month_format(k.start, month);
+		rc = calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
+				 payroll_program_name(PAYROLL_SUBSISTENCE), (int)k.region_len,
+				 k.region, payroll_area_name(k.area), month);
+		g->rep->attention += g->o->check_only;
+		return settle(g, &k, rc);
+	}
 	if (rt->temporary_cap.present) {
 		int64_t cap;
 		char a[PAYROLL_MONEY_MAX];
