@@ -75,6 +75,8 @@ struct payroll_xlsx_sheet {
 	int row_depth, c_depth;
 	long next_row;		/* a row without r= is the one after the last */
 	long row;
+	char rdig[8];		/* its number's digits */
+	int rdig_n;
 	int lastcol;
 	size_t row_first, row_text;	/* where the row's cells and values start */
 	int col;		/* the cell being parsed */
@@ -202,6 +204,7 @@ static void
 row_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
 {
 	long r = x->next_row;
+	char tmp[8];
 	int i;
 
 	for (i = 0; i < nattr; i++, a += 5) {
@@ -223,46 +226,51 @@ row_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
 	x->row = r;
 	x->next_row = r + 1;
 	x->lastcol = 0;
+	for (x->rdig_n = 0; r; r /= 10)
+		tmp[x->rdig_n++] = (char)('0' + r % 10);
+	for (i = 0; i < x->rdig_n; i++)
+		x->rdig[i] = tmp[x->rdig_n - 1 - i];
 	x->row_first = x->w.ncells;
 	x->row_text = x->w.text.len;
 	x->row_depth = x->depth;
 }
 
-/* "C17" in [p, end) -> column 3, row 17. 0, or -1 when it is not a cell
- * reference. */
+/* "C17" in [p, end), in row 17 -> column 3. 0, or -1 when it is not a
+ * reference to a cell of the row (its digits compared with the row's:
+ * cheaper than reading them). */
 static int
-parse_ref(const xmlChar *p, const xmlChar *end, int *col, long *row)
+parse_ref(const struct payroll_xlsx_sheet *x, const xmlChar *p, const xmlChar *end, int *col)
 {
-	long c = 0, r = 0;
+	long c = 0;
 
 	for (; p < end && *p >= 'A' && *p <= 'Z'; p++)
 		if ((c = c * 26 + (*p - 'A' + 1)) > MAX_COL)
 			return -1;
-	if (!c || p == end || *p < '1' || *p > '9')
-		return -1;
-	for (; p < end && *p >= '0' && *p <= '9'; p++)
-		if ((r = r * 10 + (*p - '0')) > MAX_ROW)
-			return -1;
-	if (p != end)
+	if (!c || end - p != x->rdig_n || memcmp(p, x->rdig, (size_t)x->rdig_n))
 		return -1;
 	*col = (int)c;
-	*row = r;
 	return 0;
 }
 
 static enum cell_type
 cell_type(const xmlChar *v, const xmlChar *end)
 {
-	static const struct { const char *t; enum cell_type type; } types[] = {
-		{ "s", T_SHARED }, { "n", T_NUMBER }, { "d", T_DATE_TEXT }, { "b", T_BOOL },
-		{ "e", T_ERROR },
-	};
-	size_t i, n = (size_t)(end - v);
-
-	for (i = 0; i < sizeof types / sizeof *types; i++)
-		if (n == 1 && v[0] == (xmlChar)types[i].t[0])
-			return types[i].type;
-	return T_STRING;	/* str (a formula's text), inlineStr */
+	if (end - v != 1)
+		return T_STRING;	/* str (a formula's text), inlineStr */
+	switch (v[0]) {
+	case 's':
+		return T_SHARED;
+	case 'n':
+		return T_NUMBER;
+	case 'd':
+		return T_DATE_TEXT;
+	case 'b':
+		return T_BOOL;
+	case 'e':
+		return T_ERROR;
+	default:
+		return T_STRING;
+	}
 }
 
 /* <c r="C17" t="s" s="3">: start a cell. */
@@ -275,12 +283,11 @@ cell_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
 	x->style = -1;
 	for (i = 0; i < nattr; i++, a += 5) {
 		const xmlChar *ln = a[0], *v = a[3], *end = a[4];
-		long rrow;
 
 		if (ln[0] == 0 || ln[1])
 			continue;
 		if (ln[0] == 'r') {
-			if (parse_ref(v, end, &col, &rrow) || rrow != x->row) {
+			if (parse_ref(x, v, end, &col)) {
 				sheet_failed(x, x->lastcol + 1,
 					     "a cell reference out of place or not a cell reference");
 				return;
