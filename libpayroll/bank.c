@@ -52,6 +52,7 @@ struct group {
 				 * file's name part "BANK-001" or "001" once read */
 	int part;		/* 0, 1... within its bank when files are limited */
 	FILE *spool;
+	struct payroll_pain001_digest *digest;	/* pain001 with derived ids */
 	long count;
 	int64_t total;
 	char path[PAYROLL_PATH_MAX];
@@ -162,7 +163,7 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 		x->id_number, x->bank, x->account, x->account_name,
 	};
 	struct group *g;
-	int i;
+	int i, rc;
 
 	payroll_buf_reset(&t->s);
 	for (i = 0; i < T_NSTR; i++)
@@ -191,6 +192,12 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 		return line_error(r, x->line, errno == ENOMEM ? PAYROLL_ENOMEM : PAYROLL_EIO,
 				  errno == ENOMEM ? "no-memory" : "io", "cannot open a spool file for bank %s (at most %d files)",
 				  x->bank, MAX_GROUPS);
+	/* derived message ids hash the transfers now, not in a second read */
+	if (r->payer && g->count == 0 &&
+	    (rc = payroll_pain001_digest_new(&g->digest, r->payer, r->err)) != 0)
+		return rc;
+	if ((rc = payroll_pain001_digest_add(g->digest, x, r->err)) != 0)
+		return rc;
 	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
 	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
 		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->output,
@@ -588,7 +595,7 @@ write_pain_group(struct run *r, struct group *g)
 	struct pain_ctx c = { r, g };
 	struct payroll_pain001_source src = {
 		r->ledger_path, g->path, g->bank, r->period, g->count, g->total,
-		pain_rewind, pain_next, &c,
+		pain_rewind, pain_next, &c, g->digest,
 	};
 
 	return payroll_pain001_write(r->payer, &src, g->out, r->err);
@@ -772,6 +779,7 @@ payroll_bankfile(const struct payroll_bankfile_opts *o,
 		payroll_outfile_abort(r.g[i].ctl);
 		if (r.g[i].spool)
 			fclose(r.g[i].spool);
+		payroll_pain001_digest_free(r.g[i].digest);
 		free(r.g[i].bank);
 	}
 	free(r.g);

@@ -10,7 +10,9 @@
  * the same numbers, the clock is never read.
  *
  * The ledger is read once, through ledger.h; transfers are spooled to an
- * unlinked temporary file so that headers can carry the count and total;
+ * unlinked temporary file so that headers can carry the count and total
+ * (pain001's derived ids the digest of the transfers, taken while
+ * spooling), and each spool is read back once to write its file;
  * the count and total are computed from the ledger lines and again from
  * the records written, and a file is only committed when both agree.
  * Memory does not grow with the ledger, except for a set of 64-bit case

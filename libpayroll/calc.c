@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "calc.h"
 #include "calc_rows.h"
+#include "calc_dups.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -17,7 +18,6 @@
 #include "money.h"
 #include "outfile.h"
 #include "paidset.h"
-#include "readback.h"
 #include "roster.h"
 #include "standards.h"
 #include "table.h"
@@ -26,25 +26,6 @@
 
 #define REJECTS_HEADER "source,line,case_id,code,message\n"
 #define MAX_ARREARS 12
-
-enum { KEY_CASE, KEY_ID, KEY_ACCOUNT, NKEYS };
-_Static_assert(NKEYS == PAYROLL_CALC_NKEYS, "the keys of calc_rows.h");
-static const char *const dup_codes[NKEYS] = { "duplicate-case", "duplicate-id", "duplicate-account" };
-static const char *const dup_what[NKEYS] = { N_("case_id"), N_("id number"), N_("account") };
-
-/* A row rejected at the end for a duplicate. */
-struct dup_reject {
-	int src;
-	uint32_t row;
-	long line;
-	const char *code;
-	int taken;		/* found first: the row was due to be paid */
-	char *message;		/* allocated, as are case_id and its copy... */
-	char *case_id;		/* ...set when the row's lines are taken out */
-};
-
-/* A dup_reject's case_id: at most this many bytes of it. */
-#define DUP_CASE_ID_MAX 71
 
 /* One computed ledger line before it is written. */
 struct out_line {
@@ -83,51 +64,14 @@ struct engine {
 	struct out_line *lines;
 	size_t nlines, lines_cap;
 	struct payroll_problems probs;
-	struct dup_reject *dups;
-	size_t ndups, dups_cap;
+	struct payroll_calc_dups dups;
 	int keys_only;			/* the first pass: index the keys, nothing else */
-	int dups_known;			/* duplicates found by that pass, before this one */
-	size_t next_dup;		/* dups_known: the first not yet passed */
 	char period[8];
 	const char *reject_code;	/* calc-stage reject of the current row */
 	char reject_msg[300];
 };
 
-/* ---- per-row memory ---------------------------------------------------- */
-
-static int
-bit(const unsigned char *map, size_t i)
-{
-	return (map[i >> 3] >> (i & 7)) & 1;
-}
-
 /* ---- rejects ----------------------------------------------------------- */
-
-/* Copy s without control bytes, so a rejects line stays one line. */
-static int
-add_clean(struct payroll_buf *b, const char *s, size_t n)
-{
-	char tmp[512];
-	size_t i, k = n < sizeof tmp ? n : sizeof tmp;
-
-	for (i = 0; i < k; i++)
-		tmp[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	return payroll_buf_addcsv(b, tmp, k);
-}
-
-static int
-format_reject(struct payroll_buf *b, const char *source, long line,
-	      const char *case_id, size_t case_len, const char *code,
-	      const char *message)
-{
-	if (add_clean(b, source, strlen(source)) ||
-	    payroll_buf_addf(b, ",%ld,", line) ||
-	    add_clean(b, case_id, case_len) || payroll_buf_addch(b, ',') ||
-	    payroll_buf_addstr(b, code) || payroll_buf_addch(b, ',') ||
-	    add_clean(b, message, strlen(message)) || payroll_buf_addch(b, '\n'))
-		return PAYROLL_ENOMEM;
-	return 0;
-}
 
 static int
 reject(struct engine *g, const struct payroll_case *k, const char *code,
@@ -153,7 +97,8 @@ reject(struct engine *g, const struct payroll_case *k, const char *code,
 	if (!g->rejects)
 		return 0;
 	payroll_buf_reset(&g->buf);
-	if (format_reject(&g->buf, s->name, k->line, k->case_id, k->case_id_len, code, message))
+	if (payroll_calc_reject_line(&g->buf, s->name, k->line, k->case_id, k->case_id_len, code,
+				     message))
 		return PAYROLL_ENOMEM;
 	return payroll_outfile_write(g->rejects, g->buf.p, g->buf.len) ?
 		payroll_error_errno(g->err, PAYROLL_EIO, g->o->rejects, "cannot write") : 0;
@@ -414,7 +359,8 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 	rt = payroll_standards_resolve(g->std, k->region, k->region_len, k->program, k->area, m);
 	if (!rt)
 		return PAYROLL_ENOMEM;
-	if (!rt->base.present || (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present))
+	if (!rt->base.present || (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present) ||
+	    rt->unresolved_subsidy)
 		payroll_month_format(m, month);
 	if (!rt->base.present)
 		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
@@ -424,6 +370,10 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 		return calc_reject(g, "missing-standard", "no care:%s standard for region %.*s (%s) in %s",
 				   payroll_care_name(k->care), (int)k->region_len, k->region,
 				   payroll_area_name(k->area), month);
+	if (rt->unresolved_subsidy)	/* a percentage that applies, of no base */
+		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
+				   payroll_program_name(PAYROLL_SUBSISTENCE), (int)k->region_len,
+				   k->region, payroll_area_name(k->area), month);
 	if (k->program == PAYROLL_SUBSISTENCE)
 		rc = subsistence_month(g, k, m, current, rt);
 	else
@@ -484,37 +434,6 @@ add_line_total(struct engine *g, int program, const struct out_line *l)
 	return rc < 0 ? rc : 0;
 }
 
-static int
-emit_dup(struct engine *g, struct payroll_outfile *to, const struct dup_reject *d)
-{
-	payroll_buf_reset(&g->buf);
-	if (format_reject(&g->buf, g->src[d->src].name, d->line, d->case_id ? d->case_id : "",
-			  d->case_id ? strlen(d->case_id) : 0, d->code, d->message))
-		return PAYROLL_ENOMEM;
-	return payroll_outfile_write(to, g->buf.p, g->buf.len);
-}
-
-/*
- * A row found duplicate by the first pass (dups_known), due to be paid:
- * rejected in its place in the rejects file instead, and counted with the
- * other duplicates at the end (count_duplicates). Returns 2 or an error.
- */
-static int
-take_dup(struct engine *g, const struct payroll_case *k, struct dup_reject *d)
-{
-	struct payroll_calc_source *s = &g->src[d->src];
-
-	d->taken = 1;
-	d->case_id = strndup(k->case_id, k->case_id_len < DUP_CASE_ID_MAX ? k->case_id_len
-					  : DUP_CASE_ID_MAX);
-	if (!d->case_id)
-		return PAYROLL_ENOMEM;
-	s->rejected[d->row >> 3] |= (unsigned char)(1u << (d->row & 7));
-	if (g->rejects && emit_dup(g, g->rejects, d))
-		return payroll_error_errno(g->err, PAYROLL_EIO, g->o->rejects, "cannot write");
-	return 2;
-}
-
 /*
  * The ledger columns of a valid row. Only case_id, locality, name and
  * account_name are free text: the period, program, area, support mode and
@@ -559,16 +478,14 @@ write_lines(struct engine *g, const struct payroll_case *k)
 			return calc_reject(g, "overflow", "amount too large");
 	if (sum == 0)
 		return calc_reject(g, "zero-amount", "nothing to pay for %s after rounding", g->period);
-	if (g->dups_known)
-		for (; g->next_dup < g->ndups; g->next_dup++) {
-			struct dup_reject *d = &g->dups[g->next_dup];
-			uint32_t row = (uint32_t)(g->src[g->cur].nrows - 1);
+	if (g->dups.known) {	/* found by the first pass: rejected in its place instead */
+		struct payroll_calc_dup *d = payroll_calc_dups_at(&g->dups, g->cur,
+								  (uint32_t)(g->src[g->cur].nrows - 1));
 
-			if (d->src > g->cur || (d->src == g->cur && d->row > row))
-				break;
-			if (d->src == g->cur && d->row == row)
-				return take_dup(g, k, d);
-		}
+		if (d)
+			return (rc = payroll_calc_dups_take(&g->dups, d, k->case_id, k->case_id_len,
+							    g->rejects, g->o->rejects)) ? rc : 2;
+	}
 	case_columns(g, k, &cols);
 	if (payroll_ledger_case_cols(&g->lcase, &cols))
 		return PAYROLL_ENOMEM;
@@ -635,15 +552,15 @@ register_keys(struct engine *g, const struct payroll_case *k, int due)
 	uint32_t row = (uint32_t)(s->nrows - 1);
 	int rc;
 
-	if (g->dups_known)
+	if (g->dups.known)
 		return 0;
-	if ((rc = payroll_dupindex_add(&s->keys[KEY_CASE], k->case_id, k->case_id_len, row)))
+	if ((rc = payroll_dupindex_add(&s->keys[PAYROLL_CALC_KEY_CASE], k->case_id, k->case_id_len, row)))
 		return rc;
 	if (!due)
 		return 0;
-	if (k->id[0] && (rc = payroll_dupindex_add(&s->keys[KEY_ID], k->id, 18, row)))
+	if (k->id[0] && (rc = payroll_dupindex_add(&s->keys[PAYROLL_CALC_KEY_ID], k->id, 18, row)))
 		return rc;
-	return payroll_dupindex_add(&s->keys[KEY_ACCOUNT], k->account, k->account_len,
+	return payroll_dupindex_add(&s->keys[PAYROLL_CALC_KEY_ACCOUNT], k->account, k->account_len,
 				    row | (k->centralized ? PAYROLL_DUP_FLAG : 0));
 }
 
@@ -761,6 +678,17 @@ grant_row(struct engine *g, const struct payroll_row *row)
 				       k.area, k.start);
 	if (!rt)
 		return PAYROLL_ENOMEM;
+	if (rt->temporary_cap.unresolved) {
+		/* a cap applies but cannot be known: never pay above it unchecked */
+		char month[8];
+
+		payroll_month_format(k.start, month);
+		rc = calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
+				 payroll_program_name(PAYROLL_SUBSISTENCE), (int)k.region_len,
+				 k.region, payroll_area_name(k.area), month);
+		g->rep->attention += g->o->check_only;
+		return settle(g, &k, rc);
+	}
 	if (rt->temporary_cap.present) {
 		int64_t cap;
 		char a[PAYROLL_MONEY_MAX];
@@ -828,136 +756,6 @@ read_source(struct engine *g, int which, const char *path)
 
 /* ---- duplicates -------------------------------------------------------- */
 
-struct dup_walk {
-	struct engine *g;
-	int src, key;
-};
-
-static int
-add_dup(struct engine *g, int src, uint32_t row, const char *code, const char *msg)
-{
-	struct dup_reject *d;
-
-	if (g->ndups == g->dups_cap) {
-		size_t cap = g->dups_cap ? g->dups_cap * 2 : 16;
-		struct dup_reject *n = realloc(g->dups, cap * sizeof *n);
-
-		if (!n)
-			return PAYROLL_ENOMEM;
-		g->dups = n;
-		g->dups_cap = cap;
-	}
-	d = &g->dups[g->ndups++];
-	memset(d, 0, sizeof *d);
-	d->src = src;
-	d->row = row;
-	d->line = payroll_calc_row_line(&g->src[src], row);
-	d->code = code;
-	return (d->message = strdup(msg)) ? 0 : PAYROLL_ENOMEM;
-}
-
-static int
-on_dup_group(void *ctx, const uint32_t *rows, size_t n)
-{
-	struct dup_walk *w = ctx;
-	struct engine *g = w->g;
-	struct payroll_calc_source *s = &g->src[w->src];
-	size_t i, j;
-	int rc;
-
-	if (w->key == KEY_ACCOUNT) {
-		for (i = 0; i < n && (rows[i] & PAYROLL_DUP_FLAG); i++)
-			;
-		if (i == n)
-			return 0;	/* centralized rows sharing their institution's account */
-	}
-	for (i = 0; i < n; i++) {
-		uint32_t r = rows[i] & PAYROLL_DUP_MAXROW;
-		char msg[200];
-		size_t len;
-
-		int listed = 0;
-
-		len = (size_t)snprintf(msg, sizeof msg, _("%s also on line"), _(dup_what[w->key]));
-		for (j = 0; j < n && len < sizeof msg - 24; j++)
-			if (j != i)
-				len += (size_t)snprintf(msg + len, sizeof msg - len, "%s %ld",
-							listed++ ? "," : "",
-							payroll_calc_row_line(s, rows[j] & PAYROLL_DUP_MAXROW));
-		if (g->o->check_only) {
-			payroll_problem(&g->probs, payroll_calc_row_line(s, r), 0, dup_codes[w->key], "%s", msg);
-			g->rep->attention++;
-			continue;
-		}
-		if (bit(s->rejected, r))
-			continue;	/* already rejected for another reason */
-		s->rejected[r >> 3] |= (unsigned char)(1u << (r & 7));
-		if ((rc = add_dup(g, w->src, r, dup_codes[w->key], msg)) != 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int
-cmp_dup(const void *a, const void *b)
-{
-	const struct dup_reject *x = a, *y = b;
-
-	if (x->src != y->src)
-		return x->src - y->src;
-	return x->row < y->row ? -1 : x->row > y->row;
-}
-
-static int
-find_duplicates(struct engine *g)
-{
-	int src, key, rc;
-
-	g->probs.all = g->o->check_only;
-	for (src = 0; src < 2; src++) {
-		g->probs.path = g->src[src].path;
-		for (key = 0; key < NKEYS; key++) {
-			struct dup_walk w = { g, src, key };
-
-			if ((rc = payroll_dupindex_find(&g->src[src].keys[key], on_dup_group, &w)))
-				return rc;
-			payroll_dupindex_release(&g->src[src].keys[key]);
-		}
-	}
-	if (g->ndups)	/* qsort(NULL, 0) is undefined */
-		qsort(g->dups, g->ndups, sizeof *g->dups, cmp_dup);
-	return 0;
-}
-
-/* Count the rows rejected as duplicates and report them, in row order
- * after every other message. */
-static int
-count_duplicates(struct engine *g)
-{
-	size_t i;
-	int rc;
-
-	for (i = 0; i < g->ndups; i++) {
-		struct dup_reject *d = &g->dups[i];
-
-		if (g->dups_known && !d->taken)
-			continue;	/* rejected for another reason */
-		if (!g->dups_known)
-			g->rep->paid[d->src]--;
-		g->rep->rejected[d->src]++;
-		g->rep->attention++;
-		if ((rc = payroll_calc_report_count(g->rep, d->code, 1)))
-			return rc;
-		if (g->o->diag) {
-			struct payroll_error e;
-
-			payroll_error_set(&e, 0, g->src[d->src].path, d->line, 0, d->code, "%s", d->message);
-			g->o->diag(g->o->diag_ctx, &e);
-		}
-	}
-	return 0;
-}
-
 /*
  * Find the duplicates before computing anything, by a first pass over the
  * inputs that only validates the rows and indexes their keys: then the
@@ -974,9 +772,9 @@ find_duplicates_first(struct engine *g)
 	if (rc == 0 && g->o->grants)
 		rc = read_source(g, 1, g->o->grants);
 	if (rc == 0)
-		rc = find_duplicates(g);
+		rc = payroll_calc_dups_find(&g->dups, &g->probs);
 	g->keys_only = 0;
-	g->dups_known = 1;
+	g->dups.known = 1;
 	payroll_calc_source_rewind(&g->src[0]);
 	payroll_calc_source_rewind(&g->src[1]);
 	return rc;
@@ -997,161 +795,6 @@ changed(const char *path, const struct stat *st)
 
 	return stat(path, &now) != 0 || now.st_ino != st->st_ino || now.st_size != st->st_size ||
 	       now.st_mtim.tv_sec != st->st_mtim.tv_sec || now.st_mtim.tv_nsec != st->st_mtim.tv_nsec;
-}
-
-/* ---- copying outputs again --------------------------------------------- */
-
-struct filter {
-	struct engine *g;
-	int src;
-	uint32_t row;		/* next row to take lines from */
-	uint32_t cur;		/* row the current line belongs to */
-	size_t remaining, dup;
-	int first_of_row;
-};
-
-/* The ledger without the lines of rows rejected as duplicates: 1 keep the
- * line, 0 drop it, -1 the lines do not match the rows, or PAYROLL_ENOMEM. */
-static int
-ledger_keep(struct filter *f, const char *line, size_t n)
-{
-	struct engine *g = f->g;
-	struct dup_reject *d;
-	char program[24], item[88], amount[40];
-	int64_t fen;
-	const char *why;
-
-	while (f->remaining == 0) {
-		if (f->src > 1)
-			return -1;
-		if (f->row >= g->src[f->src].nrows) {
-			f->src++;
-			f->row = 0;
-			continue;
-		}
-		f->cur = f->row++;
-		f->remaining = payroll_calc_row_lines(&g->src[f->src], f->cur);
-		f->first_of_row = 1;
-	}
-	f->remaining--;
-	while (f->dup < g->ndups && (g->dups[f->dup].src < f->src ||
-	       (g->dups[f->dup].src == f->src && g->dups[f->dup].row < f->cur)))
-		f->dup++;
-	if (f->dup >= g->ndups || g->dups[f->dup].src != f->src || g->dups[f->dup].row != f->cur)
-		return 1;
-	d = &g->dups[f->dup];
-	if (f->first_of_row) {
-		char case_id[DUP_CASE_ID_MAX + 1];
-
-		payroll_readback_field(line, n, PAYROLL_LEDGER_POS_CASE_ID, case_id, sizeof case_id);
-		if (!(d->case_id = strdup(case_id)))
-			return PAYROLL_ENOMEM;
-	}
-	f->first_of_row = 0;
-	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_PROGRAM, program, sizeof program);
-	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_ITEM, item, sizeof item);
-	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_AMOUNT, amount, sizeof amount);
-	if (payroll_money_parse(amount, strlen(amount), &fen, &why) ||
-	    payroll_calc_report_add(g->rep, &g->total_hint, program, item, -fen, -1) < 0)
-		return -1;
-	return 0;
-}
-
-static int
-copy_output(struct engine *g, struct payroll_outfile **from, const char *target,
-	    int is_ledger)
-{
-	struct payroll_outfile *to = NULL;
-	struct payroll_readback in = { 0 };
-	struct filter f = { g, 0, 0, 0, 0, 0, 0 };
-	const char *line;
-	size_t n, di = 0;
-	off_t at;
-	int rc, first = 1, keep;
-
-	in.fd = payroll_outfile_readback(*from, g->err);
-	if (in.fd < 0)
-		return in.fd;
-	in.cap = 1 << 20;
-	in.buf = malloc(in.cap);
-	rc = in.buf ? payroll_outfile_open(&to, target, 0, g->err) : PAYROLL_ENOMEM;
-	while (rc == 0 && (rc = payroll_readback_next(&in, &line, &n, &at)) == 1) {
-		rc = 0;
-		keep = 1;
-		if (first) {
-			first = 0;
-		} else if (is_ledger) {
-			keep = ledger_keep(&f, line, n);
-		} else {
-			char num[24];
-			int src = g->o->grants && at >= g->src[1].rejects_from ? 1 : 0;
-			long ln;
-
-			payroll_readback_field(line, n, 1, num, sizeof num);
-			ln = strtol(num, NULL, 10);
-			while (rc == 0 && di < g->ndups && (g->dups[di].src < src ||
-			       (g->dups[di].src == src && g->dups[di].line < ln)))
-				rc = emit_dup(g, to, &g->dups[di++]);
-		}
-		if (keep == PAYROLL_ENOMEM)
-			rc = keep;
-		else if (keep < 0)
-			rc = payroll_error_set(g->err, PAYROLL_EINTERNAL, target, 0, 0, "internal",
-					       "ledger lines do not match the rows read");
-		else if (rc == 0 && keep && payroll_outfile_write(to, line, n))
-			rc = PAYROLL_EIO;
-	}
-	while (rc == 0 && !is_ledger && di < g->ndups)
-		rc = emit_dup(g, to, &g->dups[di++]);
-	if (rc < 0 && !g->err->message[0])
-		payroll_error_errno(g->err, rc, target, "cannot copy output");
-	close(in.fd);
-	free(in.buf);
-	payroll_outfile_abort(*from);
-	*from = to;
-	return rc < 0 ? rc : 0;
-}
-
-/*
- * Take the lines of rows found duplicate at the end out of the ledger file
- * in place: from the first line taken out on, each kept line is written
- * again over the file, behind the point where it is read back.
- */
-static int
-cut_ledger(struct engine *g)
-{
-	struct payroll_readback in = { 0 };
-	struct filter f = { g, 0, 0, 0, 0, 0, 0 };
-	const char *line;
-	size_t n;
-	off_t at;
-	int rc, keep, header = 1, cutting = 0;
-
-	in.fd = payroll_outfile_readback(g->ledger, g->err);
-	if (in.fd < 0)
-		return in.fd;
-	in.cap = 1 << 20;
-	in.buf = malloc(in.cap);
-	rc = in.buf ? 0 : PAYROLL_ENOMEM;
-	while (rc == 0 && (rc = payroll_readback_next(&in, &line, &n, &at)) == 1) {
-		rc = 0;
-		keep = header ? 1 : ledger_keep(&f, line, n);
-		header = 0;
-		if (keep == PAYROLL_ENOMEM)
-			rc = keep;
-		else if (keep < 0)
-			rc = payroll_error_set(g->err, PAYROLL_EINTERNAL, g->o->ledger, 0, 0, "internal",
-					       "ledger lines do not match the rows read");
-		else if (!keep && !cutting)
-			rc = payroll_outfile_rewrite_from(g->ledger, at), cutting = 1;
-		else if (keep && cutting)
-			rc = payroll_outfile_write(g->ledger, line, n);
-	}
-	if (rc < 0 && !g->err->message[0])
-		payroll_error_errno(g->err, rc, g->o->ledger, "cannot copy output");
-	close(in.fd);
-	free(in.buf);
-	return rc < 0 ? rc : 0;
 }
 
 /* ---- the run ----------------------------------------------------------- */
@@ -1236,11 +879,11 @@ finish_outputs(struct engine *g)
 	int rc = 0;
 
 	if (g->ledger && g->ledger_spooled)
-		rc = copy_output(g, &g->ledger, g->o->ledger, 1);
-	else if (g->ledger && g->ndups && !g->dups_known)
-		rc = cut_ledger(g);
-	if (rc == 0 && g->rejects && (g->rejects_spooled || (g->ndups && !g->dups_known)))
-		rc = copy_output(g, &g->rejects, g->o->rejects, 0);
+		rc = payroll_calc_dups_copy(&g->dups, &g->ledger, g->o->ledger, 1, g->o->grants != NULL);
+	else if (g->ledger && g->dups.n && !g->dups.known)
+		rc = payroll_calc_dups_cut_ledger(&g->dups, g->ledger, g->o->ledger);
+	if (rc == 0 && g->rejects && (g->rejects_spooled || (g->dups.n && !g->dups.known)))
+		rc = payroll_calc_dups_copy(&g->dups, &g->rejects, g->o->rejects, 0, g->o->grants != NULL);
 	if (rc == 0)
 		rc = finish_report(g);
 	if (rc == 0)
@@ -1296,6 +939,10 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	g.probs.diag = o->diag;
 	g.probs.ctx = o->diag_ctx;
 	g.probs.all = o->check_only;
+	g.dups.src = g.src;
+	g.dups.rep = rep;
+	g.dups.err = err;
+	g.dups.check_only = o->check_only;
 	if (o->period >= 0)
 		payroll_month_format(o->period, g.period);
 	memcpy(rep->period, g.period, sizeof rep->period);
@@ -1324,10 +971,10 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 		rc = payroll_error_set(err, PAYROLL_EIO, o->roster, 0, 0, "io", "changed while it was read");
 	if (rc == 0 && first && o->grants && changed(o->grants, &st[1]))
 		rc = payroll_error_set(err, PAYROLL_EIO, o->grants, 0, 0, "io", "changed while it was read");
-	if (rc == 0 && !g.dups_known)
-		rc = find_duplicates(&g);
+	if (rc == 0 && !g.dups.known)
+		rc = payroll_calc_dups_find(&g.dups, &g.probs);
 	if (rc == 0)
-		rc = count_duplicates(&g);
+		rc = payroll_calc_dups_count(&g.dups, o->diag, o->diag_ctx);
 	if (rc == 0 && !o->check_only)
 		rc = finish_outputs(&g);
 	else if (rc == 0)
@@ -1343,10 +990,6 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	payroll_buf_release(&g.buf);
 	payroll_ledger_case_release(&g.lcase);
 	free(g.lines);
-	for (size_t i = 0; i < g.ndups; i++) {
-		free(g.dups[i].message);
-		free(g.dups[i].case_id);
-	}
-	free(g.dups);
+	payroll_calc_dups_release(&g.dups);
 	return rc;
 }

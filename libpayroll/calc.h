@@ -7,10 +7,10 @@
  * validated, tested for being due, computed into ledger lines, and
  * written, or written to the rejects file with its first problem. Values
  * that must be unique (case_id, id_number, account) are indexed compactly
- * (dupindex.h); when the end of the input shows duplicates, the ledger and
- * rejects written so far are copied once more without those rows' lines
- * and with their rejects merged in line order. Every output goes through
- * outfile.h, so on any failure no output exists at all.
+ * (dupindex.h); rows found duplicate are taken out of the ledger again
+ * or found by a first pass before it is written (calc_dups.h). Every
+ * output goes through outfile.h, so on any failure no output exists at
+ * all.
  */
 #ifndef PAYROLL_CALC_H
 #define PAYROLL_CALC_H

@@ -16,7 +16,10 @@
 #include "dupindex.h"
 
 /* The duplicate keys: case_id, id number, account. */
-#define PAYROLL_CALC_NKEYS 3
+enum {
+	PAYROLL_CALC_KEY_CASE, PAYROLL_CALC_KEY_ID, PAYROLL_CALC_KEY_ACCOUNT,
+	PAYROLL_CALC_NKEYS
+};
 
 /* What the engine remembers of each input file, per row: 1 byte of line
  * count, 1 bit of "rejected", and the duplicate index entries. */

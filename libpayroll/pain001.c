@@ -492,51 +492,110 @@ struct pain_ids {
 	char created[32];	/* YYYY-MM-DDThh:mm:ss */
 };
 
-/* SHA-256 of the message's transfers as lines SEQ,BANK,ACCOUNT,ACCOUNT_NAME,
- * AMOUNT,REFERENCE (LF), in file order: what the message pays. */
-static int
-transfers_digest(const struct payroll_pain001_source *src, struct payroll_buf *ref,
-		 unsigned char md[32], struct payroll_error *err)
-{
+/* ---- the digest of derived ids, fed while the caller spools ---- */
+
+/* Lines are hashed 64 KiB at a time: one update for many transfers. */
+#define DIGEST_CHUNK (64 * 1024)
+
+struct payroll_pain001_digest {
 	EVP_MD_CTX *ctx;
-	struct payroll_transfer t;
-	char money[PAYROLL_MONEY_MAX], seq[24];
-	unsigned int mdlen = 0;
-	int rc, ok;
+	struct payroll_buf lines;	/* not hashed yet */
+	struct payroll_buf ref;
+};
 
-	if ((rc = src->rewind(src->ctx, err)) != 0)
-		return rc;
-	if (!(ctx = EVP_MD_CTX_new()))
+void
+payroll_pain001_digest_free(struct payroll_pain001_digest *d)
+{
+	if (!d)
+		return;
+	EVP_MD_CTX_free(d->ctx);
+	payroll_buf_release(&d->lines);
+	payroll_buf_release(&d->ref);
+	free(d);
+}
+
+int
+payroll_pain001_digest_new(struct payroll_pain001_digest **d, const struct payroll_payer *p,
+			   struct payroll_error *err)
+{
+	*d = NULL;
+	if (!p->prefix[0])
+		return 0;
+	if (!(*d = calloc(1, sizeof **d)) || !((*d)->ctx = EVP_MD_CTX_new())) {
+		payroll_pain001_digest_free(*d);
+		*d = NULL;
 		return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
-	ok = EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-	while (ok && (rc = src->next(src->ctx, &t, err)) == 1) {
-		const char *f[6];
-		int i;
+	}
+	if (EVP_DigestInit_ex((*d)->ctx, EVP_sha256(), NULL) != 1) {
+		payroll_pain001_digest_free(*d);
+		*d = NULL;
+		return payroll_error_set(err, PAYROLL_EINTERNAL, NULL, 0, 0, "crypto",
+					 "sha-256 failed");
+	}
+	return 0;
+}
 
-		if (payroll_transfer_ref(&t, ref)) {
-			EVP_MD_CTX_free(ctx);
-			return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
-		}
-		f[0] = seq;
-		f[1] = t.bank;
-		f[2] = t.account;
-		f[3] = t.account_name;
-		f[4] = money;
-		f[5] = ref->p;
-		snprintf(seq, sizeof seq, "%lld", (long long)t.seq);
-		payroll_money_format(t.amount, money);
-		for (i = 0; i < 6 && ok; i++)
-			ok = EVP_DigestUpdate(ctx, f[i], strlen(f[i])) == 1 &&
-			     EVP_DigestUpdate(ctx, i < 5 ? "," : "\n", 1) == 1;
-	}
-	if (ok && rc < 0) {
-		EVP_MD_CTX_free(ctx);
-		return rc;
-	}
-	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
-	EVP_MD_CTX_free(ctx);
+/* Hash the lines held so far. */
+static int
+digest_flush(struct payroll_pain001_digest *d, struct payroll_error *err)
+{
+	int ok = EVP_DigestUpdate(d->ctx, d->lines.p, d->lines.len) == 1;
+
+	payroll_buf_reset(&d->lines);
 	return ok ? 0 : payroll_error_set(err, PAYROLL_EINTERNAL, NULL, 0, 0, "crypto",
 					  "sha-256 failed");
+}
+
+int
+payroll_pain001_digest_add(struct payroll_pain001_digest *d, const struct payroll_transfer *t,
+			   struct payroll_error *err)
+{
+	char money[PAYROLL_MONEY_MAX], seq[PAYROLL_INT_MAX];
+	const char *f[6];
+	size_t n[6], need = 6, i;
+	char *o;
+
+	if (!d)
+		return 0;
+	if (payroll_transfer_ref(t, &d->ref))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+	f[0] = seq;
+	f[1] = t->bank;
+	f[2] = t->account;
+	f[3] = t->account_name;
+	f[4] = money;
+	f[5] = d->ref.p;
+	payroll_int_format(t->seq, seq);
+	payroll_money_format(t->amount, money);
+	for (i = 0; i < 6; i++)
+		need += n[i] = strlen(f[i]);
+	if (payroll_buf_reserve(&d->lines, need))
+		return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
+	o = d->lines.p + d->lines.len;
+	for (i = 0; i < 6; i++) {
+		o = put(o, f[i], n[i]);
+		*o++ = i < 5 ? ',' : '\n';
+	}
+	d->lines.len += need;
+	return d->lines.len >= DIGEST_CHUNK ? digest_flush(d, err) : 0;
+}
+
+/* The digest of every transfer added to d into md. */
+static int
+digest_end(struct payroll_pain001_digest *d, unsigned char md[32], struct payroll_error *err)
+{
+	unsigned int mdlen = 0;
+	int rc;
+
+	if (!d)
+		return payroll_error_set(err, PAYROLL_EINTERNAL, NULL, 0, 0, "crypto",
+					 "derived ids without the transfers' digest");
+	if ((rc = digest_flush(d, err)) != 0)
+		return rc;
+	if (EVP_DigestFinal_ex(d->ctx, md, &mdlen) != 1 || mdlen != 32)
+		return payroll_error_set(err, PAYROLL_EINTERNAL, NULL, 0, 0, "crypto",
+					 "sha-256 failed");
+	return 0;
 }
 
 /*
@@ -546,7 +605,7 @@ transfers_digest(const struct payroll_pain001_source *src, struct payroll_buf *r
  */
 static int
 pain_ids(const struct payroll_payer *p, const struct payroll_pain001_source *src,
-	 struct payroll_buf *ref, struct pain_ids *ids, struct payroll_error *err)
+	 struct pain_ids *ids, struct payroll_error *err)
 {
 	const char *name = src->name;
 	char compact[8];
@@ -560,7 +619,7 @@ pain_ids(const struct payroll_payer *p, const struct payroll_pain001_source *src
 	if (p->prefix[0]) {
 		char hex[ID_HASH_HEX + 1];
 
-		if ((rc = transfers_digest(src, ref, md, err)) != 0)
+		if ((rc = digest_end(src->digest, md, err)) != 0)
 			return rc;
 		for (i = 0; i < ID_HASH_HEX / 2; i++)
 			snprintf(hex + 2 * i, 3, "%02X", md[i]);
@@ -709,7 +768,7 @@ write_message(const struct payroll_payer *p, const struct payroll_pain001_source
 	int64_t total = 0;
 	int rc;
 
-	if ((rc = pain_ids(p, src, refb, &ids, err)) != 0)
+	if ((rc = pain_ids(p, src, &ids, err)) != 0)
 		return rc;
 	if (write_head(p, src, &ids, &b))
 		rc = payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");

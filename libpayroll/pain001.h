@@ -6,7 +6,8 @@
  *
  * The message is written by hand, byte for byte as libxml2's text writer
  * wrote it, into an outfile; the transfers come from the caller
- * (payroll-bankfile's spool), read twice when the ids are derived from them.
+ * (payroll-bankfile's spool), read once: ids derived from them use a
+ * digest the caller keeps while it spools them (payroll_pain001_digest).
  */
 #ifndef PAYROLL_PAIN001_H
 #define PAYROLL_PAIN001_H
@@ -54,10 +55,38 @@ void payroll_payer_debtor(const struct payroll_payer *p, struct payroll_payer_de
 int payroll_payer_check_derived(const char *path, struct payroll_error *err);
 
 /*
+ * The digest that message ids derived from message-id-prefix carry: the
+ * SHA-256 of a message's transfers as lines SEQ,BANK,ACCOUNT,ACCOUNT_NAME,
+ * AMOUNT,REFERENCE (LF), in file order. The caller feeds it each transfer
+ * as it spools it, so the transfers are read once.
+ */
+struct payroll_pain001_digest;
+
+/*
+ * A digest for one message paid by p into *d, or *d NULL when p fixes the
+ * ids (nothing to digest; payroll_pain001_digest_add takes NULL). Returns
+ * 0, or PAYROLL_ENOMEM with err filled and *d NULL.
+ */
+int payroll_pain001_digest_new(struct payroll_pain001_digest **d,
+			       const struct payroll_payer *p, struct payroll_error *err);
+
+/*
+ * Add t, the message's next transfer, to d (NULL: nothing to do).
+ * Returns 0, or with err filled: PAYROLL_ENOMEM, PAYROLL_EINTERNAL
+ * ("crypto").
+ */
+int payroll_pain001_digest_add(struct payroll_pain001_digest *d,
+			       const struct payroll_transfer *t, struct payroll_error *err);
+
+/* Free d; NULL is allowed. */
+void payroll_pain001_digest_free(struct payroll_pain001_digest *d);
+
+/*
  * The transfers of one message, in file order, and what the message says
  * of them. rewind and next are the caller's: next returns 1 (t filled,
  * its strings valid until the next call), 0 at the end, or a negative
- * code with err filled; rewind returns 0 or a negative code.
+ * code with err filled; rewind returns 0 or a negative code. digest holds
+ * every transfer next gives when the payer derives the ids (else NULL).
  */
 struct payroll_pain001_source {
 	const char *ledger;	/* the ledger's name, for messages on a transfer */
@@ -69,6 +98,7 @@ struct payroll_pain001_source {
 	int (*rewind)(void *ctx, struct payroll_error *err);
 	int (*next)(void *ctx, struct payroll_transfer *t, struct payroll_error *err);
 	void *ctx;
+	struct payroll_pain001_digest *digest;
 };
 
 /*
@@ -79,8 +109,8 @@ struct payroll_pain001_source {
  * reference over 35 or an account_name over 140 characters; a fixed id
  * with its name part over 35), PAYROLL_EOVERFLOW, PAYROLL_EINTERNAL
  * ("control-mismatch" when the transfers disagree with src's count and
- * total; "crypto"), PAYROLL_EIO, PAYROLL_ENOMEM, or any code of src's
- * rewind and next.
+ * total; "crypto", also for derived ids without src->digest), PAYROLL_EIO,
+ * PAYROLL_ENOMEM, or any code of src's rewind and next.
  */
 int payroll_pain001_write(const struct payroll_payer *p,
 			  const struct payroll_pain001_source *src,

@@ -557,8 +557,10 @@ set_rate(struct payroll_rate *out, const struct std_row *r,
 		payroll_money_format(r->value, out->frag);
 		return;
 	}
-	if (!sbase->present || payroll_percent_of(sbase->fen, r->value, &out->fen))
-		return;		/* no base to take a percentage of: missing */
+	if (!sbase->present || payroll_percent_of(sbase->fen, r->value, &out->fen)) {
+		out->unresolved = 1;	/* no base to take a percentage of: missing */
+		return;
+	}
 	out->present = 1;
 	payroll_money_format(sbase->fen, a);
 	payroll_percent_format(r->value, b);
@@ -605,6 +607,8 @@ compute(struct payroll_standards *s, struct cache_entry *e, const char *p,
 			nr->name = s->sub_names[i];
 			nr->item = s->sub_items[i];
 			rt->nsubsidies++;
+		} else if (nr->rate.unresolved && !rt->unresolved_subsidy) {
+			rt->unresolved_subsidy = s->sub_items[i];
 		}
 	}
 	rt->supplements = e->supp;

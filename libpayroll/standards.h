@@ -46,6 +46,7 @@ int payroll_care_parse(const char *s, size_t n);
  * ("410.00", or "(410.00*130%=533.00)" for a percentage). */
 struct payroll_rate {
 	int present;
+	int unresolved;	/* a percentage applies, but no subsistence base to take it of */
 	int64_t fen;
 	char frag[PAYROLL_FRAG_MAX];
 };
@@ -67,6 +68,7 @@ struct payroll_rates {
 	const struct payroll_named_rate *supplements;	/* those that apply */
 	size_t nsubsidies;
 	const struct payroll_named_rate *subsidies;	/* sorted by name */
+	const char *unresolved_subsidy;	/* item of a percentage subsidy with no base, or NULL */
 };
 
 struct payroll_standards;

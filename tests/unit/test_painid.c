@@ -3,7 +3,8 @@
  * payer's prefix, the period and the transfers are stable for the same
  * inputs and distinct across periods and ledgers; the dates come from
  * execution-day, clamped to the month; payroll_payer_check_derived
- * refuses every fixed id or date, naming its line. */
+ * refuses every fixed id or date, naming its line; derived ids need the
+ * digest the caller keeps while spooling. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -168,6 +169,54 @@ check_derived(void **state)
 	assert_int_equal(payroll_payer_check_derived("/nonexistent/payer.conf", &err), PAYROLL_EIO);
 }
 
+static int
+no_rewind(void *ctx, struct payroll_error *err)
+{
+	(void)ctx;
+	(void)err;
+	return 0;
+}
+
+static int
+no_next(void *ctx, struct payroll_transfer *t, struct payroll_error *err)
+{
+	(void)ctx;
+	(void)t;
+	(void)err;
+	return 0;
+}
+
+/* A caller that derives ids but kept no digest gets an internal error,
+ * not a message id of nothing; a payer with fixed ids needs no digest. */
+static void
+digest_required(void **state)
+{
+	struct payroll_pain001_source src = {
+		"l.csv", "out.xml", NULL, "2026-11", 0, 0, no_rewind, no_next, NULL, NULL,
+	};
+	struct payroll_pain001_digest *d = (void *)1;
+	struct payroll_payer *p;
+	struct payroll_outfile *out;
+	struct payroll_error err;
+	char path[128];
+
+	(void)state;
+	assert_int_equal(payroll_payer_load(&p, put("pd.conf", PAYER "execution-day = 20\n"
+						      "message-id-prefix = DF\n"), &err), 0);
+	snprintf(path, sizeof path, "%s/nodigest.xml", dir);
+	assert_int_equal(payroll_outfile_open(&out, path, 0, &err), 0);
+	assert_int_equal(payroll_pain001_write(p, &src, out, &err), PAYROLL_EINTERNAL);
+	assert_string_equal(err.code, "crypto");
+	payroll_outfile_abort(out);
+	payroll_payer_free(p);
+	assert_int_equal(payroll_payer_load(&p, put("pf.conf", PAYER "execution-day = 20\n"
+						      "message-id = DF-1\n"), &err), 0);
+	assert_int_equal(payroll_pain001_digest_new(&d, p, &err), 0);
+	assert_null(d);
+	assert_int_equal(payroll_pain001_digest_add(d, NULL, &err), 0);
+	payroll_payer_free(p);
+}
+
 int
 main(void)
 {
@@ -175,6 +224,7 @@ main(void)
 		cmocka_unit_test(ids_from_period_and_ledger),
 		cmocka_unit_test(execution_day_clamped),
 		cmocka_unit_test(check_derived),
+		cmocka_unit_test(digest_required),
 	};
 
 	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
