@@ -705,9 +705,16 @@ load_layout(struct run *r)
 						    "FILE is needed by layout pain001");
 		return payroll_payer_load(&r->payer, r->o->payer, r->err);
 	}
-	if (r->o->payer)
-		return payroll_error_option(r->err, PAYROLL_EUSAGE, "payer", "usage",
-					    "applies to layout pain001 only");
+	if (r->o->payer) {
+		/* Read and checked, as a script passing it every month expects,
+		 * but only pain001 writes the payer: no other layout uses it. */
+		struct payroll_payer *unused = NULL;
+		int rc = payroll_payer_load(&unused, r->o->payer, r->err);
+
+		payroll_payer_free(unused);
+		if (rc)
+			return rc;
+	}
 	if (strchr(name, '/') || strchr(name, '.'))
 		return payroll_layout_load(&r->layout, name, r->err);
 	return payroll_layout_builtin(&r->layout, name, r->err);

@@ -67,7 +67,13 @@ ok
 # usage
 refuse missing-payer payroll-bankfile --layout pain001 -o o/t.xml "$F/ledger.csv"
 refuse unknown-layout payroll-bankfile --layout bogus -o o/t.txt "$F/ledger.csv"
-refuse usage payroll-bankfile --layout csv --payer "$F/payer.conf" -o o/t.csv "$F/ledger.csv"
+# a payer file with another layout is checked, then not used: the same file
+expect_exit 0 payroll-bankfile --layout csv --payer "$F/payer.conf" -o o/p.csv "$F/ledger.csv"
+expect_exit 0 payroll-bankfile --layout csv -o o/n.csv "$F/ledger.csv"
+cmp o/p.csv o/n.csv || fail "--payer changed a csv bank file"
+printf 'bogus = 1\n' >o/bad-payer.conf
+expect_exit 2 payroll-bankfile --layout csv --payer o/bad-payer.conf -o o/b.csv "$F/ledger.csv"
+[ ! -e o/b.csv ] || fail "a bad payer file still wrote the bank file"
 refuse usage payroll-bankfile --layout csv -o - "$F/ledger.csv"
 rm -rf o && mkdir o
 expect_exit 2 payroll-bankfile --layout csv "$F/ledger.csv"

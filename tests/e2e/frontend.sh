@@ -130,8 +130,6 @@ expect_exit 2 payroll-diff --tolerance 1.234 "$L" "$L"
 grep_file "payroll-diff: usage: --tolerance '1.234': " err
 libopt "payroll-bankfile: missing-payer: --payer FILE is needed by layout pain001" \
 	payroll-bankfile --layout pain001 -o t.xml "$L"
-libopt "payroll-bankfile: usage: --payer applies to layout pain001 only" \
-	payroll-bankfile --layout csv --payer p.conf -o t.csv "$L"
 libopt "payroll-bankfile: usage: --output - writes one file; this layout or a split by bank writes several" \
 	payroll-bankfile --layout csv --split-by bank -o - "$L"
 libopt "payroll-disclose: usage: --html is needed, a file name, to split the pages by locality" \
