@@ -46,6 +46,14 @@ struct total_slot {
 	int index;
 };
 
+/* A word of the ledger's own vocabulary and its length. */
+struct word {
+	const char *s;
+	size_t n;
+};
+
+#define WORD(lit) ((struct word){ lit, sizeof lit - 1 })
+
 struct engine {
 	const struct payroll_calc_opts *o;
 	struct payroll_calc_report *rep;
@@ -67,6 +75,7 @@ struct engine {
 	struct payroll_calc_dups dups;
 	int keys_only;			/* the first pass: index the keys, nothing else */
 	char period[8];
+	struct word program[3], area[2], care[3];	/* their names, measured once */
 	const char *reject_code;	/* calc-stage reject of the current row */
 	char reject_msg[300];
 };
@@ -443,21 +452,19 @@ add_line_total(struct engine *g, int program, const struct out_line *l)
 static void
 case_columns(const struct engine *g, const struct payroll_case *k, struct payroll_ledger_cols *c)
 {
-	static const char *const support[2] = { "dispersed", "centralized" };
-	const char *program = payroll_program_name(k->program), *area = payroll_area_name(k->area);
-	const char *mode = "", *care = "";
+	struct word program = g->program[k->program], area = g->area[k->area];
+	struct word mode = WORD(""), care = WORD("");
 
 	if (k->program == PAYROLL_EXTREME_POVERTY) {
-		mode = support[k->centralized != 0];
-		care = payroll_care_name(k->care);
+		mode = k->centralized ? WORD("centralized") : WORD("dispersed");
+		care = g->care[k->care];
 	}
 	*c = (struct payroll_ledger_cols){
-		.v = { g->period, k->case_id, program, k->region, area, k->locality, k->name,
-		       k->id, k->bank, k->account, k->account_name, mode, care },
-		.n = { 7, k->case_id_len < 80 ? k->case_id_len : 79, strlen(program), k->region_len,
-		       strlen(area), k->locality_len, k->name_len, k->id[0] ? 18 : 0,
-		       strlen(k->bank), k->account_len, k->account_name_len, strlen(mode),
-		       strlen(care) },
+		.v = { g->period, k->case_id, program.s, k->region, area.s, k->locality, k->name,
+		       k->id, k->bank, k->account, k->account_name, mode.s, care.s },
+		.n = { 7, k->case_id_len < 80 ? k->case_id_len : 79, program.n, k->region_len,
+		       area.n, k->locality_len, k->name_len, k->id[0] ? 18 : 0, k->bank_len,
+		       k->account_len, k->account_name_len, mode.n, care.n },
 		.members = k->members,
 		.plain = ~(1u << PAYROLL_LC_CASE_ID | 1u << PAYROLL_LC_LOCALITY | 1u << PAYROLL_LC_NAME |
 			   1u << PAYROLL_LC_ACCOUNT_NAME),
@@ -945,6 +952,12 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	g.dups.check_only = o->check_only;
 	if (o->period >= 0)
 		payroll_month_format(o->period, g.period);
+	for (int i = 0; i < 3; i++) {
+		g.program[i] = (struct word){ payroll_program_name(i), strlen(payroll_program_name(i)) };
+		g.care[i] = (struct word){ payroll_care_name(i), strlen(payroll_care_name(i)) };
+	}
+	for (int i = 0; i < 2; i++)
+		g.area[i] = (struct word){ payroll_area_name(i), strlen(payroll_area_name(i)) };
 	memcpy(rep->period, g.period, sizeof rep->period);
 	if (o->standards)
 		rc = payroll_standards_load(&g.std, o->standards, PAYROLL_ENC_AUTO, o->diag,
