@@ -35,6 +35,8 @@ struct out_line {
 	int64_t amount;
 	size_t len;		/* of basis (not NUL-terminated) */
 	int quote;		/* basis holds a comma: CSV-quote it */
+	size_t amount_len;	/* the basis ends with the amount's text, this long
+				 * (0: it does not) */
 	char basis[480];
 };
 
@@ -135,6 +137,7 @@ new_line(struct engine *g, const char *item, size_t item_len, long month)
 	l->month = month;
 	l->amount = 0;
 	l->len = 0;
+	l->amount_len = 0;
 	l->quote = 0;
 	return l;
 }
@@ -165,15 +168,21 @@ put(struct out_line *l, const char *s)
 	put_n(l, s, strlen(s));
 }
 
-static void
+/* Put fen as money; its length, or 0 when the basis had no room for all
+ * of it. */
+static size_t
 put_money(struct out_line *l, int64_t fen)
 {
 	char m[PAYROLL_MONEY_MAX];
+	size_t n;
 
-	if (sizeof l->basis - 1 - l->len >= PAYROLL_MONEY_MAX)
-		l->len += payroll_money_format(fen, l->basis + l->len);
-	else
-		put_n(l, m, payroll_money_format(fen, m));
+	if (sizeof l->basis - 1 - l->len >= PAYROLL_MONEY_MAX) {
+		n = payroll_money_format(fen, l->basis + l->len);
+		l->len += n;
+		return n;
+	}
+	put_n(l, m, n = payroll_money_format(fen, m));
+	return l->len < sizeof l->basis - 1 ? n : 0;
 }
 
 static void
@@ -208,12 +217,12 @@ finish_line(struct engine *g, struct out_line *l, int64_t exact,
 	if (payroll_round(exact, rule, &l->amount))
 		return calc_reject(g, "overflow", "amount too large");
 	PUT(l, "=");
-	put_money(l, exact);
+	l->amount_len = put_money(l, exact);
 	if (l->amount != exact) {
 		PUT(l, " round(");
 		put(l, payroll_rounding_name(rule));
 		PUT(l, ")=");
-		put_money(l, l->amount);
+		l->amount_len = put_money(l, l->amount);
 	}
 	return 0;
 }
@@ -504,7 +513,7 @@ write_lines(struct engine *g, const struct payroll_case *k)
 			payroll_month_format(l->month, month);
 		if (payroll_ledger_case_line(&g->buf, &g->lcase, l->item, l->item_len,
 					     l->month == g->o->period ? g->period : month,
-					     l->amount, l->basis, l->len, l->quote))
+					     l->amount, l->amount_len, l->basis, l->len, l->quote))
 			return PAYROLL_ENOMEM;
 		if ((rc = add_line_total(g, k->program, l)) != 0)
 			return rc == PAYROLL_ENOMEM ? rc : calc_reject(g, "overflow", "total too large");
@@ -715,7 +724,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 	if (!(l = NEW_LINE(g, "temporary", g->o->period)))
 		return PAYROLL_ENOMEM;
 	l->amount = k.amount;
-	put_money(l, k.amount);
+	l->amount_len = put_money(l, k.amount);
 	return settle(g, &k, 0);
 }
 
