@@ -2,7 +2,6 @@
 #include "table.h"
 
 #include <csv.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "handover.h"
 #include "xlsx.h"
 #include "intl.h"
 #include "banned.h"
@@ -519,14 +519,8 @@ struct batch {
 };
 
 struct readahead {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, freed;
+	struct payroll_handover *h;	/* the thread fills b[], the caller takes them */
 	struct batch b[RA_BATCHES];
-	unsigned head;		/* the batch being handed out (mod RA_BATCHES) */
-	unsigned tail;		/* the batch being filled */
-	unsigned nfull;		/* filled and not yet released, the current one too */
-	int stop;		/* the table is closing */
 	struct batch *cur;	/* NULL until the first batch is taken */
 	size_t pos;		/* next row of cur */
 };
@@ -564,32 +558,23 @@ fill_batch(struct payroll_table *t, struct batch *b)
 	memset(&t->text, 0, sizeof t->text);
 }
 
-static void *
-readahead_main(void *arg)
+/* The thread: batches until the one that ends the rows, or until the
+ * table closes (put_wait then says so). */
+static int
+readahead_main(struct payroll_handover *h, void *arg)
 {
 	struct payroll_table *t = arg;
-	struct readahead *ra = t->ra;
 	struct batch *b;
+	unsigned i;
 
-	for (;;) {
-		pthread_mutex_lock(&ra->mu);
-		while (ra->nfull == RA_BATCHES && !ra->stop)
-			pthread_cond_wait(&ra->freed, &ra->mu);
-		if (ra->stop) {
-			pthread_mutex_unlock(&ra->mu);
-			return NULL;
-		}
-		b = &ra->b[ra->tail % RA_BATCHES];
-		pthread_mutex_unlock(&ra->mu);
+	do {
+		if (payroll_handover_put_wait(h, &i) != 0)
+			return 0;
+		b = &t->ra->b[i];
 		fill_batch(t, b);
-		pthread_mutex_lock(&ra->mu);
-		ra->tail++;
-		ra->nfull++;
-		pthread_cond_signal(&ra->filled);
-		pthread_mutex_unlock(&ra->mu);
-		if (b->rc != 1)
-			return NULL;
-	}
+		payroll_handover_put(h);
+	} while (b->rc == 1);
+	return 0;
 }
 
 static void
@@ -625,30 +610,12 @@ readahead_start(struct payroll_table *t)
 			return;
 		}
 	}
-	if (pthread_mutex_init(&ra->mu, NULL) != 0) {
-		readahead_free(ra);
-		return;
-	}
-	if (pthread_cond_init(&ra->filled, NULL) != 0) {
-		pthread_mutex_destroy(&ra->mu);
-		readahead_free(ra);
-		return;
-	}
-	if (pthread_cond_init(&ra->freed, NULL) != 0) {
-		pthread_cond_destroy(&ra->filled);
-		pthread_mutex_destroy(&ra->mu);
-		readahead_free(ra);
-		return;
-	}
 	/* the caller's last row is gone with this call, as the contract
 	 * says; from now on the field bytes go into the batches' buffers */
 	payroll_buf_release(&t->text);
 	t->ra = ra;
-	if (pthread_create(&ra->thread, NULL, readahead_main, t) != 0) {
+	if (payroll_handover_start(&ra->h, RA_BATCHES, readahead_main, t) != 0) {
 		t->ra = NULL;
-		pthread_cond_destroy(&ra->freed);
-		pthread_cond_destroy(&ra->filled);
-		pthread_mutex_destroy(&ra->mu);
 		readahead_free(ra);
 	}
 }
@@ -656,17 +623,8 @@ readahead_start(struct payroll_table *t)
 static void
 readahead_stop(struct payroll_table *t)
 {
-	struct readahead *ra = t->ra;
-
-	pthread_mutex_lock(&ra->mu);
-	ra->stop = 1;
-	pthread_cond_signal(&ra->freed);
-	pthread_mutex_unlock(&ra->mu);
-	pthread_join(ra->thread, NULL);
-	pthread_cond_destroy(&ra->freed);
-	pthread_cond_destroy(&ra->filled);
-	pthread_mutex_destroy(&ra->mu);
-	readahead_free(ra);
+	payroll_handover_stop(t->ra->h);
+	readahead_free(t->ra);
 	t->ra = NULL;
 }
 
@@ -679,23 +637,23 @@ readahead_next(struct payroll_table *t, struct payroll_row *row,
 	const struct rowhead *h;
 	const size_t *off;
 	size_t i;
+	unsigned slot;
 
 	while (!ra->cur || ra->pos == ra->cur->nrows) {
-		if (ra->cur && ra->cur->rc != 1) {
-			if (ra->cur->rc < 0)
-				*err = ra->cur->err;
-			return ra->cur->rc;
+		if (ra->cur) {
+			if (ra->cur->rc != 1) {
+				if (ra->cur->rc < 0)
+					*err = ra->cur->err;
+				return ra->cur->rc;
+			}
+			/* done with it: the thread may refill it */
+			payroll_handover_release(ra->h);
 		}
-		pthread_mutex_lock(&ra->mu);
-		if (ra->cur) {	/* done with it: the thread may refill it */
-			ra->head++;
-			ra->nfull--;
-			pthread_cond_signal(&ra->freed);
-		}
-		while (ra->nfull == 0)
-			pthread_cond_wait(&ra->filled, &ra->mu);
-		ra->cur = &ra->b[ra->head % RA_BATCHES];
-		pthread_mutex_unlock(&ra->mu);
+		/* the thread ends only after the batch that ends the rows */
+		if (payroll_handover_take(ra->h, &slot) != 0)
+			return payroll_error_set(err, PAYROLL_EINTERNAL, payroll_source_path(t->src),
+						 0, 0, "internal", "the read-ahead thread ended early");
+		ra->cur = &ra->b[slot];
 		ra->pos = 0;
 	}
 	h = &ra->cur->row[ra->pos];
