@@ -103,8 +103,11 @@ on_problem(void *ctx, const struct payroll_error *e)
 		addjstr(&s->problems, e->message, strlen(e->message));
 		payroll_buf_addstr(&s->problems, "}");
 	} else {
-		payroll_buf_addf(&s->problems, "  %s:%ld: %s: %s\n", e->file, e->line, e->code,
-				 e->message);
+		char line[PAYROLL_PATH_MAX + 700];
+
+		/* FILE:RECORD: CODE: message, or FILE: CODE: ... for the file as a whole */
+		payroll_error_format(e, line, sizeof line);
+		payroll_buf_addf(&s->problems, "  %s\n", line);
 	}
 }
 

@@ -48,6 +48,23 @@ add_signed(struct payroll_buf *b, int64_t fen)
 	return (fen > 0 && payroll_buf_addch(b, '+')) || payroll_buf_addmoney(b, fen);
 }
 
+/* "OLD<arrow>NEW" in yuan, then " (+DIFF)" when diff is set. */
+static int
+money_change(struct payroll_buf *b, const int64_t v[2], const char *arrow, int diff)
+{
+	return payroll_buf_addmoney(b, v[0]) || payroll_buf_addstr(b, arrow) ||
+	       payroll_buf_addmoney(b, v[1]) ||
+	       (diff && (payroll_buf_addstr(b, " (") || add_signed(b, v[1] - v[0]) ||
+			 payroll_buf_addch(b, ')')));
+}
+
+/* The totals of class i, or of all cases for i == PAYROLL_CHANGE_NCLASS. */
+static const struct payroll_changes_total *
+total_of(const struct payroll_changes_result *r, int i)
+{
+	return i < PAYROLL_CHANGE_NCLASS ? &r->cls[i] : &r->all;
+}
+
 static int
 json_str(struct payroll_buf *b, const char *s)
 {
@@ -101,14 +118,10 @@ text_case(struct payroll_changes_fmt *x, const struct payroll_changes_view *v, c
 	}
 	rc = rc || payroll_buf_addstr(b, "\n      reasons ") ||
 	     reasons_list(b, v->reasons, ", ", 0, 0) || payroll_buf_addstr(b, "  amount ") ||
-	     payroll_buf_addmoney(b, v->total[0]) || payroll_buf_addstr(b, " -> ") ||
-	     payroll_buf_addmoney(b, v->total[1]) || payroll_buf_addstr(b, " (") ||
-	     add_signed(b, v->total[1] - v->total[0]) || payroll_buf_addstr(b, ")\n");
+	     money_change(b, v->total, " -> ", 1) || payroll_buf_addch(b, '\n');
 	if (rc == 0 && (v->reasons & (1u << PAYROLL_CHANGE_AMOUNT)))
-		rc = payroll_buf_addstr(b, "      regular ") || payroll_buf_addmoney(b, v->regular[0]) ||
-		     payroll_buf_addstr(b, " -> ") || payroll_buf_addmoney(b, v->regular[1]) ||
-		     payroll_buf_addstr(b, " (") || add_signed(b, v->regular[1] - v->regular[0]) ||
-		     payroll_buf_addstr(b, ")\n");
+		rc = payroll_buf_addstr(b, "      regular ") || money_change(b, v->regular, " -> ", 1) ||
+		     payroll_buf_addch(b, '\n');
 	if (rc == 0 && (v->reasons & (1u << PAYROLL_CHANGE_MEMBERS)))
 		rc = payroll_buf_addf(b, "      members %d -> %d\n", v->members[0], v->members[1]);
 	if (rc == 0 && (v->reasons & (1u << PAYROLL_CHANGE_PROGRAM)))
@@ -126,8 +139,7 @@ text_case(struct payroll_changes_fmt *x, const struct payroll_changes_view *v, c
 		rc = payroll_buf_addstr(b, "      arrears ") || payroll_buf_addmoney(b, v->arrears) ||
 		     payroll_buf_addch(b, '\n');
 	if (rc == 0 && (v->reasons & (1u << PAYROLL_CHANGE_SUBSIDY)))
-		rc = payroll_buf_addstr(b, "      subsidy ") || payroll_buf_addmoney(b, v->subsidy[0]) ||
-		     payroll_buf_addstr(b, " -> ") || payroll_buf_addmoney(b, v->subsidy[1]) ||
+		rc = payroll_buf_addstr(b, "      subsidy ") || money_change(b, v->subsidy, " -> ", 0) ||
 		     payroll_buf_addch(b, '\n');
 	return rc;
 }
@@ -145,7 +157,7 @@ text_head(struct payroll_changes_fmt *x)
 	     payroll_buf_addf(b, "%-10s %10s %8s %8s %14s %14s %14s\n", "class", "households",
 			      "old pers", "new pers", "old amount", "new amount", "difference");
 	for (i = 0; i <= PAYROLL_CHANGE_NCLASS && rc == 0; i++) {
-		const struct payroll_changes_total *t = i < PAYROLL_CHANGE_NCLASS ? &r->cls[i] : &r->all;
+		const struct payroll_changes_total *t = total_of(r, i);
 		char m[3][32];
 
 		payroll_money_format(t->amount[0], m[0]);
@@ -234,7 +246,7 @@ csv_totals(struct payroll_changes_fmt *x)
 	int i, rc = 0;
 
 	for (i = 0; i <= PAYROLL_CHANGE_NCLASS && rc == 0; i++) {
-		const struct payroll_changes_total *t = i < PAYROLL_CHANGE_NCLASS ? &x->res->cls[i] : &x->res->all;
+		const struct payroll_changes_total *t = total_of(x->res, i);
 
 		rc = payroll_buf_addf(b, "total,%s,,,,,,,%s%ld,%ld,%ld,,,,,,,", i < PAYROLL_CHANGE_NCLASS ?
 				      class_name[i] : "all", x->o->public ? "" : ",", t->households,
@@ -386,7 +398,7 @@ html_head(struct payroll_changes_fmt *x)
 				   "<th>本月人数</th><th>上月金额（元）</th><th>本月金额（元）</th>"
 				   "<th>增减（元）</th></tr></thead>\n<tbody>\n");
 	for (i = 0; i <= PAYROLL_CHANGE_NCLASS && rc == 0; i++) {
-		const struct payroll_changes_total *t = i < PAYROLL_CHANGE_NCLASS ? &r->cls[i] : &r->all;
+		const struct payroll_changes_total *t = total_of(r, i);
 
 		rc = payroll_buf_addf(b, "<tr%s><td>%s</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
 				      "<td class=\"n\">%ld</td>", i < PAYROLL_CHANGE_NCLASS ? "" : " class=\"all\"",
@@ -443,16 +455,14 @@ html_case(struct payroll_changes_fmt *x, const struct payroll_changes_view *v, c
 				continue;
 			rc = (n++ && payroll_buf_addstr(b, "；")) || payroll_buf_addstr(b, reason_zh[i]);
 			if (rc == 0 && i == PAYROLL_CHANGE_AMOUNT)
-				rc = payroll_buf_addch(b, ' ') || payroll_buf_addmoney(b, v->regular[0]) ||
-				     payroll_buf_addstr(b, "→") || payroll_buf_addmoney(b, v->regular[1]);
+				rc = payroll_buf_addch(b, ' ') || money_change(b, v->regular, "→", 0);
 			else if (rc == 0 && i == PAYROLL_CHANGE_PROGRAM)
 				rc = payroll_buf_addf(b, " %s→%s", program_zh[v->program[0]],
 						      program_zh[v->program[1]]);
 			else if (rc == 0 && i == PAYROLL_CHANGE_ARREARS)
 				rc = payroll_buf_addch(b, ' ') || payroll_buf_addmoney(b, v->arrears);
 			else if (rc == 0 && i == PAYROLL_CHANGE_SUBSIDY)
-				rc = payroll_buf_addch(b, ' ') || payroll_buf_addmoney(b, v->subsidy[0]) ||
-				     payroll_buf_addstr(b, "→") || payroll_buf_addmoney(b, v->subsidy[1]);
+				rc = payroll_buf_addch(b, ' ') || money_change(b, v->subsidy, "→", 0);
 			else if (rc == 0 && i == PAYROLL_CHANGE_ACCOUNT && !x->o->public)
 				rc = payroll_buf_addch(b, ' ') || payroll_html_text(b, v->payee[0][1]) ||
 				     payroll_buf_addstr(b, "→") || payroll_html_text(b, v->payee[1][1]);

@@ -90,6 +90,9 @@ payroll_crypto_error(struct payroll_error *err, const char *file, const char *wh
 	return PAYROLL_ECRYPTO;
 }
 
+/* The passphrase of file:PATH is its first line, however long the file
+ * (payroll-sign(1)), read into s and no further: not payroll_source_slurp,
+ * which reads a whole file up to a limit and would refuse a long one. */
 static int
 read_pass(const char *spec, struct secret *s, struct payroll_error *err)
 {

@@ -383,15 +383,31 @@ put_escaped(char *o, const char *s)
 	}
 }
 
+/* A line's indent and "<name attrs>"; attrs is "" or " key=\"value\"". */
 static void
-xml_start(struct xml *x, const char *name, size_t len, const char *attrs)
+xml_tag(struct xml *x, const char *name, size_t len, const char *attrs)
 {
 	x->o = put(x->o, xml_indent, 2 * (size_t)x->depth);
 	*x->o++ = '<';
 	x->o = put(x->o, name, len);
-	if (attrs)
-		x->o = put(x->o, attrs, strlen(attrs));
+	x->o = put(x->o, attrs, strlen(attrs));
+	*x->o++ = '>';
+}
+
+/* "</name>" and the line's end. */
+static void
+xml_close_tag(struct xml *x, const char *name, size_t len)
+{
+	x->o = PUTS(x->o, "</");
+	x->o = put(x->o, name, len);
 	x->o = PUTS(x->o, ">\n");
+}
+
+static void
+xml_start(struct xml *x, const char *name, size_t len, const char *attrs)
+{
+	xml_tag(x, name, len, attrs);
+	*x->o++ = '\n';
 	x->open[x->depth++] = name;
 }
 
@@ -401,29 +417,35 @@ xml_end(struct xml *x)
 	const char *name = x->open[--x->depth];
 
 	x->o = put(x->o, xml_indent, 2 * (size_t)x->depth);
-	x->o = PUTS(x->o, "</");
-	x->o = put(x->o, name, strlen(name));
-	x->o = PUTS(x->o, ">\n");
+	xml_close_tag(x, name, strlen(name));
 }
 
-/* <name attrs>text</name> on one line; attrs is "" or " key=\"value\"". */
+/* <name attrs>text</name> on one line. */
 static void
 xml_text(struct xml *x, const char *name, size_t len, const char *attrs, const char *text)
 {
-	x->o = put(x->o, xml_indent, 2 * (size_t)x->depth);
-	*x->o++ = '<';
-	x->o = put(x->o, name, len);
-	x->o = put(x->o, attrs, strlen(attrs));
-	*x->o++ = '>';
+	xml_tag(x, name, len, attrs);
 	x->o = put_escaped(x->o, text);
-	x->o = PUTS(x->o, "</");
-	x->o = put(x->o, name, len);
-	x->o = PUTS(x->o, ">\n");
+	xml_close_tag(x, name, len);
 }
 
-#define START(x, lit) xml_start((x), (lit), sizeof (lit) - 1, NULL)
+/* <outer> around one <inner>text</inner>. */
+static void
+xml_wrap(struct xml *x, const char *outer, size_t outer_len, const char *inner,
+	 size_t inner_len, const char *text)
+{
+	xml_start(x, outer, outer_len, "");
+	xml_text(x, inner, inner_len, "", text);
+	xml_end(x);
+}
+
+/* A string literal as the name and length these take. */
+#define LIT(lit) (lit), sizeof (lit) - 1
+#define START(x, lit) xml_start((x), (lit), sizeof (lit) - 1, "")
 #define END(x) xml_end(x)
 #define EL(x, lit, text) xml_text((x), (lit), sizeof (lit) - 1, "", (text))
+#define WRAP(x, outer, inner, text) \
+	xml_wrap((x), (outer), sizeof (outer) - 1, (inner), sizeof (inner) - 1, (text))
 
 /* Room for the element lines below with texts of text_bytes in all: the
  * longest run of lines written at once, the group header, is 1.3 KiB
@@ -449,41 +471,40 @@ xml_close(struct xml *x, struct payroll_buf *b)
 	b->p[b->len] = '\0';
 }
 
+/* <tag> (DbtrAgt, CdtrAgt) naming a bank by any of its ids. */
 static void
-write_agent(struct xml *x, const char *bic, const char *cnaps, const char *other,
-	    const char *name)
+write_agent(struct xml *x, const char *tag, size_t len, const char *bic, const char *cnaps,
+	    const char *other, const char *name)
 {
+	xml_start(x, tag, len, "");
 	START(x, "FinInstnId");
 	if (bic && *bic)
 		EL(x, "BICFI", bic);
 	if (cnaps && *cnaps) {
 		START(x, "ClrSysMmbId");
-		START(x, "ClrSysId");
-		EL(x, "Cd", "CNAPS");
-		END(x);
+		WRAP(x, "ClrSysId", "Cd", "CNAPS");
 		EL(x, "MmbId", cnaps);
 		END(x);
 	}
 	if (name && *name)
 		EL(x, "Nm", name);
-	if (other && *other) {
-		START(x, "Othr");
-		EL(x, "Id", other);
-		END(x);
-	}
+	if (other && *other)
+		WRAP(x, "Othr", "Id", other);
+	END(x);
 	END(x);
 }
 
+/* <tag> (DbtrAcct, CdtrAcct) with the account id and, if ccy, CNY. */
 static void
-write_account(struct xml *x, const char *id, int ccy)
+write_account(struct xml *x, const char *tag, size_t len, const char *id, int ccy)
 {
+	xml_start(x, tag, len, "");
 	START(x, "Id");
-	START(x, "Othr");
-	EL(x, "Id", id);
-	END(x);
+	WRAP(x, "Othr", "Id", id);
 	END(x);
 	if (ccy)
 		EL(x, "Ccy", "CNY");
+	END(x);
 }
 
 struct pain_ids {
@@ -683,7 +704,7 @@ write_head(const struct payroll_payer *p, const struct payroll_pain001_source *s
 	if (xml_open(&x, b, sizeof *p + sizeof *ids, 0))
 		return PAYROLL_ENOMEM;
 	x.o = PUTS(x.o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	xml_start(&x, "Document", 8, " xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\"");
+	xml_start(&x, LIT("Document"), " xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\"");
 	START(&x, "CstmrCdtTrfInitn");
 	START(&x, "GrpHdr");
 	EL(&x, "MsgId", ids->msgid);
@@ -692,27 +713,17 @@ write_head(const struct payroll_payer *p, const struct payroll_pain001_source *s
 	EL(&x, "NbOfTxs", count);
 	payroll_money_format(src->total, money);
 	EL(&x, "CtrlSum", money);
-	START(&x, "InitgPty");
-	EL(&x, "Nm", p->name);
-	END(&x);
+	WRAP(&x, "InitgPty", "Nm", p->name);
 	END(&x);
 	START(&x, "PmtInf");
 	EL(&x, "PmtInfId", ids->pmtid);
 	EL(&x, "PmtMtd", "TRF");
 	EL(&x, "NbOfTxs", count);
 	EL(&x, "CtrlSum", money);
-	START(&x, "ReqdExctnDt");
-	EL(&x, "Dt", ids->date);
-	END(&x);
-	START(&x, "Dbtr");
-	EL(&x, "Nm", p->name);
-	END(&x);
-	START(&x, "DbtrAcct");
-	write_account(&x, p->account, 1);
-	END(&x);
-	START(&x, "DbtrAgt");
-	write_agent(&x, p->bic, p->cnaps, NULL, p->bank_name);
-	END(&x);
+	WRAP(&x, "ReqdExctnDt", "Dt", ids->date);
+	WRAP(&x, "Dbtr", "Nm", p->name);
+	write_account(&x, LIT("DbtrAcct"), p->account, 1);
+	write_agent(&x, LIT("DbtrAgt"), p->bic, p->cnaps, NULL, p->bank_name);
 	xml_close(&x, b);
 	return 0;
 }
@@ -737,20 +748,13 @@ write_transfer(const struct payroll_transfer *t, const char *ref, struct payroll
 	EL(&x, "EndToEndId", ref);
 	END(&x);
 	START(&x, "Amt");
-	xml_text(&x, "InstdAmt", 8, " Ccy=\"CNY\"", money);
+	xml_text(&x, LIT("InstdAmt"), " Ccy=\"CNY\"", money);
 	END(&x);
-	START(&x, "CdtrAgt");
-	write_agent(&x, NULL, is_cnaps ? t->bank : NULL, is_cnaps ? NULL : t->bank, NULL);
-	END(&x);
-	START(&x, "Cdtr");
-	EL(&x, "Nm", t->account_name);
-	END(&x);
-	START(&x, "CdtrAcct");
-	write_account(&x, t->account, 0);
-	END(&x);
-	START(&x, "RmtInf");
-	EL(&x, "Ustrd", ref);
-	END(&x);
+	write_agent(&x, LIT("CdtrAgt"), NULL, is_cnaps ? t->bank : NULL, is_cnaps ? NULL : t->bank,
+		    NULL);
+	WRAP(&x, "Cdtr", "Nm", t->account_name);
+	write_account(&x, LIT("CdtrAcct"), t->account, 0);
+	WRAP(&x, "RmtInf", "Ustrd", ref);
 	END(&x);
 	xml_close(&x, b);
 	return 0;

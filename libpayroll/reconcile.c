@@ -1034,23 +1034,27 @@ payroll_reconcile(const struct payroll_reconcile_opts *o,
 	return rc;
 }
 
-/* "what N, TOTAL" and a line end; nonzero when out of memory. */
+/* "what N, TOTAL" and a line end; nonzero when out of memory. what is
+ * translated, as the whole summary is: it is for the person at the
+ * terminal (SPEC 15); the reason classes are codes and stay as they are. */
 static int
 count_line(struct payroll_buf *b, const char *what, long n, int64_t fen)
 {
-	return payroll_buf_addf(b, "%s %ld, ", what, n) || payroll_buf_addmoney(b, fen) ||
+	return payroll_buf_addf(b, _("%s %ld, "), what, n) || payroll_buf_addmoney(b, fen) ||
 	       payroll_buf_addch(b, '\n');
 }
 
 int
 payroll_reconcile_summary(const struct payroll_reconcile_result *s, struct payroll_buf *b)
 {
-	int i, rc = payroll_buf_addf(b, "transfers %ld, total ", s->transfers) ||
+	int i, rc = payroll_buf_addf(b, _("transfers %ld, total "), s->transfers) ||
 		    payroll_buf_addmoney(b, s->total) ||
-		    payroll_buf_addf(b, "; the bank's results total ") || payroll_buf_addmoney(b, s->bank_total) ||
-		    payroll_buf_addf(b, "\npaid %ld, ", s->paid) || payroll_buf_addmoney(b, s->paid_total) ||
-		    payroll_buf_addf(b, "\nfailed %ld, ", s->failed) || payroll_buf_addmoney(b, s->failed_total) ||
-		    payroll_buf_addstr(b, " (to pay again)\n");
+		    payroll_buf_addstr(b, _("; the bank's results total ")) ||
+		    payroll_buf_addmoney(b, s->bank_total) || payroll_buf_addch(b, '\n') ||
+		    count_line(b, _("paid"), s->paid, s->paid_total) ||
+		    payroll_buf_addf(b, _("failed %ld, "), s->failed) ||
+		    payroll_buf_addmoney(b, s->failed_total) ||
+		    payroll_buf_addstr(b, _(" (to pay again)")) || payroll_buf_addch(b, '\n');
 
 	for (i = 0; rc == 0 && i < PAYROLL_REASON_N; i++)
 		if (s->by_reason[i])
@@ -1058,16 +1062,16 @@ payroll_reconcile_summary(const struct payroll_reconcile_result *s, struct payro
 					      s->by_reason[i]) ||
 			     payroll_buf_addmoney(b, s->by_reason_fen[i]) || payroll_buf_addch(b, '\n');
 	if (rc == 0)
-		rc = count_line(b, "no result", s->no_result, s->no_result_total) ||
-		     count_line(b, "unmatched results", s->unmatched, s->unmatched_total) ||
-		     count_line(b, "amount or account mismatches", s->mismatched,
+		rc = count_line(b, _("no result"), s->no_result, s->no_result_total) ||
+		     count_line(b, _("unmatched results"), s->unmatched, s->unmatched_total) ||
+		     count_line(b, _("amount or account mismatches"), s->mismatched,
 				s->mismatched_total) ||
-		     count_line(b, "duplicate results", s->duplicate, s->duplicate_total) ||
-		     count_line(b, "failed but paid since", s->since_paid, s->since_paid_total);
+		     count_line(b, _("duplicate results"), s->duplicate, s->duplicate_total) ||
+		     count_line(b, _("failed but paid since"), s->since_paid, s->since_paid_total);
 	if (rc == 0 && s->corrected)
-		rc = count_line(b, "failed, repaid to a corrected account", s->repointed,
+		rc = count_line(b, _("failed, repaid to a corrected account"), s->repointed,
 				s->repointed_total) ||
-		     count_line(b, "account not corrected (held back)", s->not_corrected,
+		     count_line(b, _("account not corrected (held back)"), s->not_corrected,
 				s->not_corrected_total);
 	return rc ? PAYROLL_ENOMEM : 0;
 }

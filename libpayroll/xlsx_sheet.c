@@ -33,8 +33,9 @@ struct queued_row {
 };
 
 /* Complete rows and, while parsing, the row being parsed after them. Until
- * a row is handed out, a cell's v is an offset in text, or a shared
- * string's index when n is SHARED. */
+ * a row is handed out, a cell's v is an offset in text and its n may
+ * carry SHARED (the text is a shared string's index) or NUMBER (a stored
+ * number, to be shown as Excel shows it). */
 struct rowset {
 	struct payroll_buf text;
 	struct payroll_xlsx_cell *cells;
@@ -44,6 +45,7 @@ struct rowset {
 };
 
 #define SHARED (~(SIZE_MAX >> 1))
+#define NUMBER (SHARED >> 1)	/* a number cell's stored text: to be shown */
 #define NO_STRING "refers to a shared string the workbook does not have"
 
 /* The sheet's thread hands rows over in batches of this many rows (or
@@ -73,13 +75,15 @@ struct payroll_xlsx_sheet {
 	int row_depth, c_depth;
 	long next_row;		/* a row without r= is the one after the last */
 	long row;
+	char rdig[8];		/* its number's digits */
+	int rdig_n;
 	int lastcol;
 	size_t row_first, row_text;	/* where the row's cells and values start */
 	int col;		/* the cell being parsed */
 	enum cell_type type;
 	long style;
 	int have_v;
-	struct payroll_buf raw;	/* its stored text */
+	size_t v_start;		/* its stored text: w.text from here */
 
 	/* the rows being parsed (w); with the sheet's thread, the batch the
 	 * caller is being handed (o), swapped under mu */
@@ -98,6 +102,7 @@ struct payroll_xlsx_sheet {
 	/* the caller's side only: it holds o (taken under mu, o_ready 1);
 	 * until then o, o_end, o_rc and o_err are the thread's */
 	int o_held;
+	struct payroll_buf conv;	/* the caller's: numbers of the row handed out */
 	int crc;		/* an error the caller's side handed out */
 	struct payroll_error cerr;
 };
@@ -115,19 +120,19 @@ parse_stop(struct payroll_xlsx_sheet *x)
 	xmlStopParser(x->ctx);
 }
 
-/* Text of <v> or <is>, phonetic runs (<rPh>, the furigana or pinyin
- * Excel keeps beside East Asian text) left out. */
+/* Text of <v> or <is> appended to the rows' text, phonetic runs (<rPh>,
+ * the furigana or pinyin Excel keeps beside East Asian text) left out. */
 static void
 keep_text(struct payroll_xlsx_sheet *x, const xmlChar *ch, int len)
 {
-	if (x->raw.len + (size_t)len > CELL_LIMIT) {
+	if (x->w.text.len - x->v_start + (size_t)len > CELL_LIMIT) {
 		char where[24];
 
 		payroll_xlsx_colname(x->col, where);
 		snprintf(where + strlen(where), sizeof where - strlen(where), "%ld", x->row);
 		x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
 					   "%s: %s: a value over 16 MiB", x->part, where);
-	} else if (payroll_buf_add(&x->raw, ch, (size_t)len)) {
+	} else if (payroll_buf_add(&x->w.text, ch, (size_t)len)) {
 		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
 	}
 	if (x->prc)
@@ -199,6 +204,7 @@ static void
 row_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
 {
 	long r = x->next_row;
+	char tmp[8];
 	int i;
 
 	for (i = 0; i < nattr; i++, a += 5) {
@@ -220,46 +226,51 @@ row_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
 	x->row = r;
 	x->next_row = r + 1;
 	x->lastcol = 0;
+	for (x->rdig_n = 0; r; r /= 10)
+		tmp[x->rdig_n++] = (char)('0' + r % 10);
+	for (i = 0; i < x->rdig_n; i++)
+		x->rdig[i] = tmp[x->rdig_n - 1 - i];
 	x->row_first = x->w.ncells;
 	x->row_text = x->w.text.len;
 	x->row_depth = x->depth;
 }
 
-/* "C17" in [p, end) -> column 3, row 17. 0, or -1 when it is not a cell
- * reference. */
+/* "C17" in [p, end), in row 17 -> column 3. 0, or -1 when it is not a
+ * reference to a cell of the row (its digits compared with the row's:
+ * cheaper than reading them). */
 static int
-parse_ref(const xmlChar *p, const xmlChar *end, int *col, long *row)
+parse_ref(const struct payroll_xlsx_sheet *x, const xmlChar *p, const xmlChar *end, int *col)
 {
-	long c = 0, r = 0;
+	long c = 0;
 
 	for (; p < end && *p >= 'A' && *p <= 'Z'; p++)
 		if ((c = c * 26 + (*p - 'A' + 1)) > MAX_COL)
 			return -1;
-	if (!c || p == end || *p < '1' || *p > '9')
-		return -1;
-	for (; p < end && *p >= '0' && *p <= '9'; p++)
-		if ((r = r * 10 + (*p - '0')) > MAX_ROW)
-			return -1;
-	if (p != end)
+	if (!c || end - p != x->rdig_n || memcmp(p, x->rdig, (size_t)x->rdig_n))
 		return -1;
 	*col = (int)c;
-	*row = r;
 	return 0;
 }
 
 static enum cell_type
 cell_type(const xmlChar *v, const xmlChar *end)
 {
-	static const struct { const char *t; enum cell_type type; } types[] = {
-		{ "s", T_SHARED }, { "n", T_NUMBER }, { "d", T_DATE_TEXT }, { "b", T_BOOL },
-		{ "e", T_ERROR },
-	};
-	size_t i, n = (size_t)(end - v);
-
-	for (i = 0; i < sizeof types / sizeof *types; i++)
-		if (n == 1 && v[0] == (xmlChar)types[i].t[0])
-			return types[i].type;
-	return T_STRING;	/* str (a formula's text), inlineStr */
+	if (end - v != 1)
+		return T_STRING;	/* str (a formula's text), inlineStr */
+	switch (v[0]) {
+	case 's':
+		return T_SHARED;
+	case 'n':
+		return T_NUMBER;
+	case 'd':
+		return T_DATE_TEXT;
+	case 'b':
+		return T_BOOL;
+	case 'e':
+		return T_ERROR;
+	default:
+		return T_STRING;
+	}
 }
 
 /* <c r="C17" t="s" s="3">: start a cell. */
@@ -272,12 +283,11 @@ cell_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
 	x->style = -1;
 	for (i = 0; i < nattr; i++, a += 5) {
 		const xmlChar *ln = a[0], *v = a[3], *end = a[4];
-		long rrow;
 
 		if (ln[0] == 0 || ln[1])
 			continue;
 		if (ln[0] == 'r') {
-			if (parse_ref(v, end, &col, &rrow) || rrow != x->row) {
+			if (parse_ref(x, v, end, &col)) {
 				sheet_failed(x, x->lastcol + 1,
 					     "a cell reference out of place or not a cell reference");
 				return;
@@ -294,6 +304,7 @@ cell_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
 	}
 	x->lastcol = x->col = col;
 	x->have_v = 0;
+	x->v_start = x->w.text.len;
 	x->c_depth = x->depth;
 }
 
@@ -307,74 +318,57 @@ new_cell(struct payroll_xlsx_sheet *x)
 	return &w->cells[w->ncells++];
 }
 
-/* </c>: the cell's value appended to the rows' text, or a shared string's
- * index kept. */
+/* </c>: the cell's value, its stored text already in the rows' text, is
+ * kept as it is; a shared string's index and a number are made values by
+ * the caller's side when the row is handed out (hand_out), so that the
+ * sheet's thread, the busiest, only parses. */
 static void
 cell_end(struct payroll_xlsx_sheet *x)
 {
 	struct rowset *w = &x->w;
-	const char *raw = x->raw.p;
 	struct payroll_xlsx_cell *c;
-	size_t start = w->text.len;
-	int rc = 0;
+	size_t start = x->v_start, n = w->text.len - start;
 
 	x->c_depth = 0;
-	if (!x->have_v || x->raw.len == 0)
+	if (!x->have_v || n == 0) {
+		w->text.len = start;
 		return;
-	if (payroll_buf_addch(&x->raw, '\0') || !(c = new_cell(x))) {
+	}
+	if (payroll_buf_addch(&w->text, '\0') || !(c = new_cell(x))) {
 		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
 		parse_stop(x);
 		return;
 	}
-	raw = x->raw.p;
 	c->col = x->col;
 	c->kind = PAYROLL_CELL_TEXT;
+	/* an offset now, a pointer when the row is handed out (text moves) */
+	c->v = (const char *)(uintptr_t)start;
+	c->n = n;
 	switch (x->type) {
-	case T_SHARED: {
-		long k = digits((const xmlChar *)raw, (const xmlChar *)raw + x->raw.len - 1);
-
-		if (k < 0) {
-			w->ncells--;
-			sheet_failed(x, x->col, NO_STRING);
-			return;
-		}
-		/* looked up when the row is handed out: the shared strings
-		 * may not have been parsed that far yet */
-		c->v = (const char *)(uintptr_t)k;
-		c->n = SHARED;
-		return;
-	}
+	case T_SHARED:
+		c->n |= SHARED;
+		break;
 	case T_NUMBER:
-		rc = payroll_xlsx_number(raw, &w->text);
-		if (rc == -1) {
-			w->ncells--;
-			w->text.len = start;
-			sheet_failed(x, x->col, "a number cell that holds no number");
-			return;
-		}
+		c->n |= NUMBER;
 		c->kind = x->style >= 0 && (size_t)x->style < x->nxf && x->xf_date[x->style] ?
 			PAYROLL_CELL_DATE : PAYROLL_CELL_NUMBER;
 		break;
 	case T_BOOL:
 		c->kind = PAYROLL_CELL_BOOL;
-		rc = payroll_buf_addstr(&w->text, !strcmp(raw, "0") ? "FALSE" : "TRUE");
+		c->n = n == 1 && w->text.p[start] == '0' ? 5 : 4;
+		w->text.len = start;
+		if (payroll_buf_add(&w->text, c->n == 5 ? "FALSE" : "TRUE", c->n + 1)) {
+			x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
+			parse_stop(x);
+		}
 		break;
 	case T_ERROR:
 		c->kind = PAYROLL_CELL_ERROR;
-		/* fall through */
+		break;
 	case T_DATE_TEXT:	/* an ISO 8601 date cell: its text */
 	case T_STRING:
-		rc = payroll_buf_add(&w->text, raw, x->raw.len - 1);
 		break;
 	}
-	if (rc || payroll_buf_addch(&w->text, '\0')) {
-		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
-		parse_stop(x);
-		return;
-	}
-	/* an offset now, a pointer when the row is handed out (text moves) */
-	c->v = (const char *)(uintptr_t)start;
-	c->n = w->text.len - 1 - start;
 }
 
 static void handoff(struct payroll_xlsx_sheet *x, int end);
@@ -418,7 +412,7 @@ sheet_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar
 		return;
 	} else if (x->c_depth) {
 		if ((name[0] == 'v' && !name[1]) || name_is(name, "is")) {
-			payroll_buf_reset(&x->raw);
+			x->w.text.len = x->v_start;	/* a second <v>: the last */
 			x->have_v = 1;
 			x->text_depth = x->depth;
 		} else {
@@ -473,12 +467,13 @@ drop_rows(struct payroll_xlsx_sheet *x)
 	if (ncells)
 		memmove(w->cells, w->cells + x->row_first, ncells * sizeof *w->cells);
 	for (i = 0; i < ncells; i++)
-		if (w->cells[i].n != SHARED)
-			w->cells[i].v = (const char *)((uintptr_t)w->cells[i].v - x->row_text);
+		w->cells[i].v = (const char *)((uintptr_t)w->cells[i].v - x->row_text);
 	if (ntext)
 		memmove(w->text.p, w->text.p + x->row_text, ntext);
 	w->ncells = ncells;
 	w->text.len = ntext;
+	if (x->row_depth)
+		x->v_start -= x->row_text;
 	x->row_first = x->row_text = 0;
 	w->nrows = w->rows_next = 0;
 }
@@ -619,26 +614,85 @@ next_batch(struct payroll_xlsx_sheet *x)
 	return 1;
 }
 
+/* Cell c of row row handed out fails: why. */
+static int
+hand_out_failed(struct payroll_xlsx_sheet *x, long row, const struct payroll_xlsx_cell *c,
+		const char *why, struct payroll_error *err)
+{
+	x->crc = cell_failed(x, row, c->col, &x->cerr, why);
+	*err = x->cerr;
+	return x->crc;
+}
+
+/* A number cell c's stored text (s, n bytes) as Excel shows it: s itself
+ * when it is so already, else in x->conv, c->v an offset in it and c->n
+ * with NUMBER until the row's cells are all done. 0 or an error. */
+static int
+show_number(struct payroll_xlsx_sheet *x, long row, struct payroll_xlsx_cell *c, const char *s,
+	    size_t n, struct payroll_error *err)
+{
+	size_t start = x->conv.len;
+	int rc;
+
+	if (payroll_xlsx_number_plain(s, n)) {
+		c->v = s;
+		c->n = n;
+		return 0;
+	}
+	if ((rc = payroll_xlsx_number(s, &x->conv)) == -1)
+		return hand_out_failed(x, row, c, "a number cell that holds no number", err);
+	if (rc || payroll_buf_addch(&x->conv, '\0')) {
+		x->crc = payroll_error_errno(&x->cerr, PAYROLL_ENOMEM, x->path, "out of memory");
+		*err = x->cerr;
+		return x->crc;
+	}
+	c->v = (const char *)(uintptr_t)start;
+	c->n = (x->conv.len - 1 - start) | NUMBER;
+	return 0;
+}
+
 /* The next row of o handed out: its values made pointers, its shared
- * strings looked up. 1, or an error (a string the workbook has not). */
+ * strings looked up (waiting for their thread if need be), its numbers
+ * shown. 1, or an error. */
 static int
 hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 	 const struct payroll_xlsx_cell **cells, size_t *ncells, struct payroll_error *err)
 {
 	struct queued_row *q = &o->rows[o->rows_next++];
 	struct payroll_xlsx_cell *c = o->cells + q->first, *end = c + q->n;
-	int rc;
+	int rc, converted = 0;
 
 	for (; c < end; c++) {
-		if (c->n != SHARED) {
-			c->v = o->text.p + (uintptr_t)c->v;
-		} else if ((rc = payroll_xlsx_sst_get(x->sst, (uintptr_t)c->v, &c->v, &c->n,
-						      &x->cerr)) <= 0) {
-			x->crc = rc ? rc : cell_failed(x, q->row, c->col, &x->cerr, NO_STRING);
-			*err = x->cerr;
-			return x->crc;
+		const char *v = o->text.p + (uintptr_t)c->v;
+		size_t n = c->n & ~(SHARED | NUMBER);
+		long k;
+
+		if (c->n & SHARED) {
+			k = digits((const xmlChar *)v, (const xmlChar *)v + n);
+			if (k < 0)
+				return hand_out_failed(x, q->row, c, NO_STRING, err);
+			if ((rc = payroll_xlsx_sst_get(x->sst, (size_t)k, &c->v, &c->n, &x->cerr)) < 0) {
+				*err = x->cerr;
+				return x->crc = rc;
+			}
+			if (rc == 0)
+				return hand_out_failed(x, q->row, c, NO_STRING, err);
+		} else if (c->n & NUMBER) {
+			if (!converted)
+				payroll_buf_reset(&x->conv);
+			converted = 1;
+			if ((rc = show_number(x, q->row, c, v, n, err)) != 0)
+				return rc;
+		} else {
+			c->v = v;
 		}
 	}
+	c = o->cells + q->first;
+	for (; converted && c < end; c++)
+		if (c->n & NUMBER) {
+			c->v = x->conv.p + (uintptr_t)c->v;
+			c->n &= ~NUMBER;
+		}
 	*row = q->row;
 	*cells = o->cells + q->first;
 	*ncells = q->n;
@@ -757,7 +811,7 @@ payroll_xlsx_sheet_close(struct payroll_xlsx_sheet *x)
 	payroll_xlsx_part_close(x->zp);
 	rowset_release(&x->w);
 	rowset_release(&x->o);
-	payroll_buf_release(&x->raw);
+	payroll_buf_release(&x->conv);
 	free(x->chunk);
 	free(x);
 }

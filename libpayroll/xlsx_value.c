@@ -137,6 +137,23 @@ payroll_xlsx_number(const char *s, struct payroll_buf *out)
 	return 0;
 }
 
+int
+payroll_xlsx_number_plain(const char *s, size_t n)
+{
+	size_t i, point = n;
+
+	if (n == 0 || n > 16 || s[0] < '1' || s[0] > '9')
+		return n == 1 && s[0] == '0';
+	for (i = 1; i < n; i++)
+		if (s[i] == '.' && point == n)
+			point = i;
+		else if (s[i] < '0' || s[i] > '9')
+			return 0;
+	if (point == n)
+		return n <= 15;
+	return point < n - 1 && s[n - 1] != '0';
+}
+
 /* Days from 1970-01-01 to a civil date (H. Hinnant's algorithm), inverse. */
 static void
 civil_from_days(long z, long *y, int *m)

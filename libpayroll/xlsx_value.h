@@ -23,6 +23,14 @@
 int payroll_xlsx_number(const char *s, struct payroll_buf *out);
 
 /*
+ * Whether the n bytes at s are a stored number already as Excel shows it
+ * (payroll_xlsx_number would give the same bytes: plain digits without
+ * a sign, leading zeros, trailing decimal zeros or exponent, at most 15 of
+ * them): 1 or 0. A cheap test before the conversion.
+ */
+int payroll_xlsx_number_plain(const char *s, size_t n);
+
+/*
  * A date serial v of n bytes (its digits, a fraction ignored) as a month
  * "YYYY-MM" in out (8 bytes), in the 1904 date system when date1904, else
  * the 1900 one (with Excel's fictitious 29 February 1900). 0, or -1 when

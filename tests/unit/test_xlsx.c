@@ -86,6 +86,47 @@ numbers(void **state)
 	payroll_buf_release(&b);
 }
 
+/* payroll_xlsx_number_plain says 1 exactly for what payroll_xlsx_number
+ * gives back unchanged among the texts it is asked about (a cheap test:
+ * it may say 0 for some that would be unchanged, never 1 for others). */
+static void
+plain_numbers(void **state)
+{
+	static const char *const plain[] = { "0", "7", "410.5", "46327", "123456789012345",
+		"12345678901234.5", "1.25" };
+	static const char *const not_plain[] = { "", "-7", "+7", "007", "0.5", "410.50", "410.",
+		"1E+18", "1e3", "1234567890123456", "12345678901234.56", "1..2", ".5", "4 1",
+		"410.49999999999994" };
+	static const char alphabet[] = "0123456789.-E+0000011";
+	struct payroll_buf out = { 0 };
+	unsigned seed = 12345;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof plain / sizeof *plain; i++)
+		assert_int_equal(payroll_xlsx_number_plain(plain[i], strlen(plain[i])), 1);
+	for (i = 0; i < sizeof not_plain / sizeof *not_plain; i++)
+		assert_int_equal(payroll_xlsx_number_plain(not_plain[i], strlen(not_plain[i])), 0);
+	for (i = 0; i < 200000; i++) {
+		char s[24];
+		size_t n, j;
+
+		seed = seed * 1103515245u + 12345u;
+		n = 1 + (seed >> 16) % 18;
+		for (j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			s[j] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		s[n] = '\0';
+		if (!payroll_xlsx_number_plain(s, n))
+			continue;
+		payroll_buf_reset(&out);
+		assert_int_equal(payroll_xlsx_number(s, &out), 0);
+		assert_string_equal(payroll_buf_str(&out), s);
+	}
+	payroll_buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -93,6 +134,7 @@ main(void)
 		cmocka_unit_test(sniff),
 		cmocka_unit_test(colnames),
 		cmocka_unit_test(numbers),
+		cmocka_unit_test(plain_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
