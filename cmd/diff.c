@@ -50,7 +50,8 @@ main(int argc, char **argv)
 	struct payroll_diff_opts o = PAYROLL_DIFF_OPTS_INIT;
 	const char *layout[3] = { NULL, NULL, NULL };
 	const struct tool_opt opts[] = {
-		OPT(0, "key", OPT_STRING, &o.key, "COLS", N_("key columns (default case_id,item,month)"), 0),
+		OPT(0, "key", OPT_STRING, &o.key, "COLS",
+		    N_("key columns (default case_id,item,month; seq for two bank csv files)"), 0),
 		OPT(0, "ignore", OPT_STRING, &o.ignore, "COLS", N_("columns not compared"), 0),
 		OPT(0, "tolerance", OPT_STRING, &o.tolerance, "AMOUNT",
 		    N_("amounts (yuan) this close count as equal"), 0),

@@ -539,6 +539,17 @@ not_due_reason(const struct payroll_case *k, long p, char *msg, size_t n)
 	}
 	if (k->end < p) {
 		payroll_month_format(k->end, m);
+		long first = k->paid_through + 1 > k->start ? k->paid_through + 1 : k->start;
+
+		if (k->paid_through >= 0 && first <= k->end) {
+			/* not due now, but months of its entitlement were never paid */
+			char f[8];
+
+			payroll_month_format(first, f);
+			snprintf(msg, n, _("entitlement ended %s; %s to %s are owed but not paid "
+					   "by this period: pay them by hand"), m, f, m);
+			return 1;
+		}
 		snprintf(msg, n, _("entitlement ended %s"), m);
 		return 1;
 	}

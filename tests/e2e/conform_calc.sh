@@ -89,4 +89,23 @@ period,case_id,program,item,month,region,area,locality,name,id_number,bank,accou
 2026-11,E2,extreme-poverty,subsidy:price,2026-11,220421,urban,X社区,钱七,220421198001010050,ICBC,6217000000000000053,钱七,1,dispersed,full,72.00,(720.00*10%=72.00)*1=72.00
 CSV
 same_file want2.csv ledger2.csv
+# SPEC 5 and 5.5: a household whose entitlement ended before the period is
+# not due (not an error, exit 0), but when it was paid only partway, the
+# months of its entitlement still owed are named in the rejects line, so
+# that they are not dropped without a word
+cat >roster3.csv <<'CSV'
+case_id,program,area,region,locality,name,id_number,members,income,categories,care_level,support_mode,bank,account,account_name,start,end,status,paid_through
+N1,subsistence,urban,220421,X社区,张三,220421198001010018,3,2000,,,,ICBC,6217000000000000012,,2026-01,2026-10,,2026-08
+N2,subsistence,urban,220421,X社区,李四,220421198001010026,3,2000,,,,ICBC,6217000000000000020,,2026-01,2026-10,,2026-10
+N3,subsistence,urban,220421,X社区,王五,220421198001010034,3,2000,,,,ICBC,6217000000000000038,,2026-01,2026-10,,
+CSV
+expect_exit 0 payroll-calc -q --standards standards.csv --period 2026-11 -o ledger3.csv \
+	--rejects rejects3.csv roster3.csv
+cat >want-rejects3.csv <<'CSV'
+source,line,case_id,code,message
+roster3.csv,2,N1,not-due,entitlement ended 2026-10; 2026-09 to 2026-10 are owed but not paid by this period: pay them by hand
+roster3.csv,3,N2,not-due,entitlement ended 2026-10
+roster3.csv,4,N3,not-due,entitlement ended 2026-10
+CSV
+same_file want-rejects3.csv rejects3.csv
 done_ok
