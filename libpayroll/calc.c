@@ -35,6 +35,8 @@ struct out_line {
 	int64_t amount;
 	size_t len;		/* of basis (not NUL-terminated) */
 	int quote;		/* basis holds a comma: CSV-quote it */
+	size_t amount_len;	/* the basis ends with the amount's text, this long
+				 * (0: it does not) */
 	char basis[480];
 };
 
@@ -45,6 +47,14 @@ struct total_slot {
 	int program;
 	int index;
 };
+
+/* A word of the ledger's own vocabulary and its length. */
+struct word {
+	const char *s;
+	size_t n;
+};
+
+#define WORD(lit) ((struct word){ lit, sizeof lit - 1 })
 
 struct engine {
 	const struct payroll_calc_opts *o;
@@ -67,6 +77,7 @@ struct engine {
 	struct payroll_calc_dups dups;
 	int keys_only;			/* the first pass: index the keys, nothing else */
 	char period[8];
+	struct word program[3], area[2], care[3];	/* their names, measured once */
 	const char *reject_code;	/* calc-stage reject of the current row */
 	char reject_msg[300];
 };
@@ -126,6 +137,7 @@ new_line(struct engine *g, const char *item, size_t item_len, long month)
 	l->month = month;
 	l->amount = 0;
 	l->len = 0;
+	l->amount_len = 0;
 	l->quote = 0;
 	return l;
 }
@@ -156,15 +168,21 @@ put(struct out_line *l, const char *s)
 	put_n(l, s, strlen(s));
 }
 
-static void
+/* Put fen as money; its length, or 0 when the basis had no room for all
+ * of it. */
+static size_t
 put_money(struct out_line *l, int64_t fen)
 {
 	char m[PAYROLL_MONEY_MAX];
+	size_t n;
 
-	if (sizeof l->basis - 1 - l->len >= PAYROLL_MONEY_MAX)
-		l->len += payroll_money_format(fen, l->basis + l->len);
-	else
-		put_n(l, m, payroll_money_format(fen, m));
+	if (sizeof l->basis - 1 - l->len >= PAYROLL_MONEY_MAX) {
+		n = payroll_money_format(fen, l->basis + l->len);
+		l->len += n;
+		return n;
+	}
+	put_n(l, m, n = payroll_money_format(fen, m));
+	return l->len < sizeof l->basis - 1 ? n : 0;
 }
 
 static void
@@ -199,12 +217,12 @@ finish_line(struct engine *g, struct out_line *l, int64_t exact,
 	if (payroll_round(exact, rule, &l->amount))
 		return calc_reject(g, "overflow", "amount too large");
 	PUT(l, "=");
-	put_money(l, exact);
+	l->amount_len = put_money(l, exact);
 	if (l->amount != exact) {
 		PUT(l, " round(");
 		put(l, payroll_rounding_name(rule));
 		PUT(l, ")=");
-		put_money(l, l->amount);
+		l->amount_len = put_money(l, l->amount);
 	}
 	return 0;
 }
@@ -443,21 +461,19 @@ add_line_total(struct engine *g, int program, const struct out_line *l)
 static void
 case_columns(const struct engine *g, const struct payroll_case *k, struct payroll_ledger_cols *c)
 {
-	static const char *const support[2] = { "dispersed", "centralized" };
-	const char *program = payroll_program_name(k->program), *area = payroll_area_name(k->area);
-	const char *mode = "", *care = "";
+	struct word program = g->program[k->program], area = g->area[k->area];
+	struct word mode = WORD(""), care = WORD("");
 
 	if (k->program == PAYROLL_EXTREME_POVERTY) {
-		mode = support[k->centralized != 0];
-		care = payroll_care_name(k->care);
+		mode = k->centralized ? WORD("centralized") : WORD("dispersed");
+		care = g->care[k->care];
 	}
 	*c = (struct payroll_ledger_cols){
-		.v = { g->period, k->case_id, program, k->region, area, k->locality, k->name,
-		       k->id, k->bank, k->account, k->account_name, mode, care },
-		.n = { 7, k->case_id_len < 80 ? k->case_id_len : 79, strlen(program), k->region_len,
-		       strlen(area), k->locality_len, k->name_len, k->id[0] ? 18 : 0,
-		       strlen(k->bank), k->account_len, k->account_name_len, strlen(mode),
-		       strlen(care) },
+		.v = { g->period, k->case_id, program.s, k->region, area.s, k->locality, k->name,
+		       k->id, k->bank, k->account, k->account_name, mode.s, care.s },
+		.n = { 7, k->case_id_len < 80 ? k->case_id_len : 79, program.n, k->region_len,
+		       area.n, k->locality_len, k->name_len, k->id[0] ? 18 : 0, k->bank_len,
+		       k->account_len, k->account_name_len, mode.n, care.n },
 		.members = k->members,
 		.plain = ~(1u << PAYROLL_LC_CASE_ID | 1u << PAYROLL_LC_LOCALITY | 1u << PAYROLL_LC_NAME |
 			   1u << PAYROLL_LC_ACCOUNT_NAME),
@@ -497,7 +513,7 @@ write_lines(struct engine *g, const struct payroll_case *k)
 			payroll_month_format(l->month, month);
 		if (payroll_ledger_case_line(&g->buf, &g->lcase, l->item, l->item_len,
 					     l->month == g->o->period ? g->period : month,
-					     l->amount, l->basis, l->len, l->quote))
+					     l->amount, l->amount_len, l->basis, l->len, l->quote))
 			return PAYROLL_ENOMEM;
 		if ((rc = add_line_total(g, k->program, l)) != 0)
 			return rc == PAYROLL_ENOMEM ? rc : calc_reject(g, "overflow", "total too large");
@@ -719,7 +735,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 	if (!(l = NEW_LINE(g, "temporary", g->o->period)))
 		return PAYROLL_ENOMEM;
 	l->amount = k.amount;
-	put_money(l, k.amount);
+	l->amount_len = put_money(l, k.amount);
 	return settle(g, &k, 0);
 }
 
@@ -956,6 +972,12 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	g.dups.check_only = o->check_only;
 	if (o->period >= 0)
 		payroll_month_format(o->period, g.period);
+	for (int i = 0; i < 3; i++) {
+		g.program[i] = (struct word){ payroll_program_name(i), strlen(payroll_program_name(i)) };
+		g.care[i] = (struct word){ payroll_care_name(i), strlen(payroll_care_name(i)) };
+	}
+	for (int i = 0; i < 2; i++)
+		g.area[i] = (struct word){ payroll_area_name(i), strlen(payroll_area_name(i)) };
 	memcpy(rep->period, g.period, sizeof rep->period);
 	if (o->standards)
 		rc = payroll_standards_load(&g.std, o->standards, PAYROLL_ENC_AUTO, o->diag,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "calc_dups.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,11 +144,43 @@ cmp_dup(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
+static void *
+sort_main(void *index)
+{
+	payroll_dupindex_sort(index);
+	return NULL;
+}
+
+/*
+ * Sort every index before the walk. The sort runs after the last row,
+ * when the reader's thread is done: a big roster's accounts (the largest
+ * sort: institutions share theirs) are sorted on a second thread while
+ * this one sorts the rest, unless PAYROLL_THREADS=1 (payroll(7)).
+ */
+static void
+sort_indexes(struct payroll_calc_dups *d)
+{
+	struct payroll_dupindex *accounts = &d->src[0].keys[PAYROLL_CALC_KEY_ACCOUNT];
+	const char *e = getenv("PAYROLL_THREADS");
+	pthread_t t;
+	int src, key, threaded = 0;
+
+	if (accounts->n >= 65536 && !(e && !strcmp(e, "1")))
+		threaded = pthread_create(&t, NULL, sort_main, accounts) == 0;
+	for (src = 0; src < 2; src++)
+		for (key = 0; key < PAYROLL_CALC_NKEYS; key++)
+			if (!threaded || &d->src[src].keys[key] != accounts)
+				payroll_dupindex_sort(&d->src[src].keys[key]);
+	if (threaded)
+		pthread_join(t, NULL);
+}
+
 int
 payroll_calc_dups_find(struct payroll_calc_dups *d, struct payroll_problems *probs)
 {
 	int src, key, rc;
 
+	sort_indexes(d);
 	probs->all = d->check_only;
 	for (src = 0; src < 2; src++) {
 		probs->path = d->src[src].path;

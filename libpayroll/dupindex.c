@@ -30,6 +30,7 @@ payroll_dupindex_add(struct payroll_dupindex *d, const char *s, size_t n,
 	d->e[d->n].lo = (uint32_t)h;
 	d->e[d->n].row = row;
 	d->n++;
+	d->sorted = 0;
 	return 0;
 }
 
@@ -111,6 +112,14 @@ radix(struct payroll_dup_entry *a, size_t n, int shift)
 			radix(a + start[b], count[b], shift - 8);
 }
 
+void
+payroll_dupindex_sort(struct payroll_dupindex *d)
+{
+	if (!d->sorted)
+		radix(d->e, d->n, 56);
+	d->sorted = 1;
+}
+
 int
 payroll_dupindex_find(struct payroll_dupindex *d,
 		      int (*fn)(void *ctx, const uint32_t *rows, size_t n),
@@ -120,7 +129,7 @@ payroll_dupindex_find(struct payroll_dupindex *d,
 	uint32_t small[16], *rows;
 	int rc;
 
-	radix(d->e, d->n, 56);
+	payroll_dupindex_sort(d);
 	while (i < d->n) {
 		for (j = i + 1; j < d->n && key(&d->e[j]) == key(&d->e[i]); j++)
 			;
@@ -147,4 +156,5 @@ payroll_dupindex_release(struct payroll_dupindex *d)
 	free(d->e);
 	d->e = NULL;
 	d->n = d->cap = 0;
+	d->sorted = 0;
 }

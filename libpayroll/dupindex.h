@@ -28,6 +28,7 @@ struct payroll_dup_entry {
 struct payroll_dupindex {
 	struct payroll_dup_entry *e;
 	size_t n, cap;
+	int sorted;		/* payroll_dupindex_sort ran since the last add */
 };
 
 /* Add (hash of s, row). 0 or PAYROLL_ENOMEM. An empty s is not added. */
@@ -35,7 +36,14 @@ int payroll_dupindex_add(struct payroll_dupindex *d, const char *s, size_t n,
 			 uint32_t row);
 
 /*
- * Sort, then call fn for each group of two or more entries with equal
+ * Sort the entries by hash, then row. payroll_dupindex_find sorts them
+ * when this has not: calling it first lets the sort run elsewhere (on
+ * another thread: it touches d alone).
+ */
+void payroll_dupindex_sort(struct payroll_dupindex *d);
+
+/*
+ * Sort (unless sorted), then call fn for each group of two or more entries with equal
  * hashes (rows in increasing order). fn returns 0 to go on, or a negative
  * code that stops the walk and is returned.
  */

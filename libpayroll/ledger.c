@@ -114,8 +114,8 @@ payroll_ledger_case_set(struct payroll_ledger_case *c,
 static int
 case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
 	  const char *item, size_t item_len, const char *month, size_t month_len,
-	  int month_quote, int64_t amount, const char *basis, size_t basis_len,
-	  int basis_quote)
+	  int month_quote, int64_t amount, size_t amount_tail, const char *basis,
+	  size_t basis_len, int basis_quote)
 {
 	char *o;
 
@@ -131,7 +131,12 @@ case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
 	*o++ = ',';
 	memcpy(o, c->mid.p, c->mid.len);
 	o += c->mid.len;
-	o += payroll_money_format(amount, o);
+	if (amount_tail) {
+		payroll_copy(o, basis + basis_len - amount_tail, amount_tail);
+		o += amount_tail;
+	} else {
+		o += payroll_money_format(amount, o);
+	}
 	*o++ = ',';
 	o = payroll_csv_put(o, basis, basis_len, basis_quote);
 	*o++ = '\n';
@@ -143,9 +148,11 @@ case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
 int
 payroll_ledger_case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
 			 const char *item, size_t item_len, const char *month,
-			 int64_t amount, const char *basis, size_t basis_len, int basis_quote)
+			 int64_t amount, size_t amount_tail, const char *basis, size_t basis_len,
+			 int basis_quote)
 {
-	return case_line(b, c, item, item_len, month, 7, 0, amount, basis, basis_len, basis_quote);
+	return case_line(b, c, item, item_len, month, 7, 0, amount, amount_tail, basis, basis_len,
+			 basis_quote);
 }
 
 void
@@ -168,7 +175,7 @@ payroll_ledger_format(struct payroll_buf *b,
 		size_t n = strlen(basis), mn = strlen(month);
 
 		rc = case_line(b, &c, item, strlen(item), month, mn, payroll_csv_needs_quote(month, mn),
-			       l->amount, basis, n, payroll_csv_needs_quote(basis, n));
+			       l->amount, 0, basis, n, payroll_csv_needs_quote(basis, n));
 	}
 	payroll_ledger_case_release(&c);
 	return rc;

@@ -79,7 +79,9 @@ int payroll_ledger_format(struct payroll_buf *b,
  * basis_quote says it holds a comma, quote or line end (the caller built
  * it and knows; payroll_csv_needs_quote tells otherwise); the item is
  * short and checked here; month is a month "YYYY-MM" (7 bytes, never
- * quoted). 0 or PAYROLL_ENOMEM.
+ * quoted). When the basis ends with the amount as payroll_money_format
+ * writes it (calc's "...=120.00"), amount_tail is that text's length and
+ * the amount column copies it; 0 formats amount. 0 or PAYROLL_ENOMEM.
  */
 struct payroll_ledger_case {
 	struct payroll_buf head;	/* "period,case_id,program," */
@@ -118,7 +120,7 @@ int payroll_ledger_case_cols(struct payroll_ledger_case *c,
 int payroll_ledger_case_line(struct payroll_buf *b,
 			     const struct payroll_ledger_case *c,
 			     const char *item, size_t item_len,
-			     const char *month, int64_t amount,
+			     const char *month, int64_t amount, size_t amount_tail,
 			     const char *basis, size_t basis_len, int basis_quote);
 void payroll_ledger_case_release(struct payroll_ledger_case *c);
 

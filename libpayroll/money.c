@@ -86,31 +86,39 @@ format_fixed(int64_t v, char *buf)
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	char tmp[PAYROLL_MONEY_MAX], *end = tmp + sizeof tmp, *p = end;
-	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	unsigned d = (unsigned)(u % 100);
-	size_t len = 0;
+	static const uint64_t tens[] = {
+		10u, 100u, 1000u, 10000u, 100000u, 1000000u, 10000000u, 100000000u,
+		1000000000u, 10000000000u, 100000000000u, 1000000000000u,
+		10000000000000u, 100000000000000u, 1000000000000000u,
+		10000000000000000u, 100000000000000000u,
+	};
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, y = u / 100;
+	size_t len = (v < 0) + 1 + 3, d;	/* sign, a yuan digit, ".ff" */
+	char *p;
 
-	/* from the right, two digits a step: fen, the point, then yuan */
+	/* count the yuan digits (at most 18), then write from the right, two
+	 * at a step: fen, the point, then yuan */
+	for (d = 0; d < sizeof tens / sizeof *tens && y >= tens[d]; d++)
+		len++;
+	p = buf + len;
+	*p = '\0';
+	d = (size_t)(u % 100);
 	*--p = pairs[2 * d + 1];
 	*--p = pairs[2 * d];
 	*--p = '.';
-	for (u /= 100; u >= 100; u /= 100) {
-		d = (unsigned)(u % 100);
+	for (; y >= 100; y /= 100) {
+		d = (size_t)(y % 100);
 		*--p = pairs[2 * d + 1];
 		*--p = pairs[2 * d];
 	}
-	if (u >= 10) {
-		*--p = pairs[2 * u + 1];
-		*--p = pairs[2 * u];
+	if (y >= 10) {
+		*--p = pairs[2 * y + 1];
+		*--p = pairs[2 * y];
 	} else {
-		*--p = (char)('0' + u);
+		*--p = (char)('0' + y);
 	}
 	if (v < 0)
-		buf[len++] = '-';
-	memcpy(buf + len, p, (size_t)(end - p));
-	len += (size_t)(end - p);
-	buf[len] = '\0';
+		*--p = '-';
 	return len;
 }
 

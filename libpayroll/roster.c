@@ -179,13 +179,17 @@ check_bank(struct vctx *v, int cb, int ca, struct payroll_case *k)
 	const char *why, *code, *near, *near_code;
 
 	k->bank = v->row->v[cb];
+	k->bank_len = v->row->n[cb];
 	k->account = v->row->v[ca];
 	k->account_len = v->row->n[ca];
 	if (!required(v, cb, MAX_NAME_LEN))
 		;
-	else if (payroll_bank_resolve(k->bank, v->row->n[cb], &code, &why, &near, &near_code) == 0)
-		k->bank = code ? code : k->bank;
-	else if (near)
+	else if (payroll_bank_resolve(k->bank, v->row->n[cb], &code, &why, &near, &near_code) == 0) {
+		if (code) {	/* a bank's name: its code instead */
+			k->bank = code;
+			k->bank_len = strlen(code);
+		}
+	} else if (near)
 		bad(v, cb, "bad-bank", "%s: '%s'; did you mean %s (%s)?", why, k->bank,
 		    near, near_code);
 	else

@@ -32,7 +32,8 @@ struct payroll_case {
 	size_t locality_len;
 	const char *name;
 	size_t name_len;
-	const char *bank;
+	const char *bank;	/* its code */
+	size_t bank_len;
 	const char *account;
 	size_t account_len;
 	const char *account_name;	/* name when the column is empty */
