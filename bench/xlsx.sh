@@ -47,16 +47,18 @@ c = [x for x in r if x[0] == "csv"]
 x = [x for x in r if x[0] == "xlsx"]
 wall = statistics.median(float(b[1]) / float(a[1]) for a, b in zip(c, x))
 cpu = statistics.median(float(b[2]) / float(a[2]) for a, b in zip(c, x))
-# what the reader holds of the shared strings: each string and its NUL,
-# and a 4-byte offset a string
+# what the reader holds of the shared strings: each string, its length
+# (a varint: one byte under 128 bytes) and its NUL, and a 4-byte offset
+# a string
 n = size = 0
 with zipfile.ZipFile(xlsx) as z:
     if "xl/sharedStrings.xml" in z.namelist():
         text = z.read("xl/sharedStrings.xml").decode()
         for si in re.findall(r"<si>(.*?)</si>", text, re.S):
             n += 1
-            size += len("".join(re.findall(r"<t[^>]*>(.*?)</t>", si, re.S)).encode()) + 1
-sst = (size + 4 * (n + 1)) / 2**20
+            b = len("".join(re.findall(r"<t[^>]*>(.*?)</t>", si, re.S)).encode())
+            size += b + 1 + max(1, (b.bit_length() + 6) // 7)
+sst = (size + 4 * n) / 2**20
 mc = max(int(a[3]) for a in c) / 1024
 mx = max(int(b[3]) for b in x) / 1024
 print("%s rows: csv %.1f MB, xlsx %.1f MB; %d pairs" % (rows, os.path.getsize(csv) / 1e6,
