@@ -8,7 +8,6 @@
 #include <signal.h>
 #include <time.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "handover.h"
 #include "banned.h"
 
 #define OUT_BUFSIZE (256 * 1024)
@@ -49,19 +49,17 @@ struct payroll_outfile {
 
 /*
  * The writer thread of a big output: while the caller fills o->buf, the
- * thread writes (and compresses) the block handed over before. Everything
- * below the mutex is shared; the thread alone touches fd, z and zbuf while
- * a block is pending.
+ * thread writes (and compresses) the block handed over before, through a
+ * hand-over of one slot (handover.h): block and n are the thread's from
+ * take to release, the caller's otherwise. The thread alone touches fd,
+ * z and zbuf while it holds the block. A failed write ends the thread
+ * with its errno in err, which the caller reads once a wait has said so.
  */
 struct writer {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	unsigned char *block;	/* handed over (pending) or free for the next swap */
+	struct payroll_handover *h;
+	unsigned char *block;	/* handed over, or free for the next swap */
 	size_t n;
-	int pending;		/* block holds n bytes to write */
-	int stop;
-	int err;		/* the first failed write's errno */
+	int err;		/* the failed write's errno */
 };
 
 static int
@@ -376,31 +374,21 @@ put_block(struct payroll_outfile *o, const unsigned char *p, size_t n, int final
 	return 0;
 }
 
-static void *
-writer_main(void *arg)
+/* The thread: write each block handed over until the output is done
+ * with it or a write fails. */
+static int
+writer_main(struct payroll_handover *h, void *arg)
 {
 	struct payroll_outfile *o = arg;
 	struct writer *w = o->w;
+	unsigned slot;
 
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		while (!w->pending && !w->stop)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (!w->pending)
-			break;
-		if (!w->err) {	/* after a failure, blocks are dropped */
-			int e;
-
-			pthread_mutex_unlock(&w->mu);
-			e = put_block(o, w->block, w->n, 0);
-			pthread_mutex_lock(&w->mu);
-			w->err = e;
-		}
-		w->pending = 0;
-		pthread_cond_broadcast(&w->cv);
+	while (payroll_handover_take(h, &slot) == 0) {
+		if ((w->err = put_block(o, w->block, w->n, 0)) != 0)
+			return PAYROLL_EIO;
+		payroll_handover_release(h);
 	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
+	return 0;
 }
 
 /* Start o's writer thread; on any failure o just goes on writing itself. */
@@ -413,16 +401,24 @@ start_writer(struct payroll_outfile *o)
 		free(w);
 		return;
 	}
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
 	o->w = w;
-	if (pthread_create(&w->thread, NULL, writer_main, o) != 0) {
+	if (payroll_handover_start(&w->h, 1, writer_main, o) != 0) {
 		o->w = NULL;
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
 		free(w->block);
 		free(w);
 	}
+}
+
+/* rc, from a wait on the writer, is its failure: it becomes o's.
+ * 0 or PAYROLL_EIO. */
+static int
+writer_failed(struct payroll_outfile *o, int rc)
+{
+	if (rc == 0)
+		return 0;
+	if (!o->failed_errno)
+		o->failed_errno = o->w->err ? o->w->err : EIO;
+	return PAYROLL_EIO;
 }
 
 /* Wait until the writer has written every block handed over; its error
@@ -430,23 +426,13 @@ start_writer(struct payroll_outfile *o)
 static int
 drain(struct payroll_outfile *o)
 {
-	struct writer *w = o->w;
-	int e;
-
-	if (!w)
+	if (!o->w)
 		return 0;
-	pthread_mutex_lock(&w->mu);
-	while (w->pending)
-		pthread_cond_wait(&w->cv, &w->mu);
-	e = w->err;
-	pthread_mutex_unlock(&w->mu);
-	if (e && !o->failed_errno)
-		o->failed_errno = e;
-	return e ? PAYROLL_EIO : 0;
+	return writer_failed(o, payroll_handover_drain(o->w->h));
 }
 
-/* Drain and end the writer thread; o->buf is o->space again (its bytes
- * kept). NULL writer allowed. */
+/* Let the writer write what was handed over and end it; o->buf is
+ * o->space again (its bytes kept). NULL writer allowed. */
 static void
 stop_writer(struct payroll_outfile *o)
 {
@@ -454,12 +440,7 @@ stop_writer(struct payroll_outfile *o)
 
 	if (!w)
 		return;
-	drain(o);
-	pthread_mutex_lock(&w->mu);
-	w->stop = 1;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
+	writer_failed(o, payroll_handover_stop(w->h));
 	if (o->buf != o->space) {
 		memcpy(o->space, o->buf, o->len);
 		w->block = o->buf;
@@ -467,8 +448,6 @@ stop_writer(struct payroll_outfile *o)
 	}
 	if (o->secret)
 		explicit_bzero(w->block, OUT_BUFSIZE);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
 	free(w->block);
 	free(w);
 	o->w = NULL;
@@ -480,26 +459,18 @@ hand_over(struct payroll_outfile *o)
 {
 	struct writer *w = o->w;
 	unsigned char *b;
-	int e;
+	unsigned slot;
+	int rc = payroll_handover_put_wait(w->h, &slot);
 
-	pthread_mutex_lock(&w->mu);
-	while (w->pending)
-		pthread_cond_wait(&w->cv, &w->mu);
-	if ((e = w->err) == 0) {
+	if (rc == 0) {	/* the block written before is free again */
 		b = w->block;
 		w->block = o->buf;
 		w->n = o->len;
-		w->pending = 1;
 		o->buf = b;
-		pthread_cond_broadcast(&w->cv);
+		payroll_handover_put(w->h);
 	}
-	pthread_mutex_unlock(&w->mu);
 	o->len = 0;
-	if (e) {
-		o->failed_errno = e;
-		return PAYROLL_EIO;
-	}
-	return 0;
+	return writer_failed(o, rc);
 }
 
 /* Write out o->buf: by the writer thread (started once the file is big)

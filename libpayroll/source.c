@@ -607,6 +607,46 @@ payroll_source_read_bytes(struct payroll_source *s, char *buf, size_t n,
 	return (ssize_t)k;
 }
 
+long
+payroll_source_skip_lines(struct payroll_source *s, long n, int *cr,
+			  struct payroll_error *err)
+{
+	long done = 0;
+	int rc;
+
+	if (s->neither[0])
+		return payroll_error_set(err, PAYROLL_EFORMAT, s->path, 0, 0, "bad-encoding",
+					 "%s", s->neither);
+	while (done < n) {
+		const unsigned char *p = s->plain + s->plain_pos, *end = s->plain + s->plain_len;
+		const unsigned char *lf, *lim, *q;
+
+		if (p == end) {
+			if (s->plain_eof)
+				break;
+			if ((rc = fill_plain(s, err)) != 0)
+				return rc;
+			continue;
+		}
+		/* the next line end: a CR before the next LF, or that LF */
+		lf = memchr(p, '\n', (size_t)(end - p));
+		lim = lf ? lf : end;
+		q = memchr(p, '\r', (size_t)(lim - p));
+		if (!q)
+			q = lf;
+		if (!q) {	/* none in the buffer */
+			*cr = 0;
+			s->plain_pos = s->plain_len;
+			continue;
+		}
+		if (!(*q == '\n' && q == p && *cr))
+			done++;
+		*cr = *q == '\r';
+		s->plain_pos = (size_t)(q + 1 - s->plain);
+	}
+	return done;
+}
+
 void
 payroll_source_close(struct payroll_source *s)
 {

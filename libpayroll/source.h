@@ -87,6 +87,20 @@ int payroll_source_is_regular(const struct payroll_source *s);
 ssize_t payroll_source_read_bytes(struct payroll_source *s, char *buf, size_t n,
 				  struct payroll_error *err);
 
+/*
+ * Drop the input up to the start of its nth line from here, without
+ * decoding it: a line ends at LF, CRLF or a lone CR, whose bytes are
+ * never part of another character in UTF-8 or GB18030, so the lines are
+ * the ones payroll_source_read would give (what they hold is not looked
+ * at, nor counted in payroll_source_bad_sequences). *cr says whether the
+ * byte before was a CR, in (as the caller last read) and out: an LF right
+ * after a CR ends no second line. Returns the lines dropped, fewer than n
+ * only at the end of the input, or a negative PAYROLL_E* as
+ * payroll_source_read.
+ */
+long payroll_source_skip_lines(struct payroll_source *s, long n, int *cr,
+			       struct payroll_error *err);
+
 /* Close and free; NULL is allowed. */
 void payroll_source_close(struct payroll_source *s);
 

@@ -15,6 +15,10 @@
 #include "banned.h"
 
 #define DEFAULT_CHUNK (64 * 1024)
+/* The first read after payroll_table_skip_to dropped lines in the source:
+ * a row or a few, not the chunk's worth of lines the next skip would
+ * drop again after decoding them. */
+#define SKIP_READ 4096
 /* A field larger than this makes the file unusable (no CSV needs it). */
 #define FIELD_LIMIT ((size_t)16 * 1024 * 1024)
 /* Read-ahead (see "The read-ahead thread" below): rows handed out before
@@ -70,6 +74,7 @@ struct payroll_table {
 	size_t in_len, in_pos, chunk;
 	size_t feed_max;	/* bytes handed to libcsv at once */
 	int eof;
+	int short_read;		/* the next read is SKIP_READ bytes at most */
 	int in_clean;		/* in holds nothing a value may not (source.h) */
 	int carry;		/* the next field began before this parse call */
 
@@ -266,8 +271,10 @@ check_count(struct payroll_table *t)
 static int
 read_more(struct payroll_table *t, struct payroll_error *err)
 {
-	ssize_t r = payroll_source_read(t->src, t->in, t->chunk, err);
+	size_t n = t->short_read && t->chunk > SKIP_READ ? SKIP_READ : t->chunk;
+	ssize_t r = payroll_source_read(t->src, t->in, n, err);
 
+	t->short_read = 0;
 	if (r < 0)
 		return (int)r;
 	t->in_pos = 0;
@@ -915,7 +922,7 @@ int
 payroll_table_skip_to(struct payroll_table *t, long line, struct payroll_error *err)
 {
 	size_t end;
-	int rc, terminated;
+	int terminated;
 
 	if (t->x || t->ra || t->p.pstate != 0 || (!t->returned && t->nf))
 		return payroll_error_set(err, PAYROLL_EINTERNAL, payroll_source_path(t->src), line, 0,
@@ -923,10 +930,21 @@ payroll_table_skip_to(struct payroll_table *t, long line, struct payroll_error *
 	t->ra_after = -1;	/* rows read ahead would be read for nothing */
 	while (t->line < line) {
 		if (t->in_pos == t->in_len) {
+			long want = line - t->line, got;
+
 			if (t->eof)
 				return 0;
-			if ((rc = read_more(t, err)) != 0)
-				return rc;
+			/* past what was decoded: the source drops whole lines
+			 * without decoding them */
+			got = payroll_source_skip_lines(t->src, want, &t->last_cr, err);
+			if (got < 0)
+				return (int)got;
+			t->line += got;
+			t->short_read = 1;
+			t->at_line_start = 1;
+			t->skip_line = 0;
+			if (got < want)	/* the end: the next read says so */
+				return 0;
 			continue;
 		}
 		/* as next_row drops the rest of a line libcsv rejected */

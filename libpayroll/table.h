@@ -119,7 +119,8 @@ void payroll_table_readahead(struct payroll_table *t, long after, size_t rows);
  * Drop the input up to physical line `line`, which the caller knows to
  * begin a row (it read the same file before, e.g. the row's
  * payroll_row.line): the next payroll_table_next reads the row there,
- * without parsing the lines before it. Nothing happens when the reading
+ * without parsing the lines before it, nor decoding those the table has
+ * not read yet (payroll_source_skip_lines). Nothing happens when the reading
  * is already there or past it. Returns 0; PAYROLL_EIO, PAYROLL_EFORMAT
  * from reading; PAYROLL_EINTERNAL in the middle of a row, on a workbook,
  * or once the read-ahead thread runs (this call keeps it from starting).

@@ -3,13 +3,14 @@
  * test_source: the bounded whole-file reader (payroll_source_slurp: the
  * limit and its one error, missing files, FIFOs, gzip, secrets) and the
  * byte stream's encodings (GB18030 converted, a UTF-8 BOM dropped, gzip
- * undone, names of encodings).
+ * undone, names of encodings), and lines skipped without decoding.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <cmocka.h>
@@ -298,6 +299,91 @@ utf8_replacement_and_clean(void **state)
 	payroll_buf_release(&got);
 }
 
+/* Skipping lines without decoding them leaves the source where the
+ * decoded text after the same line ends begins: LF, CRLF (also cut in two
+ * by the skip), lone CR and blank lines, in UTF-8 and GB18030, gzip or
+ * not, one skip or one line at a time; bad bytes skipped are not counted,
+ * and an input in neither encoding fails as a read does. */
+static void
+skip_lines_without_decoding(void **state)
+{
+	static const char utf8[] = "姓名\r\n张三\r低保\n\n开户行\r\rend";
+	static const char gb[] = "\xd0\xd5\xc3\xfb\r\n\xd5\xc5\xc8\xfd\r\xb5\xcd\xb1\xa3\n\n"
+				 "\xbf\xaa\xbb\xa7\xd0\xd0\r\rend";
+	/* what is left after k lines, and whether a CR was the last byte */
+	static const struct {
+		const char *rest;
+		int cr;
+	} after[] = {
+		{ utf8, 0 },
+		{ "\n张三\r低保\n\n开户行\r\rend", 1 },
+		{ "低保\n\n开户行\r\rend", 1 },
+		{ "\n开户行\r\rend", 0 },
+		{ "开户行\r\rend", 0 },
+		{ "\rend", 1 },
+		{ "end", 1 },
+		{ "", 0 },
+	};
+	const char *paths[4];
+	struct payroll_source *s;
+	struct payroll_error err;
+	char out[256];
+	size_t len, f;
+	long k, i;
+	ssize_t r;
+	int cr;
+
+	(void)state;
+	paths[0] = strdup(put("skip-u.csv", utf8));
+	paths[1] = strdup(put("skip-gb.csv", gb));
+	paths[2] = strdup(put_gz("skip-u.csv.gz", utf8, sizeof utf8 - 1));
+	paths[3] = strdup(put_gz("skip-gb.csv.gz", gb, sizeof gb - 1));
+	for (f = 0; f < 4; f++) {
+		for (k = 0; k < 8; k++) {
+			for (i = 0; i < 2; i++) {	/* k lines at once, or one by one */
+				long got = 0, n;
+
+				assert_int_equal(payroll_source_open(&s, paths[f], PAYROLL_ENC_AUTO, &err), 0);
+				assert_int_equal(payroll_source_encoding(s),
+						 f % 2 ? PAYROLL_ENC_GB18030 : PAYROLL_ENC_UTF8);
+				cr = 0;
+				if (i == 0) {
+					got = payroll_source_skip_lines(s, k, &cr, &err);
+				} else {
+					while (got < k && (n = payroll_source_skip_lines(s, 1, &cr, &err)) == 1)
+						got++;
+				}
+				assert_int_equal(got, k < 7 ? k : 6);
+				assert_int_equal(cr, after[k].cr);
+				len = 0;
+				while ((r = payroll_source_read(s, out + len, sizeof out - 1 - len, &err)) > 0)
+					len += (size_t)r;
+				assert_int_equal(r, 0);
+				out[len] = '\0';
+				assert_string_equal(out, after[k].rest);
+				payroll_source_close(s);
+			}
+		}
+		free((void *)paths[f]);
+	}
+	/* bad bytes in a line skipped: dropped, not counted */
+	assert_int_equal(payroll_source_open(&s, put("skip-bad.csv", "\x80\xff\nok\xff\n"),
+					     PAYROLL_ENC_UTF8, &err), 0);
+	cr = 0;
+	assert_int_equal(payroll_source_skip_lines(s, 1, &cr, &err), 1);
+	assert_int_equal(payroll_source_bad_sequences(s), 0);
+	assert_int_equal(payroll_source_read(s, out, sizeof out, &err), 6);
+	assert_memory_equal(out, "ok\xef\xbf\xbd\n", 6);
+	assert_int_equal(payroll_source_bad_sequences(s), 1);
+	payroll_source_close(s);
+	/* neither encoding */
+	assert_int_equal(payroll_source_open(&s, put("skip-bin.csv", "\xff\xff\xff\xff\n"),
+					     PAYROLL_ENC_AUTO, &err), 0);
+	assert_int_equal(payroll_source_skip_lines(s, 1, &cr, &err), PAYROLL_EFORMAT);
+	assert_string_equal(err.code, "bad-encoding");
+	payroll_source_close(s);
+}
+
 int
 main(void)
 {
@@ -309,6 +395,7 @@ main(void)
 		cmocka_unit_test(slurp_secret_is_one_allocation),
 		cmocka_unit_test(encodings),
 		cmocka_unit_test(utf8_replacement_and_clean),
+		cmocka_unit_test(skip_lines_without_decoding),
 	};
 
 	return cmocka_run_group_tests(tests, tmp_setup, tmp_teardown);
