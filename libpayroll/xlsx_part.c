@@ -1,34 +1,31 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "xlsx_part.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "handover.h"
 #include "banned.h"
 
 #define PIECE ((size_t)64 * 1024)
 #define NPIECES 4		/* inflated ahead at most */
 
 /*
- * The thread fills pieces[tail % NPIECES] while the reader reads
- * pieces[head % NPIECES]; len[] is a piece's size, 0 at the end, -1 on an
- * error (then why says what libzip said). head, tail, len, stop and why
- * are shared under mu; zf is the thread's alone while it runs.
+ * The worker (handover.h) fills pieces[slot] while the reader reads the
+ * one it took; len[] is a piece's size, 0 at the end, -1 on an error
+ * (then why says what libzip said), written before the piece is put. zf
+ * is the worker's alone while it runs.
  */
 struct payroll_xlsx_part {
 	zip_file_t *zf;
-	int threaded;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, freed;
+	struct payroll_handover *h;	/* NULL: read on the caller's thread */
 	char *pieces[NPIECES];
 	long len[NPIECES];
-	unsigned head, tail;
-	int stop;
 	char why[256];
-	size_t pos;		/* the reader's place in pieces[head] */
+	unsigned slot;		/* the reader's piece, when held */
+	int held;
+	size_t pos;		/* the reader's place in it */
 };
 
 /* A piece from the zip: as payroll_xlsx_part_read. */
@@ -42,33 +39,20 @@ fill(struct payroll_xlsx_part *p, char *buf, size_t n)
 	return r < 0 ? -1 : (long)r;
 }
 
-static void *
-part_thread(void *arg)
+static int
+part_worker(struct payroll_handover *h, void *arg)
 {
 	struct payroll_xlsx_part *p = arg;
+	unsigned slot;
 	long r;
 
-	for (;;) {
-		unsigned slot;
-
-		pthread_mutex_lock(&p->mu);
-		while (p->tail - p->head == NPIECES && !p->stop)
-			pthread_cond_wait(&p->freed, &p->mu);
-		if (p->stop) {
-			pthread_mutex_unlock(&p->mu);
-			return NULL;
-		}
-		slot = p->tail % NPIECES;
-		pthread_mutex_unlock(&p->mu);
-		r = fill(p, p->pieces[slot], PIECE);	/* why before it is published */
-		pthread_mutex_lock(&p->mu);
-		p->len[slot] = r;
-		p->tail++;
-		pthread_cond_signal(&p->filled);
-		pthread_mutex_unlock(&p->mu);
-		if (r <= 0)
-			return NULL;
-	}
+	do {
+		if (payroll_handover_put_wait(h, &slot) != 0)
+			return 0;	/* stopped */
+		r = p->len[slot] = fill(p, p->pieces[slot], PIECE);
+		payroll_handover_put(h);
+	} while (r > 0);
+	return 0;
 }
 
 static void
@@ -100,53 +84,34 @@ payroll_xlsx_part_open(zip_file_t *zf, int threaded)
 			free_part(p);
 			return NULL;
 		}
-	if (pthread_mutex_init(&p->mu, NULL) != 0)
-		return p;
-	if (pthread_cond_init(&p->filled, NULL) != 0) {
-		pthread_mutex_destroy(&p->mu);
-		return p;
-	}
-	if (pthread_cond_init(&p->freed, NULL) != 0) {
-		pthread_cond_destroy(&p->filled);
-		pthread_mutex_destroy(&p->mu);
-		return p;
-	}
-	if (pthread_create(&p->thread, NULL, part_thread, p) != 0) {
-		pthread_cond_destroy(&p->freed);
-		pthread_cond_destroy(&p->filled);
-		pthread_mutex_destroy(&p->mu);
-		return p;
-	}
-	p->threaded = 1;
+	if (payroll_handover_start(&p->h, NPIECES, part_worker, p) != 0)
+		p->h = NULL;	/* read on the caller's thread */
 	return p;
 }
 
 long
 payroll_xlsx_part_read(struct payroll_xlsx_part *p, char *buf, size_t n)
 {
-	unsigned slot;
 	long len;
 
-	if (!p->threaded)
+	if (!p->h)
 		return fill(p, buf, n);
-	pthread_mutex_lock(&p->mu);
-	while (p->tail == p->head)
-		pthread_cond_wait(&p->filled, &p->mu);
-	slot = p->head % NPIECES;
-	len = p->len[slot];
-	pthread_mutex_unlock(&p->mu);
+	if (!p->held) {
+		if (payroll_handover_take(p->h, &p->slot) != 0)
+			return 0;	/* cannot happen: the last piece stays held */
+		p->held = 1;
+	}
+	len = p->len[p->slot];
 	if (len <= 0)
-		return len;	/* the end or the error stays: the thread is done */
+		return len;	/* the end or the error stays: the worker is done */
 	if (n > (size_t)len - p->pos)
 		n = (size_t)len - p->pos;
-	memcpy(buf, p->pieces[slot] + p->pos, n);
+	memcpy(buf, p->pieces[p->slot] + p->pos, n);
 	p->pos += n;
 	if (p->pos == (size_t)len) {
 		p->pos = 0;
-		pthread_mutex_lock(&p->mu);
-		p->head++;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->mu);
+		p->held = 0;
+		payroll_handover_release(p->h);
 	}
 	return (long)n;
 }
@@ -162,16 +127,7 @@ payroll_xlsx_part_close(struct payroll_xlsx_part *p)
 {
 	if (!p)
 		return;
-	if (p->threaded) {
-		pthread_mutex_lock(&p->mu);
-		p->stop = 1;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->mu);
-		pthread_join(p->thread, NULL);
-		pthread_cond_destroy(&p->freed);
-		pthread_cond_destroy(&p->filled);
-		pthread_mutex_destroy(&p->mu);
-	}
+	payroll_handover_stop(p->h);
 	free_part(p);
 }
 
