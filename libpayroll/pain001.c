@@ -390,7 +390,8 @@ xml_tag(struct xml *x, const char *name, size_t len, const char *attrs)
 	x->o = put(x->o, xml_indent, 2 * (size_t)x->depth);
 	*x->o++ = '<';
 	x->o = put(x->o, name, len);
-	x->o = put(x->o, attrs, strlen(attrs));
+	if (*attrs)
+		x->o = put(x->o, attrs, strlen(attrs));
 	*x->o++ = '>';
 }
 
