@@ -366,6 +366,20 @@ extreme_month(struct engine *g, const struct payroll_case *k, long m,
 			       rt->rounding, 1);
 }
 
+/* Reject k as missing-standard: no base of program for its region and
+ * area in month m (the row's own, or the subsistence base a percentage
+ * refers to). */
+static int
+no_base(struct engine *g, const struct payroll_case *k, enum payroll_program program, long m)
+{
+	char month[8];
+
+	payroll_month_format(m, month);
+	return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
+			   payroll_program_name(program), (int)k->region_len, k->region,
+			   payroll_area_name(k->area), month);
+}
+
 static int
 month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 {
@@ -377,21 +391,16 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 	rt = payroll_standards_resolve(g->std, k->region, k->region_len, k->program, k->area, m);
 	if (!rt)
 		return PAYROLL_ENOMEM;
-	if (!rt->base.present || (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present) ||
-	    rt->unresolved_subsidy)
-		payroll_month_format(m, month);
 	if (!rt->base.present)
-		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
-				   payroll_program_name(k->program), (int)k->region_len, k->region,
-				   payroll_area_name(k->area), month);
-	if (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present)
+		return no_base(g, k, k->program, m);
+	if (k->program == PAYROLL_EXTREME_POVERTY && !rt->care[k->care].present) {
+		payroll_month_format(m, month);
 		return calc_reject(g, "missing-standard", "no care:%s standard for region %.*s (%s) in %s",
 				   payroll_care_name(k->care), (int)k->region_len, k->region,
 				   payroll_area_name(k->area), month);
+	}
 	if (rt->unresolved_subsidy)	/* a percentage that applies, of no base */
-		return calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
-				   payroll_program_name(PAYROLL_SUBSISTENCE), (int)k->region_len,
-				   k->region, payroll_area_name(k->area), month);
+		return no_base(g, k, PAYROLL_SUBSISTENCE, m);
 	if (k->program == PAYROLL_SUBSISTENCE)
 		rc = subsistence_month(g, k, m, current, rt);
 	else
@@ -707,12 +716,7 @@ grant_row(struct engine *g, const struct payroll_row *row)
 		return PAYROLL_ENOMEM;
 	if (rt->temporary_cap.unresolved) {
 		/* a cap applies but cannot be known: never pay above it unchecked */
-		char month[8];
-
-		payroll_month_format(k.start, month);
-		rc = calc_reject(g, "missing-standard", "no %s base for region %.*s (%s) in %s",
-				 payroll_program_name(PAYROLL_SUBSISTENCE), (int)k.region_len,
-				 k.region, payroll_area_name(k.area), month);
+		rc = no_base(g, &k, PAYROLL_SUBSISTENCE, k.start);
 		g->rep->attention += g->o->check_only;
 		return settle(g, &k, rc);
 	}
