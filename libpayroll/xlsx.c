@@ -6,6 +6,7 @@
 #include "xlsx_value.h"
 
 #include <libxml/xmlreader.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,15 +486,28 @@ other_zip(struct payroll_xlsx *x, struct payroll_error *err)
 				 "the file is %s", what);
 }
 
+/*
+ * libxml2 sets up its globals on first use, unguarded; two of our
+ * threads starting their parsers at once race there. Set them up here,
+ * once, before any thread of ours parses.
+ */
+static void
+xml_init(void)
+{
+	xmlInitParser();
+}
+
 int
 payroll_xlsx_open(struct payroll_xlsx **out, struct payroll_source *src,
 		  const char *sheet, struct payroll_error *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct payroll_xlsx *x;
 	char rid[64] = "", sst[512], styles[512];
 	int rc;
 
 	*out = NULL;
+	pthread_once(&once, xml_init);
 	x = calloc(1, sizeof *x);
 	if (!x)
 		return payroll_error_errno(err, PAYROLL_ENOMEM, payroll_source_path(src),
