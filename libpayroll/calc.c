@@ -242,7 +242,7 @@ per_person_line(struct engine *g, const char *item, size_t item_len, long month,
 		return 0;
 	if (!(l = new_line(g, item, item_len, month)))
 		return PAYROLL_ENOMEM;
-	put(l, rate->frag);
+	put_n(l, rate->frag, rate->frag_len);
 	PUT(l, "*");
 	put_int(l, members);
 	return finish_line(g, l, exact, rule);
@@ -275,7 +275,7 @@ supp_person(void *ctx, const char *s, size_t n, int person)
 		for (size_t k = 0; b > a && k < sc->rt->nsupplements; k++) {
 			const struct payroll_named_rate *r = &sc->rt->supplements[k];
 
-			if (strlen(r->name) == b - a && !memcmp(r->name, s + a, b - a) &&
+			if (r->name_len == b - a && !memcmp(r->name, s + a, b - a) &&
 			    (!win || r->rate.fen > win->rate.fen))
 				win = r;
 		}
@@ -287,10 +287,10 @@ supp_person(void *ctx, const char *s, size_t n, int person)
 		sc->overflow = 1;
 	if (sc->l->len)
 		PUT(sc->l, "+");
-	put(sc->l, win->rate.frag);
+	put_n(sc->l, win->rate.frag, win->rate.frag_len);
 	PUT(sc->l, "(");
-	put(sc->l, win->name);
-	sc->l->quote |= payroll_csv_needs_quote(win->name, strlen(win->name));
+	put_n(sc->l, win->name, win->name_len);
+	sc->l->quote |= win->name_quote;
 	PUT(sc->l, ")");
 	(void)person;
 }
@@ -326,7 +326,7 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 		core = fm;
 		PUT(l, "max(");
 	}
-	put(l, rt->base.frag);
+	put_n(l, rt->base.frag, rt->base.frag_len);
 	PUT(l, "*");
 	put_int(l, k->members);
 	PUT(l, "-");
@@ -334,7 +334,7 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 	if (core == fm && rt->floor.present && fm > gap) {
 		PUT(l, ",");
 		l->quote = 1;
-		put(l, rt->floor.frag);
+		put_n(l, rt->floor.frag, rt->floor.frag_len);
 		PUT(l, "*");
 		put_int(l, k->members);
 		PUT(l, ")");
@@ -410,7 +410,7 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 	if (k->program == PAYROLL_SUBSISTENCE && g->nlines == before)
 		return 0;	/* an arrears month owing nothing owes no subsidy */
 	for (i = 0; i < rt->nsubsidies; i++)
-		if ((rc = per_person_line(g, rt->subsidies[i].item, strlen(rt->subsidies[i].item), m,
+		if ((rc = per_person_line(g, rt->subsidies[i].item, rt->subsidies[i].item_len, m,
 					  &rt->subsidies[i].rate,
 					  k->members, rt->rounding, 1)))
 			return rc;
