@@ -109,8 +109,12 @@ pick(const char *s, size_t n, const struct name *en, const struct name *zh, int 
 {
 	int i;
 
+	/* as written first (the usual case: one memcmp), then in any case */
 	for (i = 0; i < count; i++)
-		if (eq_ci(s, n, &en[i]) || (zh[i].n == n && !memcmp(s, zh[i].s, n)))
+		if ((en[i].n == n && !memcmp(s, en[i].s, n)) || (zh[i].n == n && !memcmp(s, zh[i].s, n)))
+			return i;
+	for (i = 0; i < count; i++)
+		if (eq_ci(s, n, &en[i]))
 			return i;
 	return -1;
 }
