@@ -31,6 +31,7 @@
 struct out_line {
 	const char *item;	/* a literal or the standards' own string */
 	size_t item_len;
+	int item_quote;		/* the item needs CSV quoting (a standards' name) */
 	long month;
 	int64_t amount;
 	size_t len;		/* of basis (not NUL-terminated) */
@@ -134,6 +135,7 @@ new_line(struct engine *g, const char *item, size_t item_len, long month)
 	l = &g->lines[g->nlines++];
 	l->item = item;
 	l->item_len = item_len;
+	l->item_quote = 0;
 	l->month = month;
 	l->amount = 0;
 	l->len = 0;
@@ -229,7 +231,7 @@ finish_line(struct engine *g, struct out_line *l, int64_t exact,
 
 /* rate * members as an item line; omitted when zero and omit_zero. */
 static int
-per_person_line(struct engine *g, const char *item, size_t item_len, long month,
+per_person_line(struct engine *g, const char *item, size_t item_len, int item_quote, long month,
 		const struct payroll_rate *rate, int members,
 		enum payroll_rounding rule, int omit_zero)
 {
@@ -242,7 +244,8 @@ per_person_line(struct engine *g, const char *item, size_t item_len, long month,
 		return 0;
 	if (!(l = new_line(g, item, item_len, month)))
 		return PAYROLL_ENOMEM;
-	put(l, rate->frag);
+	l->item_quote = item_quote;
+	put_n(l, rate->frag, rate->frag_len);
 	PUT(l, "*");
 	put_int(l, members);
 	return finish_line(g, l, exact, rule);
@@ -275,7 +278,7 @@ supp_person(void *ctx, const char *s, size_t n, int person)
 		for (size_t k = 0; b > a && k < sc->rt->nsupplements; k++) {
 			const struct payroll_named_rate *r = &sc->rt->supplements[k];
 
-			if (strlen(r->name) == b - a && !memcmp(r->name, s + a, b - a) &&
+			if (r->name_len == b - a && !memcmp(r->name, s + a, b - a) &&
 			    (!win || r->rate.fen > win->rate.fen))
 				win = r;
 		}
@@ -287,10 +290,10 @@ supp_person(void *ctx, const char *s, size_t n, int person)
 		sc->overflow = 1;
 	if (sc->l->len)
 		PUT(sc->l, "+");
-	put(sc->l, win->rate.frag);
+	put_n(sc->l, win->rate.frag, win->rate.frag_len);
 	PUT(sc->l, "(");
-	put(sc->l, win->name);
-	sc->l->quote |= payroll_csv_needs_quote(win->name, strlen(win->name));
+	put_n(sc->l, win->name, win->name_len);
+	sc->l->quote |= win->name_quote;
 	PUT(sc->l, ")");
 	(void)person;
 }
@@ -326,7 +329,7 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 		core = fm;
 		PUT(l, "max(");
 	}
-	put(l, rt->base.frag);
+	put_n(l, rt->base.frag, rt->base.frag_len);
 	PUT(l, "*");
 	put_int(l, k->members);
 	PUT(l, "-");
@@ -334,7 +337,7 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 	if (core == fm && rt->floor.present && fm > gap) {
 		PUT(l, ",");
 		l->quote = 1;
-		put(l, rt->floor.frag);
+		put_n(l, rt->floor.frag, rt->floor.frag_len);
 		PUT(l, "*");
 		put_int(l, k->members);
 		PUT(l, ")");
@@ -359,10 +362,10 @@ extreme_month(struct engine *g, const struct payroll_case *k, long m,
 {
 	int rc;
 
-	if ((rc = per_person_line(g, "basic-living", sizeof "basic-living" - 1, m, &rt->base,
+	if ((rc = per_person_line(g, "basic-living", sizeof "basic-living" - 1, 0, m, &rt->base,
 				  k->members, rt->rounding, 0)))
 		return rc;
-	return per_person_line(g, "care", sizeof "care" - 1, m, &rt->care[k->care], k->members,
+	return per_person_line(g, "care", sizeof "care" - 1, 0, m, &rt->care[k->care], k->members,
 			       rt->rounding, 1);
 }
 
@@ -409,8 +412,10 @@ month_lines(struct engine *g, const struct payroll_case *k, long m, int current)
 		return rc;
 	if (k->program == PAYROLL_SUBSISTENCE && g->nlines == before)
 		return 0;	/* an arrears month owing nothing owes no subsidy */
+	/* a subsidy's item is "subsidy:NAME": quoted when its name is */
 	for (i = 0; i < rt->nsubsidies; i++)
-		if ((rc = per_person_line(g, rt->subsidies[i].item, strlen(rt->subsidies[i].item), m,
+		if ((rc = per_person_line(g, rt->subsidies[i].item, rt->subsidies[i].item_len,
+					  rt->subsidies[i].name_quote, m,
 					  &rt->subsidies[i].rate,
 					  k->members, rt->rounding, 1)))
 			return rc;
@@ -520,7 +525,7 @@ write_lines(struct engine *g, const struct payroll_case *k)
 
 		if (l->month != g->o->period)
 			payroll_month_format(l->month, month);
-		if (payroll_ledger_case_line(&g->buf, &g->lcase, l->item, l->item_len,
+		if (payroll_ledger_case_line(&g->buf, &g->lcase, l->item, l->item_len, l->item_quote,
 					     l->month == g->o->period ? g->period : month,
 					     l->amount, l->amount_len, l->basis, l->len, l->quote))
 			return PAYROLL_ENOMEM;

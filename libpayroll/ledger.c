@@ -113,8 +113,8 @@ payroll_ledger_case_set(struct payroll_ledger_case *c,
  * case's columns, after one capacity check. */
 static int
 case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
-	  const char *item, size_t item_len, const char *month, size_t month_len,
-	  int month_quote, int64_t amount, size_t amount_tail, const char *basis,
+	  const char *item, size_t item_len, int item_quote, const char *month,
+	  size_t month_len, int month_quote, int64_t amount, size_t amount_tail, const char *basis,
 	  size_t basis_len, int basis_quote)
 {
 	char *o;
@@ -124,8 +124,7 @@ case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
 		return PAYROLL_ENOMEM;
 	o = b->p + b->len;
 	memcpy(o, c->head.p, c->head.len);
-	o = payroll_csv_put(o + c->head.len, item, item_len,
-			    payroll_csv_needs_quote(item, item_len));
+	o = payroll_csv_put(o + c->head.len, item, item_len, item_quote);
 	*o++ = ',';
 	o = payroll_csv_put(o, month, month_len, month_quote);
 	*o++ = ',';
@@ -147,12 +146,12 @@ case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
 
 int
 payroll_ledger_case_line(struct payroll_buf *b, const struct payroll_ledger_case *c,
-			 const char *item, size_t item_len, const char *month,
+			 const char *item, size_t item_len, int item_quote, const char *month,
 			 int64_t amount, size_t amount_tail, const char *basis, size_t basis_len,
 			 int basis_quote)
 {
-	return case_line(b, c, item, item_len, month, 7, 0, amount, amount_tail, basis, basis_len,
-			 basis_quote);
+	return case_line(b, c, item, item_len, item_quote, month, 7, 0, amount, amount_tail, basis,
+			 basis_len, basis_quote);
 }
 
 void
@@ -172,9 +171,10 @@ payroll_ledger_format(struct payroll_buf *b,
 	if (rc == 0) {
 		const char *item = l->item ? l->item : "", *month = l->month ? l->month : "";
 		const char *basis = l->basis ? l->basis : "";
-		size_t n = strlen(basis), mn = strlen(month);
+		size_t n = strlen(basis), mn = strlen(month), itn = strlen(item);
 
-		rc = case_line(b, &c, item, strlen(item), month, mn, payroll_csv_needs_quote(month, mn),
+		rc = case_line(b, &c, item, itn, payroll_csv_needs_quote(item, itn), month, mn,
+			       payroll_csv_needs_quote(month, mn),
 			       l->amount, 0, basis, n, payroll_csv_needs_quote(basis, n));
 	}
 	payroll_ledger_case_release(&c);

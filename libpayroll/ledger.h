@@ -77,8 +77,8 @@ int payroll_ledger_format(struct payroll_buf *b,
  * payroll_ledger_case_line is the hot path of calc: lengths are given,
  * the buffer is grown once per line, and the basis is quoted only when
  * basis_quote says it holds a comma, quote or line end (the caller built
- * it and knows; payroll_csv_needs_quote tells otherwise); the item is
- * short and checked here; month is a month "YYYY-MM" (7 bytes, never
+ * it and knows; payroll_csv_needs_quote tells otherwise), the item only
+ * when item_quote says so (likewise); month is a month "YYYY-MM" (7 bytes, never
  * quoted). When the basis ends with the amount as payroll_money_format
  * writes it (calc's "...=120.00"), amount_tail is that text's length and
  * the amount column copies it; 0 formats amount. 0 or PAYROLL_ENOMEM.
@@ -119,7 +119,7 @@ int payroll_ledger_case_cols(struct payroll_ledger_case *c,
 			     const struct payroll_ledger_cols *cols);
 int payroll_ledger_case_line(struct payroll_buf *b,
 			     const struct payroll_ledger_case *c,
-			     const char *item, size_t item_len,
+			     const char *item, size_t item_len, int item_quote,
 			     const char *month, int64_t amount, size_t amount_tail,
 			     const char *basis, size_t basis_len, int basis_quote);
 void payroll_ledger_case_release(struct payroll_ledger_case *c);

@@ -274,11 +274,8 @@ table_problem(struct vctx *v)
 	return 1;
 }
 
-static int
-word(const char *s, size_t n, const char *w)
-{
-	return strlen(w) == n && !memcmp(s, w, n);
-}
+/* s (n bytes) is the literal w. */
+#define word(s, n, w) ((n) == sizeof w - 1 && !memcmp((s), w, sizeof w - 1))
 
 static int
 parse_status(const char *s, size_t n)
@@ -409,7 +406,9 @@ check_names(struct vctx *v, int cname, int caccount_name, struct payroll_case *k
 		return;
 	if (r->n[caccount_name] > MAX_NAME_LEN)
 		bad(v, caccount_name, "too-long", "account name is longer than %d bytes", MAX_NAME_LEN);
-	else if (strcmp(k->account_name, k->name) && !k->centralized)
+	else if (k->account_name != k->name && !k->centralized &&
+		 (k->account_name_len != k->name_len ||
+		  memcmp(k->account_name, k->name, k->name_len)))
 		bad(v, caccount_name, "name-mismatch",
 		    "account name '%s' differs from payee '%s' (allowed only for centralized support)",
 		    k->account_name, k->name);

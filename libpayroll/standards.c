@@ -44,6 +44,7 @@ struct payroll_standards {
 	struct std_row *rows;
 	size_t nrows;
 	char **supp_names;	/* supplement categories, sorted */
+	size_t *supp_lens;	/* and their lengths */
 	size_t nsupp;
 	char **sub_names;	/* subsidies, sorted */
 	char **sub_items;	/* "subsidy:NAME", in the same order */
@@ -57,16 +58,26 @@ struct payroll_standards {
 	size_t memo_prefix;
 };
 
-static const char *const program_names[] = { "subsistence", "extreme-poverty", "temporary", "*" };
-static const char *const program_zh[] = { "低保", "特困", "临时救助", "*" };
-static const char *const area_names[] = { "urban", "rural", "*" };
-static const char *const area_zh[] = { "城市", "农村", "*" };
-static const char *const care_names[] = { "self-care", "partial", "full" };
-static const char *const care_zh[] = { "全自理", "半失能", "全失能" };
+/* A name and its length, for comparing with values of known length. */
+struct name {
+	const char *s;
+	size_t n;
+};
 
-const char *payroll_program_name(enum payroll_program p) { return program_names[p]; }
-const char *payroll_area_name(enum payroll_area a) { return area_names[a]; }
-const char *payroll_care_name(enum payroll_care c) { return care_names[c]; }
+#define NAME(lit) { lit, sizeof lit - 1 }
+
+static const struct name program_names[] = {
+	NAME("subsistence"), NAME("extreme-poverty"), NAME("temporary"), NAME("*")
+};
+static const struct name program_zh[] = { NAME("低保"), NAME("特困"), NAME("临时救助"), NAME("*") };
+static const struct name area_names[] = { NAME("urban"), NAME("rural"), NAME("*") };
+static const struct name area_zh[] = { NAME("城市"), NAME("农村"), NAME("*") };
+static const struct name care_names[] = { NAME("self-care"), NAME("partial"), NAME("full") };
+static const struct name care_zh[] = { NAME("全自理"), NAME("半失能"), NAME("全失能") };
+
+const char *payroll_program_name(enum payroll_program p) { return program_names[p].s; }
+const char *payroll_area_name(enum payroll_area a) { return area_names[a].s; }
+const char *payroll_care_name(enum payroll_care c) { return care_names[c].s; }
 
 static int
 eq(const char *s, size_t n, const char *word)
@@ -74,32 +85,36 @@ eq(const char *s, size_t n, const char *word)
 	return strlen(word) == n && !memcmp(s, word, n);
 }
 
+/* s equals the lowercase word w, ignoring the case of ASCII letters. */
 static int
-eq_ci(const char *s, size_t n, const char *word)
+eq_ci(const char *s, size_t n, const struct name *w)
 {
 	size_t i;
 
-	if (strlen(word) != n)
+	if (w->n != n)
 		return 0;
 	for (i = 0; i < n; i++) {
 		char c = s[i];
 
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c - 'A' + 'a');
-		if (c != word[i])
+		if (c != w->s[i])
 			return 0;
 	}
 	return 1;
 }
 
 static int
-pick(const char *s, size_t n, const char *const *en, const char *const *zh,
-     int count)
+pick(const char *s, size_t n, const struct name *en, const struct name *zh, int count)
 {
 	int i;
 
+	/* as written first (the usual case: one memcmp), then in any case */
 	for (i = 0; i < count; i++)
-		if (eq_ci(s, n, en[i]) || eq(s, n, zh[i]))
+		if ((en[i].n == n && !memcmp(s, en[i].s, n)) || (zh[i].n == n && !memcmp(s, zh[i].s, n)))
+			return i;
+	for (i = 0; i < count; i++)
+		if (eq_ci(s, n, &en[i]))
 			return i;
 	return -1;
 }
@@ -376,8 +391,11 @@ item_names(struct payroll_standards *s)
 	size_t i, n;
 
 	s->sub_items = calloc(s->nsub + 1, sizeof *s->sub_items);
-	if (!s->sub_items)
+	s->supp_lens = calloc(s->nsupp + 1, sizeof *s->supp_lens);
+	if (!s->sub_items || !s->supp_lens)
 		return -1;
+	for (i = 0; i < s->nsupp; i++)
+		s->supp_lens[i] = strlen(s->supp_names[i]);
 	for (i = 0; i < s->nsub; i++) {
 		n = strlen(s->sub_names[i]) + 9;
 		if (!(s->sub_items[i] = malloc(n)))
@@ -493,6 +511,7 @@ payroll_standards_free(struct payroll_standards *s)
 		}
 	free(s->cache);
 	free(s->supp_names);
+	free(s->supp_lens);
 	free(s->sub_names);
 	free(s->prefixes);
 	free(s->rows);
@@ -506,7 +525,7 @@ payroll_standards_knows_category(const struct payroll_standards *s,
 	size_t i;
 
 	for (i = 0; i < s->nsupp; i++)
-		if (eq(name, n, s->supp_names[i]))
+		if (s->supp_lens[i] == n && !memcmp(name, s->supp_names[i], n))
 			return 1;
 	return 0;
 }
@@ -554,7 +573,7 @@ set_rate(struct payroll_rate *out, const struct std_row *r,
 	if (!r->is_percent) {
 		out->present = 1;
 		out->fen = r->value;
-		payroll_money_format(r->value, out->frag);
+		out->frag_len = payroll_money_format(r->value, out->frag);
 		return;
 	}
 	if (!sbase->present || payroll_percent_of(sbase->fen, r->value, &out->fen)) {
@@ -566,6 +585,7 @@ set_rate(struct payroll_rate *out, const struct std_row *r,
 	payroll_percent_format(r->value, b);
 	payroll_money_format(out->fen, c);
 	snprintf(out->frag, sizeof out->frag, "(%s*%s=%s)", a, b, c);
+	out->frag_len = strlen(out->frag);
 }
 
 static int
@@ -596,6 +616,8 @@ compute(struct payroll_standards *s, struct cache_entry *e, const char *p,
 		set_rate(&nr->rate, best(s, p, plen, K_SUPPLEMENT, (int)i, program, area, month), &sbase);
 		if (nr->rate.present) {
 			nr->name = s->supp_names[i];
+			nr->name_len = s->supp_lens[i];
+			nr->name_quote = payroll_csv_needs_quote(nr->name, nr->name_len);
 			rt->nsupplements++;
 		}
 	}
@@ -606,6 +628,9 @@ compute(struct payroll_standards *s, struct cache_entry *e, const char *p,
 		if (nr->rate.present) {
 			nr->name = s->sub_names[i];
 			nr->item = s->sub_items[i];
+			nr->name_len = strlen(nr->name);
+			nr->item_len = strlen(nr->item);
+			nr->name_quote = payroll_csv_needs_quote(nr->name, nr->name_len);
 			rt->nsubsidies++;
 		} else if (nr->rate.unresolved && !rt->unresolved_subsidy) {
 			rt->unresolved_subsidy = s->sub_items[i];

@@ -48,12 +48,15 @@ struct payroll_rate {
 	int present;
 	int unresolved;	/* a percentage applies, but no subsistence base to take it of */
 	int64_t fen;
+	size_t frag_len;
 	char frag[PAYROLL_FRAG_MAX];
 };
 
 struct payroll_named_rate {
 	const char *name;	/* owned by the standards */
 	const char *item;	/* "subsidy:NAME" / "supplement:NAME", likewise */
+	size_t name_len, item_len;
+	int name_quote;		/* the name needs CSV quoting (a comma, a quote) */
 	struct payroll_rate rate;
 };
 

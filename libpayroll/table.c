@@ -48,6 +48,9 @@ struct payroll_table {
 	struct payroll_buf text;	/* field bytes, each NUL-terminated */
 	size_t *off;		/* per caller column: offset in text, SIZE_MAX absent */
 	size_t *len;
+	/* where the callbacks put the row's offsets and lengths: off and
+	 * len, or the row's place in a read-ahead batch */
+	size_t *row_off, *row_len;
 	int *col;
 	const char **v;
 	size_t nf;		/* fields seen in this row */
@@ -76,7 +79,10 @@ struct payroll_table {
 	int eof;
 	int short_read;		/* the next read is SKIP_READ bytes at most */
 	int in_clean;		/* in holds nothing a value may not (source.h) */
-	int carry;		/* the next field began before this parse call */
+	/* the next value is scanned for what a value may not hold: its read
+	 * was not clean, or it began in an earlier parse call (a line end
+	 * inside quotes, a value cut by the chunk size) */
+	int check;
 
 	/* read-ahead: once it runs, everything above belongs to its thread
 	 * except the header, map, col and v, which the caller's side uses */
@@ -100,10 +106,6 @@ parser_init(struct payroll_table *t)
 	if (csv_init(&t->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
 		return PAYROLL_ENOMEM;
 	csv_set_realloc_func(&t->p, limited_realloc);
-	/* libcsv grows a field by blk_size bytes at a time (128 by default):
-	 * a 10 MB field would be 80000 reallocs, each a copy where realloc
-	 * cannot grow in place */
-	csv_set_blk_size(&t->p, 64 * 1024);
 	/* libcsv grows a field's buffer by this much at a time: its default
 	 * of 128 bytes makes a 10 MB field cost 80,000 reallocs */
 	csv_set_blk_size(&t->p, 1 << 20);
@@ -167,29 +169,51 @@ note_problem(struct payroll_table *t, enum payroll_row_problem pr, size_t fieldn
 	}
 }
 
-/* The value of file column fieldno (0-based), the caller's column c;
- * check 0 when its bytes are known to hold nothing to refuse. */
+/* Note what the value of file column fieldno (0-based) holds that a
+ * value may not. */
 static void
-add_value(struct payroll_table *t, size_t fieldno, int c, const void *s, size_t n,
-	  int check)
+check_value(struct payroll_table *t, size_t fieldno, const char *s, size_t n)
 {
-	unsigned found = check ? scan_value(s, n) : 0;
+	unsigned found = scan_value((const unsigned char *)s, n);
 
 	if (found & VALUE_CONTROL)
 		note_problem(t, PAYROLL_ROW_CONTROL, fieldno);
 	if (found & VALUE_REPLACEMENT)
 		note_problem(t, PAYROLL_ROW_ENCODING, fieldno);
+}
+
+/* Keep the value of the caller's column c. Inline: it runs for every
+ * value, and the call was a tenth of the reader's instructions. */
+static inline void
+add_value(struct payroll_table *t, int c, const char *s, size_t n)
+{
 	/* the value and its NUL, and the NUL the buffer keeps after them:
 	 * payroll_buf_reserve's own test, made here without a call */
 	if (t->text.cap - t->text.len < n + 2 && payroll_buf_reserve(&t->text, n + 1)) {
 		t->csv_broken = 2;
 		return;
 	}
-	t->off[c] = t->text.len;
-	t->len[c] = n;
-	memcpy(t->text.p + t->text.len, s, n);
+	t->row_off[c] = t->text.len;
+	t->row_len[c] = n;
+	payroll_copy(t->text.p + t->text.len, s, n);
 	t->text.len += n;
 	t->text.p[t->text.len++] = '\0';
+}
+
+/* A header cell: kept whole, whatever the caller's columns. */
+static void
+add_header_cell(struct payroll_table *t, size_t fieldno, const char *s, size_t n)
+{
+	size_t *off = realloc(t->header_off, (fieldno + 1) * sizeof *off);
+
+	if (!off) {
+		t->csv_broken = 2;
+		return;
+	}
+	t->header_off = off;
+	off[fieldno] = t->header_text.len;
+	if (payroll_buf_add(&t->header_text, s, n) || payroll_buf_addch(&t->header_text, '\0'))
+		t->csv_broken = 2;
 }
 
 static void
@@ -197,31 +221,18 @@ on_field(void *s, size_t n, void *data)
 {
 	struct payroll_table *t = data;
 	size_t fieldno = t->nf++;
-	/* a value read whole from a clean buffer needs no scan; one begun
-	 * in an earlier parse call (a line end inside quotes, a value cut
-	 * by the chunk size) is looked at byte by byte */
-	int check = t->carry || !t->in_clean;
+	int check = t->check;
 	int c;
 
-	t->carry = 0;
+	/* the values after the first in this parse call began in it */
+	t->check = !t->in_clean;
 	if (!t->header_done) {
-		t->header_off = realloc(t->header_off, (fieldno + 1) * sizeof *t->header_off);
-		if (!t->header_off) {
-			t->csv_broken = 2;
-			return;
-		}
-		t->header_off[fieldno] = t->header_text.len;
-		if (payroll_buf_add(&t->header_text, s, n) ||
-		    payroll_buf_addch(&t->header_text, '\0'))
-			t->csv_broken = 2;
-		return;
+		add_header_cell(t, fieldno, s, n);
+	} else if (fieldno < t->nheader && (c = t->map[fieldno]) >= 0) {
+		if (check)
+			check_value(t, fieldno, s, n);
+		add_value(t, c, s, n);
 	}
-	if (fieldno >= t->nheader)
-		return;
-	c = t->map[fieldno];
-	if (c < 0)
-		return;
-	add_value(t, fieldno, c, s, n, check);
 }
 
 static void
@@ -237,15 +248,14 @@ on_row(int c, void *data)
 static void
 reset_fields(struct payroll_table *t)
 {
-	size_t i;
-
 	t->nf = 0;
 	t->row_done = 0;
 	t->problem = PAYROLL_ROW_OK;
 	t->problem_col = 0;
 	t->csv_broken = 0;
-	for (i = 0; i < t->ncols; i++)
-		t->off[i] = SIZE_MAX;
+	/* every column absent: offset SIZE_MAX (all bits set), length 0 */
+	memset(t->row_off, 0xff, t->ncols * sizeof *t->row_off);
+	memset(t->row_len, 0, t->ncols * sizeof *t->row_len);
 	if (t->num)
 		memset(t->num, 0, t->ncols);
 }
@@ -254,6 +264,8 @@ static void
 reset_row(struct payroll_table *t)
 {
 	payroll_buf_reset(&t->text);
+	t->row_off = t->off;
+	t->row_len = t->len;
 	reset_fields(t);
 }
 
@@ -344,7 +356,7 @@ feed(struct payroll_table *t, size_t end, int terminated,
 	size_t n = end - t->in_pos;
 	size_t used;
 
-	t->carry = t->p.pstate >= CSV_IN_FIELD;
+	t->check = !t->in_clean || t->p.pstate >= CSV_IN_FIELD;
 	used = csv_parse(&t->p, t->in + t->in_pos, n, on_field, on_row, t);
 	if (t->csv_broken == 2)
 		return csv_failure(t, err);
@@ -373,7 +385,7 @@ static int
 finish(struct payroll_table *t, struct payroll_error *err)
 {
 	t->finished = 1;
-	t->carry = 1;
+	t->check = 1;
 	if (csv_fini(&t->p, on_field, on_row, t) != 0) {
 		if (csv_error(&t->p) == CSV_EPARSE)
 			return payroll_error_set(err, PAYROLL_EFORMAT, payroll_source_path(t->src),
@@ -444,7 +456,8 @@ xlsx_row(struct payroll_table *t, struct payroll_error *err)
 			v = month;
 			n = 7;
 		}
-		add_value(t, fieldno, c, v, n, 1);
+		check_value(t, fieldno, v, n);
+		add_value(t, c, v, n);
 	}
 	t->nf = t->nheader;
 	return t->csv_broken == 2 ? csv_failure(t, err) : 1;
@@ -536,7 +549,6 @@ struct readahead {
 static void
 fill_batch(struct payroll_table *t, struct batch *b)
 {
-	size_t i, k;
 	int rc = 1;
 
 	b->nrows = 0;
@@ -544,16 +556,14 @@ fill_batch(struct payroll_table *t, struct batch *b)
 	/* the field bytes go straight into the batch's buffer */
 	t->text = b->text;
 	while (b->nrows < t->ra_rows && t->text.len < RA_TEXT) {
+		/* the callbacks write the row's place in the batch */
+		t->row_off = b->off + b->nrows * t->ncols;
+		t->row_len = b->len + b->nrows * t->ncols;
 		reset_fields(t);
 		rc = next_row(t, &b->err);
 		if (rc <= 0)
 			break;
 		check_count(t);
-		k = b->nrows * t->ncols;
-		for (i = 0; i < t->ncols; i++, k++) {
-			b->off[k] = t->off[i];
-			b->len[k] = t->off[i] == SIZE_MAX ? 0 : t->len[i];
-		}
 		b->row[b->nrows].line = t->row_line;
 		b->row[b->nrows].nfields = t->nf;
 		b->row[b->nrows].problem = t->problem;
@@ -889,14 +899,8 @@ payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 	t->returned = 1;
 	t->handed++;
 	check_count(t);
-	for (i = 0; i < t->ncols; i++) {
-		if (t->off[i] == SIZE_MAX) {
-			t->v[i] = "";
-			t->len[i] = 0;
-		} else {
-			t->v[i] = t->text.p + t->off[i];
-		}
-	}
+	for (i = 0; i < t->ncols; i++)
+		t->v[i] = t->off[i] == SIZE_MAX ? "" : t->text.p + t->off[i];
 	row->line = t->row_line;
 	row->nfields = t->nf;
 	row->v = t->v;
