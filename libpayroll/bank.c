@@ -51,10 +51,15 @@ struct group {
 	char *bank;		/* NULL when not split by bank; with limits, the
 				 * file's name part "BANK-001" or "001" once read */
 	int part;		/* 0, 1... within its bank when files are limited */
-	FILE *spool;
+	FILE *spool;		/* its transfers, or with formatted records
+				 * (run.formatted) those records' bytes */
+	FILE *events;		/* formatted: the cuts and the first layout
+				 * error, each with its place in the spool */
+	uint64_t spooled;	/* formatted: bytes in the spool */
+	int failed;		/* formatted: a layout error is held */
 	struct payroll_pain001_digest *digest;	/* pain001 with derived ids */
-	long count;
-	int64_t total;
+	long count, fcount;	/* transfers; records formatted into the spool */
+	int64_t total, ftotal;
 	char path[PAYROLL_PATH_MAX];
 	char ctlpath[PAYROLL_PATH_MAX];
 	struct payroll_outfile *out, *ctl;
@@ -74,9 +79,11 @@ struct run {
 	size_t ng;
 	size_t last;
 	struct transfer t;
+	int formatted;			/* detail records formatted in pass one */
 	int64_t line_total;		/* sum of every ledger line */
 	long nt;
 	struct payroll_buf rec, ref;
+	struct payroll_layout_values v;	/* formatted: pass one's values */
 };
 
 static int
@@ -144,26 +151,37 @@ find_group(struct run *r, const char *bank, int64_t amount)
  * flushed first, so a disk that filled while spooling is an error here
  * (named, with errno) and not a short read that looks like no transfers. */
 static int
+spool_error(struct run *r)
+{
+	return payroll_error_errno(r->err, PAYROLL_EIO, r->o->output,
+				   "cannot write the temporary spool file (tmpfile(3)) of this bank file");
+}
+
+static int
 spool_rewind(struct run *r, struct group *g)
 {
-	if (fflush(g->spool) != 0 || ferror(g->spool))
-		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->output,
-					   "cannot write the temporary spool file (tmpfile(3)) of this bank file");
+	if (fflush(g->spool) != 0 || ferror(g->spool) ||
+	    (g->events && (fflush(g->events) != 0 || ferror(g->events))))
+		return spool_error(r);
 	rewind(g->spool);
+	if (g->events)
+		rewind(g->events);
 	return 0;
 }
 
-/* Spool one transfer to its bank's group: header, then its strings. */
+static int format_detail(struct run *r, struct group *g, const struct payroll_transfer *x);
+static void period_values(struct run *r, struct payroll_layout_values *v);
+
+/* Spool one transfer: header, then its strings. */
 static int
-spool_transfer(struct run *r, const struct payroll_transfer *x)
+write_transfer(struct run *r, struct group *g, const struct payroll_transfer *x)
 {
 	struct transfer *t = &r->t;
 	const char *v[T_NSTR] = {
 		x->case_id, x->program, x->region, x->locality, x->name,
 		x->id_number, x->bank, x->account, x->account_name,
 	};
-	struct group *g;
-	int i, rc;
+	int i;
 
 	payroll_buf_reset(&t->s);
 	for (i = 0; i < T_NSTR; i++)
@@ -178,6 +196,19 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 	t->h.members = x->members;
 	t->h.slen = (uint32_t)t->s.len;
 	t->h.temporary = (uint32_t)x->temporary;
+	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
+	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
+		return spool_error(r);
+	return 0;
+}
+
+/* One transfer to its bank's group: spooled, or its record formatted. */
+static int
+spool_transfer(struct run *r, const struct payroll_transfer *x)
+{
+	struct group *g;
+	int rc;
+
 	if (r->o->max_amount > 0 && x->amount > r->o->max_amount) {
 		char a[PAYROLL_MONEY_MAX], m[PAYROLL_MONEY_MAX];
 
@@ -198,10 +229,9 @@ spool_transfer(struct run *r, const struct payroll_transfer *x)
 		return rc;
 	if ((rc = payroll_pain001_digest_add(g->digest, x, r->err)) != 0)
 		return rc;
-	if (fwrite(&t->h, sizeof t->h, 1, g->spool) != 1 ||
-	    fwrite(t->s.p, t->s.len, 1, g->spool) != 1)
-		return payroll_error_errno(r->err, PAYROLL_EIO, r->o->output,
-					   "cannot write the temporary spool file (tmpfile(3)) of this bank file");
+	rc = r->formatted ? format_detail(r, g, x) : write_transfer(r, g, x);
+	if (rc)
+		return rc;
 	if (payroll_add(g->total, x->amount, &g->total))
 		return line_error(r, x->line, PAYROLL_EOVERFLOW, "overflow",
 				  "the total of the bank file does not fit");
@@ -244,8 +274,10 @@ read_ledger(struct run *r)
 	snprintf(r->ledger_name, sizeof r->ledger_name, "%s", payroll_transfers_path(tr));
 	r->ledger_path = r->ledger_name;
 	while ((rc = payroll_transfers_next(tr, &x, r->err)) == 1) {
-		if (!r->period[0])
+		if (!r->period[0]) {
 			set_period(r, x.period);
+			period_values(r, &r->v);
+		}
 		r->nt++;
 		if ((rc = spool_transfer(r, &x)) != 0)
 			break;
@@ -292,13 +324,6 @@ read_spool(struct run *r, struct group *g, struct transfer *t)
 	t->x.line = (long)t->h.line;
 	t->x.nlines = t->h.nlines;
 	return 1;
-}
-
-/* The stable reference: PERIOD-CASE_ID, PERIOD-T-GRANT_ID for grants. */
-static const char *
-make_ref(struct run *r, const struct transfer *t)
-{
-	return payroll_transfer_ref(&t->x, &r->ref) ? NULL : r->ref.p;
 }
 
 /* ---- output paths ---- */
@@ -397,24 +422,32 @@ write_records(struct run *r, struct payroll_outfile *out, enum payroll_layout_ki
 	return 0;
 }
 
+/* The warning for field i of rec, cut in t's record rendered from v. */
 static void
-report_cuts(struct run *r, const struct transfer *t, const struct payroll_layout_record *rec,
-	    uint64_t cut, const struct payroll_layout_values *v)
+cut_warning(struct run *r, const struct payroll_transfer *t,
+	    const struct payroll_layout_field *f, const struct payroll_layout_values *v,
+	    struct payroll_error *d)
+{
+	payroll_error_set(d, 0, r->ledger_path, t->line, 0, "truncated",
+			  "case %s: %s '%s' cut to fit %zu bytes; check the bank accepts it",
+			  t->case_id, f->source, v->text[f->src], f->width);
+}
+
+static void
+report_cuts(struct run *r, const struct payroll_transfer *t,
+	    const struct payroll_layout_record *rec, uint64_t cut,
+	    const struct payroll_layout_values *v)
 {
 	struct payroll_error d;
 	size_t i;
 
 	for (i = 0; i < rec->nfields; i++) {
-		const struct payroll_layout_field *f = &rec->fields[i];
-
 		if (!(cut & ((uint64_t)1 << i)))
 			continue;
 		r->res->warnings++;
 		if (!r->o->diag)
 			continue;
-		payroll_error_set(&d, 0, r->ledger_path, (long)t->h.line, 0, "truncated",
-				  "case %s: %s '%s' cut to fit %zu bytes; check the bank accepts it",
-				  t->str[T_CASE], f->source, v->text[f->src], f->width);
+		cut_warning(r, t, &rec->fields[i], v, &d);
 		r->o->diag(r->o->diag_ctx, &d);
 	}
 }
@@ -433,24 +466,145 @@ verify_totals(struct run *r, const struct group *g, long count, int64_t total)
 
 /* v's transfer sources from t. Returns 0 or PAYROLL_ENOMEM (err set). */
 static int
-transfer_values(struct run *r, const struct transfer *t, struct payroll_layout_values *v)
+transfer_values(struct run *r, const struct payroll_transfer *t,
+		struct payroll_layout_values *v)
 {
-	v->num[PAYROLL_SRC_SEQ] = t->h.seq;
-	v->num[PAYROLL_SRC_AMOUNT] = t->h.amount;
-	v->num[PAYROLL_SRC_LINES] = t->h.nlines;
-	v->num[PAYROLL_SRC_MEMBERS] = t->h.members;
-	v->text[PAYROLL_SRC_CASE_ID] = t->str[T_CASE];
-	v->text[PAYROLL_SRC_PROGRAM] = t->str[T_PROGRAM];
-	v->text[PAYROLL_SRC_REGION] = t->str[T_REGION];
-	v->text[PAYROLL_SRC_LOCALITY] = t->str[T_LOCALITY];
-	v->text[PAYROLL_SRC_NAME] = t->str[T_NAME];
-	v->text[PAYROLL_SRC_ID_NUMBER] = t->str[T_ID];
-	v->text[PAYROLL_SRC_BANK] = t->str[T_BANK];
-	v->text[PAYROLL_SRC_ACCOUNT] = t->str[T_ACCOUNT];
-	v->text[PAYROLL_SRC_ACCOUNT_NAME] = t->str[T_ACCOUNT_NAME];
-	if (!(v->text[PAYROLL_SRC_REF] = make_ref(r, t)))
+	v->num[PAYROLL_SRC_SEQ] = t->seq;
+	v->num[PAYROLL_SRC_AMOUNT] = t->amount;
+	v->num[PAYROLL_SRC_LINES] = t->nlines;
+	v->num[PAYROLL_SRC_MEMBERS] = t->members;
+	v->text[PAYROLL_SRC_CASE_ID] = t->case_id;
+	v->text[PAYROLL_SRC_PROGRAM] = t->program;
+	v->text[PAYROLL_SRC_REGION] = t->region;
+	v->text[PAYROLL_SRC_LOCALITY] = t->locality;
+	v->text[PAYROLL_SRC_NAME] = t->name;
+	v->text[PAYROLL_SRC_ID_NUMBER] = t->id_number;
+	v->text[PAYROLL_SRC_BANK] = t->bank;
+	v->text[PAYROLL_SRC_ACCOUNT] = t->account;
+	v->text[PAYROLL_SRC_ACCOUNT_NAME] = t->account_name;
+	if (payroll_transfer_ref(t, &r->ref))
 		return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+	v->text[PAYROLL_SRC_REF] = r->ref.p;
 	return 0;
+}
+
+/* ---- detail records formatted in pass one ---- */
+
+/*
+ * When no detail record needs its file's totals (count, total), each
+ * transfer's record is formatted as the ledger is read, into its group's
+ * spool, and pass two copies those bytes between header and trailer: the
+ * formatting overlaps the reading of the ledger (table.c's read-ahead
+ * thread) instead of following it. What pass one cannot say yet, since
+ * every ledger line is checked before a layout error or a cut is reported
+ * and they come in the order of the files written, is held as an event
+ * at its place in the spool (a tmpfile: memory does not grow with them)
+ * and replayed there in pass two. A group's first layout error ends its
+ * formatting: pass two stops at it.
+ */
+struct event {
+	uint64_t at;		/* spool offset it comes before */
+	int rc;			/* 0: a cut (warning), else the error's code */
+	struct payroll_error e;
+};
+
+#define COPY_BLOCK (64 * 1024)
+
+static int
+hold_event(struct run *r, struct group *g, int rc, const struct payroll_error *e)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.at = g->spooled;
+	ev.rc = rc;
+	ev.e = *e;
+	if (!g->events && !(g->events = tmpfile()))
+		return spool_error(r);
+	if (fwrite(&ev, sizeof ev, 1, g->events) != 1)
+		return spool_error(r);
+	return 0;
+}
+
+static int
+format_detail(struct run *r, struct group *g, const struct payroll_transfer *x)
+{
+	const struct payroll_layout_record *detail =
+		payroll_layout_record(r->layout, PAYROLL_REC_DETAIL, 0);
+	struct payroll_error d;
+	uint64_t cut;
+	size_t i;
+	int rc;
+
+	if (g->failed)
+		return 0;
+	if ((rc = transfer_values(r, x, &r->v)) != 0)
+		return rc;
+	payroll_buf_reset(&r->rec);
+	rc = payroll_layout_format(r->layout, detail, &r->v, &r->rec, &cut, r->err);
+	if (rc == PAYROLL_ENOMEM)
+		return place_error(r, rc, r->ledger_path, x->line, x->case_id);
+	if (rc) {
+		place_error(r, rc, r->ledger_path, x->line, x->case_id);
+		g->failed = 1;
+		rc = hold_event(r, g, rc, r->err);
+		if (rc == 0)
+			payroll_error_clear(r->err);
+		return rc;
+	}
+	for (i = 0; cut && i < detail->nfields; i++)
+		if (cut & ((uint64_t)1 << i)) {
+			cut_warning(r, x, &detail->fields[i], &r->v, &d);
+			if ((rc = hold_event(r, g, 0, &d)) != 0)
+				return rc;
+		}
+	if (fwrite(r->rec.p, r->rec.len, 1, g->spool) != 1)
+		return spool_error(r);
+	g->spooled += r->rec.len;
+	g->fcount++;
+	if (payroll_add(g->ftotal, x->amount, &g->ftotal))
+		return line_error(r, x->line, PAYROLL_EOVERFLOW, "overflow",
+				  "the total of the bank file does not fit");
+	return 0;
+}
+
+/* Pass two of a formatted group: its records copied to its file, each cut
+ * held reported and a layout error held returned where they occurred. */
+static int
+copy_records(struct run *r, struct group *g)
+{
+	struct event ev;
+	uint64_t at = 0, stop;
+	size_t n;
+	int more;
+
+	if (payroll_buf_reserve(&r->rec, COPY_BLOCK))
+		return payroll_error_errno(r->err, PAYROLL_ENOMEM, NULL, "out of memory");
+	for (;;) {
+		more = g->events && fread(&ev, sizeof ev, 1, g->events) == 1;
+		if (g->events && !more && ferror(g->events))
+			return payroll_error_errno(r->err, PAYROLL_EIO, NULL,
+						   "cannot read spool file");
+		stop = more ? ev.at : g->spooled;
+		for (; at < stop; at += n) {
+			n = stop - at < COPY_BLOCK ? (size_t)(stop - at) : COPY_BLOCK;
+			if (fread(r->rec.p, 1, n, g->spool) != n)
+				return payroll_error_set(r->err, PAYROLL_EIO, NULL, 0, 0, "io",
+							 "spool file cut short");
+			if (payroll_outfile_write(g->out, r->rec.p, n))
+				return payroll_error_errno(r->err, PAYROLL_EIO, g->path,
+							   "cannot write");
+		}
+		if (!more)
+			return 0;
+		if (ev.rc) {
+			*r->err = ev.e;
+			return ev.rc;
+		}
+		r->res->warnings++;
+		if (r->o->diag)
+			r->o->diag(r->o->diag_ctx, &ev.e);
+	}
 }
 
 /* Rows of kind k of an xlsx layout. */
@@ -488,7 +642,7 @@ write_xlsx_group(struct run *r, struct group *g)
 	if ((rc = xlsx_rows(r, x, PAYROLL_REC_HEADER, &v, g->path)) == 0)
 		rc = spool_rewind(r, g);
 	while (rc == 0 && (rc = read_spool(r, g, t)) == 1) {
-		if ((rc = transfer_values(r, t, &v)) != 0)
+		if ((rc = transfer_values(r, &t->x, &v)) != 0)
 			break;
 		if ((rc = payroll_xlsxout_row(x, detail, &v, r->err)) != 0) {
 			rc = place_error(r, rc, r->ledger_path, (long)t->h.line, t->str[T_CASE]);
@@ -530,15 +684,21 @@ write_layout_group(struct run *r, struct group *g)
 	if ((rc = write_records(r, g->out, PAYROLL_REC_HEADER, &v)) != 0 ||
 	    (rc = spool_rewind(r, g)) != 0)
 		return rc;
-	while ((rc = read_spool(r, g, t)) == 1) {
-		if ((rc = transfer_values(r, t, &v)) != 0)
+	if (r->formatted) {
+		if ((rc = copy_records(r, g)) != 0)
+			return rc;
+		count = g->fcount;
+		total = g->ftotal;
+	}
+	while (!r->formatted && (rc = read_spool(r, g, t)) == 1) {
+		if ((rc = transfer_values(r, &t->x, &v)) != 0)
 			return rc;
 		payroll_buf_reset(&r->rec);
 		rc = payroll_layout_format(r->layout, detail, &v, &r->rec, &cut, r->err);
 		if (rc)
 			return place_error(r, rc, r->ledger_path, (long)t->h.line, t->str[T_CASE]);
 		if (cut)
-			report_cuts(r, t, detail, cut, &v);
+			report_cuts(r, &t->x, detail, cut, &v);
 		if (payroll_outfile_write(g->out, r->rec.p, r->rec.len))
 			return payroll_error_errno(r->err, PAYROLL_EIO, g->path, "cannot write");
 		count++;
@@ -742,6 +902,10 @@ payroll_bankfile(const struct payroll_bankfile_opts *o,
 	if (!r.g)
 		return payroll_error_errno(err, PAYROLL_ENOMEM, NULL, "out of memory");
 	rc = load_layout(&r);
+	r.formatted = rc == 0 && r.layout &&
+		      payroll_layout_format_of(r.layout) != PAYROLL_LAYOUT_XLSX &&
+		      !payroll_layout_uses(r.layout, PAYROLL_REC_DETAIL, PAYROLL_SRC_COUNT) &&
+		      !payroll_layout_uses(r.layout, PAYROLL_REC_DETAIL, PAYROLL_SRC_TOTAL);
 	if (rc == 0)
 		rc = read_ledger(&r);
 	if (rc == 0) {
@@ -786,6 +950,8 @@ payroll_bankfile(const struct payroll_bankfile_opts *o,
 		payroll_outfile_abort(r.g[i].ctl);
 		if (r.g[i].spool)
 			fclose(r.g[i].spool);
+		if (r.g[i].events)
+			fclose(r.g[i].events);
 		payroll_pain001_digest_free(r.g[i].digest);
 		free(r.g[i].bank);
 	}

@@ -195,7 +195,7 @@ next_row(struct diff *d, int i, struct payroll_row *row)
 static int
 row_amount(struct diff *d, int i, const struct payroll_row *row, int64_t *fen)
 {
-	const char *s, *why = _("not money");
+	const char *s, *why = NULL;	/* translated only on an error */
 	size_t n;
 	int neg, rc;
 
@@ -210,7 +210,8 @@ row_amount(struct diff *d, int i, const struct payroll_row *row, int64_t *fen)
 		return payroll_error_set(d->err, rc == PAYROLL_EOVERFLOW ? rc : PAYROLL_EFORMAT,
 					 d->s[i].path, row->line, d->s[i].amount + 1, "bad-money",
 					 "amount '%.*s': %s", (int)(n > 40 ? 40 : n), s,
-					 rc == PAYROLL_EOVERFLOW ? _("too large") : why);
+					 rc == PAYROLL_EOVERFLOW ? _("too large") :
+					 why ? why : _("not money"));
 	if (neg)
 		*fen = -*fen;
 	if (payroll_add(d->s[i].sum, *fen, &d->s[i].sum))

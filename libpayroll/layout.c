@@ -36,6 +36,7 @@ struct payroll_layout {
 	iconv_t from;		/* file encoding -> UTF-8 */
 	struct payroll_buf conv;
 	struct payroll_buf scratch;
+	uint16_t *cjk;		/* writing: see convert_cjk (NULL until used) */
 	/* which keys of [layout] were set, for duplicate-key */
 	unsigned seen;
 };
@@ -716,6 +717,7 @@ payroll_layout_free(struct payroll_layout *l)
 		iconv_close(l->from);
 	payroll_buf_release(&l->conv);
 	payroll_buf_release(&l->scratch);
+	free(l->cjk);
 	free(l);
 }
 
@@ -849,6 +851,73 @@ convert(iconv_t cd, const char *s, size_t n, struct payroll_buf *b)
 	return rc;
 }
 
+/*
+ * The CJK ideographs U+4E00..U+9FFF (a name's characters, nearly always)
+ * are two bytes each in GBK and GB18030 where they are encoded at all, and
+ * both are stateless: a string converts as its characters do one by one.
+ * So each ideograph is converted by iconv once, when first met, and kept
+ * in l->cjk (CJK_NONE: not two bytes, or not encodable); a string of
+ * ASCII and known ideographs is then converted without iconv, which cost
+ * about 1,000 instructions a name. Returns 0 (s[0..n) in b), 1 when s holds
+ * another character (the caller converts it with iconv, which also words
+ * any error), or PAYROLL_ENOMEM.
+ */
+#define CJK_FIRST 0x4e00
+#define CJK_COUNT (0x9fff - CJK_FIRST + 1)
+#define CJK_NONE 0xffff		/* never a GBK code: no trail byte 0xff */
+
+static unsigned
+cjk_code(struct payroll_layout *l, const unsigned char *utf8)
+{
+	char in[3], out[8], *ip = in, *op = out;
+	size_t il = 3, ol = sizeof out;
+
+	memcpy(in, utf8, 3);
+	if (iconv(l->to, &ip, &il, &op, &ol) == (size_t)-1 || ol != sizeof out - 2) {
+		iconv(l->to, NULL, NULL, NULL, NULL);
+		return CJK_NONE;
+	}
+	return (unsigned)(unsigned char)out[0] << 8 | (unsigned char)out[1];
+}
+
+static int
+convert_cjk(struct payroll_layout *l, const char *s, size_t n, struct payroll_buf *b)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	unsigned cp, code;
+	char *o;
+
+	if (!l->cjk && !(l->cjk = calloc(CJK_COUNT, sizeof *l->cjk)))
+		return PAYROLL_ENOMEM;
+	payroll_buf_reset(b);
+	if (payroll_buf_reserve(b, n))	/* 1 byte for 1, 2 for 3 */
+		return PAYROLL_ENOMEM;
+	o = b->p;
+	while (p < end) {
+		if (*p < 0x80) {
+			*o++ = (char)*p++;
+			continue;
+		}
+		if (end - p < 3 || (p[0] & 0xf0) != 0xe0 || (p[1] & 0xc0) != 0x80 ||
+		    (p[2] & 0xc0) != 0x80)
+			return 1;
+		cp = (p[0] & 0x0fu) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+		if (cp < CJK_FIRST || cp - CJK_FIRST >= CJK_COUNT)
+			return 1;
+		code = l->cjk[cp - CJK_FIRST];
+		if (!code)
+			l->cjk[cp - CJK_FIRST] = (uint16_t)(code = cjk_code(l, p));
+		if (code == CJK_NONE)
+			return 1;
+		*o++ = (char)(code >> 8);
+		*o++ = (char)(code & 0xff);
+		p += 3;
+	}
+	b->len = (size_t)(o - b->p);
+	b->p[b->len] = '\0';
+	return 0;
+}
+
 /* Length of the character starting at s (n bytes left) in enc. */
 static size_t
 char_len(enum payroll_layout_encoding enc, const unsigned char *s, size_t n)
@@ -938,8 +1007,10 @@ format_field(struct payroll_layout *l, const struct payroll_layout_field *f,
 		return fmt_error(err, "delimiter-in-value",
 				 "%s '%s' holds the delimiter or a line end", field_label(f), s);
 	if (l->enc != PAYROLL_LAYOUT_UTF8 && !is_ascii(s, n)) {
-		int rc = convert(l->to, s, n, &l->conv);
+		int rc = convert_cjk(l, s, n, &l->conv);
 
+		if (rc == 1)
+			rc = convert(l->to, s, n, &l->conv);
 		if (rc == PAYROLL_ENOMEM)
 			return rc;
 		if (rc)

@@ -56,6 +56,21 @@ refuse empty-ledger "$F/empty.csv" --layout csv -o o/t.csv "$F/empty.csv"
 refuse bad-char "$F/rare-char.csv:7" --layout "$FIXTURES/layouts/gbk-fixed-ctl.layout" \
 	--split-by bank -o o/t.txt.gz "$F/rare-char.csv"
 grep_file "case C009: account_name '李𠀀'" err
+# Layout errors and cuts are found while the ledger is read but reported
+# after it, in the order of the files written: the bad character (ICBC)
+# comes first in the ledger, the cut name (bank 102241000018) second.
+{ head -n 1 "$F/rare-char.csv"; tail -n 1 "$F/rare-char.csv"; sed -n 5,6p "$F/rare-char.csv"; } >held.csv
+GL=$FIXTURES/layouts/gbk-fixed-ctl.layout
+refuse bad-char "held.csv:2" --layout "$GL" -o o/t.txt held.csv
+no_grep truncated err
+refuse bad-char "held.csv:2" --layout "$GL" --split-by bank -o o/t.txt held.csv
+[ "$(cut -d: -f2,3 err | tr -d ' ' | paste -sd' ')" = "3:truncated 2:bad-char" ] ||
+	{ cat err >&2; fail "held cut and error out of the files' order"; }
+ok
+# ... and a bad ledger line anywhere is reported alone, before either
+{ cat held.csv; sed -n 3p "$F/bad-account.csv" | sed 's/^[^,]*,[^,]*,/2024-03,C077,/'; } >held-bad.csv
+refuse bad-account "held-bad.csv:5" --layout "$GL" --split-by bank -o o/t.txt held-bad.csv
+[ "$(wc -l <err)" = 1 ] && no_grep bad-char err && no_grep truncated err
 # ... while GB18030 holds every character
 rm -rf o && mkdir o
 expect_exit 1 payroll-bankfile --layout fixed-gbk -o o/t.txt "$F/rare-char.csv"

@@ -4,9 +4,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <iconv.h>
 
 #include "layout.h"
 #include "layout_builtin.h"
@@ -207,6 +209,67 @@ test_split_delimited(void **state)
 	payroll_layout_free(g);
 }
 
+/* Each CJK ideograph (U+4E00..U+9FFF) as iconv converts it, alone and
+ * between ASCII, the first time (the table filled) and again (read from
+ * it); a character the encoding cannot hold is bad-char both times. */
+static void
+test_cjk_as_iconv(void **state)
+{
+	static const char *const enc[] = { "gbk", "gb18030" }, *const code[] = { "GBK", "GB18030" };
+	struct payroll_layout_values v;
+	struct payroll_buf out = { 0 };
+	struct payroll_error err;
+	char layout[160], text[8], want[16], *ip, *op;
+	size_t il, ol, e;
+	unsigned cp;
+	uint64_t cut;
+	int round, rc;
+
+	(void)state;
+	memset(&v, 0, sizeof v);
+	for (e = 0; e < 2; e++) {
+		struct payroll_layout *l;
+		const struct payroll_layout_record *r;
+		iconv_t cd = iconv_open(code[e], "UTF-8");
+
+		assert_true(cd != (iconv_t)-1);
+		snprintf(layout, sizeof layout, "[layout]\nformat = delimited\ndelimiter = |\n"
+			 "encoding = %s\n[detail]\nfield = account_name\n", enc[e]);
+		l = parse_ok(layout);
+		r = payroll_layout_record(l, PAYROLL_REC_DETAIL, 0);
+		for (round = 0; round < 2; round++)
+			for (cp = 0x4e00; cp <= 0x9fff; cp++) {
+				text[0] = 'a';
+				text[1] = (char)(0xe0 | cp >> 12);
+				text[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+				text[3] = (char)(0x80 | (cp & 0x3f));
+				text[4] = 'b';
+				text[5] = '\0';
+				ip = text;
+				il = 5;
+				op = want;
+				ol = sizeof want;
+				iconv(cd, NULL, NULL, NULL, NULL);
+				rc = iconv(cd, &ip, &il, &op, &ol) == (size_t)-1 ? -1 : 0;
+				v.text[PAYROLL_SRC_ACCOUNT_NAME] = text;
+				payroll_buf_reset(&out);
+				if (rc) {
+					assert_int_equal(payroll_layout_format(l, r, &v, &out, &cut, &err),
+							 PAYROLL_EFORMAT);
+					assert_string_equal(err.code, "bad-char");
+					continue;
+				}
+				*op++ = '\n';
+				assert_int_equal(payroll_layout_format(l, r, &v, &out, &cut, &err), 0);
+				assert_int_equal(out.len, (size_t)(op - want));
+				assert_memory_equal(out.p, want, out.len);
+			}
+		iconv_close(cd);
+		payroll_layout_free(l);
+	}
+	payroll_buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -216,6 +279,7 @@ main(void)
 		cmocka_unit_test(test_cut_at_character),
 		cmocka_unit_test(test_split_fixed_roundtrip),
 		cmocka_unit_test(test_split_delimited),
+		cmocka_unit_test(test_cjk_as_iconv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
