@@ -266,18 +266,15 @@ struct filter {
 	uint32_t cur;		/* row the current line belongs to */
 	size_t remaining, dup;
 	int first_of_row;
+	struct payroll_calc_dup *x;	/* cur's duplicate, or NULL: its lines are kept */
 };
 
-/* The ledger without the lines of rows rejected as duplicates: 1 keep the
- * line, 0 drop it, -1 the lines do not match the rows, or PAYROLL_ENOMEM. */
+/* Move f on to the row of the next line: 0, or -1 when the ledger has
+ * more lines than the rows gave. */
 static int
-ledger_keep(struct filter *f, const char *line, size_t n)
+next_row(struct filter *f)
 {
 	struct payroll_calc_dups *d = f->d;
-	struct payroll_calc_dup *x;
-	char program[24], item[88], amount[40];
-	int64_t fen;
-	const char *why;
 
 	while (f->remaining == 0) {
 		if (f->src > 1)
@@ -291,13 +288,26 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 		f->remaining = payroll_calc_row_lines(&d->src[f->src], f->cur);
 		f->first_of_row = 1;
 	}
-	f->remaining--;
 	while (f->dup < d->n && (d->d[f->dup].src < f->src ||
 	       (d->d[f->dup].src == f->src && d->d[f->dup].row < f->cur)))
 		f->dup++;
-	if (f->dup >= d->n || d->d[f->dup].src != f->src || d->d[f->dup].row != f->cur)
-		return 1;
-	x = &d->d[f->dup];
+	f->x = NULL;
+	if (f->dup < d->n && d->d[f->dup].src == f->src && d->d[f->dup].row == f->cur)
+		f->x = &d->d[f->dup];
+	return 0;
+}
+
+/* A line of a duplicate row, dropped: its amount comes off the totals,
+ * and the row's first line gives the case_id of its reject. 0, -1 (not a
+ * line of ours) or PAYROLL_ENOMEM. */
+static int
+drop_line(struct filter *f, const char *line, size_t n)
+{
+	struct payroll_calc_dup *x = f->x;
+	char program[24], item[88], amount[40];
+	int64_t fen;
+	const char *why;
+
 	if (f->first_of_row) {
 		char case_id[DUP_CASE_ID_MAX + 1];
 
@@ -310,9 +320,20 @@ ledger_keep(struct filter *f, const char *line, size_t n)
 	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_ITEM, item, sizeof item);
 	payroll_readback_field(line, n, PAYROLL_LEDGER_POS_AMOUNT, amount, sizeof amount);
 	if (payroll_money_parse(amount, strlen(amount), &fen, &why) ||
-	    payroll_calc_report_add(d->rep, &d->hint, program, item, -fen, -1) < 0)
+	    payroll_calc_report_add(f->d->rep, &f->d->hint, program, item, -fen, -1) < 0)
 		return -1;
 	return 0;
+}
+
+/* The ledger without the lines of rows rejected as duplicates: 1 keep the
+ * line, 0 drop it, -1 the lines do not match the rows, or PAYROLL_ENOMEM. */
+static int
+ledger_keep(struct filter *f, const char *line, size_t n)
+{
+	if (f->remaining == 0 && next_row(f))
+		return -1;
+	f->remaining--;
+	return f->x ? drop_line(f, line, n) : 1;
 }
 
 int
@@ -321,7 +342,7 @@ payroll_calc_dups_copy(struct payroll_calc_dups *d, struct payroll_outfile **fro
 {
 	struct payroll_outfile *to = NULL;
 	struct payroll_readback in = { 0 };
-	struct filter f = { d, 0, 0, 0, 0, 0, 0 };
+	struct filter f = { d, 0, 0, 0, 0, 0, 0, NULL };
 	const char *line;
 	size_t n, di = 0;
 	off_t at;
@@ -370,14 +391,42 @@ payroll_calc_dups_copy(struct payroll_calc_dups *d, struct payroll_outfile **fro
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The next line of in, found here while in's buffer holds it; only when it
+ * does not is what was kept since *from written (cutting: the buffer is
+ * about to move) and the line read through payroll_readback_next. As
+ * payroll_readback_next, and PAYROLL_EIO (a write failed).
+ */
+static int
+cut_next(struct payroll_readback *in, struct payroll_outfile *ledger, int cutting,
+	 size_t *from, const char **line, size_t *n, off_t *at)
+{
+	char *nl = memchr(in->buf + in->pos, '\n', in->len - in->pos);
+	int rc;
+
+	if (nl) {
+		*line = in->buf + in->pos;
+		*n = (size_t)(nl - *line) + 1;
+		*at = in->off + (off_t)in->pos;
+		in->pos += *n;
+		return 1;
+	}
+	if (cutting && in->pos > *from &&
+	    payroll_outfile_write(ledger, in->buf + *from, in->pos - *from))
+		return PAYROLL_EIO;
+	rc = payroll_readback_next(in, line, n, at);
+	*from = rc == 1 ? (size_t)(*line - in->buf) : in->pos;	/* the buffer moved */
+	return rc;
+}
+
 int
 payroll_calc_dups_cut_ledger(struct payroll_calc_dups *d, struct payroll_outfile *ledger,
 			     const char *path)
 {
 	struct payroll_readback in = { 0 };
-	struct filter f = { d, 0, 0, 0, 0, 0, 0 };
+	struct filter f = { d, 0, 0, 0, 0, 0, 0, NULL };
 	const char *line;
-	size_t n;
+	size_t n, from = 0;	/* in.buf[from, in.pos): kept lines not written again yet */
 	off_t at;
 	int rc, keep, header = 1, cutting = 0;
 
@@ -387,20 +436,27 @@ payroll_calc_dups_cut_ledger(struct payroll_calc_dups *d, struct payroll_outfile
 	in.cap = 1 << 20;
 	in.buf = malloc(in.cap);
 	rc = in.buf ? 0 : PAYROLL_ENOMEM;
-	while (rc == 0 && (rc = payroll_readback_next(&in, &line, &n, &at)) == 1) {
+	while (rc == 0 && (rc = cut_next(&in, ledger, cutting, &from, &line, &n, &at)) == 1) {
 		rc = 0;
 		keep = header ? 1 : ledger_keep(&f, line, n);
 		header = 0;
-		if (keep == PAYROLL_ENOMEM)
+		if (keep == PAYROLL_ENOMEM) {
 			rc = keep;
-		else if (keep < 0)
+		} else if (keep < 0) {
 			rc = payroll_error_set(d->err, PAYROLL_EINTERNAL, path, 0, 0, "internal",
 					       "ledger lines do not match the rows read");
-		else if (!keep && !cutting)
-			rc = payroll_outfile_rewrite_from(ledger, at), cutting = 1;
-		else if (keep && cutting)
-			rc = payroll_outfile_write(ledger, line, n);
+		} else if (!keep) {
+			/* the kept lines before this one move back in one write */
+			if (!cutting)
+				rc = payroll_outfile_rewrite_from(ledger, at), cutting = 1;
+			else if (line > in.buf + from)
+				rc = payroll_outfile_write(ledger, in.buf + from,
+							   (size_t)(line - (in.buf + from)));
+			from = in.pos;
+		}
 	}
+	if (rc == 0 && cutting && in.pos > from)
+		rc = payroll_outfile_write(ledger, in.buf + from, in.pos - from);
 	if (rc < 0 && !d->err->message[0])
 		payroll_error_errno(d->err, rc, path, "cannot copy output");
 	close(in.fd);
