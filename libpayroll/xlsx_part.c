@@ -9,7 +9,7 @@
 #include "banned.h"
 
 #define PIECE ((size_t)64 * 1024)
-#define NPIECES 4		/* inflated ahead at most */
+#define NPIECES 8		/* inflated ahead at most */
 
 /*
  * The worker (handover.h) fills pieces[slot] while the reader reads the

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#define _GNU_SOURCE 1	/* memmem */
 #include "xlsx_sheet.h"
 #include "xlsx_part.h"
 #include "xlsx_value.h"
 
 #include <libxml/parser.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
+#include "handover.h"
 #include "banned.h"
 
 /* A cell value larger than this makes the sheet unusable (as for CSV). */
@@ -48,32 +50,44 @@ struct rowset {
 #define NUMBER (SHARED >> 1)	/* a number cell's stored text: to be shown */
 #define NO_STRING "refers to a shared string the workbook does not have"
 
-/* The sheet's thread hands rows over in batches of this many rows (or
- * fewer when their values pass BATCH_TEXT bytes). */
-#define BATCH_ROWS 2048
-#define BATCH_TEXT ((size_t)256 * 1024)
+/*
+ * Threaded, the sheet is cut into segments of about SEGMENT bytes, each
+ * cut where a <row start tag begins, and two sheet threads parse them
+ * (even segments one, odd ones the other), a ring of NSEG segments each.
+ * A segment after the first is parsed as the bytes of the sheet up to and
+ * with <sheetData> (the header), then its own bytes, then TRAILER. That
+ * parse is well-formed only if the cut after it is where the sheet's
+ * parser would stand between two children of <sheetData>, not inside a
+ * comment, a CDATA section or a tag: a segment well-formed with the
+ * trailer confirms the next one's start, and the first one starts at the
+ * start. A segment that is not, or whose parse found anything it cannot
+ * judge alone (an error, a row without r=, a first row numbered before
+ * the rows handed out), is parsed again from its start, with the rest of
+ * the sheet, by the push parser on the caller's thread, which gives what
+ * one parser would have given (the rows, the error and its message).
+ */
+#ifndef SEGMENT
+#define SEGMENT ((size_t)512 * 1024)
+#endif
+#define NSEG 2
+#define TRAILER "</sheetData></worksheet>"
+#define HEADER_MAX ((size_t)64 * 1024)
+#define RESTART 1		/* a segment's prc: parse it again in order */
 
-struct payroll_xlsx_sheet {
-	char path[PAYROLL_PATH_MAX];
-	char part[512];
-	struct payroll_xlsx_sst *sst;
-	const unsigned char *xf_date;	/* cell style -> is a date format */
-	size_t nxf;
-
-	struct payroll_xlsx_part *zp;
+/* A parser's place in the sheet and the rows it parsed (into w). */
+struct parse {
+	const struct payroll_xlsx_sheet *x;
 	xmlParserCtxtPtr ctx;
-	char *chunk;		/* one thread: the piece fed to the parser */
-	int done;		/* one thread: the sheet was parsed to its end */
+	struct rowset *w;
 	int prc;		/* an error found while parsing: handed out after */
 	struct payroll_error perr;	/* the rows parsed before it */
-
-	/* where the parser is */
 	int depth;		/* of the element being parsed */
 	int text_depth;		/* <v> or <is> whose text is kept; 0: none */
 	int rph_depth;		/* an <rPh> in it, whose text is not; 0: none */
 	int skip_depth;		/* another child of <c> (<f>...); 0: none */
 	int row_depth, c_depth;
-	long next_row;		/* a row without r= is the one after the last */
+	long next_row;		/* a row without r= is the one after the last; 0: unknown */
+	long first_r;		/* the first row's number; 0: none yet */
 	long row;
 	char rdig[8];		/* its number's digits */
 	int rdig_n;
@@ -83,25 +97,67 @@ struct payroll_xlsx_sheet {
 	enum cell_type type;
 	long style;
 	int have_v;
-	size_t v_start;		/* its stored text: w.text from here */
+	size_t v_start;		/* its stored text: w->text from here */
+	/* a segment's input, read in turn: header, bytes, trailer */
+	const char *in[3];
+	size_t in_len[3], in_pos;
+	int in_i;
+};
 
-	/* the rows being parsed (w); with the sheet's thread, the batch the
-	 * caller is being handed (o), swapped under mu */
-	struct rowset w, o;
-	struct rowset *out;	/* the one payroll_xlsx_sheet_next hands out: w or o */
+/* A slot of a sheet thread's ring: the caller fills bytes, the thread
+ * parses them into rows. */
+struct segment {
+	struct payroll_buf bytes;
+	long index;		/* in the sheet; -1: none (the sheet has ended) */
+	int last;		/* ends where the part ends */
+	int failed;		/* ends where the part could not be read */
+	int rc;			/* 0, or RESTART */
+	long first_r, end_row;	/* the parse's first_r and next_row */
+	struct rowset rows;
+};
 
-	/* the sheet's thread: it parses into w and swaps it with o when o
-	 * has been handed out (o_ready 0); the last batch says o_end and
-	 * carries the outcome in o_rc, o_err */
-	int threaded;
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t filled, freed;
-	int o_ready, o_end, o_rc, stop;
-	struct payroll_error o_err;
-	/* the caller's side only: it holds o (taken under mu, o_ready 1);
-	 * until then o, o_end, o_rc and o_err are the thread's */
-	int o_held;
+struct worker {
+	const struct payroll_xlsx_sheet *x;
+	struct payroll_handover *h;	/* NULL: not running */
+	struct segment seg[NSEG];
+	struct parse p;
+};
+
+/* Bytes read already that the push parser is fed before the part's. */
+struct pending {
+	const char *p;
+	size_t n;
+};
+
+struct payroll_xlsx_sheet {
+	char path[PAYROLL_PATH_MAX];
+	char part[512];
+	struct payroll_xlsx_sst *sst;
+	const unsigned char *xf_date;	/* cell style -> is a date format */
+	size_t nxf;
+	struct payroll_xlsx_part *zp;
+
+	/* one thread, or from a segment parsed again on: the push parser */
+	struct parse seq;
+	struct rowset w;
+	char *chunk;		/* the piece fed to the parser */
+	int done;		/* the sheet was parsed to its end */
+	struct pending pend[2 * NSEG + 2];
+	int npend, ipend;
+	size_t pend_pos;
+
+	/* the sheet threads: segment k is wk[k % 2]'s */
+	int split;
+	struct worker *wk[2];
+	struct payroll_buf header;	/* the sheet up to and with <sheetData> */
+	struct payroll_buf carry;	/* read past the last cut: the next segment's */
+	int eof;		/* the part has been read to its end (or failed) */
+	long nfilled;		/* segments filled */
+	long nused;		/* segments taken back */
+	struct segment *cur;	/* the one being handed out */
+	long next_row;		/* after the rows of the segments handed out */
+
+	struct rowset *out;	/* the rows payroll_xlsx_sheet_next hands out */
 	struct payroll_buf conv;	/* the caller's: numbers of the row handed out */
 	int crc;		/* an error the caller's side handed out */
 	struct payroll_error cerr;
@@ -113,61 +169,46 @@ name_is(const xmlChar *name, const char *want)
 	return !strcmp((const char *)name, want);
 }
 
-/* A handler found an error (in x->prc and x->perr): parse no further. */
+/* A handler found an error (in p->prc and p->perr): parse no further. */
 static void
-parse_stop(struct payroll_xlsx_sheet *x)
+parse_stop(struct parse *p)
 {
-	xmlStopParser(x->ctx);
+	xmlStopParser(p->ctx);
+}
+
+/* Start parsing into w, the next row next_row (0: not known). */
+static void
+parse_reset(struct parse *p, const struct payroll_xlsx_sheet *x, struct rowset *w, long next_row)
+{
+	memset(p, 0, sizeof *p);
+	p->x = x;
+	p->w = w;
+	p->next_row = next_row;
+	payroll_buf_reset(&w->text);
+	w->ncells = w->nrows = w->rows_next = 0;
 }
 
 /* Text of <v> or <is> appended to the rows' text, phonetic runs (<rPh>,
  * the furigana or pinyin Excel keeps beside East Asian text) left out. */
 static void
-keep_text(struct payroll_xlsx_sheet *x, const xmlChar *ch, int len)
+keep_text(struct parse *p, const xmlChar *ch, int len)
 {
-	if (x->w.text.len - x->v_start + (size_t)len > CELL_LIMIT) {
+	if (p->w->text.len - p->v_start + (size_t)len > CELL_LIMIT) {
 		char where[24];
 
-		payroll_xlsx_colname(x->col, where);
-		snprintf(where + strlen(where), sizeof where - strlen(where), "%ld", x->row);
-		x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, 0, 0, "bad-xlsx",
-					   "%s: %s: a value over 16 MiB", x->part, where);
-	} else if (payroll_buf_add(&x->w.text, ch, (size_t)len)) {
-		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
+		payroll_xlsx_colname(p->col, where);
+		snprintf(where + strlen(where), sizeof where - strlen(where), "%ld", p->row);
+		p->prc = payroll_error_set(&p->perr, PAYROLL_EFORMAT, p->x->path, 0, 0, "bad-xlsx",
+					   "%s: %s: a value over 16 MiB", p->x->part, where);
+	} else if (payroll_buf_add(&p->w->text, ch, (size_t)len)) {
+		p->prc = payroll_error_errno(&p->perr, PAYROLL_ENOMEM, p->x->path, "out of memory");
 	}
-	if (x->prc)
-		parse_stop(x);
-}
-
-/* The part cannot be inflated: the error for x->prc. */
-static void
-read_failed(struct payroll_xlsx_sheet *x)
-{
-	x->prc = payroll_xlsx_part_unreadable(&x->perr, x->path, x->part,
-					      payroll_xlsx_part_strerror(x->zp));
-}
-
-/* Feed the next piece of the part to the parser: 1, 0 when the part has
- * been parsed to its end; an error (a handler's, kept in x->prc and
- * x->perr, or the part's) is left in x->prc. */
-static int
-sax_feed(struct payroll_xlsx_sheet *x)
-{
-	long n = payroll_xlsx_part_read(x->zp, x->chunk, CHUNK);
-	int rc;
-
-	if (n < 0) {
-		read_failed(x);
-		return 0;
-	}
-	rc = xmlParseChunk(x->ctx, x->chunk, (int)n, n == 0);
-	if (!x->prc && (rc != 0 || !x->ctx->wellFormed))
-		x->prc = payroll_xlsx_part_bad_xml(&x->perr, x->path, x->part);
-	return n > 0 && !x->prc;
+	if (p->prc)
+		parse_stop(p);
 }
 
 static int
-cell_failed(struct payroll_xlsx_sheet *x, long row, int col, struct payroll_error *err,
+cell_failed(const struct payroll_xlsx_sheet *x, long row, int col, struct payroll_error *err,
 	    const char *why)
 {
 	char name[8];
@@ -193,17 +234,18 @@ digits(const xmlChar *p, const xmlChar *end)
 }
 
 static void
-sheet_failed(struct payroll_xlsx_sheet *x, int col, const char *why)
+sheet_failed(struct parse *p, int col, const char *why)
 {
-	x->prc = cell_failed(x, x->row, col, &x->perr, why);
-	parse_stop(x);
+	p->prc = cell_failed(p->x, p->row, col, &p->perr, why);
+	parse_stop(p);
 }
 
-/* <row r="17">: start a row. */
+/* <row r="17">: start a row. Without r= and the row before unknown (a
+ * segment's first), the segment is parsed again in order. */
 static void
-row_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
+row_start(struct parse *p, int nattr, const xmlChar **a)
 {
-	long r = x->next_row;
+	long r = p->next_row, least = p->next_row ? p->next_row : 1;
 	char tmp[8];
 	int i;
 
@@ -213,40 +255,47 @@ row_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
 		if (a[0][0] != 'r' || a[0][1])
 			continue;
 		r = digits(v, end);
-		if (r < x->next_row || r > MAX_ROW) {
+		if (r < least || r > MAX_ROW) {
 			char shown[32];
 
 			snprintf(shown, sizeof shown, "%.*s", (int)(end - v), (const char *)v);
-			x->prc = payroll_error_set(&x->perr, PAYROLL_EFORMAT, x->path, x->next_row, 0,
-						   "bad-xlsx", "row number '%s' out of order", shown);
-			parse_stop(x);
+			p->prc = payroll_error_set(&p->perr, PAYROLL_EFORMAT, p->x->path, p->next_row,
+						   0, "bad-xlsx", "row number '%s' out of order", shown);
+			parse_stop(p);
 			return;
 		}
 	}
-	x->row = r;
-	x->next_row = r + 1;
-	x->lastcol = 0;
-	for (x->rdig_n = 0; r; r /= 10)
-		tmp[x->rdig_n++] = (char)('0' + r % 10);
-	for (i = 0; i < x->rdig_n; i++)
-		x->rdig[i] = tmp[x->rdig_n - 1 - i];
-	x->row_first = x->w.ncells;
-	x->row_text = x->w.text.len;
-	x->row_depth = x->depth;
+	if (r == 0) {
+		p->prc = RESTART;
+		parse_stop(p);
+		return;
+	}
+	if (!p->first_r)
+		p->first_r = r;
+	p->row = r;
+	p->next_row = r + 1;
+	p->lastcol = 0;
+	for (p->rdig_n = 0; r; r /= 10)
+		tmp[p->rdig_n++] = (char)('0' + r % 10);
+	for (i = 0; i < p->rdig_n; i++)
+		p->rdig[i] = tmp[p->rdig_n - 1 - i];
+	p->row_first = p->w->ncells;
+	p->row_text = p->w->text.len;
+	p->row_depth = p->depth;
 }
 
-/* "C17" in [p, end), in row 17 -> column 3. 0, or -1 when it is not a
+/* "C17" in [s, end), in row 17 -> column 3. 0, or -1 when it is not a
  * reference to a cell of the row (its digits compared with the row's:
  * cheaper than reading them). */
 static int
-parse_ref(const struct payroll_xlsx_sheet *x, const xmlChar *p, const xmlChar *end, int *col)
+parse_ref(const struct parse *p, const xmlChar *s, const xmlChar *end, int *col)
 {
 	long c = 0;
 
-	for (; p < end && *p >= 'A' && *p <= 'Z'; p++)
-		if ((c = c * 26 + (*p - 'A' + 1)) > MAX_COL)
+	for (; s < end && *s >= 'A' && *s <= 'Z'; s++)
+		if ((c = c * 26 + (*s - 'A' + 1)) > MAX_COL)
 			return -1;
-	if (!c || end - p != x->rdig_n || memcmp(p, x->rdig, (size_t)x->rdig_n))
+	if (!c || end - s != p->rdig_n || memcmp(s, p->rdig, (size_t)p->rdig_n))
 		return -1;
 	*col = (int)c;
 	return 0;
@@ -275,92 +324,94 @@ cell_type(const xmlChar *v, const xmlChar *end)
 
 /* <c r="C17" t="s" s="3">: start a cell. */
 static void
-cell_start(struct payroll_xlsx_sheet *x, int nattr, const xmlChar **a)
+cell_start(struct parse *p, int nattr, const xmlChar **a)
 {
-	int i, col = x->lastcol + 1;
+	int i, col = p->lastcol + 1;
 
-	x->type = T_NUMBER;
-	x->style = -1;
+	p->type = T_NUMBER;
+	p->style = -1;
 	for (i = 0; i < nattr; i++, a += 5) {
 		const xmlChar *ln = a[0], *v = a[3], *end = a[4];
 
 		if (ln[0] == 0 || ln[1])
 			continue;
 		if (ln[0] == 'r') {
-			if (parse_ref(x, v, end, &col)) {
-				sheet_failed(x, x->lastcol + 1,
+			if (parse_ref(p, v, end, &col)) {
+				sheet_failed(p, p->lastcol + 1,
 					     "a cell reference out of place or not a cell reference");
 				return;
 			}
 		} else if (ln[0] == 't') {
-			x->type = cell_type(v, end);
+			p->type = cell_type(v, end);
 		} else if (ln[0] == 's') {
-			x->style = v == end ? 0 : digits(v, end);
+			p->style = v == end ? 0 : digits(v, end);
 		}
 	}
-	if (col <= x->lastcol || col > MAX_COL) {
-		sheet_failed(x, col > MAX_COL ? MAX_COL : col, "cells out of order");
+	if (col <= p->lastcol || col > MAX_COL) {
+		sheet_failed(p, col > MAX_COL ? MAX_COL : col, "cells out of order");
 		return;
 	}
-	x->lastcol = x->col = col;
-	x->have_v = 0;
-	x->v_start = x->w.text.len;
-	x->c_depth = x->depth;
+	p->lastcol = p->col = col;
+	p->have_v = 0;
+	p->v_start = p->w->text.len;
+	p->c_depth = p->depth;
 }
 
 static struct payroll_xlsx_cell *
-new_cell(struct payroll_xlsx_sheet *x)
+new_cell(struct rowset *w)
 {
-	struct rowset *w = &x->w;
-
 	if (payroll_grow((void **)&w->cells, w->ncells, &w->cells_cap, sizeof *w->cells))
 		return NULL;
 	return &w->cells[w->ncells++];
 }
 
+static void
+out_of_memory(struct parse *p)
+{
+	p->prc = payroll_error_errno(&p->perr, PAYROLL_ENOMEM, p->x->path, "out of memory");
+	parse_stop(p);
+}
+
 /* </c>: the cell's value, its stored text already in the rows' text, is
  * kept as it is; a shared string's index and a number are made values by
  * the caller's side when the row is handed out (hand_out), so that the
- * sheet's thread, the busiest, only parses. */
+ * sheet's threads, the busiest, only parse. */
 static void
-cell_end(struct payroll_xlsx_sheet *x)
+cell_end(struct parse *p)
 {
-	struct rowset *w = &x->w;
+	struct rowset *w = p->w;
 	struct payroll_xlsx_cell *c;
-	size_t start = x->v_start, n = w->text.len - start;
+	size_t start = p->v_start, n = w->text.len - start;
 
-	x->c_depth = 0;
-	if (!x->have_v || n == 0) {
+	p->c_depth = 0;
+	if (!p->have_v || n == 0) {
 		w->text.len = start;
 		return;
 	}
-	if (payroll_buf_addch(&w->text, '\0') || !(c = new_cell(x))) {
-		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
-		parse_stop(x);
+	if (payroll_buf_addch(&w->text, '\0') || !(c = new_cell(w))) {
+		out_of_memory(p);
 		return;
 	}
-	c->col = x->col;
+	c->col = p->col;
 	c->kind = PAYROLL_CELL_TEXT;
 	/* an offset now, a pointer when the row is handed out (text moves) */
 	c->v = (const char *)(uintptr_t)start;
 	c->n = n;
-	switch (x->type) {
+	switch (p->type) {
 	case T_SHARED:
 		c->n |= SHARED;
 		break;
 	case T_NUMBER:
 		c->n |= NUMBER;
-		c->kind = x->style >= 0 && (size_t)x->style < x->nxf && x->xf_date[x->style] ?
+		c->kind = p->style >= 0 && (size_t)p->style < p->x->nxf && p->x->xf_date[p->style] ?
 			PAYROLL_CELL_DATE : PAYROLL_CELL_NUMBER;
 		break;
 	case T_BOOL:
 		c->kind = PAYROLL_CELL_BOOL;
 		c->n = n == 1 && w->text.p[start] == '0' ? 5 : 4;
 		w->text.len = start;
-		if (payroll_buf_add(&w->text, c->n == 5 ? "FALSE" : "TRUE", c->n + 1)) {
-			x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
-			parse_stop(x);
-		}
+		if (payroll_buf_add(&w->text, c->n == 5 ? "FALSE" : "TRUE", c->n + 1))
+			out_of_memory(p);
 		break;
 	case T_ERROR:
 		c->kind = PAYROLL_CELL_ERROR;
@@ -371,28 +422,22 @@ cell_end(struct payroll_xlsx_sheet *x)
 	}
 }
 
-static void handoff(struct payroll_xlsx_sheet *x, int end);
-
-/* </row>: queue it when it has a cell with a value; with the sheet's
- * thread, hand a full batch over. */
+/* </row>: queue it when it has a cell with a value. */
 static void
-row_end(struct payroll_xlsx_sheet *x)
+row_end(struct parse *p)
 {
-	struct rowset *w = &x->w;
+	struct rowset *w = p->w;
 
-	x->row_depth = 0;
-	if (w->ncells == x->row_first)
+	p->row_depth = 0;
+	if (w->ncells == p->row_first)
 		return;
 	if (payroll_grow((void **)&w->rows, w->nrows, &w->rows_cap, sizeof *w->rows)) {
-		x->prc = payroll_error_errno(&x->perr, PAYROLL_ENOMEM, x->path, "out of memory");
-		parse_stop(x);
+		out_of_memory(p);
 		return;
 	}
-	w->rows[w->nrows].row = x->row;
-	w->rows[w->nrows].first = x->row_first;
-	w->rows[w->nrows++].n = w->ncells - x->row_first;
-	if (x->threaded && (w->nrows >= BATCH_ROWS || w->text.len >= BATCH_TEXT))
-		handoff(x, 0);
+	w->rows[w->nrows].row = p->row;
+	w->rows[w->nrows].first = p->row_first;
+	w->rows[w->nrows++].n = w->ncells - p->row_first;
 }
 
 /* Rows anywhere, cells in rows, and of a cell's children the text of <v>
@@ -401,219 +446,223 @@ static void
 sheet_start(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri,
 	    int nns, const xmlChar **ns, int nattr, int ndef, const xmlChar **attrs)
 {
-	struct payroll_xlsx_sheet *x = ctx;
+	struct parse *p = ctx;
 
 	(void)prefix, (void)uri, (void)nns, (void)ns, (void)ndef;
-	x->depth++;
-	if (x->text_depth) {
-		if (!x->rph_depth && name_is(name, "rPh"))
-			x->rph_depth = x->depth;
-	} else if (x->skip_depth) {
+	p->depth++;
+	if (p->text_depth) {
+		if (!p->rph_depth && name_is(name, "rPh"))
+			p->rph_depth = p->depth;
+	} else if (p->skip_depth) {
 		return;
-	} else if (x->c_depth) {
+	} else if (p->c_depth) {
 		if ((name[0] == 'v' && !name[1]) || name_is(name, "is")) {
-			x->w.text.len = x->v_start;	/* a second <v>: the last */
-			x->have_v = 1;
-			x->text_depth = x->depth;
+			p->w->text.len = p->v_start;	/* a second <v>: the last */
+			p->have_v = 1;
+			p->text_depth = p->depth;
 		} else {
-			x->skip_depth = x->depth;
+			p->skip_depth = p->depth;
 		}
-	} else if (x->row_depth) {
+	} else if (p->row_depth) {
 		if (name[0] == 'c' && !name[1])
-			cell_start(x, nattr, attrs);
+			cell_start(p, nattr, attrs);
 	} else if (name_is(name, "row")) {
-		row_start(x, nattr, attrs);
+		row_start(p, nattr, attrs);
 	}
 }
 
 static void
 sheet_end(void *ctx, const xmlChar *name, const xmlChar *prefix, const xmlChar *uri)
 {
-	struct payroll_xlsx_sheet *x = ctx;
+	struct parse *p = ctx;
 
 	(void)name, (void)prefix, (void)uri;
-	if (x->depth == x->rph_depth)
-		x->rph_depth = 0;
-	else if (x->depth == x->text_depth)
-		x->text_depth = 0;
-	else if (x->depth == x->skip_depth)
-		x->skip_depth = 0;
-	else if (x->depth == x->c_depth)
-		cell_end(x);
-	else if (x->depth == x->row_depth)
-		row_end(x);
-	x->depth--;
+	if (p->depth == p->rph_depth)
+		p->rph_depth = 0;
+	else if (p->depth == p->text_depth)
+		p->text_depth = 0;
+	else if (p->depth == p->skip_depth)
+		p->skip_depth = 0;
+	else if (p->depth == p->c_depth)
+		cell_end(p);
+	else if (p->depth == p->row_depth)
+		row_end(p);
+	p->depth--;
 }
 
 static void
 sheet_text(void *ctx, const xmlChar *ch, int len)
 {
-	struct payroll_xlsx_sheet *x = ctx;
+	struct parse *p = ctx;
 
-	if (x->text_depth && !x->rph_depth)
-		keep_text(x, ch, len);
+	if (p->text_depth && !p->rph_depth)
+		keep_text(p, ch, len);
 }
 
-/* The rows handed out are dropped; the row being parsed moves to the
- * front (one thread: the rows of the piece just parsed). */
+/* The push parser's rows handed out are dropped; the row being parsed
+ * moves to the front. */
 static void
 drop_rows(struct payroll_xlsx_sheet *x)
 {
+	struct parse *p = &x->seq;
 	struct rowset *w = &x->w;
-	size_t i, ncells = w->ncells - x->row_first, ntext = w->text.len - x->row_text;
+	size_t i, ncells = w->ncells - p->row_first, ntext = w->text.len - p->row_text;
 
-	if (!x->row_depth)
+	if (!p->row_depth)
 		ncells = ntext = 0;
 	if (ncells)
-		memmove(w->cells, w->cells + x->row_first, ncells * sizeof *w->cells);
+		memmove(w->cells, w->cells + p->row_first, ncells * sizeof *w->cells);
 	for (i = 0; i < ncells; i++)
-		w->cells[i].v = (const char *)((uintptr_t)w->cells[i].v - x->row_text);
+		w->cells[i].v = (const char *)((uintptr_t)w->cells[i].v - p->row_text);
 	if (ntext)
-		memmove(w->text.p, w->text.p + x->row_text, ntext);
+		memmove(w->text.p, w->text.p + p->row_text, ntext);
 	w->ncells = ncells;
 	w->text.len = ntext;
-	if (x->row_depth)
-		x->v_start -= x->row_text;
-	x->row_first = x->row_text = 0;
+	if (p->row_depth)
+		p->v_start -= p->row_text;
+	p->row_first = p->row_text = 0;
 	w->nrows = w->rows_next = 0;
 }
 
-/*
- * The sheet's thread. Unless PAYROLL_THREADS=1 is in the environment, the
- * sheet is inflated and parsed (libxml2's pull parser, xmlParseDocument,
- * over zip_fread) by a second thread, which hands the rows over in
- * batches: the caller's side hands out the rows of one batch while the
- * thread parses the next, so that the parsing overlaps with whatever the
- * caller does with the rows. The last batch carries the outcome (the end
- * or the error, after the rows before it, as with one thread). The thread
- * is the only one to touch the zip, the parser and w while it runs; o and
- * the flags are shared under mu.
- */
+/* The part cannot be inflated: the push parser's error. */
 static void
-rowset_swap(struct rowset *a, struct rowset *b)
+read_failed(struct payroll_xlsx_sheet *x)
 {
-	struct rowset t = *a;
-
-	*a = *b;
-	*b = t;
+	x->seq.prc = payroll_xlsx_part_unreadable(&x->seq.perr, x->path, x->part,
+						  payroll_xlsx_part_strerror(x->zp));
 }
 
-/* The thread's side: w becomes o once the caller is done with o; w is
- * then empty. end: the last batch, with x->prc, x->perr. */
-static void
-handoff(struct payroll_xlsx_sheet *x, int end)
+/* The push parser's next bytes: those read already, then the part's
+ * (into x->chunk). Their length, 0 at the end of the part, -1 when it
+ * cannot be read. */
+static long
+next_bytes(struct payroll_xlsx_sheet *x, const char **b)
 {
-	pthread_mutex_lock(&x->mu);
-	while (x->o_ready && !x->stop)
-		pthread_cond_wait(&x->freed, &x->mu);
-	if (x->stop) {
-		pthread_mutex_unlock(&x->mu);
-		xmlStopParser(x->ctx);
-		return;
+	struct pending *q = &x->pend[x->ipend];
+	size_t n;
+
+	if (x->ipend == x->npend) {
+		*b = x->chunk;
+		return payroll_xlsx_part_read(x->zp, x->chunk, CHUNK);
 	}
-	rowset_swap(&x->w, &x->o);
-	x->o_ready = 1;
-	x->o_end = end;
-	if (end) {
-		x->o_rc = x->prc;
-		if (x->prc)
-			x->o_err = x->perr;
+	n = q->n - x->pend_pos < CHUNK ? q->n - x->pend_pos : CHUNK;
+	*b = q->p + x->pend_pos;
+	if ((x->pend_pos += n) == q->n) {
+		x->ipend++;
+		x->pend_pos = 0;
 	}
-	pthread_cond_signal(&x->filled);
-	pthread_mutex_unlock(&x->mu);
-	payroll_buf_reset(&x->w.text);
-	x->w.ncells = x->w.nrows = x->w.rows_next = 0;
-	x->row_first = x->row_text = 0;
+	return (long)n;
 }
 
-/* libxml2's read callback: the sheet's inflated bytes. */
+/* Feed the next piece of the sheet to the push parser: 1, 0 when the
+ * part has been parsed to its end; an error (a handler's, or the part's)
+ * is left in x->seq.prc. */
 static int
-sheet_read(void *ctx, char *buf, int len)
+sax_feed(struct payroll_xlsx_sheet *x)
 {
-	struct payroll_xlsx_sheet *x = ctx;
-	long n = payroll_xlsx_part_read(x->zp, buf, (size_t)len);
+	const char *b;
+	long n = next_bytes(x, &b);
+	int rc;
 
-	if (n < 0 && !x->prc)
+	if (n < 0) {
 		read_failed(x);
+		return 0;
+	}
+	rc = xmlParseChunk(x->seq.ctx, b, (int)n, n == 0);
+	if (!x->seq.prc && (rc != 0 || !x->seq.ctx->wellFormed))
+		x->seq.prc = payroll_xlsx_part_bad_xml(&x->seq.perr, x->path, x->part);
+	return n > 0 && !x->seq.prc;
+}
+
+static void
+pend_add(struct payroll_xlsx_sheet *x, const struct payroll_buf *b)
+{
+	if (b->len) {
+		x->pend[x->npend].p = b->p;
+		x->pend[x->npend++].n = b->len;
+	}
+}
+
+/* Parse on this thread with the push parser from the next row next_row
+ * on, after the bytes read already (those of x->pend, then x->carry):
+ * 0, or PAYROLL_ENOMEM, which is also the sheet's outcome. */
+static int
+seq_start(struct payroll_xlsx_sheet *x, long next_row)
+{
+	pend_add(x, &x->carry);
+	parse_reset(&x->seq, x, &x->w, next_row);
+	x->out = &x->w;
+	if (!(x->chunk = malloc(CHUNK)) ||
+	    !(x->seq.ctx = payroll_xlsx_part_parser(x->part, sheet_start, sheet_end, sheet_text,
+						    &x->seq, NULL))) {
+		x->seq.prc = payroll_error_errno(&x->seq.perr, PAYROLL_ENOMEM, x->path,
+						 "out of memory");
+		x->done = 1;
+	}
+	return x->seq.prc;
+}
+
+/* libxml2's read callback on a sheet thread: a segment's input. */
+static int
+segment_read(void *ctx, char *buf, int len)
+{
+	struct parse *p = ctx;
+	size_t n;
+
+	while (p->in_i < 3 && p->in_pos == p->in_len[p->in_i]) {
+		p->in_i++;
+		p->in_pos = 0;
+	}
+	if (p->in_i == 3)
+		return 0;
+	n = p->in_len[p->in_i] - p->in_pos;
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buf, p->in[p->in_i] + p->in_pos, n);
+	p->in_pos += n;
 	return (int)n;
 }
 
-static void *
-sheet_thread(void *arg)
+/* A sheet thread: parse segment g into its rows (pull parser); g->rc 0
+ * when the rows are those one parser would have given. */
+static void
+parse_segment(const struct payroll_xlsx_sheet *x, struct parse *p, struct segment *g)
 {
-	struct payroll_xlsx_sheet *x = arg;
-	int rc = xmlParseDocument(x->ctx);
+	int rc;
 
-	if (!x->prc && (rc != 0 || !x->ctx->wellFormed))
-		x->prc = payroll_xlsx_part_bad_xml(&x->perr, x->path, x->part);
-	handoff(x, 1);
-	return NULL;
+	parse_reset(p, x, &g->rows, g->index == 0);
+	p->in[0] = x->header.p;
+	p->in_len[0] = g->index ? x->header.len : 0;
+	p->in[1] = g->bytes.p;
+	p->in_len[1] = g->bytes.len;
+	p->in[2] = TRAILER;
+	p->in_len[2] = g->last ? 0 : strlen(TRAILER);
+	if (!(p->ctx = payroll_xlsx_part_parser(x->part, sheet_start, sheet_end, sheet_text, p,
+						segment_read))) {
+		g->rc = RESTART;
+		return;
+	}
+	rc = xmlParseDocument(p->ctx);
+	g->rc = p->prc || rc != 0 || !p->ctx->wellFormed || g->failed ? RESTART : 0;
+	g->first_r = p->first_r;
+	g->end_row = p->next_row;
+	xmlFreeParserCtxt(p->ctx);
+	p->ctx = NULL;
 }
 
-/* Start the thread over the open part x->zp: 1, 0 when it could not be
- * started (the caller goes on with one thread), or an error. */
 static int
-thread_start(struct payroll_xlsx_sheet *x, struct payroll_error *err)
+sheet_worker(struct payroll_handover *h, void *arg)
 {
-	if (!(x->ctx = payroll_xlsx_part_parser(x->part, sheet_start, sheet_end, sheet_text, x,
-						sheet_read)))
-		return payroll_error_errno(err, PAYROLL_ENOMEM, x->path, "out of memory");
-	if (pthread_mutex_init(&x->mu, NULL) != 0)
-		goto fail;
-	if (pthread_cond_init(&x->filled, NULL) != 0)
-		goto fail_mu;
-	if (pthread_cond_init(&x->freed, NULL) != 0)
-		goto fail_filled;
-	x->threaded = 1;
-	if (pthread_create(&x->thread, NULL, sheet_thread, x) == 0) {
-		x->out = &x->o;
-		return 1;
+	struct worker *wk = arg;
+	unsigned slot;
+
+	while (payroll_handover_take(h, &slot) == 0) {
+		if (wk->seg[slot].index >= 0)
+			parse_segment(wk->x, &wk->p, &wk->seg[slot]);
+		payroll_handover_release(h);
 	}
-	x->threaded = 0;
-	pthread_cond_destroy(&x->freed);
-fail_filled:
-	pthread_cond_destroy(&x->filled);
-fail_mu:
-	pthread_mutex_destroy(&x->mu);
-fail:
-	xmlFreeParserCtxt(x->ctx);
-	x->ctx = NULL;
 	return 0;
 }
-
-static void
-thread_stop(struct payroll_xlsx_sheet *x)
-{
-	pthread_mutex_lock(&x->mu);
-	x->stop = 1;
-	pthread_cond_signal(&x->freed);
-	pthread_mutex_unlock(&x->mu);
-	pthread_join(x->thread, NULL);
-	pthread_cond_destroy(&x->freed);
-	pthread_cond_destroy(&x->filled);
-	pthread_mutex_destroy(&x->mu);
-	x->threaded = 0;
-}
-
-/* The next batch from the thread into x->o: 1, or 0 when o was the last
- * (its outcome in x->o_end, o_rc, o_err). */
-static int
-next_batch(struct payroll_xlsx_sheet *x)
-{
-	if (x->o_held && x->o_end)
-		return 0;
-	pthread_mutex_lock(&x->mu);
-	if (x->o_held) {	/* give the batch handed out back */
-		x->o_ready = 0;
-		pthread_cond_signal(&x->freed);
-	}
-	while (!x->o_ready)
-		pthread_cond_wait(&x->filled, &x->mu);
-	pthread_mutex_unlock(&x->mu);
-	x->o_held = 1;
-	return 1;
-}
-
 /* Cell c of row row handed out fails: why. */
 static int
 hand_out_failed(struct payroll_xlsx_sheet *x, long row, const struct payroll_xlsx_cell *c,
@@ -713,11 +762,162 @@ outcome(struct payroll_xlsx_sheet *x, int rc, const struct payroll_error *perr,
 	return rc;
 }
 
+/* The offset of the first "<row" start tag in [from, n) of b, or 0. */
+static size_t
+find_row(const char *b, size_t from, size_t n)
+{
+	const char *s = b + from, *end = b + n;
+
+	while (end - s > 4 && (s = memchr(s, '<', (size_t)(end - s - 4)))) {
+		if (!memcmp(s + 1, "row", 3) && strchr(" \t\r\n>/", s[4]) && s[4])
+			return (size_t)(s - b);
+		s++;
+	}
+	return 0;
+}
+
+/* Fill g with the next segment: what was read past the last cut, then the
+ * part's bytes to SEGMENT and on to the next "<row" (which goes back to
+ * x->carry with what was read after it), or to the part's end. 0, or
+ * PAYROLL_ENOMEM. */
+static int
+fill_segment(struct payroll_xlsx_sheet *x, struct segment *g)
+{
+	struct payroll_buf *b = &g->bytes;
+	size_t from = SEGMENT, cut;
+	long n;
+
+	g->index = x->nfilled++;
+	g->last = g->failed = 0;
+	b->len = 0;
+	if (x->carry.len && payroll_buf_add(b, x->carry.p, x->carry.len))
+		return PAYROLL_ENOMEM;
+	x->carry.len = 0;
+	for (;;) {
+		if (b->len >= SEGMENT && (cut = find_row(b->p, from, b->len))) {
+			if (payroll_buf_add(&x->carry, b->p + cut, b->len - cut))
+				return PAYROLL_ENOMEM;
+			b->len = cut;
+			return 0;
+		}
+		if (b->len >= SEGMENT)
+			from = b->len - 4;
+		if (payroll_buf_reserve(b, b->len < SEGMENT ? SEGMENT - b->len : 4096))
+			return PAYROLL_ENOMEM;
+		n = payroll_xlsx_part_read(x->zp, b->p + b->len,
+					   b->len < SEGMENT ? SEGMENT - b->len : 4096);
+		if (n <= 0) {
+			x->eof = g->last = 1;
+			g->failed = n < 0;
+			return 0;
+		}
+		b->len += (size_t)n;
+	}
+}
+
+/* Whether the sheet's start (the first segment, s, n bytes) makes a
+ * header for the segments after it: its bytes up to and with <sheetData>,
+ * no row, no DOCTYPE, comment or CDATA in them, in UTF-8. */
+static int
+take_header(struct payroll_xlsx_sheet *x, const char *s, size_t n)
+{
+	const char *d = memmem(s, n < HEADER_MAX ? n : HEADER_MAX, "<sheetData>", 11);
+	const char *enc;
+	size_t len;
+
+	if (!d || (s[0] != '<' && memcmp(s, "\xEF\xBB\xBF<", 4)))
+		return 0;
+	len = (size_t)(d - s) + 11;
+	if (memmem(s, len, "<!", 2) || find_row(s, 0, len))
+		return 0;
+	enc = memmem(s, len, "encoding=", 9);
+	if (enc && strncasecmp(enc + 10, "utf-8", 5))
+		return 0;
+	return payroll_buf_add(&x->header, s, len) == 0;
+}
+
+/* Hand segment g to its sheet thread: filled with the next one, or none
+ * once the part has ended. 0 or PAYROLL_ENOMEM. */
+static int
+give(struct payroll_xlsx_sheet *x, struct worker *wk, struct segment *g)
+{
+	int rc = 0;
+
+	if (x->eof)
+		g->index = -1;
+	else
+		rc = fill_segment(x, g);
+	payroll_handover_put(wk->h);
+	return rc;
+}
+
+static void
+workers_stop(struct payroll_xlsx_sheet *x)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (x->wk[i]) {
+			payroll_handover_stop(x->wk[i]->h);
+			x->wk[i]->h = NULL;
+		}
+	x->split = 0;
+}
+
+/* Segment k and those after it, filled already, are parsed again on this
+ * thread, in order, and the rest of the part after them. */
+static void
+restart(struct payroll_xlsx_sheet *x, long k)
+{
+	long j;
+	int i;
+
+	workers_stop(x);
+	if (k > 0)
+		pend_add(x, &x->header);
+	for (j = k; j < x->nfilled; j++)
+		for (i = 0; i < NSEG; i++)
+			if (x->wk[j % 2]->seg[i].index == j)
+				pend_add(x, &x->wk[j % 2]->seg[i].bytes);
+	seq_start(x, x->next_row);
+}
+
+/* The next segment's rows in x->out: 1, 0 after the last one, or an
+ * error (PAYROLL_ENOMEM) in x->cerr. 1 too when the segment is to be
+ * parsed again: the push parser is then set to do it (restart). */
+static int
+next_segment(struct payroll_xlsx_sheet *x)
+{
+	struct segment *g = x->cur;
+	struct worker *wk;
+	unsigned slot;
+	int rc;
+
+	if (g && g->last)
+		return 0;
+	if (g && (rc = give(x, x->wk[(x->nused - 1) % 2], g)) != 0)
+		return payroll_error_errno(&x->cerr, rc, x->path, "out of memory");
+	wk = x->wk[x->nused % 2];
+	if (payroll_handover_put_wait(wk->h, &slot) != 0 ||
+	    (g = &wk->seg[slot])->rc || (g->first_r && g->first_r < x->next_row)) {
+		restart(x, x->nused);
+		return 1;
+	}
+	x->cur = g;
+	x->nused++;
+	if (g->first_r)
+		x->next_row = g->end_row;
+	x->out = &g->rows;
+	return 1;
+}
+
 int
 payroll_xlsx_sheet_next(struct payroll_xlsx_sheet *x, long *row,
 			const struct payroll_xlsx_cell **cells, size_t *ncells,
 			struct payroll_error *err)
 {
+	int rc;
+
 	if (x->crc) {
 		*err = x->cerr;
 		return x->crc;
@@ -725,14 +925,13 @@ payroll_xlsx_sheet_next(struct payroll_xlsx_sheet *x, long *row,
 	for (;;) {
 		struct rowset *o = x->out;
 
-		/* with the thread, o is read only once it is held */
-		if ((!x->threaded || x->o_held) && o->rows_next < o->nrows)
+		if (o && o->rows_next < o->nrows)
 			return hand_out(x, o, row, cells, ncells, err);
-		if (x->threaded) {
-			if (!next_batch(x))
-				return outcome(x, x->o_rc, &x->o_err, err);
-		} else if (x->prc || x->done) {
-			return outcome(x, x->prc, &x->perr, err);
+		if (x->split) {
+			if ((rc = next_segment(x)) <= 0)
+				return outcome(x, rc, &x->cerr, err);
+		} else if (x->seq.prc || x->done) {
+			return outcome(x, x->seq.prc, &x->seq.perr, err);
 		} else {
 			drop_rows(x);
 			if (!sax_feed(x))
@@ -749,6 +948,61 @@ rowset_release(struct rowset *r)
 	free(r->rows);
 }
 
+static void
+worker_free(struct worker *wk)
+{
+	int i;
+
+	if (!wk)
+		return;
+	for (i = 0; i < NSEG; i++) {
+		payroll_buf_release(&wk->seg[i].bytes);
+		rowset_release(&wk->seg[i].rows);
+	}
+	free(wk);
+}
+
+/* Start the sheet threads over the first segment: 0 when they run, 1
+ * when the sheet is not cut (the caller parses it on its thread), or
+ * PAYROLL_ENOMEM. */
+static int
+split_start(struct payroll_xlsx_sheet *x)
+{
+	struct segment *g;
+	unsigned slot;
+	long j;
+	int i, rc;
+
+	for (i = 0; i < 2; i++) {
+		if (!(x->wk[i] = calloc(1, sizeof *x->wk[i])))
+			return PAYROLL_ENOMEM;
+		x->wk[i]->x = x;
+	}
+	g = &x->wk[0]->seg[0];
+	if ((rc = fill_segment(x, g)) != 0)
+		return rc;
+	if (g->failed || !take_header(x, g->bytes.p, g->bytes.len)) {
+		pend_add(x, &g->bytes);
+		return 1;
+	}
+	for (i = 0; i < 2; i++)
+		if (payroll_handover_start(&x->wk[i]->h, NSEG, sheet_worker, x->wk[i]) != 0) {
+			workers_stop(x);
+			pend_add(x, &g->bytes);
+			return 1;
+		}
+	x->split = 1;
+	for (j = 0; j < 2 * NSEG; j++) {
+		struct worker *wk = x->wk[j % 2];
+
+		payroll_handover_put_wait(wk->h, &slot);
+		if (j == 0)
+			payroll_handover_put(wk->h);
+		else if ((rc = give(x, wk, &wk->seg[slot])) != 0)
+			return rc;
+	}
+	return 0;
+}
 
 int
 payroll_xlsx_sheet_open(struct payroll_xlsx_sheet **out, zip_t *zip, const char *partname,
@@ -772,7 +1026,6 @@ payroll_xlsx_sheet_open(struct payroll_xlsx_sheet **out, zip_t *zip, const char 
 	x->xf_date = xf_date;
 	x->nxf = nxf;
 	x->next_row = 1;
-	x->out = &x->w;
 	if (!(zf = zip_fopen_index(zip, (zip_uint64_t)idx, 0))) {
 		rc = payroll_error_set(err, PAYROLL_EFORMAT, path, 0, 0, "bad-xlsx",
 				       "cannot read %s from the workbook: %s", partname,
@@ -781,14 +1034,8 @@ payroll_xlsx_sheet_open(struct payroll_xlsx_sheet **out, zip_t *zip, const char 
 	}
 	if (!(x->zp = payroll_xlsx_part_open(zf, threaded)))
 		goto no_memory;
-	if (threaded && (rc = thread_start(x, err)) != 0) {
-		if (rc < 0)
-			goto fail;
-		*out = x;
-		return 1;
-	}
-	if (!(x->chunk = malloc(CHUNK)) ||
-	    !(x->ctx = payroll_xlsx_part_parser(x->part, sheet_start, sheet_end, sheet_text, x, NULL)))
+	rc = threaded ? split_start(x) : 1;
+	if (rc < 0 || (rc == 1 && seq_start(x, 1) != 0))
 		goto no_memory;
 	*out = x;
 	return 1;
@@ -804,13 +1051,15 @@ payroll_xlsx_sheet_close(struct payroll_xlsx_sheet *x)
 {
 	if (!x)
 		return;
-	if (x->threaded)
-		thread_stop(x);
-	if (x->ctx)
-		xmlFreeParserCtxt(x->ctx);
+	workers_stop(x);
+	worker_free(x->wk[0]);
+	worker_free(x->wk[1]);
+	if (x->seq.ctx)
+		xmlFreeParserCtxt(x->seq.ctx);
 	payroll_xlsx_part_close(x->zp);
 	rowset_release(&x->w);
-	rowset_release(&x->o);
+	payroll_buf_release(&x->header);
+	payroll_buf_release(&x->carry);
 	payroll_buf_release(&x->conv);
 	free(x->chunk);
 	free(x);

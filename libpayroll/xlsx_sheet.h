@@ -2,15 +2,17 @@
 /*
  * xlsx_sheet.h: the rows of one worksheet part, parsed by libxml2's SAX2
  * handlers. Threaded, the part is inflated on a thread of its own
- * (xlsx_part.c) and parsed by the pull parser (xmlParseDocument) on
- * another, the sheet's thread, which hands the rows over in batches while
- * the caller works on the previous ones; on one thread (PAYROLL_THREADS=1)
- * the push parser is fed 64 KiB at a time as rows are asked for (the pull
- * parser returns only at the end of the part). Either way only the rows
- * of a batch or two are held; a shared string cell keeps its index until
- * the row is handed out, when the caller looks it up in the shared
- * strings (xlsx_sst.c: parsed meanwhile on their own thread) and its
- * value becomes the shared strings' own bytes. xlsx.c opens it.
+ * (xlsx_part.c), cut into segments at row start tags, and the segments
+ * are parsed by two sheet threads (the pull parser, xmlParseDocument),
+ * while the caller works on the rows of the segments before; a segment
+ * whose start the one before it does not confirm, or that found an error,
+ * is parsed again in order on the caller's thread (see xlsx_sheet.c). On
+ * one thread (PAYROLL_THREADS=1) the push parser is fed 64 KiB at a time
+ * as rows are asked for. Either way only the rows of a few segments are
+ * held; a shared string cell keeps its index until the row is handed out,
+ * when the caller looks it up in the shared strings (xlsx_sst.c: parsed
+ * meanwhile on their own thread) and its value becomes the shared
+ * strings' own bytes. xlsx.c opens it.
  */
 #ifndef PAYROLL_XLSX_SHEET_H
 #define PAYROLL_XLSX_SHEET_H
