@@ -400,6 +400,22 @@ word_control(uint64_t w)
 	return ((w - 0x20 * ones) & ~w & (0x80 * ones)) | payroll_word_has(w, 0x7f);
 }
 
+/* How many bytes of w, in memory order, come before the first that is
+ * not ASCII: 8 when all are. */
+static unsigned
+ascii_prefix(uint64_t w)
+{
+	uint64_t high = w & 0x8080808080808080ULL;
+
+	if (!high)
+		return 8;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return (unsigned)__builtin_clzll(high) / 8;
+#else
+	return (unsigned)__builtin_ctzll(high) / 8;
+#endif
+}
+
 /* A control byte the table refuses in a value: not LF or CR, which end
  * lines (one inside a value spans two of the table's parse calls). */
 static int
@@ -412,14 +428,15 @@ refused_control(unsigned char c)
  * Copy valid UTF-8 from plain to out, replacing invalid sequences, and
  * note in s->suspect what the table would refuse in a value (a control
  * byte but LF and CR, U+FFFD, U+FEFF), so that it need not look again.
- * Each valid run is found first (ASCII eight bytes at a time) and then
- * copied whole.
+ * Each valid run is found first (ASCII eight bytes at a time, and the
+ * ASCII bytes before a multi-byte character in one step) and then copied
+ * whole.
  */
 static size_t
 decode_utf8(struct payroll_source *s, unsigned char *out, size_t n)
 {
 	size_t o = 0;
-	int i;
+	unsigned i;
 
 	for (;;) {
 		const unsigned char *start = s->plain + s->plain_pos, *p = start;
@@ -428,19 +445,20 @@ decode_utf8(struct payroll_source *s, unsigned char *out, size_t n)
 		int k = 1;
 
 		while (p < end) {
-			uint64_t w;
-
 			if (end - p >= 8) {
+				uint64_t w;
+				unsigned ascii;
+
 				memcpy(&w, p, 8);
-				if (!(w & 0x8080808080808080ULL)) {
+				ascii = ascii_prefix(w);
+				if (ascii > 0) {
 					if (word_control(w))	/* a line end, mostly */
-						for (i = 0; i < 8; i++)
+						for (i = 0; i < ascii; i++)
 							s->suspect |= refused_control(p[i]);
-					p += 8;
+					p += ascii;
 					continue;
 				}
-			}
-			if (*p < 0x80) {
+			} else if (*p < 0x80) {
 				s->suspect |= refused_control(*p);
 				p++;
 				continue;

@@ -76,6 +76,10 @@ struct payroll_table {
 	char *in;
 	size_t in_len, in_pos, chunk;
 	size_t feed_max;	/* bytes handed to libcsv at once */
+	/* offset in `in` of the next CR at or after in_pos (in_len: none),
+	 * SIZE_MAX when not looked for since the read: most files have
+	 * none, so one search serves a whole read */
+	size_t cr_next;
 	int eof;
 	int short_read;		/* the next read is SKIP_READ bytes at most */
 	int in_clean;		/* in holds nothing a value may not (source.h) */
@@ -291,6 +295,7 @@ read_more(struct payroll_table *t, struct payroll_error *err)
 		return (int)r;
 	t->in_pos = 0;
 	t->in_len = (size_t)r;
+	t->cr_next = SIZE_MAX;
 	t->in_clean = payroll_source_clean(t->src);
 	if (r == 0)
 		t->eof = 1;
@@ -300,17 +305,21 @@ read_more(struct payroll_table *t, struct payroll_error *err)
 /* The end of the next physical line in the buffer: after its LF, CRLF's
  * CR or a lone CR; the buffer's end when there is none. */
 static size_t
-segment_end(const struct payroll_table *t, int *terminated)
+segment_end(struct payroll_table *t, int *terminated)
 {
 	const char *p = t->in + t->in_pos, *end = t->in + t->in_len;
 	const char *nl;
 	const char *lim, *cr;
 
+	if (t->cr_next == SIZE_MAX || t->cr_next < t->in_pos) {
+		cr = memchr(p, '\r', t->in_len - t->in_pos);
+		t->cr_next = cr ? (size_t)(cr - t->in) : t->in_len;
+	}
 	if ((size_t)(end - p) > t->feed_max)
 		end = p + t->feed_max;
 	nl = memchr(p, '\n', (size_t)(end - p));
 	lim = nl ? nl : end;
-	cr = memchr(p, '\r', (size_t)(lim - p));
+	cr = t->in + t->cr_next < lim ? t->in + t->cr_next : NULL;
 
 	*terminated = 1;
 	if (cr && cr + 1 != nl)
