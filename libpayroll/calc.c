@@ -158,11 +158,24 @@ put_n(struct out_line *l, const char *s, size_t n)
 {
 	if (n > sizeof l->basis - 1 - l->len)
 		n = sizeof l->basis - 1 - l->len;
-	memcpy(l->basis + l->len, s, n);
+	payroll_copy(l->basis + l->len, s, n);
 	l->len += n;
 }
 
-#define PUT(l, lit) put_n((l), lit, sizeof lit - 1)
+/* A literal: with room (always, but for a runaway basis) a copy of a
+ * length known at compile time, which the compiler makes a store or two. */
+static inline void
+put_lit(struct out_line *l, const char *s, size_t n)
+{
+	if (n <= sizeof l->basis - 1 - l->len) {
+		memcpy(l->basis + l->len, s, n);
+		l->len += n;
+	} else {
+		put_n(l, s, n);
+	}
+}
+
+#define PUT(l, lit) put_lit((l), lit, sizeof lit - 1)
 
 static void
 put(struct out_line *l, const char *s)

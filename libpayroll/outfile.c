@@ -19,6 +19,10 @@
 #include "banned.h"
 
 #define OUT_BUFSIZE (256 * 1024)
+/* Blocks a writer thread may hold, written or waiting: room for the
+ * caller to fill several while the thread waits for a core (with three
+ * busy threads on two cores it often does, a few milliseconds at a time). */
+#define WRITER_BLOCKS 8
 /* A file that grows past this many bytes gets a writer thread. */
 #define THREAD_AFTER (1024 * 1024)
 /* A temporary file of a dead process is removed once untouched this long
@@ -49,16 +53,17 @@ struct payroll_outfile {
 
 /*
  * The writer thread of a big output: while the caller fills o->buf, the
- * thread writes (and compresses) the block handed over before, through a
- * hand-over of one slot (handover.h): block and n are the thread's from
- * take to release, the caller's otherwise. The thread alone touches fd,
- * z and zbuf while it holds the block. A failed write ends the thread
- * with its errno in err, which the caller reads once a wait has said so.
+ * thread writes (and compresses) the blocks handed over before, in order,
+ * through a hand-over of WRITER_BLOCKS slots (handover.h): slot i's
+ * block[i] and n[i] are the thread's from take to release, the caller's
+ * otherwise. The thread alone touches fd, z and zbuf while it holds a
+ * block. A failed write ends the thread with its errno in err, which the
+ * caller reads once a wait has said so.
  */
 struct writer {
 	struct payroll_handover *h;
-	unsigned char *block;	/* handed over, or free for the next swap */
-	size_t n;
+	unsigned char *block[WRITER_BLOCKS];	/* handed over, or free for a swap */
+	size_t n[WRITER_BLOCKS];
 	int err;		/* the failed write's errno */
 };
 
@@ -384,11 +389,25 @@ writer_main(struct payroll_handover *h, void *arg)
 	unsigned slot;
 
 	while (payroll_handover_take(h, &slot) == 0) {
-		if ((w->err = put_block(o, w->block, w->n, 0)) != 0)
+		if ((w->err = put_block(o, w->block[slot], w->n[slot], 0)) != 0)
 			return PAYROLL_EIO;
 		payroll_handover_release(h);
 	}
 	return 0;
+}
+
+/* Free w and its blocks (wiped first when o is secret). */
+static void
+free_writer(const struct payroll_outfile *o, struct writer *w)
+{
+	int i;
+
+	for (i = 0; i < WRITER_BLOCKS; i++) {
+		if (o->secret && w->block[i])
+			explicit_bzero(w->block[i], OUT_BUFSIZE);
+		free(w->block[i]);
+	}
+	free(w);
 }
 
 /* Start o's writer thread; on any failure o just goes on writing itself. */
@@ -396,16 +415,19 @@ static void
 start_writer(struct payroll_outfile *o)
 {
 	struct writer *w = calloc(1, sizeof *w);
+	int i;
 
-	if (!w || !(w->block = malloc(OUT_BUFSIZE))) {
-		free(w);
+	if (!w)
 		return;
-	}
+	for (i = 0; i < WRITER_BLOCKS; i++)
+		if (!(w->block[i] = malloc(OUT_BUFSIZE))) {
+			free_writer(o, w);
+			return;
+		}
 	o->w = w;
-	if (payroll_handover_start(&w->h, 1, writer_main, o) != 0) {
+	if (payroll_handover_start(&w->h, WRITER_BLOCKS, writer_main, o) != 0) {
 		o->w = NULL;
-		free(w->block);
-		free(w);
+		free_writer(o, w);
 	}
 }
 
@@ -441,19 +463,21 @@ stop_writer(struct payroll_outfile *o)
 	if (!w)
 		return;
 	writer_failed(o, payroll_handover_stop(w->h));
-	if (o->buf != o->space) {
+	if (o->buf != o->space) {	/* o->space is one of the blocks now */
+		int i;
+
 		memcpy(o->space, o->buf, o->len);
-		w->block = o->buf;
+		for (i = 0; i < WRITER_BLOCKS; i++)
+			if (w->block[i] == o->space)
+				w->block[i] = o->buf;
 		o->buf = o->space;
 	}
-	if (o->secret)
-		explicit_bzero(w->block, OUT_BUFSIZE);
-	free(w->block);
-	free(w);
+	free_writer(o, w);
 	o->w = NULL;
 }
 
-/* Hand the full o->buf to the writer and take its free block to fill. */
+/* Hand the full o->buf to the writer and take the free block of the next
+ * slot to fill (waiting only when every slot is the writer's). */
 static int
 hand_over(struct payroll_outfile *o)
 {
@@ -462,10 +486,10 @@ hand_over(struct payroll_outfile *o)
 	unsigned slot;
 	int rc = payroll_handover_put_wait(w->h, &slot);
 
-	if (rc == 0) {	/* the block written before is free again */
-		b = w->block;
-		w->block = o->buf;
-		w->n = o->len;
+	if (rc == 0) {	/* the slot's block was written: free again */
+		b = w->block[slot];
+		w->block[slot] = o->buf;
+		w->n[slot] = o->len;
 		o->buf = b;
 		payroll_handover_put(w->h);
 	}
