@@ -515,10 +515,17 @@ hold_event(struct run *r, struct group *g, int rc, const struct payroll_error *e
 {
 	struct event ev;
 
+	/* field by field into zeroed memory: the bytes after each string's
+	 * NUL in *e were never written, and the file gets every byte */
 	memset(&ev, 0, sizeof ev);
 	ev.at = g->spooled;
 	ev.rc = rc;
-	ev.e = *e;
+	snprintf(ev.e.file, sizeof ev.e.file, "%s", e->file);
+	ev.e.line = e->line;
+	ev.e.column = e->column;
+	snprintf(ev.e.code, sizeof ev.e.code, "%s", e->code);
+	snprintf(ev.e.message, sizeof ev.e.message, "%s", e->message);
+	snprintf(ev.e.option, sizeof ev.e.option, "%s", e->option);
 	if (!g->events && !(g->events = tmpfile()))
 		return spool_error(r);
 	if (fwrite(&ev, sizeof ev, 1, g->events) != 1)
