@@ -79,10 +79,17 @@ const char *payroll_program_name(enum payroll_program p) { return program_names[
 const char *payroll_area_name(enum payroll_area a) { return area_names[a].s; }
 const char *payroll_care_name(enum payroll_care c) { return care_names[c].s; }
 
+/* s (n bytes) is w (wn bytes). */
+static int
+same(const char *s, size_t n, const char *w, size_t wn)
+{
+	return wn == n && !memcmp(s, w, n);
+}
+
 static int
 eq(const char *s, size_t n, const char *word)
 {
-	return strlen(word) == n && !memcmp(s, word, n);
+	return same(s, n, word, strlen(word));
 }
 
 /* s equals the lowercase word w, ignoring the case of ASCII letters. */
@@ -111,7 +118,7 @@ pick(const char *s, size_t n, const struct name *en, const struct name *zh, int 
 
 	/* as written first (the usual case: one memcmp), then in any case */
 	for (i = 0; i < count; i++)
-		if ((en[i].n == n && !memcmp(s, en[i].s, n)) || (zh[i].n == n && !memcmp(s, zh[i].s, n)))
+		if (same(s, n, en[i].s, en[i].n) || same(s, n, zh[i].s, zh[i].n))
 			return i;
 	for (i = 0; i < count; i++)
 		if (eq_ci(s, n, &en[i]))
@@ -525,7 +532,7 @@ payroll_standards_knows_category(const struct payroll_standards *s,
 	size_t i;
 
 	for (i = 0; i < s->nsupp; i++)
-		if (s->supp_lens[i] == n && !memcmp(name, s->supp_names[i], n))
+		if (same(name, n, s->supp_names[i], s->supp_lens[i]))
 			return 1;
 	return 0;
 }
