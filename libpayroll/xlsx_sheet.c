@@ -48,6 +48,7 @@ struct rowset {
 
 #define SHARED (~(SIZE_MAX >> 1))
 #define NUMBER (SHARED >> 1)	/* a number cell's stored text: to be shown */
+#define LOOKED (NUMBER >> 1)	/* a shared string looked up ahead: v is it */
 #define NO_STRING "refers to a shared string the workbook does not have"
 
 /*
@@ -705,7 +706,9 @@ hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 		size_t n = c->n & ~(SHARED | NUMBER);
 		long k;
 
-		if (c->n & SHARED) {
+		if (c->n & LOOKED) {
+			c->n &= ~LOOKED;
+		} else if (c->n & SHARED) {
 			k = digits((const xmlChar *)v, (const xmlChar *)v + n);
 			if (k < 0)
 				return hand_out_failed(x, q->row, c, NO_STRING, err);
@@ -735,6 +738,34 @@ hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 	*cells = o->cells + q->first;
 	*ncells = q->n;
 	return 1;
+}
+
+/* The shared strings of the rows of o looked up ahead, in one pass on
+ * calc's thread: lookups that do not wait for each other overlap their
+ * cache misses (the strings were written on their own thread), where one
+ * at a time, among a row's other work, they do not. A cell whose lookup
+ * fails, and those after it, are left to hand_out, which gives the error
+ * in its row. */
+static void
+look_up_ahead(struct payroll_xlsx_sheet *x, struct rowset *o)
+{
+	struct payroll_xlsx_cell *c = o->cells, *end = c + o->ncells;
+	struct payroll_error e;
+	const char *v;
+	size_t n;
+	long k;
+
+	for (; c < end; c++) {
+		if (!(c->n & SHARED))
+			continue;
+		v = o->text.p + (uintptr_t)c->v;
+		k = digits((const xmlChar *)v, (const xmlChar *)v + (c->n & ~SHARED));
+		if (k < 0 || payroll_xlsx_sst_get(x->sst, (size_t)k, &c->v, &n, &e) != 1) {
+			c->v = (const char *)(uintptr_t)(v - o->text.p);
+			return;
+		}
+		c->n = n | LOOKED;
+	}
 }
 
 /* The sheet's outcome rc (with perr): at the end, the shared strings'. */
@@ -916,6 +947,7 @@ next_segment(struct payroll_xlsx_sheet *x)
 	if (g->first_r)
 		x->next_row = g->end_row;
 	x->out = &g->rows;
+	look_up_ahead(x, x->out);
 	return 1;
 }
 
