@@ -49,6 +49,22 @@ struct total_slot {
 	int index;
 };
 
+/*
+ * A per-person line (rate * members) depends only on its rate, the members
+ * and the rounding: made once, then copied. A rate's address names it: the
+ * standards keep their resolved rates, unchanged, until they are freed.
+ */
+#define PERSON_MEMOS 256
+
+struct person_memo {
+	const struct payroll_rate *rate;
+	int members;
+	enum payroll_rounding rule;
+	int64_t amount;
+	size_t len, amount_len;
+	char basis[PAYROLL_FRAG_MAX + 64];
+};
+
 /* A word of the ledger's own vocabulary and its length. */
 struct word {
 	const char *s;
@@ -74,6 +90,7 @@ struct engine {
 	size_t ntotals;
 	struct out_line *lines;
 	size_t nlines, lines_cap;
+	struct person_memo *memos;	/* PERSON_MEMOS of them, made on first use */
 	struct payroll_problems probs;
 	struct payroll_calc_dups dups;
 	int keys_only;			/* the first pass: index the keys, nothing else */
@@ -242,26 +259,48 @@ finish_line(struct engine *g, struct out_line *l, int64_t exact,
 	return 0;
 }
 
+static struct person_memo *
+person_memo(struct engine *g, const struct payroll_rate *rate, int members)
+{
+	size_t h = ((uintptr_t)rate >> 4) * 31 + (size_t)members;
+
+	if (!g->memos && !(g->memos = calloc(PERSON_MEMOS, sizeof *g->memos)))
+		return NULL;
+	return &g->memos[h % PERSON_MEMOS];
+}
+
 /* rate * members as an item line; omitted when zero and omit_zero. */
 static int
 per_person_line(struct engine *g, const char *item, size_t item_len, int item_quote, long month,
 		const struct payroll_rate *rate, int members,
 		enum payroll_rounding rule, int omit_zero)
 {
+	struct person_memo *m;
 	struct out_line *l;
 	int64_t exact;
+	int rc;
 
 	if (payroll_mul(rate->fen, members, &exact))
 		return calc_reject(g, "overflow", "%s too large", item);
 	if (exact == 0 && omit_zero)
 		return 0;
-	if (!(l = new_line(g, item, item_len, month)))
+	if (!(l = new_line(g, item, item_len, month)) || !(m = person_memo(g, rate, members)))
 		return PAYROLL_ENOMEM;
 	l->item_quote = item_quote;
+	if (m->rate == rate && m->members == members && m->rule == rule) {
+		l->amount = m->amount;
+		l->amount_len = m->amount_len;
+		payroll_copy(l->basis, m->basis, l->len = m->len);
+		return 0;
+	}
 	put_n(l, rate->frag, rate->frag_len);
 	PUT(l, "*");
 	put_int(l, members);
-	return finish_line(g, l, exact, rule);
+	if ((rc = finish_line(g, l, exact, rule)) != 0 || l->len > sizeof m->basis)
+		return rc;
+	*m = (struct person_memo){ rate, members, rule, l->amount, l->len, l->amount_len, "" };
+	memcpy(m->basis, l->basis, l->len);
+	return 0;
 }
 
 struct supp_ctx {
@@ -1045,6 +1084,7 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	payroll_buf_release(&g.buf);
 	payroll_ledger_case_release(&g.lcase);
 	free(g.lines);
+	free(g.memos);
 	payroll_calc_dups_release(&g.dups);
 	return rc;
 }
