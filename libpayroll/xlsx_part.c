@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "xlsx_part.h"
 
-#include <libxml/parserInternals.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,50 +154,24 @@ quiet(void *ctx, xmlErrorPtr e)
 	(void)e;
 }
 
-static void
-sax_init(xmlSAXHandler *sax, startElementNsSAX2Func start, endElementNsSAX2Func end,
-	 charactersSAXFunc text)
-{
-	memset(sax, 0, sizeof *sax);
-	sax->initialized = XML_SAX2_MAGIC;
-	sax->serror = quiet;
-	sax->startElementNs = start;
-	sax->endElementNs = end;
-	sax->characters = text;
-	sax->ignorableWhitespace = text;
-	sax->cdataBlock = text;
-}
-
-#define OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
-
 xmlParserCtxtPtr
 payroll_xlsx_part_parser(const char *name, startElementNsSAX2Func start,
 			 endElementNsSAX2Func end, charactersSAXFunc text, void *data,
 			 xmlInputReadCallback read)
 {
-	xmlSAXHandler sax;
+	xmlSAXHandler sax = { 0 };
 	xmlParserCtxtPtr ctx;
 
-	sax_init(&sax, start, end, text);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.serror = quiet;
+	sax.startElementNs = start;
+	sax.endElementNs = end;
+	sax.characters = text;
+	sax.ignorableWhitespace = text;
+	sax.cdataBlock = text;
 	ctx = read ? xmlCreateIOParserCtxt(&sax, data, read, NULL, data, XML_CHAR_ENCODING_NONE) :
 		xmlCreatePushParserCtxt(&sax, data, NULL, 0, name);
 	if (ctx)
-		xmlCtxtUseOptions(ctx, OPTIONS);
-	return ctx;
-}
-
-xmlParserCtxtPtr
-payroll_xlsx_part_parser_mem(startElementNsSAX2Func start, endElementNsSAX2Func end,
-			     charactersSAXFunc text, void *data, const char *mem, size_t n)
-{
-	xmlParserCtxtPtr ctx;
-
-	/* libxml2 copies the bytes once (its static buffers, which it would
-	 * read in place, are moved wrongly when the parser shrinks them) */
-	if (n > INT_MAX || !(ctx = xmlCreateMemoryParserCtxt(mem, (int)n)))
-		return NULL;
-	sax_init(ctx->sax, start, end, text);	/* as xmlCreateIOParserCtxt sets it */
-	ctx->userData = data;
-	xmlCtxtUseOptions(ctx, OPTIONS);
+		xmlCtxtUseOptions(ctx, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	return ctx;
 }

@@ -46,15 +46,6 @@ xmlParserCtxtPtr payroll_xlsx_part_parser(const char *name, startElementNsSAX2Fu
 					  void *data, xmlInputReadCallback read);
 
 /*
- * The same pull parser over the n bytes at mem (xmlParseDocument), read
- * from memory: no read callback, no buffer shrunk and grown as it reads.
- * NULL out of memory or when n is over INT_MAX.
- */
-xmlParserCtxtPtr payroll_xlsx_part_parser_mem(startElementNsSAX2Func start,
-					      endElementNsSAX2Func end, charactersSAXFunc text,
-					      void *data, const char *mem, size_t n);
-
-/*
  * The error for part (of workbook path) when it is not well-formed XML,
  * into err: PAYROLL_EFORMAT "bad-xlsx". The parsers of the parts share it.
  */

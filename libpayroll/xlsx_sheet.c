@@ -57,7 +57,7 @@ struct rowset {
  * (even segments one, odd ones the other), a ring of NSEG segments each.
  * A segment after the first is parsed as the bytes of the sheet up to and
  * with <sheetData> (the header), then its own bytes, then TRAILER, laid
- * one after the other in its buffer, which libxml2 parses from memory. That
+ * one after the other in its buffer, which libxml2 reads. That
  * parse is well-formed only if the cut after it is where the sheet's
  * parser would stand between two children of <sheetData>, not inside a
  * comment, a CDATA section or a tag: a segment well-formed with the
@@ -100,6 +100,8 @@ struct parse {
 	long style;
 	int have_v;
 	size_t v_start;		/* its stored text: w->text from here */
+	const char *in;		/* a segment's input (header, bytes, trailer) */
+	size_t in_len, in_pos;
 };
 
 /* A slot of a sheet thread's ring: the caller fills bytes, the thread
@@ -619,7 +621,24 @@ seq_start(struct payroll_xlsx_sheet *x, long next_row)
 	return x->seq.prc;
 }
 
-/* A sheet thread: parse segment g into its rows (in place); g->rc 0
+/* libxml2's read callback on a sheet thread: a segment's input. (Read
+ * 4 KB at a time into libxml2's small buffer, the bytes are parsed while
+ * in the cache; parsed from memory, libxml2 copies the whole segment into
+ * a buffer of its own first, which costs more than it saves.) */
+static int
+segment_read(void *ctx, char *buf, int len)
+{
+	struct parse *p = ctx;
+	size_t n = p->in_len - p->in_pos;
+
+	if (n > (size_t)len)
+		n = (size_t)len;
+	memcpy(buf, p->in + p->in_pos, n);
+	p->in_pos += n;
+	return (int)n;
+}
+
+/* A sheet thread: parse segment g into its rows (pull parser); g->rc 0
  * when the rows are those one parser would have given. */
 static void
 parse_segment(const struct payroll_xlsx_sheet *x, struct parse *p, struct segment *g)
@@ -627,8 +646,10 @@ parse_segment(const struct payroll_xlsx_sheet *x, struct parse *p, struct segmen
 	int rc;
 
 	parse_reset(p, x, &g->rows, g->index == 0);
-	if (!(p->ctx = payroll_xlsx_part_parser_mem(sheet_start, sheet_end, sheet_text, p,
-						    g->bytes.p, g->bytes.len))) {
+	p->in = g->bytes.p;
+	p->in_len = g->bytes.len;
+	if (!(p->ctx = payroll_xlsx_part_parser(x->part, sheet_start, sheet_end, sheet_text, p,
+						segment_read))) {
 		g->rc = RESTART;
 		return;
 	}
