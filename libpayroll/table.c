@@ -220,12 +220,12 @@ add_header_cell(struct payroll_table *t, size_t fieldno, const char *s, size_t n
 		t->csv_broken = 2;
 }
 
-static void
-on_field(void *s, size_t n, void *data)
+/* on_field's rarer cases, out of line so that the common one needs no
+ * stack frame: a header cell, or a value to scan (its read was not
+ * clean, or it began in an earlier parse call). */
+static __attribute__((noinline)) void
+on_field_slow(struct payroll_table *t, size_t fieldno, const char *s, size_t n)
 {
-	struct payroll_table *t = data;
-	size_t fieldno = t->nf++;
-	int check = t->check;
 	int c;
 
 	/* the values after the first in this parse call began in it */
@@ -233,10 +233,48 @@ on_field(void *s, size_t n, void *data)
 	if (!t->header_done) {
 		add_header_cell(t, fieldno, s, n);
 	} else if (fieldno < t->nheader && (c = t->map[fieldno]) >= 0) {
-		if (check)
-			check_value(t, fieldno, s, n);
+		check_value(t, fieldno, s, n);
 		add_value(t, c, s, n);
 	}
+}
+
+/* add_value for a long value or a full buffer: out of line, a tail call
+ * of on_field. */
+static __attribute__((noinline)) void
+add_value_slow(struct payroll_table *t, int c, const char *s, size_t n)
+{
+	add_value(t, c, s, n);
+}
+
+/*
+ * libcsv's field callback. libcsv hands over its own copy of the field
+ * (CSV_APPEND_NULL: with a NUL after it), so the value and its NUL are
+ * copied in one go; a value under 32 bytes by a few word moves, without
+ * a call, so that the common case is a leaf function. Before the header is mapped nheader is 0, so every
+ * field of the header row goes the slow way.
+ */
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct payroll_table *t = data;
+	size_t fieldno = t->nf++, len;
+	int c;
+
+	if (t->check || fieldno >= t->nheader) {
+		on_field_slow(t, fieldno, s, n);
+		return;
+	}
+	if ((c = t->map[fieldno]) < 0)
+		return;
+	len = t->text.len;
+	if (n >= 32 || t->text.cap - len < n + 2) {
+		add_value_slow(t, c, s, n);
+		return;
+	}
+	t->row_off[c] = len;
+	t->row_len[c] = n;
+	payroll_copy(t->text.p + len, s, n + 1);
+	t->text.len = len + n + 1;
 }
 
 static void
@@ -257,11 +295,15 @@ reset_fields(struct payroll_table *t)
 	t->problem = PAYROLL_ROW_OK;
 	t->problem_col = 0;
 	t->csv_broken = 0;
-	/* every column absent: offset SIZE_MAX (all bits set), length 0 */
-	memset(t->row_off, 0xff, t->ncols * sizeof *t->row_off);
-	memset(t->row_len, 0, t->ncols * sizeof *t->row_len);
-	if (t->num)
+	/* a workbook's cells come in any order and may skip columns: every
+	 * column absent to begin with, offset SIZE_MAX (all bits set),
+	 * length 0; a CSV row's columns are set in order, and those its
+	 * row lacks are marked when it ends (row_end) */
+	if (t->x) {
+		memset(t->row_off, 0xff, t->ncols * sizeof *t->row_off);
+		memset(t->row_len, 0, t->ncols * sizeof *t->row_len);
 		memset(t->num, 0, t->ncols);
+	}
 }
 
 static void
@@ -273,15 +315,50 @@ reset_row(struct payroll_table *t)
 	reset_fields(t);
 }
 
-/* A complete row: one field more or fewer than the header is a problem
- * (unless libcsv already rejected the row). */
+/* The caller's columns the row did not reach (or the header lacks):
+ * absent, offset SIZE_MAX and length 0. */
 static void
-check_count(struct payroll_table *t)
+mark_absent(struct payroll_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++) {
+		if (t->col[i] == 0 || (size_t)t->col[i] > t->nf) {
+			t->row_off[i] = SIZE_MAX;
+			t->row_len[i] = 0;
+		}
+	}
+}
+
+/* Mark the caller's columns the header lacks absent in nrows rows of
+ * ncols offsets and lengths each. */
+static void
+absent_init(const struct payroll_table *t, size_t *off, size_t *len, size_t nrows)
+{
+	size_t r, i;
+
+	for (r = 0; r < nrows; r++, off += t->ncols, len += t->ncols)
+		for (i = 0; i < t->ncols; i++)
+			if (t->col[i] == 0) {
+				off[i] = SIZE_MAX;
+				len[i] = 0;
+			}
+}
+
+/* A complete row: one field more or fewer than the header is a problem
+ * (unless libcsv already rejected the row). A CSV row's values were set
+ * in file order for the nf fields it had (on_field): the caller's
+ * columns past them are marked absent now (those the header lacks were
+ * marked once, by absent_init, and nothing writes them). */
+static void
+row_end(struct payroll_table *t)
 {
 	if (t->nf != t->nheader && t->problem != PAYROLL_ROW_CSV) {
 		t->problem = PAYROLL_ROW_FIELD_COUNT;
 		t->problem_col = (int)(t->nf < t->nheader ? t->nf : t->nheader + 1);
 	}
+	if (t->nf < t->nheader && !t->x)
+		mark_absent(t);
 }
 
 static int
@@ -572,7 +649,7 @@ fill_batch(struct payroll_table *t, struct batch *b)
 		rc = next_row(t, &b->err);
 		if (rc <= 0)
 			break;
-		check_count(t);
+		row_end(t);
 		b->row[b->nrows].line = t->row_line;
 		b->row[b->nrows].nfields = t->nf;
 		b->row[b->nrows].problem = t->problem;
@@ -635,6 +712,7 @@ readahead_start(struct payroll_table *t)
 			readahead_free(ra);
 			return;
 		}
+		absent_init(t, ra->b[i].off, ra->b[i].len, t->ra_rows);
 	}
 	/* the caller's last row is gone with this call, as the contract
 	 * says; from now on the field bytes go into the batches' buffers */
@@ -774,6 +852,7 @@ map_header(struct payroll_table *t, struct payroll_error *err)
 			break;
 		}
 	}
+	absent_init(t, t->off, t->len, 1);
 	for (i = 0; i < t->ncols; i++)
 		if ((t->cols[i].flags & PAYROLL_COL_REQUIRED) && !t->col[i])
 			return payroll_error_set(err, PAYROLL_EFORMAT, path, t->row_line, 0,
@@ -907,7 +986,7 @@ payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 		return rc;
 	t->returned = 1;
 	t->handed++;
-	check_count(t);
+	row_end(t);
 	for (i = 0; i < t->ncols; i++)
 		t->v[i] = t->off[i] == SIZE_MAX ? "" : t->text.p + t->off[i];
 	row->line = t->row_line;
