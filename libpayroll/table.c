@@ -80,6 +80,7 @@ struct payroll_table {
 	 * SIZE_MAX when not looked for since the read: most files have
 	 * none, so one search serves a whole read */
 	size_t cr_next;
+	size_t quote_next;	/* the same for the next quote */
 	int eof;
 	int short_read;		/* the next read is SKIP_READ bytes at most */
 	int in_clean;		/* in holds nothing a value may not (source.h) */
@@ -91,6 +92,7 @@ struct payroll_table {
 	/* read-ahead: once it runs, everything above belongs to its thread
 	 * except the header, map, col and v, which the caller's side uses */
 	struct readahead *ra;
+	struct batch *fill;	/* the batch a run's rows go to (run_batch) */
 	long ra_after;		/* start after this many rows; -1 never */
 	size_t ra_rows;		/* rows a batch holds */
 	long handed;		/* rows handed out so far */
@@ -373,6 +375,7 @@ read_more(struct payroll_table *t, struct payroll_error *err)
 	t->in_pos = 0;
 	t->in_len = (size_t)r;
 	t->cr_next = SIZE_MAX;
+	t->quote_next = SIZE_MAX;
 	t->in_clean = payroll_source_clean(t->src);
 	if (r == 0)
 		t->eof = 1;
@@ -631,6 +634,113 @@ struct readahead {
 	size_t pos;		/* next row of cur */
 };
 
+/* The row arrays of the next row of b. */
+static void
+batch_row_begin(struct payroll_table *t, struct batch *b)
+{
+	t->row_off = b->off + b->nrows * t->ncols;
+	t->row_len = b->len + b->nrows * t->ncols;
+	reset_fields(t);
+}
+
+/* Put the row just parsed into b. */
+static void
+batch_row_end(struct payroll_table *t, struct batch *b)
+{
+	struct rowhead *h = &b->row[b->nrows++];
+
+	row_end(t);
+	h->line = t->row_line;
+	h->nfields = t->nf;
+	h->problem = t->problem;
+	h->problem_col = t->problem_col;
+}
+
+/* Offset of the next c at or after in_pos (in_len: none), remembered in
+ * *next until passed: one search serves a read with none. */
+static size_t
+next_byte(struct payroll_table *t, size_t *next, int c)
+{
+	if (*next == SIZE_MAX || *next < t->in_pos) {
+		const char *p = memchr(t->in + t->in_pos, c, t->in_len - t->in_pos);
+
+		*next = p ? (size_t)(p - t->in) : t->in_len;
+	}
+	return *next;
+}
+
+/*
+ * A run: whole lines from in_pos, up to max of them, that libcsv makes
+ * one row each, so that they can go to libcsv in one call and each row's
+ * line is the one after the row before. That holds for the lines before
+ * the next quote or CR (no quoted field, no line end but LF, no stray
+ * quote) that do not begin with LF, a space or a tab (a blank line, or
+ * one of spaces, which libcsv skips). The run's length in lines; its end
+ * in *end.
+ */
+static size_t
+run_lines(struct payroll_table *t, size_t max, size_t *end)
+{
+	size_t lim = next_byte(t, &t->cr_next, '\r'), qn = next_byte(t, &t->quote_next, '"');
+	const char *q = t->in + t->in_pos, *stop, *nl;
+	size_t k = 0;
+
+	stop = t->in + (qn < lim ? qn : lim);
+	for (; k < max && q < stop && *q != '\n' && *q != ' ' && *q != '\t'; k++) {
+		if (!(nl = memchr(q, '\n', (size_t)(stop - q))))
+			break;
+		q = nl + 1;
+	}
+	*end = (size_t)(q - t->in);
+	return k;
+}
+
+/* libcsv's row callback in a run: the row goes into the batch, and the
+ * next one starts (unless the batch is full, which ends the run too). */
+static void
+on_run_row(int c, void *data)
+{
+	struct payroll_table *t = data;
+	struct batch *b = t->fill;
+
+	(void)c;
+	if (t->csv_broken == 2)	/* the row failed: the run ends with it */
+		return;
+	batch_row_end(t, b);
+	t->row_line++;
+	if (b->nrows < t->ra_rows)
+		batch_row_begin(t, b);
+}
+
+/*
+ * At a line's start with no row begun, parse the run there (run_lines)
+ * into b in one libcsv call instead of a call per line. Returns 1 (rows
+ * added), 0 (no run here: the next row goes the usual way) or an error,
+ * at the row where it occurred, as next_row would give it.
+ */
+static int
+run_batch(struct payroll_table *t, struct batch *b, struct payroll_error *err)
+{
+	size_t end, n, used, k;
+
+	if (t->in_pos == t->in_len || t->skip_line || !t->at_line_start || t->p.pstate != 0)
+		return 0;
+	k = run_lines(t, t->ra_rows - b->nrows, &end);
+	if (k == 0)
+		return 0;
+	n = end - t->in_pos;
+	t->fill = b;
+	t->row_line = t->line;
+	t->check = !t->in_clean;
+	used = csv_parse(&t->p, t->in + t->in_pos, n, on_field, on_run_row, t);
+	if (t->csv_broken == 2 || used < n)	/* no quote: never a parse error */
+		return csv_failure(t, err);
+	t->line += (long)k;
+	t->last_cr = 0;
+	t->in_pos = end;
+	return 1;
+}
+
 /* Fill b with the next rows (the thread's side). */
 static void
 fill_batch(struct payroll_table *t, struct batch *b)
@@ -643,18 +753,16 @@ fill_batch(struct payroll_table *t, struct batch *b)
 	t->text = b->text;
 	while (b->nrows < t->ra_rows && t->text.len < RA_TEXT) {
 		/* the callbacks write the row's place in the batch */
-		t->row_off = b->off + b->nrows * t->ncols;
-		t->row_len = b->len + b->nrows * t->ncols;
-		reset_fields(t);
+		batch_row_begin(t, b);
+		rc = run_batch(t, b, &b->err);
+		if (rc < 0)
+			break;
+		if (rc == 1)	/* a run's rows: the batch has them */
+			continue;
 		rc = next_row(t, &b->err);
 		if (rc <= 0)
 			break;
-		row_end(t);
-		b->row[b->nrows].line = t->row_line;
-		b->row[b->nrows].nfields = t->nf;
-		b->row[b->nrows].problem = t->problem;
-		b->row[b->nrows].problem_col = t->problem_col;
-		b->nrows++;
+		batch_row_end(t, b);
 	}
 	b->rc = rc;
 	b->text = t->text;
