@@ -49,6 +49,36 @@ struct total_slot {
 	int index;
 };
 
+/*
+ * A per-person line (rate * members) depends only on its rate, the members
+ * and the rounding: made once, then copied. A rate's address names it: the
+ * standards keep their resolved rates, unchanged, until they are freed.
+ */
+#define PERSON_MEMOS 256
+
+struct person_memo {
+	const struct payroll_rate *rate;
+	int members;
+	enum payroll_rounding rule;
+	int64_t amount;
+	size_t len, amount_len;
+	char basis[PAYROLL_FRAG_MAX + 64];
+};
+
+/*
+ * Likewise a supplement line depends only on the rates and the categories
+ * as written (up to SUPP_CATS_MAX bytes; longer ones are not kept).
+ */
+#define SUPP_MEMOS 128
+#define SUPP_CATS_MAX 120
+
+struct supp_memo {
+	const struct payroll_rates *rt;
+	size_t cats_len;
+	char cats[SUPP_CATS_MAX];
+	struct out_line line;	/* line.len == 0: the categories pay nothing */
+};
+
 /* A word of the ledger's own vocabulary and its length. */
 struct word {
 	const char *s;
@@ -74,6 +104,8 @@ struct engine {
 	size_t ntotals;
 	struct out_line *lines;
 	size_t nlines, lines_cap;
+	struct person_memo *memos;	/* PERSON_MEMOS of them, made on first use */
+	struct supp_memo *supp_memos;	/* SUPP_MEMOS, likewise */
 	struct payroll_problems probs;
 	struct payroll_calc_dups dups;
 	int keys_only;			/* the first pass: index the keys, nothing else */
@@ -153,7 +185,8 @@ new_line(struct engine *g, const char *item, size_t item_len, long month)
  * standards' rate fragments (numbers, "%*()=") and supplement names; only
  * a name or max()'s comma can need CSV quoting, and they set l->quote.
  */
-static void
+/* (never inlined: GCC then takes put_money's short buffer for a long one) */
+static void __attribute__((noinline))
 put_n(struct out_line *l, const char *s, size_t n)
 {
 	if (n > sizeof l->basis - 1 - l->len)
@@ -242,26 +275,48 @@ finish_line(struct engine *g, struct out_line *l, int64_t exact,
 	return 0;
 }
 
+static struct person_memo *
+person_memo(struct engine *g, const struct payroll_rate *rate, int members)
+{
+	size_t h = ((uintptr_t)rate >> 4) * 31 + (size_t)members;
+
+	if (!g->memos && !(g->memos = calloc(PERSON_MEMOS, sizeof *g->memos)))
+		return NULL;
+	return &g->memos[h % PERSON_MEMOS];
+}
+
 /* rate * members as an item line; omitted when zero and omit_zero. */
 static int
 per_person_line(struct engine *g, const char *item, size_t item_len, int item_quote, long month,
 		const struct payroll_rate *rate, int members,
 		enum payroll_rounding rule, int omit_zero)
 {
+	struct person_memo *m;
 	struct out_line *l;
 	int64_t exact;
+	int rc;
 
 	if (payroll_mul(rate->fen, members, &exact))
 		return calc_reject(g, "overflow", "%s too large", item);
 	if (exact == 0 && omit_zero)
 		return 0;
-	if (!(l = new_line(g, item, item_len, month)))
+	if (!(l = new_line(g, item, item_len, month)) || !(m = person_memo(g, rate, members)))
 		return PAYROLL_ENOMEM;
 	l->item_quote = item_quote;
+	if (m->rate == rate && m->members == members && m->rule == rule) {
+		l->amount = m->amount;
+		l->amount_len = m->amount_len;
+		payroll_copy(l->basis, m->basis, l->len = m->len);
+		return 0;
+	}
 	put_n(l, rate->frag, rate->frag_len);
 	PUT(l, "*");
 	put_int(l, members);
-	return finish_line(g, l, exact, rule);
+	if ((rc = finish_line(g, l, exact, rule)) != 0 || l->len > sizeof m->basis)
+		return rc;
+	*m = (struct person_memo){ rate, members, rule, l->amount, l->len, l->amount_len, "" };
+	memcpy(m->basis, l->basis, l->len);
+	return 0;
 }
 
 struct supp_ctx {
@@ -311,6 +366,61 @@ supp_person(void *ctx, const char *s, size_t n, int person)
 	(void)person;
 }
 
+static struct supp_memo *
+supp_memo(struct engine *g, const struct payroll_rates *rt, const char *cats, size_t n)
+{
+	size_t h = ((uintptr_t)rt >> 4) * 31 + n;
+
+	if (n)
+		h = h * 31 + (unsigned char)cats[0] * 7 + (unsigned char)cats[n / 2] * 3 +
+		    (unsigned char)cats[n - 1];
+	if (!g->supp_memos && !(g->supp_memos = calloc(SUPP_MEMOS, sizeof *g->supp_memos)))
+		return NULL;
+	return &g->supp_memos[h % SUPP_MEMOS];
+}
+
+/* The supplement line of k's categories for month m, or none when they
+ * pay nothing: 0, 1 (g->reject_code set), -1 no memory. */
+static int
+supplement_line(struct engine *g, const struct payroll_case *k, long m,
+		const struct payroll_rates *rt)
+{
+	struct supp_ctx sc = { rt, 0, NULL, 0 };
+	struct supp_memo *memo;
+	size_t n = k->categories_len;
+	int rc;
+
+	if (!(sc.l = NEW_LINE(g, "supplement", m)) ||
+	    !(memo = supp_memo(g, rt, k->categories, n)))
+		return PAYROLL_ENOMEM;
+	if (memo->rt == rt && memo->cats_len == n && !memcmp(memo->cats, k->categories, n)) {
+		if (!memo->line.len) {
+			g->nlines--;
+			return 0;
+		}
+		sc.l->amount = memo->line.amount;
+		sc.l->amount_len = memo->line.amount_len;
+		sc.l->quote = memo->line.quote;
+		payroll_copy(sc.l->basis, memo->line.basis, sc.l->len = memo->line.len);
+		return 0;
+	}
+	payroll_categories_each(k->categories, n, supp_person, &sc);
+	if (sc.overflow)
+		return calc_reject(g, "overflow", "supplement too large");
+	if (sc.sum == 0)
+		g->nlines--;
+	else if ((rc = finish_line(g, sc.l, sc.sum, rt->rounding)) != 0)
+		return rc;
+	if (n > SUPP_CATS_MAX)
+		return 0;
+	memo->rt = rt;
+	memo->cats_len = n;
+	memcpy(memo->cats, k->categories, n);
+	memo->line = *sc.l;
+	memo->line.len = sc.sum ? sc.l->len : 0;
+	return 0;
+}
+
 static int
 subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 		  int current, const struct payroll_rates *rt)
@@ -318,7 +428,6 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 	char inc[PAYROLL_MONEY_MAX], month[8];
 	int64_t bm, gap, fm = 0, core;
 	struct out_line *l;
-	struct supp_ctx sc = { rt, 0, NULL, 0 };
 	size_t inc_len;
 
 	if (payroll_mul(rt->base.fen, k->members, &bm) || payroll_sub(bm, k->income, &gap))
@@ -357,16 +466,7 @@ subsistence_month(struct engine *g, const struct payroll_case *k, long m,
 	}
 	if (finish_line(g, l, core, rt->rounding))
 		return 1;
-	if (!(sc.l = NEW_LINE(g, "supplement", m)))
-		return PAYROLL_ENOMEM;
-	payroll_categories_each(k->categories, k->categories_len, supp_person, &sc);
-	if (sc.overflow)
-		return calc_reject(g, "overflow", "supplement too large");
-	if (sc.sum == 0)
-		g->nlines--;
-	else if (finish_line(g, sc.l, sc.sum, rt->rounding))
-		return 1;
-	return 0;
+	return supplement_line(g, k, m, rt);
 }
 
 static int
@@ -1045,6 +1145,8 @@ payroll_calc(const struct payroll_calc_opts *o, struct payroll_calc_report *rep,
 	payroll_buf_release(&g.buf);
 	payroll_ledger_case_release(&g.lcase);
 	free(g.lines);
+	free(g.memos);
+	free(g.supp_memos);
 	payroll_calc_dups_release(&g.dups);
 	return rc;
 }

@@ -144,33 +144,44 @@ cmp_dup(const void *a, const void *b)
 	return x->row < y->row ? -1 : x->row > y->row;
 }
 
-static void *
-sort_main(void *index)
+/* Sort the part-th half (or all, with nparts 1) of every index's buckets. */
+static void
+sort_part(struct payroll_calc_dups *d, unsigned part, unsigned nparts)
 {
-	payroll_dupindex_sort(index);
+	int src, key;
+
+	for (src = 0; src < 2; src++)
+		for (key = 0; key < PAYROLL_CALC_NKEYS; key++)
+			payroll_dupindex_sort_part(&d->src[src].keys[key], part, nparts);
+}
+
+static void *
+sort_second(void *d)
+{
+	sort_part(d, 1, 2);
 	return NULL;
 }
 
 /*
  * Sort every index before the walk. The sort runs after the last row,
- * when the reader's thread is done: a big roster's accounts (the largest
- * sort: institutions share theirs) are sorted on a second thread while
- * this one sorts the rest, unless PAYROLL_THREADS=1 (payroll(7)).
+ * when the reader's thread is done: for a big roster a second thread
+ * sorts the second half of every index's buckets while this one sorts
+ * the first, unless PAYROLL_THREADS=1 (payroll(7)).
  */
 static void
 sort_indexes(struct payroll_calc_dups *d)
 {
-	struct payroll_dupindex *accounts = &d->src[0].keys[PAYROLL_CALC_KEY_ACCOUNT];
 	const char *e = getenv("PAYROLL_THREADS");
 	pthread_t t;
+	size_t n = 0;
 	int src, key, threaded = 0;
 
-	if (accounts->n >= 65536 && !(e && !strcmp(e, "1")))
-		threaded = pthread_create(&t, NULL, sort_main, accounts) == 0;
 	for (src = 0; src < 2; src++)
 		for (key = 0; key < PAYROLL_CALC_NKEYS; key++)
-			if (!threaded || &d->src[src].keys[key] != accounts)
-				payroll_dupindex_sort(&d->src[src].keys[key]);
+			n += d->src[src].keys[key].n;
+	if (n >= 65536 && !(e && !strcmp(e, "1")))
+		threaded = pthread_create(&t, NULL, sort_second, d) == 0;
+	sort_part(d, 0, threaded ? 2 : 1);
 	if (threaded)
 		pthread_join(t, NULL);
 }
