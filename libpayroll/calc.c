@@ -755,10 +755,13 @@ roster_row(struct engine *g, const struct payroll_row *row)
 {
 	struct payroll_case k;
 	char msg[120];
-	int problems, due, rc;
+	int problems = 0, due, rc;
 
 	g->probs.count = 0;
-	problems = payroll_roster_validate(row, g->std, &k, &g->probs);
+	if (g->keys_only)	/* the first pass: only what decides the keys */
+		payroll_roster_keys(row, &k);
+	else
+		problems = payroll_roster_validate(row, g->std, &k, &g->probs);
 	due = is_due(&k, g->o->period);
 	if ((rc = register_keys(g, &k, due && k.status >= 0)) != 0 || g->keys_only)
 		return rc;

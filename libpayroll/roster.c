@@ -220,19 +220,26 @@ check_money(struct vctx *v, int c, int64_t *fen, const char *what)
 	return 0;
 }
 
+/* The month in column c, -1 when it is not one, -2 when empty and not needed. */
+static long
+month_of(const struct payroll_row *row, int c, int needed)
+{
+	if (!row->n[c])
+		return needed ? -1 : -2;
+	return payroll_month_parse(row->v[c], row->n[c]);
+}
+
 static long
 check_month(struct vctx *v, int c, int needed)
 {
-	long m;
+	long m = month_of(v->row, c, needed);
 
 	if (!present(v, c)) {
 		if (needed)
 			bad(v, c, "missing-field", "a month YYYY-MM is required");
-		return needed ? -1 : -2;
-	}
-	m = payroll_month_parse(v->row->v[c], v->row->n[c]);
-	if (m < 0)
+	} else if (m < 0) {
 		bad(v, c, "bad-month", "'%s' is not a month YYYY-MM", v->row->v[c]);
+	}
 	return m;
 }
 
@@ -363,6 +370,12 @@ check_categories(struct vctx *v, const struct payroll_standards *std,
 		    "%d persons listed, the household has %d members", persons, k->members);
 }
 
+static int
+centralized(const char *s, size_t n)
+{
+	return word(s, n, "centralized") || word(s, n, "集中");
+}
+
 static void
 check_extreme(struct vctx *v, struct payroll_case *k)
 {
@@ -371,8 +384,7 @@ check_extreme(struct vctx *v, struct payroll_case *k)
 	k->care = -1;
 	k->centralized = 0;
 	if (present(v, R_SUPPORT)) {
-		if (word(r->v[R_SUPPORT], r->n[R_SUPPORT], "centralized") ||
-		    word(r->v[R_SUPPORT], r->n[R_SUPPORT], "集中"))
+		if (centralized(r->v[R_SUPPORT], r->n[R_SUPPORT]))
 			k->centralized = 1;
 		else if (!word(r->v[R_SUPPORT], r->n[R_SUPPORT], "dispersed") &&
 			 !word(r->v[R_SUPPORT], r->n[R_SUPPORT], "分散"))
@@ -414,6 +426,39 @@ check_names(struct vctx *v, int cname, int caccount_name, struct payroll_case *k
 		    k->account_name, k->name);
 }
 
+/* A roster row's case before its checks: nothing known but its case_id. */
+static void
+roster_case(const struct payroll_row *row, struct payroll_case *k)
+{
+	memset(k, 0, sizeof *k);
+	k->line = row->line;
+	k->program = k->area = k->status = -1;
+	k->start = k->end = k->paid_through = k->reviewed = -1;
+	k->case_id = row->v[R_CASE];
+	k->case_id_len = row->n[R_CASE];
+}
+
+void
+payroll_roster_keys(const struct payroll_row *row, struct payroll_case *k)
+{
+	const char *code, *why;
+
+	roster_case(row, k);
+	if (row->problem != PAYROLL_ROW_OK)
+		return;
+	k->centralized = centralized(row->v[R_SUPPORT], row->n[R_SUPPORT]);
+	/* as check_id: present, not too long, not a number from Excel */
+	if (row->n[R_ID] > 0 && row->n[R_ID] <= MAX_ID_LEN && !(row->num && row->num[R_ID]))
+		(void)payroll_id_check(row->v[R_ID], row->n[R_ID], k->id, &code, &why);
+	k->account = row->v[R_ACCOUNT];
+	k->account_len = row->n[R_ACCOUNT];
+	k->start = month_of(row, R_START, 1);
+	k->end = month_of(row, R_END, 0);
+	if (k->end == -2)
+		k->end = LONG_MAX;
+	k->status = parse_status(row->v[R_STATUS], row->n[R_STATUS]);
+}
+
 int
 payroll_roster_validate(const struct payroll_row *row,
 			const struct payroll_standards *std,
@@ -422,12 +467,7 @@ payroll_roster_validate(const struct payroll_row *row,
 	struct vctx v = { row, payroll_roster_columns, p };
 	int before = p->count;
 
-	memset(k, 0, sizeof *k);
-	k->line = row->line;
-	k->program = k->area = k->status = -1;
-	k->start = k->end = k->paid_through = k->reviewed = -1;
-	k->case_id = row->v[R_CASE];
-	k->case_id_len = row->n[R_CASE];
+	roster_case(row, k);
 	if (table_problem(&v))
 		return p->count - before;
 	required(&v, R_CASE, MAX_ID_LEN);

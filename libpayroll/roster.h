@@ -68,6 +68,14 @@ int payroll_roster_validate(const struct payroll_row *row,
 			    const struct payroll_standards *std,
 			    struct payroll_case *c, struct payroll_problems *p);
 
+/*
+ * The fields of a roster row that decide calc's duplicate keys, as
+ * payroll_roster_validate leaves them: case_id, status, start, end, the id
+ * number ("" unless valid), the account and centralized support. The
+ * others stay unset; nothing is reported. For the keys-only first pass.
+ */
+void payroll_roster_keys(const struct payroll_row *row, struct payroll_case *c);
+
 /* Validate a temporary grant row into *c (program PAYROLL_TEMPORARY). */
 int payroll_grant_validate(const struct payroll_row *row,
 			   struct payroll_case *c, struct payroll_problems *p);
