@@ -80,6 +80,7 @@ struct payroll_table {
 	 * SIZE_MAX when not looked for since the read: most files have
 	 * none, so one search serves a whole read */
 	size_t cr_next;
+	size_t quote_next;	/* the same for the next quote */
 	int eof;
 	int short_read;		/* the next read is SKIP_READ bytes at most */
 	int in_clean;		/* in holds nothing a value may not (source.h) */
@@ -91,6 +92,7 @@ struct payroll_table {
 	/* read-ahead: once it runs, everything above belongs to its thread
 	 * except the header, map, col and v, which the caller's side uses */
 	struct readahead *ra;
+	struct batch *fill;	/* the batch a run's rows go to (run_batch) */
 	long ra_after;		/* start after this many rows; -1 never */
 	size_t ra_rows;		/* rows a batch holds */
 	long handed;		/* rows handed out so far */
@@ -220,12 +222,12 @@ add_header_cell(struct payroll_table *t, size_t fieldno, const char *s, size_t n
 		t->csv_broken = 2;
 }
 
-static void
-on_field(void *s, size_t n, void *data)
+/* on_field's rarer cases, out of line so that the common one needs no
+ * stack frame: a header cell, or a value to scan (its read was not
+ * clean, or it began in an earlier parse call). */
+static __attribute__((noinline)) void
+on_field_slow(struct payroll_table *t, size_t fieldno, const char *s, size_t n)
 {
-	struct payroll_table *t = data;
-	size_t fieldno = t->nf++;
-	int check = t->check;
 	int c;
 
 	/* the values after the first in this parse call began in it */
@@ -233,10 +235,48 @@ on_field(void *s, size_t n, void *data)
 	if (!t->header_done) {
 		add_header_cell(t, fieldno, s, n);
 	} else if (fieldno < t->nheader && (c = t->map[fieldno]) >= 0) {
-		if (check)
-			check_value(t, fieldno, s, n);
+		check_value(t, fieldno, s, n);
 		add_value(t, c, s, n);
 	}
+}
+
+/* add_value for a long value or a full buffer: out of line, a tail call
+ * of on_field. */
+static __attribute__((noinline)) void
+add_value_slow(struct payroll_table *t, int c, const char *s, size_t n)
+{
+	add_value(t, c, s, n);
+}
+
+/*
+ * libcsv's field callback. libcsv hands over its own copy of the field
+ * (CSV_APPEND_NULL: with a NUL after it), so the value and its NUL are
+ * copied in one go; a value under 32 bytes by a few word moves, without
+ * a call, so that the common case is a leaf function. Before the header is mapped nheader is 0, so every
+ * field of the header row goes the slow way.
+ */
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct payroll_table *t = data;
+	size_t fieldno = t->nf++, len;
+	int c;
+
+	if (t->check || fieldno >= t->nheader) {
+		on_field_slow(t, fieldno, s, n);
+		return;
+	}
+	if ((c = t->map[fieldno]) < 0)
+		return;
+	len = t->text.len;
+	if (n >= 32 || t->text.cap - len < n + 2) {
+		add_value_slow(t, c, s, n);
+		return;
+	}
+	t->row_off[c] = len;
+	t->row_len[c] = n;
+	payroll_copy(t->text.p + len, s, n + 1);
+	t->text.len = len + n + 1;
 }
 
 static void
@@ -257,11 +297,15 @@ reset_fields(struct payroll_table *t)
 	t->problem = PAYROLL_ROW_OK;
 	t->problem_col = 0;
 	t->csv_broken = 0;
-	/* every column absent: offset SIZE_MAX (all bits set), length 0 */
-	memset(t->row_off, 0xff, t->ncols * sizeof *t->row_off);
-	memset(t->row_len, 0, t->ncols * sizeof *t->row_len);
-	if (t->num)
+	/* a workbook's cells come in any order and may skip columns: every
+	 * column absent to begin with, offset SIZE_MAX (all bits set),
+	 * length 0; a CSV row's columns are set in order, and those its
+	 * row lacks are marked when it ends (row_end) */
+	if (t->x) {
+		memset(t->row_off, 0xff, t->ncols * sizeof *t->row_off);
+		memset(t->row_len, 0, t->ncols * sizeof *t->row_len);
 		memset(t->num, 0, t->ncols);
+	}
 }
 
 static void
@@ -273,15 +317,50 @@ reset_row(struct payroll_table *t)
 	reset_fields(t);
 }
 
-/* A complete row: one field more or fewer than the header is a problem
- * (unless libcsv already rejected the row). */
+/* The caller's columns the row did not reach (or the header lacks):
+ * absent, offset SIZE_MAX and length 0. */
 static void
-check_count(struct payroll_table *t)
+mark_absent(struct payroll_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->ncols; i++) {
+		if (t->col[i] == 0 || (size_t)t->col[i] > t->nf) {
+			t->row_off[i] = SIZE_MAX;
+			t->row_len[i] = 0;
+		}
+	}
+}
+
+/* Mark the caller's columns the header lacks absent in nrows rows of
+ * ncols offsets and lengths each. */
+static void
+absent_init(const struct payroll_table *t, size_t *off, size_t *len, size_t nrows)
+{
+	size_t r, i;
+
+	for (r = 0; r < nrows; r++, off += t->ncols, len += t->ncols)
+		for (i = 0; i < t->ncols; i++)
+			if (t->col[i] == 0) {
+				off[i] = SIZE_MAX;
+				len[i] = 0;
+			}
+}
+
+/* A complete row: one field more or fewer than the header is a problem
+ * (unless libcsv already rejected the row). A CSV row's values were set
+ * in file order for the nf fields it had (on_field): the caller's
+ * columns past them are marked absent now (those the header lacks were
+ * marked once, by absent_init, and nothing writes them). */
+static void
+row_end(struct payroll_table *t)
 {
 	if (t->nf != t->nheader && t->problem != PAYROLL_ROW_CSV) {
 		t->problem = PAYROLL_ROW_FIELD_COUNT;
 		t->problem_col = (int)(t->nf < t->nheader ? t->nf : t->nheader + 1);
 	}
+	if (t->nf < t->nheader && !t->x)
+		mark_absent(t);
 }
 
 static int
@@ -296,6 +375,7 @@ read_more(struct payroll_table *t, struct payroll_error *err)
 	t->in_pos = 0;
 	t->in_len = (size_t)r;
 	t->cr_next = SIZE_MAX;
+	t->quote_next = SIZE_MAX;
 	t->in_clean = payroll_source_clean(t->src);
 	if (r == 0)
 		t->eof = 1;
@@ -554,6 +634,113 @@ struct readahead {
 	size_t pos;		/* next row of cur */
 };
 
+/* The row arrays of the next row of b. */
+static void
+batch_row_begin(struct payroll_table *t, struct batch *b)
+{
+	t->row_off = b->off + b->nrows * t->ncols;
+	t->row_len = b->len + b->nrows * t->ncols;
+	reset_fields(t);
+}
+
+/* Put the row just parsed into b. */
+static void
+batch_row_end(struct payroll_table *t, struct batch *b)
+{
+	struct rowhead *h = &b->row[b->nrows++];
+
+	row_end(t);
+	h->line = t->row_line;
+	h->nfields = t->nf;
+	h->problem = t->problem;
+	h->problem_col = t->problem_col;
+}
+
+/* Offset of the next c at or after in_pos (in_len: none), remembered in
+ * *next until passed: one search serves a read with none. */
+static size_t
+next_byte(struct payroll_table *t, size_t *next, int c)
+{
+	if (*next == SIZE_MAX || *next < t->in_pos) {
+		const char *p = memchr(t->in + t->in_pos, c, t->in_len - t->in_pos);
+
+		*next = p ? (size_t)(p - t->in) : t->in_len;
+	}
+	return *next;
+}
+
+/*
+ * A run: whole lines from in_pos, up to max of them, that libcsv makes
+ * one row each, so that they can go to libcsv in one call and each row's
+ * line is the one after the row before. That holds for the lines before
+ * the next quote or CR (no quoted field, no line end but LF, no stray
+ * quote) that do not begin with LF, a space or a tab (a blank line, or
+ * one of spaces, which libcsv skips). The run's length in lines; its end
+ * in *end.
+ */
+static size_t
+run_lines(struct payroll_table *t, size_t max, size_t *end)
+{
+	size_t lim = next_byte(t, &t->cr_next, '\r'), qn = next_byte(t, &t->quote_next, '"');
+	const char *q = t->in + t->in_pos, *stop, *nl;
+	size_t k = 0;
+
+	stop = t->in + (qn < lim ? qn : lim);
+	for (; k < max && q < stop && *q != '\n' && *q != ' ' && *q != '\t'; k++) {
+		if (!(nl = memchr(q, '\n', (size_t)(stop - q))))
+			break;
+		q = nl + 1;
+	}
+	*end = (size_t)(q - t->in);
+	return k;
+}
+
+/* libcsv's row callback in a run: the row goes into the batch, and the
+ * next one starts (unless the batch is full, which ends the run too). */
+static void
+on_run_row(int c, void *data)
+{
+	struct payroll_table *t = data;
+	struct batch *b = t->fill;
+
+	(void)c;
+	if (t->csv_broken == 2)	/* the row failed: the run ends with it */
+		return;
+	batch_row_end(t, b);
+	t->row_line++;
+	if (b->nrows < t->ra_rows)
+		batch_row_begin(t, b);
+}
+
+/*
+ * At a line's start with no row begun, parse the run there (run_lines)
+ * into b in one libcsv call instead of a call per line. Returns 1 (rows
+ * added), 0 (no run here: the next row goes the usual way) or an error,
+ * at the row where it occurred, as next_row would give it.
+ */
+static int
+run_batch(struct payroll_table *t, struct batch *b, struct payroll_error *err)
+{
+	size_t end, n, used, k;
+
+	if (t->in_pos == t->in_len || t->skip_line || !t->at_line_start || t->p.pstate != 0)
+		return 0;
+	k = run_lines(t, t->ra_rows - b->nrows, &end);
+	if (k == 0)
+		return 0;
+	n = end - t->in_pos;
+	t->fill = b;
+	t->row_line = t->line;
+	t->check = !t->in_clean;
+	used = csv_parse(&t->p, t->in + t->in_pos, n, on_field, on_run_row, t);
+	if (t->csv_broken == 2 || used < n)	/* no quote: never a parse error */
+		return csv_failure(t, err);
+	t->line += (long)k;
+	t->last_cr = 0;
+	t->in_pos = end;
+	return 1;
+}
+
 /* Fill b with the next rows (the thread's side). */
 static void
 fill_batch(struct payroll_table *t, struct batch *b)
@@ -566,18 +753,16 @@ fill_batch(struct payroll_table *t, struct batch *b)
 	t->text = b->text;
 	while (b->nrows < t->ra_rows && t->text.len < RA_TEXT) {
 		/* the callbacks write the row's place in the batch */
-		t->row_off = b->off + b->nrows * t->ncols;
-		t->row_len = b->len + b->nrows * t->ncols;
-		reset_fields(t);
+		batch_row_begin(t, b);
+		rc = run_batch(t, b, &b->err);
+		if (rc < 0)
+			break;
+		if (rc == 1)	/* a run's rows: the batch has them */
+			continue;
 		rc = next_row(t, &b->err);
 		if (rc <= 0)
 			break;
-		check_count(t);
-		b->row[b->nrows].line = t->row_line;
-		b->row[b->nrows].nfields = t->nf;
-		b->row[b->nrows].problem = t->problem;
-		b->row[b->nrows].problem_col = t->problem_col;
-		b->nrows++;
+		batch_row_end(t, b);
 	}
 	b->rc = rc;
 	b->text = t->text;
@@ -635,6 +820,7 @@ readahead_start(struct payroll_table *t)
 			readahead_free(ra);
 			return;
 		}
+		absent_init(t, ra->b[i].off, ra->b[i].len, t->ra_rows);
 	}
 	/* the caller's last row is gone with this call, as the contract
 	 * says; from now on the field bytes go into the batches' buffers */
@@ -774,6 +960,7 @@ map_header(struct payroll_table *t, struct payroll_error *err)
 			break;
 		}
 	}
+	absent_init(t, t->off, t->len, 1);
 	for (i = 0; i < t->ncols; i++)
 		if ((t->cols[i].flags & PAYROLL_COL_REQUIRED) && !t->col[i])
 			return payroll_error_set(err, PAYROLL_EFORMAT, path, t->row_line, 0,
@@ -907,7 +1094,7 @@ payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 		return rc;
 	t->returned = 1;
 	t->handed++;
-	check_count(t);
+	row_end(t);
 	for (i = 0; i < t->ncols; i++)
 		t->v[i] = t->off[i] == SIZE_MAX ? "" : t->text.p + t->off[i];
 	row->line = t->row_line;

@@ -316,6 +316,49 @@ readahead_thread(void **state)
 	write_file(big.p, big.len);
 	same_with_readahead(0, PAYROLL_ENC_AUTO);
 	same_with_readahead(1000, PAYROLL_ENC_AUTO);
+	unlink(path);
+	/* runs of plain lines, parsed in one libcsv call each, broken by
+	 * what ends a run: blank lines, lines of spaces, a line starting
+	 * with a space or a tab, quotes (a stray one too), CR and CRLF;
+	 * short and long rows, a long value, control bytes */
+	payroll_buf_reset(&big);
+	payroll_buf_addf(&big, "id,name,note\n");
+	for (i = 0; i < 3000; i++) {
+		switch (i % 23) {
+		case 3: payroll_buf_addf(&big, "\n%d,blank,x\n", i); break;
+		case 5: payroll_buf_addf(&big, " \t \n%d,spaces,x\n", i); break;
+		case 7: payroll_buf_addf(&big, " %d,\tlead, x \n", i); break;
+		case 9: payroll_buf_addf(&big, "%d,st\"ray,x\n", i); break;
+		case 11: payroll_buf_addf(&big, "%d,\"q,\nq\",x\n", i); break;
+		case 13: payroll_buf_addf(&big, "%d,cr,x\r", i); break;
+		case 14: payroll_buf_addf(&big, "%d,crlf,x\r\n", i); break;
+		case 15: payroll_buf_addf(&big, "%d,short\n", i); break;
+		case 16: payroll_buf_addf(&big, "%d,long,x,y,z\n", i); break;
+		case 17: payroll_buf_addf(&big, "%d,a value of more than thirty-two bytes %d,x\n", i, i); break;
+		case 18: payroll_buf_addf(&big, "%d,c\x01tl,x\n", i); break;
+		case 19: payroll_buf_addf(&big, "%d\n", i); break;
+		case 20: payroll_buf_addf(&big, ",,\n"); break;
+		default: payroll_buf_addf(&big, "%d,n%d,x%d\n", i, i, i); break;
+		}
+	}
+	write_file(big.p, big.len);
+	same_with_readahead(0, PAYROLL_ENC_AUTO);
+	same_with_readahead(0, PAYROLL_ENC_UTF8);
+	same_with_readahead(1000, PAYROLL_ENC_AUTO);
+	same_with_readahead(97, PAYROLL_ENC_AUTO);
+	unlink(path);
+	/* the same with an invalid byte now and then: no clean read */
+	for (k = 0; k + 1 < big.len; k += 4099)
+		if (big.p[k] != '\n')
+			big.p[k] = (char)0xff;
+	write_file(big.p, big.len);
+	same_with_readahead(0, PAYROLL_ENC_UTF8);
+	unlink(path);
+	payroll_buf_reset(&big);
+	payroll_buf_addf(&big, "id,name,note\r\n");
+	for (i = 0; i < 3000; i++)
+		payroll_buf_addf(&big, i % 97 ? "%d,\"n %d\",x\r\n" : "%d,n\x01%d\r\n", i, i);
+	write_file(big.p, big.len);
 	/* a gzip stream cut short: the error where it occurs */
 	snprintf(cmd, sizeof cmd, "gzip -n -f %s", path);
 	assert_int_equal(system(cmd), 0);
