@@ -150,7 +150,7 @@ cmp_entry(const void *a, const void *b)
 static void
 radix(struct payroll_dup_entry *a, size_t n, int shift)
 {
-	size_t count[256] = { 0 }, start[256], next[256], i, b;
+	size_t count[256], start[256], next[256], i, b;
 
 	if (n < 48) {
 		insertion(a, n);
@@ -160,6 +160,7 @@ radix(struct payroll_dup_entry *a, size_t n, int shift)
 		qsort(a, n, sizeof *a, cmp_entry);
 		return;
 	}
+	memset(count, 0, sizeof count);	/* not before: most calls are small */
 	for (i = 0; i < n; i++)
 		count[(key(&a[i]) >> shift) & 0xff]++;
 	for (b = 0, i = 0; b < 256; b++) {

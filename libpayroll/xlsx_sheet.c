@@ -48,6 +48,7 @@ struct rowset {
 
 #define SHARED (~(SIZE_MAX >> 1))
 #define NUMBER (SHARED >> 1)	/* a number cell's stored text: to be shown */
+#define LOOKED (NUMBER >> 1)	/* a shared string looked up ahead: v is it */
 #define NO_STRING "refers to a shared string the workbook does not have"
 
 /*
@@ -55,7 +56,8 @@ struct rowset {
  * cut where a <row start tag begins, and two sheet threads parse them
  * (even segments one, odd ones the other), a ring of NSEG segments each.
  * A segment after the first is parsed as the bytes of the sheet up to and
- * with <sheetData> (the header), then its own bytes, then TRAILER. That
+ * with <sheetData> (the header), then its own bytes, then TRAILER, laid
+ * one after the other in its buffer, which libxml2 reads. That
  * parse is well-formed only if the cut after it is where the sheet's
  * parser would stand between two children of <sheetData>, not inside a
  * comment, a CDATA section or a tag: a segment well-formed with the
@@ -98,16 +100,15 @@ struct parse {
 	long style;
 	int have_v;
 	size_t v_start;		/* its stored text: w->text from here */
-	/* a segment's input, read in turn: header, bytes, trailer */
-	const char *in[3];
-	size_t in_len[3], in_pos;
-	int in_i;
+	const char *in;		/* a segment's input (header, bytes, trailer) */
+	size_t in_len, in_pos;
 };
 
 /* A slot of a sheet thread's ring: the caller fills bytes, the thread
  * parses them into rows. */
 struct segment {
-	struct payroll_buf bytes;
+	struct payroll_buf bytes;	/* the header, its own bytes, the trailer */
+	size_t start, end;	/* its own bytes in them */
 	long index;		/* in the sheet; -1: none (the sheet has ended) */
 	int last;		/* ends where the part ends */
 	int failed;		/* ends where the part could not be read */
@@ -291,12 +292,16 @@ static int
 parse_ref(const struct parse *p, const xmlChar *s, const xmlChar *end, int *col)
 {
 	long c = 0;
+	int i;
 
 	for (; s < end && *s >= 'A' && *s <= 'Z'; s++)
 		if ((c = c * 26 + (*s - 'A' + 1)) > MAX_COL)
 			return -1;
-	if (!c || end - s != p->rdig_n || memcmp(s, p->rdig, (size_t)p->rdig_n))
+	if (!c || end - s != p->rdig_n)
 		return -1;
+	for (i = 0; i < p->rdig_n; i++)	/* a few digits: no call to memcmp */
+		if (s[i] != (xmlChar)p->rdig[i])
+			return -1;
 	*col = (int)c;
 	return 0;
 }
@@ -388,7 +393,11 @@ cell_end(struct parse *p)
 		w->text.len = start;
 		return;
 	}
-	if (payroll_buf_addch(&w->text, '\0') || !(c = new_cell(w))) {
+	if (w->text.len + 1 < w->text.cap && w->ncells < w->cells_cap) {
+		w->text.p[w->text.len++] = '\0';	/* as payroll_buf_addch, inline */
+		w->text.p[w->text.len] = '\0';
+		c = &w->cells[w->ncells++];
+	} else if (payroll_buf_addch(&w->text, '\0') || !(c = new_cell(w))) {
 		out_of_memory(p);
 		return;
 	}
@@ -494,9 +503,19 @@ static void
 sheet_text(void *ctx, const xmlChar *ch, int len)
 {
 	struct parse *p = ctx;
+	struct payroll_buf *t = &p->w->text;
 
-	if (p->text_depth && !p->rph_depth)
+	if (!p->text_depth || p->rph_depth)
+		return;
+	/* a value's few bytes where there is room (the buffer's '\0' after
+	 * them); else keep_text, which grows it and checks the limit */
+	if ((size_t)len < t->cap - t->len && (size_t)len <= CELL_LIMIT - (t->len - p->v_start)) {
+		memcpy(t->p + t->len, ch, (size_t)len);
+		t->len += (size_t)len;
+		t->p[t->len] = '\0';
+	} else {
 		keep_text(p, ch, len);
+	}
 }
 
 /* The push parser's rows handed out are dropped; the row being parsed
@@ -575,11 +594,11 @@ sax_feed(struct payroll_xlsx_sheet *x)
 }
 
 static void
-pend_add(struct payroll_xlsx_sheet *x, const struct payroll_buf *b)
+pend_add(struct payroll_xlsx_sheet *x, const char *p, size_t n)
 {
-	if (b->len) {
-		x->pend[x->npend].p = b->p;
-		x->pend[x->npend++].n = b->len;
+	if (n) {
+		x->pend[x->npend].p = p;
+		x->pend[x->npend++].n = n;
 	}
 }
 
@@ -589,7 +608,7 @@ pend_add(struct payroll_xlsx_sheet *x, const struct payroll_buf *b)
 static int
 seq_start(struct payroll_xlsx_sheet *x, long next_row)
 {
-	pend_add(x, &x->carry);
+	pend_add(x, x->carry.p, x->carry.len);
 	parse_reset(&x->seq, x, &x->w, next_row);
 	x->out = &x->w;
 	if (!(x->chunk = malloc(CHUNK)) ||
@@ -602,23 +621,19 @@ seq_start(struct payroll_xlsx_sheet *x, long next_row)
 	return x->seq.prc;
 }
 
-/* libxml2's read callback on a sheet thread: a segment's input. */
+/* libxml2's read callback on a sheet thread: a segment's input. (Read
+ * 4 KB at a time into libxml2's small buffer, the bytes are parsed while
+ * in the cache; parsed from memory, libxml2 copies the whole segment into
+ * a buffer of its own first, which costs more than it saves.) */
 static int
 segment_read(void *ctx, char *buf, int len)
 {
 	struct parse *p = ctx;
-	size_t n;
+	size_t n = p->in_len - p->in_pos;
 
-	while (p->in_i < 3 && p->in_pos == p->in_len[p->in_i]) {
-		p->in_i++;
-		p->in_pos = 0;
-	}
-	if (p->in_i == 3)
-		return 0;
-	n = p->in_len[p->in_i] - p->in_pos;
 	if (n > (size_t)len)
 		n = (size_t)len;
-	memcpy(buf, p->in[p->in_i] + p->in_pos, n);
+	memcpy(buf, p->in + p->in_pos, n);
 	p->in_pos += n;
 	return (int)n;
 }
@@ -631,12 +646,8 @@ parse_segment(const struct payroll_xlsx_sheet *x, struct parse *p, struct segmen
 	int rc;
 
 	parse_reset(p, x, &g->rows, g->index == 0);
-	p->in[0] = x->header.p;
-	p->in_len[0] = g->index ? x->header.len : 0;
-	p->in[1] = g->bytes.p;
-	p->in_len[1] = g->bytes.len;
-	p->in[2] = TRAILER;
-	p->in_len[2] = g->last ? 0 : strlen(TRAILER);
+	p->in = g->bytes.p;
+	p->in_len = g->bytes.len;
 	if (!(p->ctx = payroll_xlsx_part_parser(x->part, sheet_start, sheet_end, sheet_text, p,
 						segment_read))) {
 		g->rc = RESTART;
@@ -716,7 +727,9 @@ hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 		size_t n = c->n & ~(SHARED | NUMBER);
 		long k;
 
-		if (c->n & SHARED) {
+		if (c->n & LOOKED) {
+			c->n &= ~LOOKED;
+		} else if (c->n & SHARED) {
 			k = digits((const xmlChar *)v, (const xmlChar *)v + n);
 			if (k < 0)
 				return hand_out_failed(x, q->row, c, NO_STRING, err);
@@ -748,6 +761,34 @@ hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 	return 1;
 }
 
+/* The shared strings of the rows of o looked up ahead, in one pass on
+ * calc's thread: lookups that do not wait for each other overlap their
+ * cache misses (the strings were written on their own thread), where one
+ * at a time, among a row's other work, they do not. A cell whose lookup
+ * fails, and those after it, are left to hand_out, which gives the error
+ * in its row. */
+static void
+look_up_ahead(struct payroll_xlsx_sheet *x, struct rowset *o)
+{
+	struct payroll_xlsx_cell *c = o->cells, *end = c + o->ncells;
+	struct payroll_error e;
+	const char *v;
+	size_t n;
+	long k;
+
+	for (; c < end; c++) {
+		if (!(c->n & SHARED))
+			continue;
+		v = o->text.p + (uintptr_t)c->v;
+		k = digits((const xmlChar *)v, (const xmlChar *)v + (c->n & ~SHARED));
+		if (k < 0 || payroll_xlsx_sst_get(x->sst, (size_t)k, &c->v, &n, &e) != 1) {
+			c->v = (const char *)(uintptr_t)(v - o->text.p);
+			return;
+		}
+		c->n = n | LOOKED;
+	}
+}
+
 /* The sheet's outcome rc (with perr): at the end, the shared strings'. */
 static int
 outcome(struct payroll_xlsx_sheet *x, int rc, const struct payroll_error *perr,
@@ -776,36 +817,32 @@ find_row(const char *b, size_t from, size_t n)
 	return 0;
 }
 
-/* Fill g with the next segment: what was read past the last cut, then the
- * part's bytes to SEGMENT and on to the next "<row" (which goes back to
- * x->carry with what was read after it), or to the part's end. 0, or
- * PAYROLL_ENOMEM. */
+/* g's own bytes: what was read past the last cut, then the part's bytes
+ * to SEGMENT and on to the next "<row" (which goes back to x->carry with
+ * what was read after it), or to the part's end. 0, or PAYROLL_ENOMEM. */
 static int
-fill_segment(struct payroll_xlsx_sheet *x, struct segment *g)
+fill_bytes(struct payroll_xlsx_sheet *x, struct segment *g)
 {
 	struct payroll_buf *b = &g->bytes;
-	size_t from = SEGMENT, cut;
+	size_t full = g->start + SEGMENT, from = full, cut;
 	long n;
 
-	g->index = x->nfilled++;
-	g->last = g->failed = 0;
-	b->len = 0;
 	if (x->carry.len && payroll_buf_add(b, x->carry.p, x->carry.len))
 		return PAYROLL_ENOMEM;
 	x->carry.len = 0;
 	for (;;) {
-		if (b->len >= SEGMENT && (cut = find_row(b->p, from, b->len))) {
+		if (b->len >= full && (cut = find_row(b->p, from, b->len))) {
 			if (payroll_buf_add(&x->carry, b->p + cut, b->len - cut))
 				return PAYROLL_ENOMEM;
 			b->len = cut;
 			return 0;
 		}
-		if (b->len >= SEGMENT)
+		if (b->len >= full)
 			from = b->len - 4;
-		if (payroll_buf_reserve(b, b->len < SEGMENT ? SEGMENT - b->len : 4096))
+		if (payroll_buf_reserve(b, b->len < full ? full - b->len : 4096))
 			return PAYROLL_ENOMEM;
 		n = payroll_xlsx_part_read(x->zp, b->p + b->len,
-					   b->len < SEGMENT ? SEGMENT - b->len : 4096);
+					   b->len < full ? full - b->len : 4096);
 		if (n <= 0) {
 			x->eof = g->last = 1;
 			g->failed = n < 0;
@@ -813,6 +850,28 @@ fill_segment(struct payroll_xlsx_sheet *x, struct segment *g)
 		}
 		b->len += (size_t)n;
 	}
+}
+
+/* Fill g with the next segment: after the first, the header; its own
+ * bytes (fill_bytes); the trailer unless it ends the part. 0, or
+ * PAYROLL_ENOMEM. */
+static int
+fill_segment(struct payroll_xlsx_sheet *x, struct segment *g)
+{
+	struct payroll_buf *b = &g->bytes;
+
+	g->index = x->nfilled++;
+	g->last = g->failed = 0;
+	b->len = 0;
+	if (g->index && payroll_buf_add(b, x->header.p, x->header.len))
+		return PAYROLL_ENOMEM;
+	g->start = b->len;
+	if (fill_bytes(x, g))
+		return PAYROLL_ENOMEM;
+	g->end = b->len;
+	if (!g->last && payroll_buf_add(b, TRAILER, strlen(TRAILER)))
+		return PAYROLL_ENOMEM;
+	return 0;
 }
 
 /* Whether the sheet's start (the first segment, s, n bytes) makes a
@@ -874,11 +933,12 @@ restart(struct payroll_xlsx_sheet *x, long k)
 
 	workers_stop(x);
 	if (k > 0)
-		pend_add(x, &x->header);
+		pend_add(x, x->header.p, x->header.len);
 	for (j = k; j < x->nfilled; j++)
 		for (i = 0; i < NSEG; i++)
 			if (x->wk[j % 2]->seg[i].index == j)
-				pend_add(x, &x->wk[j % 2]->seg[i].bytes);
+				pend_add(x, x->wk[j % 2]->seg[i].bytes.p + x->wk[j % 2]->seg[i].start,
+					 x->wk[j % 2]->seg[i].end - x->wk[j % 2]->seg[i].start);
 	seq_start(x, x->next_row);
 }
 
@@ -908,6 +968,7 @@ next_segment(struct payroll_xlsx_sheet *x)
 	if (g->first_r)
 		x->next_row = g->end_row;
 	x->out = &g->rows;
+	look_up_ahead(x, x->out);
 	return 1;
 }
 
@@ -981,14 +1042,14 @@ split_start(struct payroll_xlsx_sheet *x)
 	g = &x->wk[0]->seg[0];
 	if ((rc = fill_segment(x, g)) != 0)
 		return rc;
-	if (g->failed || !take_header(x, g->bytes.p, g->bytes.len)) {
-		pend_add(x, &g->bytes);
+	if (g->failed || !take_header(x, g->bytes.p, g->end)) {
+		pend_add(x, g->bytes.p, g->end);
 		return 1;
 	}
 	for (i = 0; i < 2; i++)
 		if (payroll_handover_start(&x->wk[i]->h, NSEG, sheet_worker, x->wk[i]) != 0) {
 			workers_stop(x);
-			pend_add(x, &g->bytes);
+			pend_add(x, g->bytes.p, g->end);
 			return 1;
 		}
 	x->split = 1;
