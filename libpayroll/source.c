@@ -424,6 +424,30 @@ refused_control(unsigned char c)
 	return (c < 0x20 && c != '\n' && c != '\r') || c == 0x7f;
 }
 
+/* The high bit of each byte of w (all ASCII) that equals b, exactly
+ * (no borrow from a lower byte, unlike payroll_word_has). */
+static uint64_t
+word_eq(uint64_t w, unsigned char b)
+{
+	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f * ones;
+	uint64_t x = w ^ (b * ones);
+
+	return ~(((x & low7) + low7) | x) & (0x80 * ones);
+}
+
+/* Nonzero when a byte of w (eight ASCII bytes) is one refused_control
+ * refuses: refused_control on a whole word, exactly. */
+static uint64_t
+word_refused(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	/* the high bit set in the bytes below 0x20: adding 0x60 to one of
+	 * 0x20 or more sets it, and never carries into the next byte */
+	uint64_t low = ~(((w & (0x7f * ones)) + 0x60 * ones) | w) & (0x80 * ones);
+
+	return (low & ~word_eq(w, '\n') & ~word_eq(w, '\r')) | word_eq(w, 0x7f);
+}
+
 /*
  * Copy valid UTF-8 from plain to out, replacing invalid sequences, and
  * note in s->suspect what the table would refuse in a value (a control
@@ -445,6 +469,21 @@ decode_utf8(struct payroll_source *s, unsigned char *out, size_t n)
 		int k = 1;
 
 		while (p < end) {
+			if (end - p >= 16) {
+				/* sixteen ASCII bytes at a step, a line end among
+				 * them tested without a loop */
+				uint64_t w, w2;
+
+				memcpy(&w, p, 8);
+				memcpy(&w2, p + 8, 8);
+				if (!((w | w2) & 0x8080808080808080ULL)) {
+					if ((word_control(w) | word_control(w2)) &&
+					    (word_refused(w) | word_refused(w2)))
+						s->suspect = 1;
+					p += 16;
+					continue;
+				}
+			}
 			if (end - p >= 8) {
 				uint64_t w;
 				unsigned ascii;
