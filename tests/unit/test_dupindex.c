@@ -67,7 +67,8 @@ expect(struct model *m)
 {
 	size_t i = 0, j, k;
 
-	qsort(m->p, m->n, sizeof *m->p, cmp_pair);
+	if (m->n)	/* qsort's array may not be NULL, even empty */
+		qsort(m->p, m->n, sizeof *m->p, cmp_pair);
 	m->want = realloc(m->want, (2 * m->n + 1) * sizeof *m->want);
 	m->nwant = m->at = 0;
 	m->groups = 0;
