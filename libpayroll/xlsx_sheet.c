@@ -724,13 +724,17 @@ hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 	int rc, converted = 0;
 
 	for (; c < end; c++) {
-		const char *v = o->text.p + (uintptr_t)c->v;
-		size_t n = c->n & ~(SHARED | NUMBER);
+		const char *v;
+		size_t n;
 		long k;
 
-		if (c->n & LOOKED) {
+		if (c->n & LOOKED) {	/* v is the string already */
 			c->n &= ~LOOKED;
-		} else if (c->n & SHARED) {
+			continue;
+		}
+		v = o->text.p + (uintptr_t)c->v;
+		n = c->n & ~(SHARED | NUMBER);
+		if (c->n & SHARED) {
 			k = digits((const xmlChar *)v, (const xmlChar *)v + n);
 			if (k < 0)
 				return hand_out_failed(x, q->row, c, NO_STRING, err);
