@@ -775,13 +775,15 @@ hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 static void
 look_up_ahead(struct payroll_xlsx_sheet *x, struct rowset *o)
 {
-	struct payroll_xlsx_cell *c = o->cells, *end = c + o->ncells;
+	struct payroll_xlsx_cell *c = o->cells, *end;
 	struct payroll_error e;
 	const char *v;
 	size_t n;
 	long k;
 
-	for (; c < end; c++) {
+	if (!o->ncells)	/* cells may be NULL then */
+		return;
+	for (end = c + o->ncells; c < end; c++) {
 		if (!(c->n & SHARED))
 			continue;
 		v = o->text.p + (uintptr_t)c->v;
