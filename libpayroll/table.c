@@ -317,17 +317,18 @@ reset_row(struct payroll_table *t)
 	reset_fields(t);
 }
 
-/* The caller's columns the row did not reach (or the header lacks):
- * absent, offset SIZE_MAX and length 0. */
+/* The caller's columns past a row's nf fields, and those the header
+ * lacks (column 0), marked absent, offset SIZE_MAX and length 0, in the
+ * row of ncols offsets and lengths off and len. */
 static void
-mark_absent(struct payroll_table *t)
+mark_absent(const struct payroll_table *t, size_t *off, size_t *len, size_t nf)
 {
 	size_t i;
 
 	for (i = 0; i < t->ncols; i++) {
-		if (t->col[i] == 0 || (size_t)t->col[i] > t->nf) {
-			t->row_off[i] = SIZE_MAX;
-			t->row_len[i] = 0;
+		if (t->col[i] == 0 || (size_t)t->col[i] > nf) {
+			off[i] = SIZE_MAX;
+			len[i] = 0;
 		}
 	}
 }
@@ -337,14 +338,8 @@ mark_absent(struct payroll_table *t)
 static void
 absent_init(const struct payroll_table *t, size_t *off, size_t *len, size_t nrows)
 {
-	size_t r, i;
-
-	for (r = 0; r < nrows; r++, off += t->ncols, len += t->ncols)
-		for (i = 0; i < t->ncols; i++)
-			if (t->col[i] == 0) {
-				off[i] = SIZE_MAX;
-				len[i] = 0;
-			}
+	for (; nrows > 0; nrows--, off += t->ncols, len += t->ncols)
+		mark_absent(t, off, len, SIZE_MAX);
 }
 
 /* A complete row: one field more or fewer than the header is a problem
@@ -360,7 +355,7 @@ row_end(struct payroll_table *t)
 		t->problem_col = (int)(t->nf < t->nheader ? t->nf : t->nheader + 1);
 	}
 	if (t->nf < t->nheader && !t->x)
-		mark_absent(t);
+		mark_absent(t, t->row_off, t->row_len, t->nf);
 }
 
 static int

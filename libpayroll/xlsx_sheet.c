@@ -712,6 +712,18 @@ show_number(struct payroll_xlsx_sheet *x, long row, struct payroll_xlsx_cell *c,
 	return 0;
 }
 
+/* The shared string whose index is the stored text v (n bytes), into *s
+ * and *sn (untouched unless found): 1, 0 when v is no index or no string
+ * has it, or an error (in *e). */
+static int
+shared_string(struct payroll_xlsx_sheet *x, const char *v, size_t n, const char **s,
+	      size_t *sn, struct payroll_error *e)
+{
+	long k = digits((const xmlChar *)v, (const xmlChar *)v + n);
+
+	return k < 0 ? 0 : payroll_xlsx_sst_get(x->sst, (size_t)k, s, sn, e);
+}
+
 /* The next row of o handed out: its values made pointers, its shared
  * strings looked up (waiting for their thread if need be), its numbers
  * shown. 1, or an error. */
@@ -726,7 +738,6 @@ hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 	for (; c < end; c++) {
 		const char *v;
 		size_t n;
-		long k;
 
 		if (c->n & LOOKED) {	/* v is the string already */
 			c->n &= ~LOOKED;
@@ -735,10 +746,7 @@ hand_out(struct payroll_xlsx_sheet *x, struct rowset *o, long *row,
 		v = o->text.p + (uintptr_t)c->v;
 		n = c->n & ~(SHARED | NUMBER);
 		if (c->n & SHARED) {
-			k = digits((const xmlChar *)v, (const xmlChar *)v + n);
-			if (k < 0)
-				return hand_out_failed(x, q->row, c, NO_STRING, err);
-			if ((rc = payroll_xlsx_sst_get(x->sst, (size_t)k, &c->v, &c->n, &x->cerr)) < 0) {
+			if ((rc = shared_string(x, v, n, &c->v, &c->n, &x->cerr)) < 0) {
 				*err = x->cerr;
 				return x->crc = rc;
 			}
@@ -777,21 +785,17 @@ look_up_ahead(struct payroll_xlsx_sheet *x, struct rowset *o)
 {
 	struct payroll_xlsx_cell *c = o->cells, *end;
 	struct payroll_error e;
-	const char *v;
 	size_t n;
-	long k;
 
 	if (!o->ncells)	/* cells may be NULL then */
 		return;
 	for (end = c + o->ncells; c < end; c++) {
 		if (!(c->n & SHARED))
 			continue;
-		v = o->text.p + (uintptr_t)c->v;
-		k = digits((const xmlChar *)v, (const xmlChar *)v + (c->n & ~SHARED));
-		if (k < 0 || payroll_xlsx_sst_get(x->sst, (size_t)k, &c->v, &n, &e) != 1) {
-			c->v = (const char *)(uintptr_t)(v - o->text.p);
+		/* c->v, the text's offset, is left as it is when this fails */
+		if (shared_string(x, o->text.p + (uintptr_t)c->v, c->n & ~SHARED, &c->v, &n,
+				  &e) != 1)
 			return;
-		}
 		c->n = n | LOOKED;
 	}
 }
