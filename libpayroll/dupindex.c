@@ -52,10 +52,13 @@ chain_grow(struct payroll_dup_bucket *c, uint32_t cap)
 	return 0;
 }
 
-/* Append x to c, in a new block of cap entries when the last is full. */
-static int
+/* Append x to c, in a new block when the last is full: of cap entries,
+ * or with cap 0 twice the last's (BLOCK_MIN to BLOCK_MAX). */
+static inline int
 chain_add(struct payroll_dup_bucket *c, const struct payroll_dup_entry *x, uint32_t cap)
 {
+	if (c->w == c->end && !cap)
+		cap = !c->tail ? BLOCK_MIN : c->tail->cap < BLOCK_MAX ? 2 * c->tail->cap : BLOCK_MAX;
 	if (c->w == c->end && chain_grow(c, cap))
 		return PAYROLL_ENOMEM;
 	*c->w++ = *x;
@@ -87,7 +90,6 @@ payroll_dupindex_add(struct payroll_dupindex *d, const char *s, size_t n,
 	struct payroll_dup_bucket *c;
 	struct payroll_dup_entry x;
 	uint64_t h;
-	uint32_t cap;
 
 	if (n == 0)
 		return 0;
@@ -98,13 +100,8 @@ payroll_dupindex_add(struct payroll_dupindex *d, const char *s, size_t n,
 	x.lo = (uint32_t)h;
 	x.row = row;
 	c = &d->b[h >> 56];
-	if (c->w == c->end) {
-		cap = !c->tail ? BLOCK_MIN : c->tail->cap < BLOCK_MAX ? 2 * c->tail->cap : BLOCK_MAX;
-		if (chain_grow(c, cap))
-			return PAYROLL_ENOMEM;
-	}
-	*c->w++ = x;
-	c->n++;
+	if (chain_add(c, &x, 0))
+		return PAYROLL_ENOMEM;
 	c->sorted = 0;
 	d->n++;
 	return 0;
