@@ -57,6 +57,7 @@ main(int argc, char **argv)
 	o.nlists = list.n;
 	o.ledgers = (const char *const *)t.args;
 	o.nledgers = (size_t)t.nargs;
+	o.diag = tool_diag;
 	rc = payroll_audit(&o, &res, &err);
 	free(lists);
 	if (rc)
@@ -66,5 +67,8 @@ main(int argc, char **argv)
 	for (rc = 0; rc < PAYROLL_AUDIT_NRULES; rc++)
 		fprintf(stderr, "  %-18s %ld\n", payroll_audit_rule_name((enum payroll_audit_rule)rc),
 			res.by_rule[rc]);
+	if (res.unread)
+		fprintf(stderr, _("  list rows not read: %ld (above; their id numbers were not checked)\n"),
+			res.unread);
 	return res.findings ? EXIT_ATTENTION : EXIT_OK;
 }

@@ -14,6 +14,7 @@
 #include "ledger.h"
 #include "money.h"
 #include "outfile.h"
+#include "roster.h"
 #include "table.h"
 #include "banned.h"
 
@@ -112,6 +113,7 @@ struct audit {
 	struct payroll_keyindex rix;
 	struct list *lists;
 	long lines;
+	long unread;		/* list rows not read */
 };
 
 static long
@@ -429,6 +431,42 @@ norm_id(char *id, const char *s, size_t n)
 	id[i] = 0;
 }
 
+/* A list's column names are copied into its findings: each must be
+ * text, not bytes its encoding could not decode (U+FFFD) or controls. */
+static int
+check_header(struct audit *a, const struct list *li, const struct payroll_table *t)
+{
+	size_t nc = payroll_table_ncolumns(t), i;
+	const char *h, *c;
+
+	for (i = 0; i < nc; i++) {
+		h = payroll_table_header(t, (int)i + 1);
+		for (c = h; *c && (unsigned char)*c >= 0x20 && *c != 0x7f; c++)
+			;
+		if (*c || strstr(h, "\xef\xbf\xbd"))
+			return payroll_error_set(a->err, PAYROLL_EFORMAT, li->path, 1, (int)i + 1,
+						 "bad-encoding",
+						 "list %s: the name of column %zu is not valid text (mixed encodings?)",
+						 li->name, i + 1);
+	}
+	return 0;
+}
+
+/* A list row the reader could not read: reported, counted, not matched. */
+static void
+unread_row(struct audit *a, const struct list *li, const struct payroll_row *row)
+{
+	struct payroll_problems p;
+
+	memset(&p, 0, sizeof p);
+	p.path = li->path;
+	p.diag = a->o->diag;
+	p.ctx = a->o->diag_ctx;
+	p.all = 1;
+	payroll_row_report(row, &p);
+	a->unread++;
+}
+
 static int
 read_list(struct audit *a, struct list *li)
 {
@@ -450,13 +488,21 @@ read_list(struct audit *a, struct list *li)
 					 "required column 'id_number' (身份证号) is missing from list %s",
 					 li->name);
 	}
+	if ((rc = check_header(a, li, t)) != 0) {
+		payroll_table_close(t);
+		return rc;
+	}
 	while ((rc = payroll_table_next(t, &row, a->err)) == 1) {
 		char id[32];
 		const char *s[1];
 		long off;
 
 		rc = 0;
-		if (row.problem != PAYROLL_ROW_OK || !row.n[idc])
+		if (row.problem != PAYROLL_ROW_OK) {
+			unread_row(a, li, &row);
+			continue;
+		}
+		if (!row.n[idc])
 			continue;
 		norm_id(id, row.v[idc], row.n[idc]);
 		payroll_buf_reset(&d);
@@ -876,6 +922,7 @@ run(struct audit *a, struct payroll_audit_result *res)
 		res->cases = a->ncases;
 		res->lines = a->lines;
 		res->findings = (long)a->nf;
+		res->unread = a->unread;
 		for (i = 0; i < a->nf; i++)
 			res->by_rule[a->f[i].rule]++;
 	}

@@ -72,6 +72,8 @@ struct payroll_audit_opts {
 	int jump;			/* percent; 0 means 30 */
 	const char *output;		/* findings CSV; NULL or "-" stdout */
 	int bom;			/* the CSV begins with PAYROLL_UTF8_BOM */
+	payroll_diag_fn diag;		/* each list row not read, or NULL */
+	void *diag_ctx;
 };
 
 /* The defaults: amount-jump at 30 percent, findings to standard output. */
@@ -82,17 +84,22 @@ struct payroll_audit_result {
 	long lines;
 	long findings;
 	long by_rule[PAYROLL_AUDIT_NRULES];
+	long unread;			/* list rows the reader could not read */
 };
 
 /*
  * Run the rules and write the findings, sorted by rule (in the order
- * above), case_id, id_number and detail. Returns 0 (res->findings may be
- * 0 or more), or with err filled and no output left: PAYROLL_EUSAGE (no
- * ledger, standard input as a ledger, a jump outside 1..1000, a list
+ * above), case_id, id_number and detail. A list row the reader cannot
+ * read (a field count, a stray quote, invalid text: its id number is not
+ * sure) is matched against nothing; each is handed to diag with its code,
+ * file and line, and counted in res->unread. Returns 0 (res->findings may
+ * be 0 or more), or with err filled and no output left: PAYROLL_EUSAGE
+ * (no ledger, standard input as a ledger, a jump outside 1..1000, a list
  * without a name), PAYROLL_EFORMAT (a ledger the reader rejects,
  * "missing-column" for an audited ledger without support_mode, a list
- * without id_number or a roster without case_id or reviewed, "bad-month"
- * for a roster's reviewed that is not YYYY-MM), PAYROLL_EIO,
+ * without id_number or a roster without case_id or reviewed,
+ * "bad-encoding" for a list whose header names a column in invalid text,
+ * "bad-month" for a roster's reviewed that is not YYYY-MM), PAYROLL_EIO,
  * PAYROLL_ENOMEM, PAYROLL_EOVERFLOW (more than 2^31 cases).
  */
 int payroll_audit(const struct payroll_audit_opts *o, struct payroll_audit_result *res,

@@ -243,10 +243,9 @@ check_month(struct vctx *v, int c, int needed)
 	return m;
 }
 
-static int
-table_problem(struct vctx *v)
+int
+payroll_row_report(const struct payroll_row *r, struct payroll_problems *p)
 {
-	const struct payroll_row *r = v->row;
 	char where[24];
 
 	switch (r->problem) {
@@ -254,31 +253,37 @@ table_problem(struct vctx *v)
 		return 0;
 	case PAYROLL_ROW_FIELD_COUNT:
 		if (r->sheet) {
-			payroll_problem(v->p, r->line, r->problem_col, "bad-row",
+			payroll_problem(p, r->line, r->problem_col, "bad-row",
 					"%s: a value beyond the header's last column",
 					payroll_row_where(r, r->problem_col, where, sizeof where));
 			return 1;
 		}
-		payroll_problem(v->p, r->line, r->problem_col, "bad-row",
+		payroll_problem(p, r->line, r->problem_col, "bad-row",
 				"row has %zu fields, the header has a different number", r->nfields);
 		return 1;
 	case PAYROLL_ROW_CSV:
-		payroll_problem(v->p, r->line, r->problem_col, "bad-csv",
+		payroll_problem(p, r->line, r->problem_col, "bad-csv",
 				"column %d: stray quote; a quoted field must be quoted whole",
 				r->problem_col);
 		return 1;
 	case PAYROLL_ROW_ENCODING:
-		payroll_problem(v->p, r->line, r->problem_col, "bad-encoding",
+		payroll_problem(p, r->line, r->problem_col, "bad-encoding",
 				"%s: invalid byte sequence for the file's encoding, or a byte order mark inside the file (mixed encodings or files pasted together?)",
 				payroll_row_where(r, r->problem_col, where, sizeof where));
 		return 1;
 	case PAYROLL_ROW_CONTROL:
-		payroll_problem(v->p, r->line, r->problem_col, "bad-char",
+		payroll_problem(p, r->line, r->problem_col, "bad-char",
 				"%s: control character (NUL, tab, line break) in a value",
 				payroll_row_where(r, r->problem_col, where, sizeof where));
 		return 1;
 	}
 	return 1;
+}
+
+static int
+table_problem(struct vctx *v)
+{
+	return payroll_row_report(v->row, v->p);
 }
 
 /* s (n bytes) is the literal w. */

@@ -69,6 +69,14 @@ int payroll_roster_validate(const struct payroll_row *row,
 			    struct payroll_case *c, struct payroll_problems *p);
 
 /*
+ * The problem the reader found in row (any table's: a field count, a
+ * stray quote, invalid text, a control character), recorded in p with
+ * its code (bad-row, bad-csv, bad-encoding, bad-char), line and column.
+ * Returns 1 when the row has one, else 0 and nothing is recorded.
+ */
+int payroll_row_report(const struct payroll_row *row, struct payroll_problems *p);
+
+/*
  * The fields of a roster row that decide calc's duplicate keys, as
  * payroll_roster_validate leaves them: case_id, status, start, end, the id
  * number ("" unless valid), the account and centralized support. The

@@ -144,6 +144,25 @@ for e in '2s/=1560\.00$/=1561.00/' '4s/30\.00\*3/30.00*4/' '6s/round(yuan-half-u
 	[ "$(grep -c '^basis-mismatch,' out)" = 1 ] || fail "edit '$e' not caught"; ok
 done
 
+# list rows the reader cannot read are not matched, and not dropped
+# silently: each is a warning with its code and line, and counted
+printf 'id_number,姓名,死亡日期\n22042119500808012X,褚卫国,2026-05-03\n' >badrows.csv
+printf '220421199901010990,"某"某,2020-01-01\n220421199901010990,a,b,c\n' >>badrows.csv
+printf '220421199901010990,\377\376,2020-01-01\n' >>badrows.csv
+expect_exit 1 payroll-audit --list deceased=badrows.csv planted.csv
+[ "$(grep -c '^listed,' out)" = 1 ] || fail "listed findings: $(grep -c '^listed,' out), want 1"; ok
+grep_file "badrows.csv:3: bad-csv: column 2: stray quote" err
+grep_file "badrows.csv:4: bad-row: row has 4 fields" err
+grep_file "badrows.csv:5: bad-encoding: column 2: invalid byte sequence" err
+grep_file "list rows not read: 3 (above; their id numbers were not checked)" err
+expect_exit 1 payroll-audit --list deceased=deceased.csv planted.csv
+no_grep "not read" err
+# a column name that does not decode would be copied into the findings
+printf 'id_number,姓名,死亡\377日期\n22042119500808012X,褚卫国,2026-05-03\n' >badhead.csv
+expect_exit 2 payroll-audit --list x=badhead.csv -o none.csv planted.csv
+grep_file "badhead.csv:1: bad-encoding: list x: the name of column 3 is not valid text" err
+absent none.csv
+
 # errors: nothing written, exit 2
 printf 'name,date\n张三,2026-01-01\n' >noid.csv
 expect_exit 2 payroll-audit --list x=noid.csv -o none.csv planted.csv
