@@ -90,9 +90,9 @@ struct payroll_audit_result {
 /*
  * Run the rules and write the findings, sorted by rule (in the order
  * above), case_id, id_number and detail. A list row the reader cannot
- * read (a field count, a stray quote, invalid text: its id number is not
- * sure) is matched against nothing; each is handed to diag with its code,
- * file and line, and counted in res->unread. Returns 0 (res->findings may
+ * read (a field count, a stray quote, invalid text: its id number cannot
+ * be trusted) is matched against nothing; each is handed to diag with its
+ * code, file and line, and counted in res->unread. Returns 0 (res->findings may
  * be 0 or more), or with err filled and no output left: PAYROLL_EUSAGE
  * (no ledger, standard input as a ledger, a jump outside 1..1000, a list
  * without a name), PAYROLL_EFORMAT (a ledger the reader rejects,
