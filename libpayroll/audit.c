@@ -432,23 +432,18 @@ norm_id(char *id, const char *s, size_t n)
 }
 
 /* A list's column names are copied into its findings: each must be
- * text, not bytes its encoding could not decode (U+FFFD) or controls. */
+ * text, as the reader judges a value. */
 static int
 check_header(struct audit *a, const struct list *li, const struct payroll_table *t)
 {
 	size_t nc = payroll_table_ncolumns(t), i;
-	const char *h, *c;
 
-	for (i = 0; i < nc; i++) {
-		h = payroll_table_header(t, (int)i + 1);
-		for (c = h; *c && (unsigned char)*c >= 0x20 && *c != 0x7f; c++)
-			;
-		if (*c || strstr(h, "\xef\xbf\xbd"))
+	for (i = 0; i < nc; i++)
+		if (payroll_table_header_problem(t, (int)i + 1) != PAYROLL_ROW_OK)
 			return payroll_error_set(a->err, PAYROLL_EFORMAT, li->path, 1, (int)i + 1,
 						 "bad-encoding",
 						 "list %s: the name of column %zu is not valid text (mixed encodings?)",
 						 li->name, i + 1);
-	}
 	return 0;
 }
 
@@ -456,13 +451,9 @@ check_header(struct audit *a, const struct list *li, const struct payroll_table 
 static void
 unread_row(struct audit *a, const struct list *li, const struct payroll_row *row)
 {
-	struct payroll_problems p;
+	struct payroll_problems p = { .path = li->path, .diag = a->o->diag,
+				      .ctx = a->o->diag_ctx, .all = 1 };
 
-	memset(&p, 0, sizeof p);
-	p.path = li->path;
-	p.diag = a->o->diag;
-	p.ctx = a->o->diag_ctx;
-	p.all = 1;
 	payroll_row_report(row, &p);
 	a->unread++;
 }

@@ -57,10 +57,12 @@ chain_grow(struct payroll_dup_bucket *c, uint32_t cap)
 static inline int
 chain_add(struct payroll_dup_bucket *c, const struct payroll_dup_entry *x, uint32_t cap)
 {
-	if (c->w == c->end && !cap)
-		cap = !c->tail ? BLOCK_MIN : c->tail->cap < BLOCK_MAX ? 2 * c->tail->cap : BLOCK_MAX;
-	if (c->w == c->end && chain_grow(c, cap))
-		return PAYROLL_ENOMEM;
+	if (c->w == c->end) {
+		if (!cap)
+			cap = !c->tail ? BLOCK_MIN : c->tail->cap < BLOCK_MAX ? 2 * c->tail->cap : BLOCK_MAX;
+		if (chain_grow(c, cap))
+			return PAYROLL_ENOMEM;
+	}
 	*c->w++ = *x;
 	c->n++;
 	return 0;

@@ -1183,6 +1183,16 @@ payroll_table_header(const struct payroll_table *t, int c)
 	return t->header_text.p + t->header_off[c - 1];
 }
 
+enum payroll_row_problem
+payroll_table_header_problem(const struct payroll_table *t, int c)
+{
+	const char *h = payroll_table_header(t, c);
+	unsigned found = scan_value((const unsigned char *)h, strlen(h));
+
+	return found & VALUE_CONTROL ? PAYROLL_ROW_CONTROL :
+	       found & VALUE_REPLACEMENT ? PAYROLL_ROW_ENCODING : PAYROLL_ROW_OK;
+}
+
 const struct payroll_column *
 payroll_table_column(const struct payroll_table *t, size_t i)
 {

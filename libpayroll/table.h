@@ -95,6 +95,10 @@ int payroll_table_next(struct payroll_table *t, struct payroll_row *row,
 const char *payroll_table_path(const struct payroll_table *t);
 /* Header cell of file column c (1-based), "" when out of range. */
 const char *payroll_table_header(const struct payroll_table *t, int c);
+/* What header cell c (1-based) holds that a value may not, as a row's
+ * values are judged: PAYROLL_ROW_CONTROL, PAYROLL_ROW_ENCODING (U+FFFD for
+ * bytes that did not decode, or a byte order mark), else PAYROLL_ROW_OK. */
+enum payroll_row_problem payroll_table_header_problem(const struct payroll_table *t, int c);
 /* The caller's column i (as passed to open); NULL in all-columns mode. */
 const struct payroll_column *payroll_table_column(const struct payroll_table *t, size_t i);
 /* 1-based file column of the caller's column i, 0 when the header lacks it. */
